@@ -1,0 +1,269 @@
+/**
+ * fast-check arbitraries for small async workers (see ./ir.ts).
+ *
+ * Only syntactically valid programs are produced: `continue` only inside a loop, bare `break`
+ * only inside a loop or switch, labelled jumps only to enclosing labelled loops, `throw e` only
+ * inside a `catch (e)`, labels unique along every nesting chain. Statements after an
+ * unconditional jump in the same block are dropped (no dead code). Programs are kept small
+ * (nesting depth ≤ 3, ≤ MAX_STMTS statements) so the oracle's exhaustive enumeration is cheap.
+ *
+ * The top-level body is drawn from a few "shapes" (plain random statement lists, and lists with
+ * done-in-finally / catch-done-rethrow guards) so that roughly half the programs leak.
+ */
+import fc from 'fast-check';
+import { countStmts, type Header, type Program, type Stmt, type SwitchCase, type WorkerLoop } from './ir.js';
+
+export const MAX_DEPTH = 3;
+export const MAX_STMTS = 12;
+
+interface Ctx {
+  /** nesting level of the list being generated (0 = the worker body) */
+  depth: number;
+  /** labels of enclosing labelled loops (including `outer`, the worker loop's label) */
+  labels: readonly string[];
+  /** inside any loop (the worker loop counts) → `continue` / `break` are allowed */
+  inLoop: boolean;
+  /** inside a switch → bare `break` allowed (targets the switch) */
+  inSwitch: boolean;
+  /** a `catch (e)` encloses us → `throw e` allowed */
+  eInScope: boolean;
+  /** number of enclosing inner loops (to name labels uniquely: inner1, inner2, …) */
+  innerLoops: number;
+}
+
+const JUMPS = new Set<Stmt['kind']>(['return', 'throw', 'rethrow', 'break', 'continue']);
+
+/** drop statements after the first unconditional jump of a block */
+export function truncateAfterJump(list: Stmt[]): Stmt[] {
+  const i = list.findIndex((s) => JUMPS.has(s.kind));
+  return i < 0 ? list : list.slice(0, i + 1);
+}
+
+const ctxKey = (c: Ctx): string =>
+  `${c.depth}|${c.labels.join(',')}|${c.inLoop ? 1 : 0}${c.inSwitch ? 1 : 0}${c.eInScope ? 1 : 0}|${c.innerLoops}`;
+
+export interface GenOptions {
+  /** allow a worker loop around the get (default true) */
+  workerLoops?: boolean;
+  /** allow `import type { Queue as Q }` preambles (default true) */
+  importPreamble?: boolean;
+}
+
+export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
+  const stmtMemo = new Map<string, fc.Arbitrary<Stmt>>();
+  const listMemo = new Map<string, fc.Arbitrary<Stmt[]>>();
+
+  const smallN = fc.integer({ min: 1, max: 9 });
+
+  const list = (c: Ctx, minLength = 0, maxLength = c.depth === 0 ? 5 : 3): fc.Arbitrary<Stmt[]> => {
+    const key = `${ctxKey(c)}#${minLength}-${maxLength}`;
+    let a = listMemo.get(key);
+    if (!a) {
+      a = fc.array(stmt(c), { minLength, maxLength }).map(truncateAfterJump);
+      listMemo.set(key, a);
+    }
+    return a;
+  };
+
+  const stmt = (c: Ctx): fc.Arbitrary<Stmt> => {
+    const key = ctxKey(c);
+    let a = stmtMemo.get(key);
+    if (!a) {
+      a = buildStmt(c);
+      stmtMemo.set(key, a);
+    }
+    return a;
+  };
+
+  function buildStmt(c: Ctx): fc.Arbitrary<Stmt> {
+    const inner: Ctx = { ...c, depth: c.depth + 1 };
+    const canNest = c.depth < MAX_DEPTH;
+    const arbs: fc.WeightedArbitrary<Stmt>[] = [
+      { weight: 9, arbitrary: fc.constant<Stmt>({ kind: 'done' }) },
+      { weight: 2, arbitrary: fc.constant<Stmt>({ kind: 'forget' }) },
+      { weight: 5, arbitrary: fc.boolean().map((aw): Stmt => ({ kind: 'work', await: aw })) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom('setTimeout', 'then', 'forEach').map((via): Stmt => ({ kind: 'callback', via })),
+      },
+      { weight: 1, arbitrary: fc.constant<Stmt>({ kind: 'throw' }) },
+      { weight: 2, arbitrary: fc.constant<Stmt>({ kind: 'return' }) },
+    ];
+    if (c.eInScope) arbs.push({ weight: 3, arbitrary: fc.constant<Stmt>({ kind: 'rethrow' }) });
+    if (c.inLoop) {
+      const targets: (string | null)[] = [null, ...c.labels];
+      arbs.push({ weight: 2, arbitrary: fc.constantFrom(...targets).map((label): Stmt => ({ kind: 'continue', label })) });
+    }
+    if (c.inLoop || c.inSwitch) {
+      const targets: (string | null)[] = [null, ...c.labels];
+      arbs.push({ weight: 2, arbitrary: fc.constantFrom(...targets).map((label): Stmt => ({ kind: 'break', label })) });
+    }
+    if (canNest) {
+      arbs.push({
+        weight: 5,
+        arbitrary: fc
+          .record({ n: smallN, then: list(inner, 0), else: fc.option(list(inner, 0), { freq: 2 }) })
+          .map(({ n, then, else: els }): Stmt => ({ kind: 'if', n, then, else: els })),
+      });
+      const swCtx: Ctx = { ...inner, inSwitch: true };
+      arbs.push({
+        weight: 2,
+        arbitrary: fc
+          .record({
+            bodies: fc.array(
+              fc.record({ body: list(swCtx, 0, 2), brk: fc.boolean() }).map(({ body, brk }) =>
+                truncateAfterJump(brk ? [...body, { kind: 'break', label: null }] : body),
+              ),
+              { minLength: 1, maxLength: 3 },
+            ),
+            defaultAt: fc.integer({ min: -1, max: 2 }),
+          })
+          .map(({ bodies, defaultAt }): Stmt => {
+            const cases: SwitchCase[] = bodies.map((body, i) => ({ test: i === defaultAt ? null : i + 1, body }));
+            return { kind: 'switch', cases };
+          }),
+      });
+      // try forms: catch(e) / catch / finally / catch+finally
+      const catchCtx: Ctx = { ...inner, eInScope: true };
+      arbs.push({
+        weight: 6,
+        arbitrary: fc
+          .record({
+            form: fc.constantFrom('catch', 'finally', 'both'),
+            param: fc.boolean(),
+            block: list(inner, 0),
+            handlerE: list(catchCtx, 0),
+            handlerNoE: list(inner, 0),
+            finalizer: list(inner, 0),
+          })
+          .map(({ form, param, block, handlerE, handlerNoE, finalizer }): Stmt => ({
+            kind: 'try',
+            block,
+            handler: form === 'finally' ? null : { param, body: param ? handlerE : handlerNoE },
+            finalizer: form === 'catch' ? null : finalizer,
+          })),
+      });
+      // the two guard idioms, so deep code sees them too
+      arbs.push({ weight: 3, arbitrary: guardArb(c) });
+      // inner loops
+      const loopLabel = `inner${c.innerLoops + 1}`;
+      const plainLoopCtx: Ctx = { ...inner, inLoop: true, inSwitch: false, innerLoops: c.innerLoops + 1 };
+      const labelledLoopCtx: Ctx = { ...plainLoopCtx, labels: [...c.labels, loopLabel] };
+      arbs.push({
+        weight: 2,
+        arbitrary: fc
+          .record({
+            loop: fc.constantFrom<'forOf' | 'while'>('forOf', 'while'),
+            n: smallN,
+            labelled: fc.boolean(),
+            plain: list(plainLoopCtx, 0),
+            labelledBody: list(labelledLoopCtx, 0),
+          })
+          .map(({ loop, n, labelled, plain, labelledBody }): Stmt => ({
+            kind: 'loop',
+            loop,
+            n: loop === 'while' ? n : 0,
+            label: labelled ? loopLabel : null,
+            body: labelled ? labelledBody : plain,
+          })),
+      });
+    }
+    return fc.oneof(...arbs);
+  }
+
+  /** `try { … } finally { …; q.done(item); … }` or `try { …; q.done(item)? } catch (e) { q.done(item); throw e; }` */
+  function guardArb(c: Ctx): fc.Arbitrary<Stmt> {
+    const inner: Ctx = { ...c, depth: c.depth + 1 };
+    const catchCtx: Ctx = { ...inner, eInScope: true };
+    return fc.oneof(
+      fc
+        .record({ block: list(inner, 0), pre: list(inner, 0, 1), post: list(inner, 0, 1) })
+        .map(({ block, pre, post }): Stmt => ({
+          kind: 'try',
+          block,
+          handler: null,
+          finalizer: truncateAfterJump([...pre, { kind: 'done' }, ...post]),
+        })),
+      fc
+        .record({ block: list(inner, 0), pre: list(catchCtx, 0, 1), rethrow: fc.boolean(), doneInTry: fc.boolean() })
+        .map(({ block, pre, rethrow, doneInTry }): Stmt => ({
+          kind: 'try',
+          block: doneInTry ? truncateAfterJump([...block, { kind: 'done' }]) : block,
+          handler: {
+            param: true,
+            body: truncateAfterJump([...pre, { kind: 'done' }, rethrow ? { kind: 'rethrow' } : { kind: 'return' }]),
+          },
+          finalizer: null,
+        })),
+    );
+  }
+
+  const workerLoopArb: fc.Arbitrary<WorkerLoop | null> =
+    opts.workerLoops === false
+      ? fc.constant(null)
+      : fc.option(
+          fc.record({ kind: fc.constantFrom<WorkerLoop['kind']>('for', 'while', 'doWhile'), label: fc.constantFrom(null, 'outer') }),
+          { freq: 2 },
+        );
+
+  const headerArb = (loop: boolean): fc.Arbitrary<Header> =>
+    fc.oneof(
+      { weight: 1, arbitrary: fc.constant<Header>({ kind: 'none' }) },
+      { weight: 1, arbitrary: fc.constant<Header>({ kind: 'ifNot' }) },
+      {
+        weight: 5,
+        arbitrary: fc.record({
+          kind: fc.constant('if' as const),
+          // `|| check(n)` always leaks (the check may throw with the item pending): keep it rare
+          or: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 9 }) }),
+          exit: loop ? fc.constantFrom<'return' | 'break' | 'continue'>('return', 'break', 'continue') : fc.constant('return' as const),
+        }),
+      },
+    );
+
+  const bodyArb = (wl: WorkerLoop | null): fc.Arbitrary<Stmt[]> => {
+    const c: Ctx = {
+      depth: 0,
+      labels: wl?.label ? [wl.label] : [],
+      inLoop: wl !== null,
+      inSwitch: false,
+      eInScope: false,
+      innerLoops: 0,
+    };
+    return fc.oneof(
+      // plain random statements
+      { weight: 2, arbitrary: list(c, 1) },
+      // a guard with random code inside, then maybe a few statements
+      { weight: 4, arbitrary: fc.tuple(guardArb(c), list(c, 0, 2)).map(([g, post]) => truncateAfterJump([g, ...post])) },
+      // prefix; guard; suffix — the usual production shapes, with random noise around them
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(list(c, 0, 2), guardArb(c), list(c, 0, 2))
+          .map(([pre, g, post]) => truncateAfterJump([...pre, g, ...post])),
+      },
+      // catch-and-rethrow guard followed by a trailing done
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(list(c, 0, 1), guardArb(c), list(c, 0, 1))
+          .map(([pre, g, post]) => truncateAfterJump([...pre, g, ...post, { kind: 'done' }])),
+      },
+    );
+  };
+
+  return fc
+    .record({
+      preamble: opts.importPreamble === false ? fc.constant('inline' as const) : fc.constantFrom<'inline' | 'import'>('inline', 'import'),
+      workerLoop: workerLoopArb,
+    })
+    .chain(({ preamble, workerLoop }) =>
+      fc.record({
+        preamble: fc.constant(preamble),
+        workerLoop: fc.constant(workerLoop),
+        header: headerArb(workerLoop !== null),
+        body: bodyArb(workerLoop),
+      }),
+    )
+    .filter((p) => countStmts(p.body) <= MAX_STMTS);
+}

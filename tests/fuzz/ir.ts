@@ -1,0 +1,341 @@
+/**
+ * A tiny IR for generated work-queue workers, and a printer that lays the IR out as TypeScript
+ * source with known line numbers.
+ *
+ * The IR is deliberately small: every statement kind maps to exactly one source shape, each simple
+ * statement occupies exactly one line, and block statements put their header / separators /
+ * closing brace on lines of their own. `layout()` returns the source together with a *located*
+ * copy of the tree (same shape, plus `line` / `endLine` on every node) which is what the oracle
+ * walks. The oracle never looks at the source text.
+ */
+
+/** Extra fields carried by every statement node (nothing for the generated IR, lines once laid out). */
+type NoLoc = Record<never, never>;
+
+export type StmtOf<X> =
+  /** `q.done(item);` — discharges the obligation; not a may-throw point. */
+  | ({ kind: 'done' } & X)
+  /** `q.forget(item);` — a call (may throw); does NOT discharge. */
+  | ({ kind: 'forget' } & X)
+  /** `await work(item);` (await: true) or `work2(item);` (await: false) — may throw. */
+  | ({ kind: 'work'; await: boolean } & X)
+  /**
+   * `q.done(item)` inside a callback, which never counts:
+   *   setTimeout: `setTimeout(() => q.done(item), 0);`
+   *   then:       `work(item).then(() => q.done(item));`
+   *   forEach:    `xs().forEach(() => q.done(item));`
+   * The calls themselves may throw.
+   */
+  | ({ kind: 'callback'; via: 'setTimeout' | 'then' | 'forEach' } & X)
+  /** `if (check(n)) { … } else { … }` — `check(n)` may throw; both branches possible. */
+  | ({ kind: 'if'; n: number; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
+  /** `switch (k()) { case 1: … default: … }` — `k()` may throw; any case (or none without default) may be entered; fall-through is real. */
+  | ({ kind: 'switch'; cases: SwitchCaseOf<X>[] } & X)
+  /** `try { … } catch (e) { … } finally { … }` — at least one of handler / finalizer. */
+  | ({
+      kind: 'try';
+      block: StmtOf<X>[];
+      handler: { param: boolean; body: StmtOf<X>[] } | null;
+      finalizer: StmtOf<X>[] | null;
+    } & X)
+  /** `throw new Error("x");` */
+  | ({ kind: 'throw' } & X)
+  /** `throw e;` — only inside a `catch (e)` (possibly nested deeper). */
+  | ({ kind: 'rethrow' } & X)
+  /** `return;` */
+  | ({ kind: 'return' } & X)
+  /** `break;` / `break label;` (bare break targets the innermost loop OR switch). */
+  | ({ kind: 'break'; label: string | null } & X)
+  /** `continue;` / `continue label;` (bare continue targets the innermost loop). */
+  | ({ kind: 'continue'; label: string | null } & X)
+  /**
+   * An inner loop: `label: for (const x of xs()) { … }` (forOf, `xs()` may throw once) or
+   * `label: while (check(n)) { … }` (while, the test may throw on every evaluation).
+   */
+  | ({ kind: 'loop'; loop: 'forOf' | 'while'; n: number; label: string | null; body: StmtOf<X>[] } & X);
+
+/** `test: null` is `default:`. Case bodies fall through unless they end in a jump (the generator appends `break;`). */
+export interface SwitchCaseOf<X> {
+  test: number | null;
+  body: StmtOf<X>[];
+  /** line of the `case N:` / `default:` label (only in located trees) */
+  line?: number;
+}
+
+export type Stmt = StmtOf<NoLoc>;
+export type SwitchCase = SwitchCaseOf<NoLoc>;
+
+/** How the worker deals with `shutdown` right after the get. */
+export type Header =
+  /** no shutdown check at all */
+  | { kind: 'none' }
+  /** `if (shutdown) <exit>;` or, with `or: n`, `if (shutdown || check(n)) <exit>;` */
+  | { kind: 'if'; or: number | null; exit: 'return' | 'break' | 'continue' }
+  /** `if (!shutdown) { …body… }` — the body is nested inside */
+  | { kind: 'ifNot' };
+
+export interface WorkerLoop {
+  kind: 'for' | 'while' | 'doWhile';
+  /** `outer:` when set */
+  label: string | null;
+}
+
+export interface ProgramOf<X> {
+  /** `inline`: declare `interface Q` in the file; `import`: `import type { Queue as Q } from './queue-types.js'` */
+  preamble: 'inline' | 'import';
+  /** `null`: the get is straight-line code in the worker; otherwise the get is the first statement of this loop's body */
+  workerLoop: WorkerLoop | null;
+  header: Header;
+  body: StmtOf<X>[];
+}
+
+export type Program = ProgramOf<NoLoc>;
+
+export interface Loc {
+  /** 1-based line of the statement (the header line for block statements) */
+  line: number;
+  /** 1-based line of the closing `}` for block statements, = line otherwise */
+  endLine: number;
+}
+
+export type LStmt = StmtOf<Loc>;
+export type LSwitchCase = SwitchCaseOf<Loc>;
+
+export interface LProgram extends ProgramOf<Loc> {
+  /** line of `const [item, shutdown] = await q.get();` */
+  getLine: number;
+  /** line of the shutdown check (`if (shutdown) …` / `if (!shutdown) {`), or null for header 'none' */
+  headerLine: number | null;
+  /** line of the `}` closing `if (!shutdown) {` */
+  headerEndLine: number | null;
+  /** worker loop header line (`for (;;) {`, `do {`) */
+  loopLine: number | null;
+  /** line of the worker loop's closing `}` (or `} while (cond());`) — the iteration-end / loop test line */
+  loopEndLine: number | null;
+  /** line of the worker function's closing `}` — the fall-off-end line */
+  fnEndLine: number;
+}
+
+export const QUEUE_TYPES_SOURCE = `export interface Queue {
+  get(): Promise<[item: string, shutdown: false] | [item: undefined, shutdown: true]>;
+  done(item: string): void;
+  forget(item: string): void;
+}
+`;
+
+const PREAMBLE_INLINE = [
+  'interface Q {',
+  '  get(): Promise<[item: string, shutdown: false] | [item: undefined, shutdown: true]>;',
+  '  done(item: string): void;',
+  '  forget(item: string): void;',
+  '}',
+];
+const PREAMBLE_IMPORT = ["import type { Queue as Q } from './queue-types.js';"];
+const DECLS = [
+  'declare function work(x: unknown): Promise<void>;',
+  'declare function work2(x: unknown): void;',
+  'declare function check(n: number): boolean;',
+  'declare function k(): number;',
+  'declare const cond: () => boolean;',
+  'declare function xs(): number[];',
+  '',
+];
+
+export interface Layout {
+  source: string;
+  program: LProgram;
+}
+
+/** Print a program; returns the source and the located tree. */
+export function layout(p: Program): Layout {
+  const out: string[] = [];
+  const emit = (indent: number, text: string): number => {
+    out.push('  '.repeat(indent) + text);
+    return out.length; // 1-based line of what we just emitted
+  };
+
+  for (const l of p.preamble === 'inline' ? PREAMBLE_INLINE : PREAMBLE_IMPORT) emit(0, l);
+  for (const l of DECLS) emit(0, l);
+  emit(0, 'export async function worker(q: Q): Promise<void> {');
+
+  let ind = 1;
+  let loopLine: number | null = null;
+  const wl = p.workerLoop;
+  if (wl) {
+    const lbl = wl.label ? `${wl.label}: ` : '';
+    loopLine = emit(ind, wl.kind === 'for' ? `${lbl}for (;;) {` : wl.kind === 'while' ? `${lbl}while (true) {` : `${lbl}do {`);
+    ind++;
+  }
+  const getLine = emit(ind, 'const [item, shutdown] = await q.get();');
+  let headerLine: number | null = null;
+  let headerEndLine: number | null = null;
+  let body: LStmt[];
+  const h = p.header;
+  if (h.kind === 'if') {
+    const test = h.or === null ? 'shutdown' : `shutdown || check(${h.or})`;
+    headerLine = emit(ind, `if (${test}) ${h.exit};`);
+    body = printList(p.body, ind);
+  } else if (h.kind === 'ifNot') {
+    headerLine = emit(ind, 'if (!shutdown) {');
+    body = printList(p.body, ind + 1);
+    headerEndLine = emit(ind, '}');
+  } else {
+    body = printList(p.body, ind);
+  }
+  let loopEndLine: number | null = null;
+  if (wl) {
+    ind--;
+    loopEndLine = emit(ind, wl.kind === 'doWhile' ? '} while (cond());' : '}');
+  }
+  const fnEndLine = emit(0, '}');
+
+  return {
+    source: out.join('\n') + '\n',
+    program: { ...p, body, getLine, headerLine, headerEndLine, loopLine, loopEndLine, fnEndLine },
+  };
+
+  function printList(list: Stmt[], indent: number): LStmt[] {
+    return list.map((s) => printStmt(s, indent));
+  }
+
+  function printStmt(s: Stmt, indent: number): LStmt {
+    const simple = (text: string): Loc => {
+      const line = emit(indent, text);
+      return { line, endLine: line };
+    };
+    switch (s.kind) {
+      case 'done':
+        return { ...s, ...simple('q.done(item);') };
+      case 'forget':
+        return { ...s, ...simple('q.forget(item);') };
+      case 'work':
+        return { ...s, ...simple(s.await ? 'await work(item);' : 'work2(item);') };
+      case 'callback':
+        return {
+          ...s,
+          ...simple(
+            s.via === 'setTimeout'
+              ? 'setTimeout(() => q.done(item), 0);'
+              : s.via === 'then'
+                ? 'work(item).then(() => q.done(item));'
+                : 'xs().forEach(() => q.done(item));',
+          ),
+        };
+      case 'throw':
+        return { ...s, ...simple('throw new Error("x");') };
+      case 'rethrow':
+        return { ...s, ...simple('throw e;') };
+      case 'return':
+        return { ...s, ...simple('return;') };
+      case 'break':
+        return { ...s, ...simple(s.label ? `break ${s.label};` : 'break;') };
+      case 'continue':
+        return { ...s, ...simple(s.label ? `continue ${s.label};` : 'continue;') };
+      case 'if': {
+        const line = emit(indent, `if (check(${s.n})) {`);
+        const then = printList(s.then, indent + 1);
+        let els: LStmt[] | null = null;
+        if (s.else) {
+          emit(indent, '} else {');
+          els = printList(s.else, indent + 1);
+        }
+        const endLine = emit(indent, '}');
+        return { kind: 'if', n: s.n, then, else: els, line, endLine };
+      }
+      case 'switch': {
+        const line = emit(indent, 'switch (k()) {');
+        const cases: LSwitchCase[] = s.cases.map((c) => {
+          const cl = emit(indent + 1, c.test === null ? 'default:' : `case ${c.test}:`);
+          return { test: c.test, body: printList(c.body, indent + 2), line: cl };
+        });
+        const endLine = emit(indent, '}');
+        return { kind: 'switch', cases, line, endLine };
+      }
+      case 'try': {
+        const line = emit(indent, 'try {');
+        const block = printList(s.block, indent + 1);
+        let handler: { param: boolean; body: LStmt[] } | null = null;
+        if (s.handler) {
+          emit(indent, s.handler.param ? '} catch (e) {' : '} catch {');
+          handler = { param: s.handler.param, body: printList(s.handler.body, indent + 1) };
+        }
+        let finalizer: LStmt[] | null = null;
+        if (s.finalizer) {
+          emit(indent, '} finally {');
+          finalizer = printList(s.finalizer, indent + 1);
+        }
+        const endLine = emit(indent, '}');
+        return { kind: 'try', block, handler, finalizer, line, endLine };
+      }
+      case 'loop': {
+        const lbl = s.label ? `${s.label}: ` : '';
+        const line = emit(indent, s.loop === 'forOf' ? `${lbl}for (const x of xs()) {` : `${lbl}while (check(${s.n})) {`);
+        const body = printList(s.body, indent + 1);
+        const endLine = emit(indent, '}');
+        return { kind: 'loop', loop: s.loop, n: s.n, label: s.label, body, line, endLine };
+      }
+    }
+  }
+}
+
+export function print(p: Program): string {
+  return layout(p).source;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders for hand-written programs (tests) — terse and readable.
+
+export const b = {
+  done: (): Stmt => ({ kind: 'done' }),
+  forget: (): Stmt => ({ kind: 'forget' }),
+  work: (): Stmt => ({ kind: 'work', await: true }),
+  work2: (): Stmt => ({ kind: 'work', await: false }),
+  cb: (via: 'setTimeout' | 'then' | 'forEach' = 'setTimeout'): Stmt => ({ kind: 'callback', via }),
+  if: (n: number, then: Stmt[], els: Stmt[] | null = null): Stmt => ({ kind: 'if', n, then, else: els }),
+  switch: (...cases: [number | null, Stmt[]][]): Stmt => ({
+    kind: 'switch',
+    cases: cases.map(([test, body]) => ({ test, body })),
+  }),
+  tryCatch: (block: Stmt[], handler: Stmt[], param = true): Stmt => ({
+    kind: 'try',
+    block,
+    handler: { param, body: handler },
+    finalizer: null,
+  }),
+  tryFinally: (block: Stmt[], finalizer: Stmt[]): Stmt => ({ kind: 'try', block, handler: null, finalizer }),
+  tryCatchFinally: (block: Stmt[], handler: Stmt[], finalizer: Stmt[], param = false): Stmt => ({
+    kind: 'try',
+    block,
+    handler: { param, body: handler },
+    finalizer,
+  }),
+  throw: (): Stmt => ({ kind: 'throw' }),
+  rethrow: (): Stmt => ({ kind: 'rethrow' }),
+  return: (): Stmt => ({ kind: 'return' }),
+  break: (label: string | null = null): Stmt => ({ kind: 'break', label }),
+  continue: (label: string | null = null): Stmt => ({ kind: 'continue', label }),
+  forOf: (body: Stmt[], label: string | null = null): Stmt => ({ kind: 'loop', loop: 'forOf', n: 0, label, body }),
+  while: (n: number, body: Stmt[], label: string | null = null): Stmt => ({ kind: 'loop', loop: 'while', n, label, body }),
+};
+
+export function program(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}): Program {
+  return {
+    preamble: opts.preamble ?? 'inline',
+    workerLoop: opts.workerLoop ?? null,
+    header: opts.header ?? { kind: 'if', or: null, exit: 'return' },
+    body,
+  };
+}
+
+/** Count statements (for size limits / stats). */
+export function countStmts(list: readonly Stmt[]): number {
+  let n = 0;
+  for (const s of list) {
+    n++;
+    if (s.kind === 'if') n += countStmts(s.then) + (s.else ? countStmts(s.else) : 0);
+    else if (s.kind === 'switch') for (const c of s.cases) n += countStmts(c.body);
+    else if (s.kind === 'try') n += countStmts(s.block) + (s.handler ? countStmts(s.handler.body) : 0) + (s.finalizer ? countStmts(s.finalizer) : 0);
+    else if (s.kind === 'loop') n += countStmts(s.body);
+  }
+  return n;
+}
