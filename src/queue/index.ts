@@ -1,0 +1,47 @@
+/**
+ * A faithful TypeScript port of Kubernetes client-go `util/workqueue`:
+ * exported as `eslint-plugin-workqueue/queue`. See docs/queue.md.
+ *
+ * The prom-client adapter lives in `eslint-plugin-workqueue/queue/prom-client`
+ * so that this module never loads prom-client.
+ */
+export { FakeClock, realClock, type Clock, type TimerHandle } from './clock.js';
+export { DrainTimeoutError, QueueMisuseError, type QueueMisuseCode } from './errors.js';
+export {
+  newQueue,
+  type GetResult,
+  type MisuseMode,
+  type ProcessingEntry,
+  type QueueConfig,
+  type QueueStats,
+  type ShutDownWithDrainOptions,
+  type WorkQueue,
+} from './queue.js';
+export { newDelayingQueue, type DelayingQueue, type DelayingQueueConfig } from './delaying-queue.js';
+export { newRateLimitingQueue, type RateLimitingQueue, type RateLimitingQueueConfig } from './rate-limiting-queue.js';
+export {
+  BucketRateLimiter,
+  ItemExponentialFailureRateLimiter,
+  ItemFastSlowRateLimiter,
+  MaxOfRateLimiter,
+  WithMaxWaitRateLimiter,
+  defaultControllerRateLimiter,
+  defaultItemBasedRateLimiter,
+  type BucketRateLimiterOptions,
+  type DefaultControllerRateLimiterOptions,
+  type RateLimiter,
+} from './rate-limiters.js';
+export {
+  UNFINISHED_WORK_UPDATE_PERIOD_MS,
+  WORKQUEUE_DURATION_BUCKETS,
+  WORKQUEUE_METRICS,
+  WORKQUEUE_NAME_LABEL,
+  newQueueMetrics,
+  noopMetricsProvider,
+  type CounterMetric,
+  type GaugeMetric,
+  type HistogramMetric,
+  type MetricsProvider,
+  type QueueMetricsRecorder,
+  type SettableGaugeMetric,
+} from './metrics.js';
