@@ -1,0 +1,329 @@
+import vm from 'node:vm';
+import fc from 'fast-check';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { programArb } from './generator.js';
+import { b, countStmts, print, program, type Program, type Stmt } from './ir.js';
+import { analyzeProgram } from './oracle.js';
+
+const { done, forget, work, work2, cb, tryCatch, tryFinally, tryCatchFinally, rethrow, forOf } = b;
+
+/** analyze + a helper to find the 1-based line of the nth line starting (after indentation) with `text` */
+function run(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}) {
+  const r = analyzeProgram(program(body, opts));
+  const lines = r.source.split('\n');
+  const line = (text: string, nth = 1): number => {
+    let seen = 0;
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.trim().startsWith(text) && ++seen === nth) return i + 1;
+    throw new Error(`no ${nth}th line containing ${JSON.stringify(text)} in\n${r.source}`);
+  };
+  /** the worker's closing brace / the worker loop's closing brace */
+  const fnEnd = lines.lastIndexOf('}') + 1;
+  const loopEnd = lines.lastIndexOf('  }') + 1;
+  return { ...r, line, fnEnd, loopEnd };
+}
+
+const forLoop = { workerLoop: { kind: 'for' as const, label: null } };
+const outerFor = { workerLoop: { kind: 'for' as const, label: 'outer' } };
+const whileLoop = { workerLoop: { kind: 'while' as const, label: null } };
+const doWhile = { workerLoop: { kind: 'doWhile' as const, label: null } };
+const shutdownBreak = { header: { kind: 'if' as const, or: null, exit: 'break' as const } };
+const shutdownContinue = { header: { kind: 'if' as const, or: null, exit: 'continue' as const } };
+
+describe('oracle: straight-line workers', () => {
+  it('done right after the get is safe', () => {
+    const r = run([done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+    expect(r.paths).toBe(2); // shutdown path + main path
+  });
+
+  it('no done at all leaks by falling off the end', () => {
+    const r = run([]);
+    expect(r.leaks).toBe(true);
+    expect(r.exit).toMatchObject({ kind: 'fall-off-end', line: r.fnEnd });
+  });
+
+  it('a may-throw call before done leaks on the exceptional edge', () => {
+    const r = run([work(), done()]);
+    expect(r.leaks).toBe(true);
+    expect(r.exit).toMatchObject({ kind: 'throw', line: r.line('await work(item);') });
+    expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('await work(item);') }]);
+    expect(r.exit!.path.some((s) => s.includes('await work(item) throws'))).toBe(true);
+  });
+
+  it('sync calls and forget are may-throw points too; forget does not discharge', () => {
+    const r = run([work2(), forget()]);
+    expect(r.leakExits).toEqual([
+      { kind: 'throw', line: r.line('work2(item);') },
+      { kind: 'throw', line: r.line('q.forget(item);') },
+      { kind: 'fall-off-end', line: r.fnEnd },
+    ]);
+  });
+
+  it('done then throw is safe; throw then done leaks at the throw', () => {
+    expect(run([done(), b.throw()]).leaks).toBe(false);
+    const r = run([b.throw(), done()]);
+    expect(r.exit).toMatchObject({ kind: 'throw', line: r.line('throw new Error') });
+  });
+
+  it('double done is recorded (and is not a leak)', () => {
+    const r = run([done(), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(true);
+    expect(r.doubleDoneLine).toBe(r.line('q.done(item);', 2));
+  });
+});
+
+describe('oracle: shutdown handling', () => {
+  it('no shutdown check: the obligation is pending on every path', () => {
+    expect(run([done()], { header: { kind: 'none' } }).leaks).toBe(false);
+    const r = run([], { header: { kind: 'none' } });
+    expect(r.exit?.kind).toBe('fall-off-end');
+  });
+
+  it('if (!shutdown) { … }: the shutdown branch drops the obligation', () => {
+    expect(run([done()], { header: { kind: 'ifNot' } }).leaks).toBe(false);
+    const r = run([work(), done()], { header: { kind: 'ifNot' } });
+    expect(r.exit).toMatchObject({ kind: 'throw', line: r.line('await work(item);') });
+  });
+
+  it('if (shutdown || check(1)) return: the check-true path still carries the item', () => {
+    const r = run([done()], { header: { kind: 'if', or: 1, exit: 'return' } });
+    expect(r.leaks).toBe(true);
+    const h = r.line('if (shutdown || check(1)) return;');
+    // check(1) may throw (first enumerated), and check(1) === true returns with the item pending
+    expect(r.exit).toMatchObject({ kind: 'throw', line: h });
+    expect(r.leakExits).toEqual([
+      { kind: 'return', line: h },
+      { kind: 'throw', line: h },
+    ]);
+  });
+});
+
+describe('oracle: if / switch', () => {
+  it('done in only one branch leaks on the other (and check() may throw)', () => {
+    const r = run([b.if(1, [done()])]);
+    expect(r.leakExits.map((e) => e.kind)).toEqual(['throw', 'fall-off-end']);
+    expect(r.exit).toMatchObject({ kind: 'throw', line: r.line('if (check(1))') });
+  });
+
+  it('done in both branches, condition guarded by catch → safe', () => {
+    const r = run([tryCatch([b.if(1, [done()], [done()])], [done()], false)]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+  });
+
+  it('switch without default has a no-match path; fall-through reaches later cases', () => {
+    const noDefault = run([tryCatch([b.switch([1, [done(), b.break()]], [2, [done(), b.break()]])], [done()], false)]);
+    expect(noDefault.leakExits).toEqual([{ kind: 'fall-off-end', line: noDefault.fnEnd }]);
+
+    const withDefault = run([tryCatch([b.switch([1, []], [null, [done()]])], [done()], false)]);
+    expect(withDefault.leaks).toBe(false); // case 1 falls through into default
+
+    const dd = run([tryCatch([b.switch([1, [done()]], [null, [done()]])], [done()], false)]);
+    expect(dd.leaks).toBe(false);
+    expect(dd.doubleDone).toBe(true);
+    expect(dd.doubleDoneLine).toBe(dd.line('q.done(item);', 2));
+  });
+
+  it('a bare break inside a switch leaves the switch, not the worker loop', () => {
+    const r = run([tryCatch([b.switch([1, [b.break()]])], []), done()], { ...forLoop, ...shutdownBreak });
+    expect(r.leaks).toBe(false);
+  });
+
+  it('continue inside a switch targets the worker loop → leak at the continue', () => {
+    const r = run([tryCatch([b.switch([1, [b.continue()]])], []), done()], { ...forLoop, ...shutdownBreak });
+    expect(r.leakExits).toEqual([{ kind: 'continue', line: r.line('continue;') }]);
+  });
+});
+
+describe('oracle: try / catch / finally', () => {
+  it("Volcano's bug: forget + return before try/finally(done) leaks on the return", () => {
+    const r = run([b.if(1, [forget(), b.return()]), tryFinally([work()], [done()])]);
+    expect(r.leaks).toBe(true);
+    expect(r.leakExits).toContainEqual({ kind: 'return', line: r.line('return;') });
+    expect(r.leakExits).toContainEqual({ kind: 'throw', line: r.line('q.forget(item);') });
+    // the statements after the try are fine
+    expect(r.leakExits.every((e) => e.line < r.line('try {'))).toBe(true);
+  });
+
+  it("Volcano's fix: the requeue check inside try/finally(done) is safe", () => {
+    const r = run([tryFinally([b.if(1, [forget(), b.return()]), work()], [done()])]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+  });
+
+  it('catch-and-rethrow with done, plus done after the try → safe', () => {
+    const r = run([tryCatch([work(), work2()], [done(), rethrow()]), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+  });
+
+  it('rethrow without done leaks at the rethrow, not at the original call', () => {
+    const r = run([tryCatch([work()], [rethrow()]), done()]);
+    expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('throw e;') }]);
+  });
+
+  it('a may-throw call inside the catch is not caught by the same try', () => {
+    const r = run([tryCatch([work()], [work2(), done(), b.return()]), done()]);
+    expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('work2(item);') }]);
+  });
+
+  it('return inside try/finally(done) is safe', () => {
+    expect(run([tryFinally([work(), b.return()], [done()])]).leaks).toBe(false);
+  });
+
+  it('a finally that may throw before its done leaks at that call', () => {
+    const r = run([tryFinally([work()], [work2(), done()])]);
+    expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('work2(item);') }]);
+  });
+
+  it('a return in finally swallows the exception and leaks at that return', () => {
+    const r = run([tryFinally([work()], [b.return()]), done()]);
+    expect(r.leakExits).toEqual([{ kind: 'return', line: r.line('return;') }]);
+  });
+
+  it('try/catch/finally: catch returns, finally does the done → safe', () => {
+    expect(run([tryCatchFinally([work()], [b.return()], [done()])]).leaks).toBe(false);
+  });
+
+  it('nested try: inner finally may throw, outer catch discharges → safe', () => {
+    const r = run([tryCatch([tryFinally([work()], [work2()])], [done(), b.return()], false), done()]);
+    expect(r.leaks).toBe(false);
+  });
+});
+
+describe('oracle: callbacks', () => {
+  it.each(['setTimeout', 'then', 'forEach'] as const)('done inside a %s callback does not count', (via) => {
+    const r = run([cb(via)]);
+    expect(r.leaks).toBe(true);
+    expect(r.leakExits.map((e) => e.kind)).toEqual(['throw', 'fall-off-end']);
+  });
+
+  it('callback plus a real done is safe only when the callback call cannot escape', () => {
+    expect(run([cb('setTimeout'), done()]).leaks).toBe(true);
+    expect(run([done(), cb('then')]).leaks).toBe(false);
+  });
+});
+
+describe('oracle: worker loops', () => {
+  it('for(;;) with done at the end of each iteration → safe; shutdown break drops', () => {
+    const r = run([tryFinally([work()], [done()])], { ...forLoop, ...shutdownBreak });
+    expect(r.leaks).toBe(false);
+  });
+
+  it('an iteration that ends with the item pending leaks at the loop end', () => {
+    const r = run([], { ...whileLoop, ...shutdownContinue });
+    expect(r.exit).toMatchObject({ kind: 'iteration-end', line: r.loopEnd });
+  });
+
+  it('do-while: reaching the loop test with the item pending leaks at the test', () => {
+    const r = run([], { ...doWhile, ...shutdownContinue });
+    expect(r.exit).toMatchObject({ kind: 'iteration-end', line: r.line('} while (cond());') });
+    expect(run([done()], { ...doWhile, ...shutdownContinue }).leaks).toBe(false);
+  });
+
+  it('continue / break of the worker loop with the item pending leak at the jump', () => {
+    const c = run([b.continue()], { ...forLoop, ...shutdownBreak });
+    expect(c.exit).toMatchObject({ kind: 'continue', line: c.line('continue;') });
+    const k = run([b.break()], { ...forLoop, header: { kind: 'if', or: null, exit: 'return' } });
+    expect(k.exit).toMatchObject({ kind: 'break', line: k.line('break;') });
+    expect(run([done(), b.break()], forLoop).leaks).toBe(false);
+  });
+
+  it('continue through a finally that does the done is safe', () => {
+    const r = run([tryFinally([b.if(1, [b.continue()]), work()], [done()])], { ...forLoop, ...shutdownBreak });
+    expect(r.leaks).toBe(false);
+  });
+
+  it('a finally with continue overrides a throw and leaks at the continue', () => {
+    const r = run([tryFinally([b.throw()], [b.continue()]), done()], { ...forLoop, ...shutdownBreak });
+    expect(r.leakExits).toEqual([{ kind: 'continue', line: r.line('continue;') }]);
+  });
+});
+
+describe('oracle: inner loops and labels', () => {
+  it('inner loops run 0, 1 and 2 times: done in a for-of leaks on 0 and double-dones on 2', () => {
+    const r = run([tryCatch([forOf([done()])], [done(), b.return()], false)]);
+    expect(r.leakExits).toEqual([{ kind: 'fall-off-end', line: r.fnEnd }]);
+    expect(r.doubleDone).toBe(true);
+    expect(r.doubleDoneLine).toBe(r.line('q.done(item);'));
+  });
+
+  it('while (check(n)) test may throw on every evaluation', () => {
+    const r = run([tryFinally([b.while(2, [work()])], [done()])]);
+    expect(r.leaks).toBe(false);
+    const bad = run([b.while(2, [done()])]);
+    expect(bad.leakExits).toEqual([
+      { kind: 'throw', line: bad.line('while (check(2))') },
+      { kind: 'fall-off-end', line: bad.fnEnd },
+    ]);
+  });
+
+  it('a bare break leaves only the inner loop', () => {
+    const r = run([tryCatch([forOf([b.break()])], []), done()], { ...forLoop, ...shutdownBreak });
+    expect(r.leaks).toBe(false);
+  });
+
+  it('break outer from an inner loop with the item pending leaks at the break', () => {
+    const r = run([tryCatch([forOf([b.break('outer')], 'inner1')], [done(), b.return()], false), done()], {
+      ...outerFor,
+      ...shutdownContinue,
+    });
+    expect(r.leakExits).toEqual([{ kind: 'break', line: r.line('break outer;') }]);
+  });
+
+  it('continue outer from an inner loop with the item pending leaks at the continue', () => {
+    const r = run([tryCatch([forOf([b.if(1, [b.continue('outer')])])], [done(), b.return()], false), done()], {
+      ...outerFor,
+      ...shutdownBreak,
+    });
+    expect(r.leakExits).toEqual([{ kind: 'continue', line: r.line('continue outer;') }]);
+  });
+
+  it('labelled continue of an inner loop stays inside the iteration', () => {
+    const r = run(
+      [tryCatch([forOf([forOf([b.continue('inner1')])], 'inner1')], [done(), b.return()], false), done()],
+      { ...outerFor, ...shutdownBreak },
+    );
+    expect(r.leaks).toBe(false);
+  });
+
+  it('break outer after the done is safe (leaves the worker with nothing pending)', () => {
+    const r = run([done(), tryCatch([forOf([b.break('outer')])], [])], { ...outerFor, ...shutdownBreak });
+    expect(r.leaks).toBe(false);
+  });
+});
+
+describe('generator', () => {
+  const samples = fc.sample(programArb(), { numRuns: 1500, seed: 20240611 });
+
+  it('produces syntactically valid, small programs', () => {
+    for (const p of samples.slice(0, 600)) {
+      const src = print(p);
+      expect(countStmts(p.body)).toBeLessThanOrEqual(12);
+      const out = ts.transpileModule(src, {
+        reportDiagnostics: true,
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+      });
+      expect(out.diagnostics ?? []).toEqual([]);
+      const js = out.outputText.replace(/^export /gm, '').replace(/^import .*$/gm, '');
+      // vm.Script reports early errors: undefined labels, continue outside loops, …
+      expect(() => new vm.Script(`(async () => {${js}\n})`), src).not.toThrow();
+    }
+  });
+
+  it('yields a balanced mix of leaking and safe programs, cheaply', () => {
+    const t0 = performance.now();
+    const results = samples.map((p) => analyzeProgram(p));
+    const ms = performance.now() - t0;
+    const leakRatio = results.filter((r) => r.leaks).length / results.length;
+    expect(leakRatio).toBeGreaterThan(0.35);
+    expect(leakRatio).toBeLessThan(0.65);
+    expect(ms).toBeLessThan(5000);
+    // every exit kind shows up
+    const kinds = new Set(results.flatMap((r) => r.leakExits.map((e) => e.kind)));
+    expect([...kinds].sort()).toEqual(['break', 'continue', 'fall-off-end', 'iteration-end', 'return', 'throw']);
+  });
+});
