@@ -168,7 +168,7 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
           })),
       });
     }
-    return fc.oneof(...arbs);
+    return fc.oneof({ withCrossShrink: true }, ...arbs);
   }
 
   /** `try { … } finally { …; q.done(item); … }` or `try { …; q.done(item)? } catch (e) { q.done(item); throw e; }` */
@@ -176,6 +176,7 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
     const inner: Ctx = { ...c, depth: c.depth + 1 };
     const catchCtx: Ctx = { ...inner, eInScope: true };
     return fc.oneof(
+      { withCrossShrink: true },
       fc
         .record({ block: list(inner, 0), pre: list(inner, 0, 1), post: list(inner, 0, 1) })
         .map(({ block, pre, post }): Stmt => ({
@@ -206,19 +207,25 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
           { freq: 2 },
         );
 
+  // the first alternative of each oneof is what fast-check shrinks towards (withCrossShrink)
   const headerArb = (loop: boolean): fc.Arbitrary<Header> =>
     fc.oneof(
-      { weight: 1, arbitrary: fc.constant<Header>({ kind: 'none' }) },
-      { weight: 1, arbitrary: fc.constant<Header>({ kind: 'ifNot' }) },
+      { withCrossShrink: true },
       {
         weight: 5,
         arbitrary: fc.record({
           kind: fc.constant('if' as const),
           // `|| check(n)` always leaks (the check may throw with the item pending): keep it rare
-          or: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 9 }) }),
+          or: fc.oneof(
+            { withCrossShrink: true },
+            { weight: 6, arbitrary: fc.constant(null) },
+            { weight: 1, arbitrary: fc.integer({ min: 1, max: 9 }) },
+          ),
           exit: loop ? fc.constantFrom<'return' | 'break' | 'continue'>('return', 'break', 'continue') : fc.constant('return' as const),
         }),
       },
+      { weight: 1, arbitrary: fc.constant<Header>({ kind: 'none' }) },
+      { weight: 1, arbitrary: fc.constant<Header>({ kind: 'ifNot' }) },
     );
 
   const bodyArb = (wl: WorkerLoop | null): fc.Arbitrary<Stmt[]> => {
@@ -231,8 +238,9 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
       innerLoops: 0,
     };
     return fc.oneof(
+      { withCrossShrink: true },
       // plain random statements
-      { weight: 2, arbitrary: list(c, 1) },
+      { weight: 2, arbitrary: list(c, 0) },
       // a guard with random code inside, then maybe a few statements
       { weight: 4, arbitrary: fc.tuple(guardArb(c), list(c, 0, 2)).map(([g, post]) => truncateAfterJump([g, ...post])) },
       // prefix; guard; suffix — the usual production shapes, with random noise around them
