@@ -29,7 +29,8 @@ export type LintFn = (source: string) => LintMessage[] | Promise<LintMessage[]>;
 export interface DifferentialOptions {
   numRuns: number;
   seed: number;
-  lint: LintFn;
+  /** `null`: no linter — oracle statistics only (the "rule" is taken to agree) */
+  lint: LintFn | null;
   /** which of the rule's messages mean "the item can leak" (default: every messageId not mentioning "double") */
   isLeakMessage?: (m: LintMessage) => boolean;
   gen?: GenOptions;
@@ -84,11 +85,12 @@ interface Judged {
   lintMs: number;
 }
 
-async function judge(p: Program, lint: LintFn, isLeak: (m: LintMessage) => boolean): Promise<Judged> {
+async function judge(p: Program, lint: LintFn | null, isLeak: (m: LintMessage) => boolean): Promise<Judged> {
   const t0 = performance.now();
   const { source, program } = layout(p);
   const oracle = analyze(program);
   const t1 = performance.now();
+  if (!lint) return { source, oracle, messages: [], ruleLeaks: oracle.leaks, oracleMs: t1 - t0, lintMs: 0 };
   const messages = await lint(source);
   const t2 = performance.now();
   return { source, oracle, messages, ruleLeaks: messages.some(isLeak), oracleMs: t1 - t0, lintMs: t2 - t1 };
@@ -218,7 +220,9 @@ export function formatReport(r: DifferentialReport, maxShown = 3): string {
       `(oracle ${(r.oracleMs / 1000).toFixed(2)}s, lint ${(r.lintMs / 1000).toFixed(2)}s)`,
     `oracle verdicts: ${r.oracleLeaks} leaking (${pct(r.oracleLeaks)}), ${r.oracleSafe} safe (${pct(r.oracleSafe)}); ` +
       `double done in ${r.oracleDoubleDone}`,
-    `both say leak: ${r.bothLeak} (rule on an oracle exit line in ${r.bothLeakSameLine})`,
+    r.lintMs === 0 && r.checked > 0
+      ? 'no linter (oracle only)'
+      : `both say leak: ${r.bothLeak} (rule on an oracle exit line in ${r.bothLeakSameLine})`,
     `disagreements: ${r.disagreementCount} (missed leaks ${r.missedLeaks}, false positives ${r.falsePositives})`,
   ];
   for (const d of r.disagreements.slice(0, maxShown)) lines.push('', formatDisagreement(d));

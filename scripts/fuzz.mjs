@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Differential fuzzing of workqueue/require-done against the path-enumerating oracle.
+//
+//   npm run fuzz                          # 10,000 cases, random seed
+//   npm run fuzz -- --runs 500 --seed 42  # or FUZZ_RUNS=500 FUZZ_SEED=42 npm run fuzz
+//   npm run fuzz -- --typed               # lint with type information (slower)
+//   npm run fuzz -- --show 10             # print up to 10 disagreements
+//   npm run fuzz -- --oracle-only         # no linter: generator/oracle statistics and timing
+//
+// The TypeScript sources run under vitest (no tsx here), with scripts/fuzz.vitest.config.ts.
+// Prints cases checked, the oracle's leak/safe ratio, disagreements and time; exits 1 on any
+// disagreement (or if the run could not happen, e.g. the rule is not registered yet).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const env = { ...process.env };
+const usage = 'usage: npm run fuzz -- [--runs N] [--seed S] [--typed] [--show N] [--oracle-only]';
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  const value = () => {
+    const v = args[++i];
+    if (v === undefined || !/^-?\d+$/.test(v)) {
+      console.error(`${a} needs an integer\n${usage}`);
+      process.exit(2);
+    }
+    return v;
+  };
+  if (a === '--runs' || a === '-n') env.FUZZ_RUNS = value();
+  else if (a === '--seed' || a === '-s') env.FUZZ_SEED = value();
+  else if (a === '--show') env.FUZZ_SHOW = value();
+  else if (a === '--typed') env.FUZZ_TYPED = '1';
+  else if (a === '--oracle-only') env.FUZZ_ORACLE_ONLY = '1';
+  else if (a === '--help' || a === '-h') {
+    console.log(usage);
+    process.exit(0);
+  } else {
+    console.error(`unknown argument ${a}\n${usage}`);
+    process.exit(2);
+  }
+}
+env.FUZZ_RUNS ??= '10000';
+
+const dir = mkdtempSync(join(tmpdir(), 'workqueue-fuzz-'));
+env.FUZZ_REPORT = join(dir, 'report.json');
+const vitest = join(dirname(createRequire(join(root, 'package.json')).resolve('vitest/package.json')), 'vitest.mjs');
+const t0 = Date.now();
+const child = spawnSync(
+  process.execPath,
+  [vitest, 'run', '--config', 'scripts/fuzz.vitest.config.ts', '--reporter=dot'],
+  { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+);
+const secs = ((Date.now() - t0) / 1000).toFixed(1);
+
+let report = null;
+try {
+  report = JSON.parse(readFileSync(env.FUZZ_REPORT, 'utf8'));
+} catch {
+  /* no report: vitest failed before/while running */
+}
+rmSync(dir, { recursive: true, force: true });
+
+if (!report) {
+  process.stdout.write(child.stdout ?? '');
+  process.stderr.write(child.stderr ?? '');
+  console.error(`\nfuzz: no report produced (vitest exit ${child.status}, ${secs}s)`);
+  process.exit(1);
+}
+console.log(report.text);
+if (report.error) {
+  console.error(`\nfuzz: FAILED to run (${secs}s total)`);
+  process.exit(1);
+}
+const ok = report.disagreementCount === 0 && child.status === 0;
+console.log(
+  `\nfuzz: ${ok ? 'OK' : 'FAILED'} — ${report.checked} cases, ${report.disagreementCount} disagreements, ` +
+    `leak/safe ${report.oracleLeaks}/${report.oracleSafe}, seed ${report.seed}, ${secs}s total`,
+);
+if (!ok && report.disagreementCount === 0) {
+  process.stdout.write(child.stdout ?? '');
+  process.stderr.write(child.stderr ?? '');
+}
+process.exit(ok ? 0 : 1);
