@@ -1,0 +1,104 @@
+/**
+ * What the analysis records while ESLint walks a function, and what it concludes.
+ *
+ * An obligation is one acquire site (a `get()`, a `pool.connect()`): from the moment its result is bound, the
+ * handle must be released on every path. Its abstract state on a path is a set of the bits below.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+
+import type { FunctionRecord } from './recorder.js';
+
+/** The handle is held and must still be released. */
+export const PENDING = 1;
+/** Held, but the variable that named it was overwritten: releasing "it" now releases something else. */
+export const CLOBBERED = 2;
+/** Released once on this path; a second release is a double release. */
+export const RELEASED = 4;
+export const UNRELEASED = PENDING | CLOBBERED;
+
+export type Variable = TSESLint.Scope.Variable;
+
+/** One kind of acquire/release pair, as the rule that uses the analysis describes it. */
+export interface ObligationKind {
+  /** Short id used in messages and option names, e.g. `workqueue` or `pg`. */
+  readonly id: string;
+  /** Where the handle sits in the acquired value: the value itself, or an element of a tuple / a property. */
+  readonly handle: { readonly index: number; readonly key: string } | 'self';
+  /** A shutdown flag beside the handle (`[item, shutdown]`): paths where it is true carry no obligation. */
+  readonly flag?: { readonly index: number; readonly key: string };
+  /** `receiver.method(handle)` on the acquiring receiver releases (`q.done(item)`, `pool.release(conn)`). */
+  readonly receiverReleases: ReadonlySet<string>;
+  /** `handle.method()` releases (`client.release()`, `span.end()`). */
+  readonly handleReleases: ReadonlySet<string>;
+  /** The handle is a function and calling it releases (`const release = await mutex.acquire()`). */
+  readonly callReleases: boolean;
+  /** How users write the release, for messages and fixes: `q.done(item)`. */
+  describeRelease(receiverText: string, handleText: string): string;
+}
+
+export interface Obligation {
+  readonly id: number;
+  readonly kind: ObligationKind;
+  readonly fn: FunctionRecord;
+  /** The acquiring call; `undefined` for a parameter a helper is asked to release. */
+  readonly acquire: TSESTree.CallExpression | undefined;
+  /** The declarator, assignment or parameter that binds the result. */
+  readonly binding: TSESTree.Node;
+  /** Identity of the acquiring receiver (`q`, `this.queue`), for matching `receiver.done(…)`. */
+  readonly receiverKey: string | undefined;
+  readonly receiverNode: TSESTree.Node | undefined;
+  /** Variables that hold the handle itself. */
+  readonly handleVars: Set<Variable>;
+  /** Variables that hold the whole acquired value (`r` in `const r = await q.get()`). */
+  readonly resultVars: Set<Variable>;
+  /** Variables that hold the shutdown flag. */
+  readonly flagVars: Set<Variable>;
+}
+
+export type AnalysisEvent =
+  | { readonly type: 'acquire'; readonly ob: Obligation }
+  | { readonly type: 'release'; readonly ob: Obligation; readonly node: TSESTree.Node }
+  | { readonly type: 'clobber'; readonly ob: Obligation }
+  | { readonly type: 'transfer'; readonly ob: Obligation }
+  | {
+      readonly type: 'helper-call';
+      readonly ob: Obligation;
+      readonly callee: TSESTree.Node;
+      readonly param: number;
+      readonly node: TSESTree.CallExpression;
+    }
+  /** A point that may throw: a call, `new`, `await`, `yield`, tagged template; `returns` for `yield`. */
+  | { readonly type: 'throw-point'; readonly node: TSESTree.Node; readonly alsoReturns: boolean };
+
+/** How a segment ends abruptly. */
+export type Terminator =
+  | { readonly type: 'return'; readonly node: TSESTree.ReturnStatement }
+  | { readonly type: 'throw'; readonly node: TSESTree.ThrowStatement }
+  | { readonly type: 'break'; readonly node: TSESTree.BreakStatement }
+  | { readonly type: 'continue'; readonly node: TSESTree.ContinueStatement };
+
+/** On the edges out of the segment where `node` was evaluated as a branch condition, `ob` may be dropped. */
+export interface Refinement {
+  readonly ob: Obligation;
+  /** The node that starts the branch taken when `node` has truthiness `knownTruthy`. */
+  readonly known: TSESTree.Node;
+  readonly knownTruthy: boolean;
+  /** Drop the obligation when the tested node is truthy (`shutdown`) or falsy (`item`). */
+  readonly dropWhenTruthy: boolean;
+}
+
+/** The first way out on which an obligation is still held. */
+export type Exit =
+  | { readonly type: 'return'; readonly node: TSESTree.Node }
+  | { readonly type: 'throw'; readonly node: TSESTree.Node; readonly explicit: boolean }
+  | { readonly type: 'yield'; readonly node: TSESTree.Node }
+  | { readonly type: 'break'; readonly node: TSESTree.BreakStatement }
+  | { readonly type: 'continue'; readonly node: TSESTree.ContinueStatement }
+  | { readonly type: 'iteration-end'; readonly node: TSESTree.Node }
+  | { readonly type: 'function-end'; readonly node: TSESTree.Node };
+
+export interface AnalysisResult {
+  readonly leaks: ReadonlyMap<Obligation, Exit>;
+  /** Second releases on some path, by obligation. */
+  readonly doubles: ReadonlyMap<Obligation, readonly TSESTree.Node[]>;
+}

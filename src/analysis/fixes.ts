@@ -1,0 +1,191 @@
+/**
+ * The try/finally quick fixes every obligation rule offers, built from the statements around the binding.
+ *
+ * - The release already sits in a `finally`, but the `try` begins too late (Volcano's bug): move the statements
+ *   between the shutdown check and the `try` into it — the fix Volcano made.
+ * - No release in a `finally`: wrap the statements after the shutdown check in `try { … } finally { release }`,
+ *   moving a trailing release into the `finally`.
+ *
+ * Both work on whole lines and keep comments; they re-indent by one level. When a fix could change meaning (a moved
+ * declaration used after the `try`, a release left inside the wrapped code, statements sharing a line) none is offered.
+ */
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import type { Obligation } from './events.js';
+import { statementList } from './routing.js';
+import { contains } from './syntax.js';
+
+export interface FixQueries {
+  readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  /** `stmt` is `q.done(item);` (or `await …`) for this obligation. */
+  isReleaseStatement(statement: TSESTree.Node, ob: Obligation): boolean;
+  /** Somewhere inside `node` the obligation is released. */
+  containsRelease(node: TSESTree.Node, ob: Obligation): boolean;
+  /** `node` is a shutdown check of the obligation: true exactly when there is nothing to release. */
+  isShutdownTest(node: TSESTree.Node, ob: Obligation): boolean;
+}
+
+export interface TryFinallyFix {
+  readonly messageId: 'moveIntoTry' | 'wrapInTryFinally';
+  readonly fix: TSESLint.ReportFixFunction;
+}
+
+function isAbrupt(statement: TSESTree.Node): boolean {
+  switch (statement.type) {
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.ThrowStatement:
+    case AST_NODE_TYPES.BreakStatement:
+    case AST_NODE_TYPES.ContinueStatement:
+      return true;
+    case AST_NODE_TYPES.BlockStatement: {
+      const last = statement.body[statement.body.length - 1];
+      return last !== undefined && isAbrupt(last);
+    }
+    default:
+      return false;
+  }
+}
+
+class Lines {
+  constructor(private readonly text: string) {}
+
+  start(offset: number): number {
+    return this.text.lastIndexOf('\n', offset - 1) + 1;
+  }
+
+  end(offset: number): number {
+    const newline = this.text.indexOf('\n', offset);
+    return newline === -1 ? this.text.length : newline;
+  }
+
+  /** Only white space stands between the line's start and `offset`. */
+  startsLine(offset: number): boolean {
+    return /^[ \t]*$/.test(this.text.slice(this.start(offset), offset));
+  }
+
+  /** Only white space or a line comment follows `offset` on its line. */
+  endsLine(offset: number): boolean {
+    return /^[ \t]*(\/\/.*)?$/.test(this.text.slice(offset, this.end(offset)));
+  }
+
+  indentation(offset: number): string {
+    return /^[ \t]*/.exec(this.text.slice(this.start(offset)))?.[0] ?? '';
+  }
+}
+
+function indentBy(text: string, unit: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.trim() === '' ? line : unit + line))
+    .join('\n');
+}
+
+/** The start of a statement with the comments that lead it. */
+function leadingStart(sourceCode: Readonly<TSESLint.SourceCode>, statement: TSESTree.Node): number {
+  const comments = sourceCode.getCommentsBefore(statement);
+  return comments[0]?.range[0] ?? statement.range[0];
+}
+
+export function tryFinallyFix(queries: FixQueries, ob: Obligation, releaseText: string): TryFinallyFix | undefined {
+  const { sourceCode } = queries;
+  const lines = new Lines(sourceCode.text);
+  const statement = ob.binding.type === AST_NODE_TYPES.VariableDeclarator ? ob.binding.parent : ob.binding.parent;
+  if (!statement) return undefined;
+  const list = statementList(statement.parent ?? statement);
+  const index = list?.indexOf(statement) ?? -1;
+  if (!list || index === -1) return undefined;
+
+  let start = index + 1;
+  for (;;) {
+    const check = list[start];
+    if (check?.type !== AST_NODE_TYPES.IfStatement || check.alternate || !isAbrupt(check.consequent) || !queries.isShutdownTest(check.test, ob)) break;
+    start++;
+  }
+  const region = list.slice(start);
+  if (region.length === 0) return undefined;
+  const unit = indentUnit(lines, statement, region[0] as TSESTree.Node);
+
+  const tryIndex = region.findIndex(
+    (candidate) =>
+      candidate.type === AST_NODE_TYPES.TryStatement &&
+      candidate.finalizer !== null &&
+      candidate.finalizer.body.some((inner) => queries.isReleaseStatement(inner, ob)),
+  );
+  if (tryIndex > 0) return moveIntoTry(queries, lines, region.slice(0, tryIndex), region[tryIndex] as TSESTree.TryStatement, unit);
+  if (tryIndex === 0) return undefined;
+  return wrapInTryFinally(queries, lines, region, ob, releaseText, unit);
+}
+
+function indentUnit(lines: Lines, statement: TSESTree.Node, first: TSESTree.Node): string {
+  const inner = lines.indentation(first.range[0]);
+  if (inner.includes('\t')) return '\t';
+  const outer = statement.parent ? lines.indentation(statement.parent.range[0]) : '';
+  const unit = inner.startsWith(outer) ? inner.slice(outer.length) : '';
+  return unit.length > 0 ? unit : '  ';
+}
+
+function moveIntoTry(
+  queries: FixQueries,
+  lines: Lines,
+  moved: readonly TSESTree.Node[],
+  tryStatement: TSESTree.TryStatement,
+  unit: string,
+): TryFinallyFix | undefined {
+  const { sourceCode } = queries;
+  const first = moved[0];
+  const last = moved[moved.length - 1];
+  if (!first || !last) return undefined;
+  // Declarations moved into the try block would vanish for code after it.
+  for (const statement of moved) {
+    for (const variable of sourceCode.getDeclaredVariables(statement)) {
+      for (const reference of variable.references) {
+        const inside = moved.some((node) => contains(node, reference.identifier)) || contains(tryStatement.block, reference.identifier);
+        if (!inside) return undefined;
+      }
+    }
+  }
+  const from = leadingStart(sourceCode, first);
+  const to = leadingStart(sourceCode, tryStatement);
+  if (!lines.startsLine(from) || !lines.startsLine(to) || !lines.endsLine(last.range[1])) return undefined;
+  const removeFrom = lines.start(from);
+  const removeTo = lines.start(to);
+  const body = sourceCode.text.slice(removeFrom, removeTo).replace(/\n$/, '');
+  const brace = tryStatement.block.range[0];
+  return {
+    messageId: 'moveIntoTry',
+    fix: (fixer) => [
+      fixer.removeRange([removeFrom, removeTo]),
+      fixer.insertTextAfterRange([brace, brace + 1], `\n${indentBy(body, unit)}`),
+    ],
+  };
+}
+
+function wrapInTryFinally(
+  queries: FixQueries,
+  lines: Lines,
+  region: readonly TSESTree.Node[],
+  ob: Obligation,
+  releaseText: string,
+  unit: string,
+): TryFinallyFix | undefined {
+  const { sourceCode } = queries;
+  const last = region[region.length - 1];
+  const trailingRelease = last !== undefined && queries.isReleaseStatement(last, ob);
+  const wrapped = trailingRelease ? region.slice(0, -1) : region;
+  const first = wrapped[0];
+  const lastWrapped = wrapped[wrapped.length - 1];
+  if (!first || !lastWrapped || !last) return undefined;
+  // A release left inside would run twice once the finally releases too.
+  if (wrapped.some((statement) => queries.containsRelease(statement, ob))) return undefined;
+  if (trailingRelease && sourceCode.getCommentsBefore(last).length > 0) return undefined;
+  const from = leadingStart(sourceCode, first);
+  if (!lines.startsLine(from) || !lines.endsLine(lastWrapped.range[1]) || !lines.endsLine(last.range[1])) return undefined;
+  if (trailingRelease && !lines.startsLine(last.range[0])) return undefined;
+  const wrapFrom = lines.start(from);
+  const bodyEnd = lines.end(lastWrapped.range[1]);
+  const replaceEnd = lines.end(last.range[1]);
+  const base = lines.indentation(first.range[0]);
+  const body = indentBy(sourceCode.text.slice(wrapFrom, bodyEnd), unit);
+  const text = `${base}try {\n${body}\n${base}} finally {\n${base}${unit}${releaseText};\n${base}}`;
+  return { messageId: 'wrapInTryFinally', fix: (fixer) => fixer.replaceTextRange([wrapFrom, replaceEnd], text) };
+}

@@ -1,0 +1,193 @@
+/**
+ * Which variables and expressions name an obligation's handle, its whole acquired value, or its shutdown flag, and
+ * which receivers are "the same" (`q`, `this.queue`, `cc.errTasks`) — by scope, not by spelling.
+ */
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import type { Obligation, Variable } from './events.js';
+import { memberName, unwrapAwaited, unwrapValue } from './syntax.js';
+
+export class HandleIndex {
+  private readonly handles = new Map<Variable, Obligation[]>();
+  private readonly results = new Map<Variable, Obligation[]>();
+  private readonly flags = new Map<Variable, Obligation[]>();
+  private readonly variableIds = new Map<Variable, number>();
+
+  constructor(private readonly sourceCode: Readonly<TSESLint.SourceCode>) {}
+
+  get empty(): boolean {
+    return this.handles.size === 0 && this.results.size === 0;
+  }
+
+  resolve(node: TSESTree.Identifier): Variable | undefined {
+    return ASTUtils.findVariable(this.sourceCode.getScope(node), node) ?? undefined;
+  }
+
+  addHandle(variable: Variable, ob: Obligation): void {
+    ob.handleVars.add(variable);
+    push(this.handles, variable, ob);
+  }
+
+  addResult(variable: Variable, ob: Obligation): void {
+    ob.resultVars.add(variable);
+    push(this.results, variable, ob);
+    if (ob.kind.handle === 'self') this.addHandle(variable, ob);
+  }
+
+  addFlag(variable: Variable, ob: Obligation): void {
+    ob.flagVars.add(variable);
+    push(this.flags, variable, ob);
+  }
+
+  /** Obligations whose handle `node` denotes: `item`, `r[0]`, `r.item`, or `client` for a self-handle. */
+  handleOf(node: TSESTree.Node): readonly Obligation[] {
+    const value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.Identifier) {
+      const variable = this.resolve(value);
+      return (variable && this.handles.get(variable)) ?? [];
+    }
+    if (value.type === AST_NODE_TYPES.MemberExpression) {
+      return this.elementOf(value, (ob) => (ob.kind.handle === 'self' ? undefined : ob.kind.handle));
+    }
+    return [];
+  }
+
+  /** Obligations whose whole acquired value `node` denotes (`r`). */
+  resultOf(node: TSESTree.Node): readonly Obligation[] {
+    const value = unwrapAwaited(node).inner;
+    if (value.type !== AST_NODE_TYPES.Identifier) return [];
+    const variable = this.resolve(value);
+    return (variable && this.results.get(variable)) ?? [];
+  }
+
+  /** Obligations whose shutdown flag `node` denotes: `shutdown`, `r[1]`, `r.shutdown`. */
+  flagOf(node: TSESTree.Node): readonly Obligation[] {
+    const value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.Identifier) {
+      const variable = this.resolve(value);
+      return (variable && this.flags.get(variable)) ?? [];
+    }
+    if (value.type === AST_NODE_TYPES.MemberExpression) return this.elementOf(value, (ob) => ob.kind.flag);
+    return [];
+  }
+
+  /** Every obligation a value expression carries, looking through literals, spreads and conditionals. */
+  carried(node: TSESTree.Node | null | undefined, found = new Set<Obligation>()): Set<Obligation> {
+    if (!node) return found;
+    const value = unwrapAwaited(node).inner;
+    switch (value.type) {
+      case AST_NODE_TYPES.Identifier:
+      case AST_NODE_TYPES.MemberExpression:
+        for (const ob of this.handleOf(value)) found.add(ob);
+        for (const ob of this.resultOf(value)) found.add(ob);
+        break;
+      case AST_NODE_TYPES.ArrayExpression:
+        for (const element of value.elements) this.carried(element, found);
+        break;
+      case AST_NODE_TYPES.ObjectExpression:
+        for (const property of value.properties) {
+          this.carried(property.type === AST_NODE_TYPES.Property ? property.value : property.argument, found);
+        }
+        break;
+      case AST_NODE_TYPES.SpreadElement:
+        this.carried(value.argument, found);
+        break;
+      case AST_NODE_TYPES.ConditionalExpression:
+        this.carried(value.consequent, found);
+        this.carried(value.alternate, found);
+        break;
+      case AST_NODE_TYPES.LogicalExpression:
+        this.carried(value.left, found);
+        this.carried(value.right, found);
+        break;
+      case AST_NODE_TYPES.SequenceExpression:
+        this.carried(value.expressions[value.expressions.length - 1], found);
+        break;
+      default:
+        break;
+    }
+    return found;
+  }
+
+  /** Does `node` mention a variable of `ob` (handle, result or flag) anywhere inside it. */
+  mentions(node: TSESTree.Node, ob: Obligation): boolean {
+    return this.find(node, (current) => {
+      if (current.type !== AST_NODE_TYPES.Identifier) return false;
+      const variable = this.resolve(current);
+      return variable !== undefined && (ob.handleVars.has(variable) || ob.resultVars.has(variable) || ob.flagVars.has(variable));
+    });
+  }
+
+  /** Depth-first search of `node` and everything inside it. */
+  find(node: TSESTree.Node, predicate: (node: TSESTree.Node) => boolean): boolean {
+    let found = false;
+    const visit = (current: TSESTree.Node): void => {
+      if (found) return;
+      if (predicate(current)) {
+        found = true;
+        return;
+      }
+      for (const key of this.sourceCode.visitorKeys[current.type] ?? []) {
+        const child = (current as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(child)) {
+          for (const item of child) if (isNode(item)) visit(item);
+        } else if (isNode(child)) {
+          visit(child);
+        }
+      }
+    };
+    visit(node);
+    return found;
+  }
+
+  /**
+   * A stable identity for a receiver: the variable (by scope) or `this`, then the property names.
+   * `undefined` when the receiver is computed (a call result, `x[i]`): such receivers never match.
+   */
+  accessKey(node: TSESTree.Node): string | undefined {
+    const value = unwrapValue(node);
+    switch (value.type) {
+      case AST_NODE_TYPES.Identifier: {
+        const variable = this.resolve(value);
+        if (!variable) return `global:${value.name}`;
+        let id = this.variableIds.get(variable);
+        if (id === undefined) {
+          id = this.variableIds.size;
+          this.variableIds.set(variable, id);
+        }
+        return `var:${id}`;
+      }
+      case AST_NODE_TYPES.ThisExpression:
+        return 'this';
+      case AST_NODE_TYPES.MemberExpression: {
+        const name = memberName(value);
+        const object = name === undefined ? undefined : this.accessKey(value.object);
+        return object === undefined ? undefined : `${object}.${name}`;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private elementOf(
+    node: TSESTree.MemberExpression,
+    element: (ob: Obligation) => { readonly index: number; readonly key: string } | undefined,
+  ): readonly Obligation[] {
+    const name = memberName(node);
+    if (name === undefined) return [];
+    return this.resultOf(node.object).filter((ob) => {
+      const position = element(ob);
+      return position !== undefined && (name === position.key || name === String(position.index));
+    });
+  }
+}
+
+function push(map: Map<Variable, Obligation[]>, variable: Variable, ob: Obligation): void {
+  const list = map.get(variable);
+  if (!list) map.set(variable, [ob]);
+  else if (!list.includes(ob)) list.push(ob);
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

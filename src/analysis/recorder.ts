@@ -1,0 +1,179 @@
+/**
+ * Records ESLint's code path graph of every function, and the analysis events in each segment in evaluation order.
+ *
+ * ESLint removed `CodePath.currentSegments` in v9, so the current segments are tracked here from the segment
+ * start/end events. They are kept as "lanes": inside a `finally` block ESLint runs parallel copies of the block
+ * (the normal path and the path that leaves by `return`/`throw`), and lane i of a `try` maps to lane i of its
+ * `catch`. Start and end events arrive in lane order, which is what lets the lanes be rebuilt.
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+
+import type { CodePath, CodePathListeners, CodePathSegment } from './code-path.js';
+import type { AnalysisEvent, Obligation, Refinement, Terminator } from './events.js';
+
+export type SegmentRole = 'normal' | 'catch-entry' | 'finally-leaving';
+
+export interface SegmentRecord {
+  readonly segment: CodePathSegment;
+  readonly fn: FunctionRecord;
+  readonly lane: number;
+  /** The node being entered or left when the segment started: the consequent of an `if`, a loop body… */
+  readonly startNode: TSESTree.Node;
+  /** The node at which the segment ended; the function itself for a fall-through end. */
+  endNode: TSESTree.Node | undefined;
+  role: SegmentRole;
+  readonly events: AnalysisEvent[];
+  terminator: Terminator | undefined;
+  readonly refinements: Refinement[];
+  /** Outgoing loop edges, with the loop statement they close. */
+  readonly loopEdges: Map<CodePathSegment, TSESTree.Node>;
+}
+
+export interface FinallyRegion {
+  readonly block: TSESTree.BlockStatement;
+  readonly entry: SegmentRecord[];
+  exit: SegmentRecord[];
+  readonly members: Set<SegmentRecord>;
+}
+
+export interface FunctionRecord {
+  readonly node: TSESTree.Node;
+  readonly codePath: CodePath;
+  readonly segments: Map<CodePathSegment, SegmentRecord>;
+  readonly lanes: (SegmentRecord | undefined)[];
+  readonly catchEntries: Map<TSESTree.CatchClause, SegmentRecord[]>;
+  readonly finallyRegions: Map<TSESTree.BlockStatement, FinallyRegion>;
+  readonly tryLaneCounts: Map<TSESTree.TryStatement, number>;
+  readonly openRegions: FinallyRegion[];
+  readonly obligations: Obligation[];
+  /** Parameter index → the obligation a helper takes on for that parameter. */
+  readonly paramObligations: Map<number, Obligation>;
+}
+
+/** Tracks code paths; the analysis asks it for the current function and lanes, and records into them. */
+export class Recorder {
+  private readonly stack: FunctionRecord[] = [];
+  readonly functions: FunctionRecord[] = [];
+  readonly byNode = new Map<TSESTree.Node, FunctionRecord>();
+
+  get current(): FunctionRecord | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  /** The segments that are executing now, one per lane. */
+  currentSegments(): SegmentRecord[] {
+    const fn = this.current;
+    if (!fn) return [];
+    return fn.lanes.filter((lane): lane is SegmentRecord => lane !== undefined);
+  }
+
+  record(event: AnalysisEvent): void {
+    for (const segment of this.currentSegments()) segment.events.push(event);
+  }
+
+  terminate(terminator: Terminator): void {
+    for (const segment of this.currentSegments()) segment.terminator ??= terminator;
+  }
+
+  refine(refinement: Refinement): void {
+    for (const segment of this.currentSegments()) segment.refinements.push(refinement);
+  }
+
+  /** Listeners to merge into the rule: the code path events, and the statements whose segments matter. */
+  listeners(): { codePath: CodePathListeners; nodes: Record<string, (node: never) => void> } {
+    const start = (segment: CodePathSegment, node: TSESTree.Node): void => {
+      const fn = this.current;
+      if (!fn) return;
+      let lane = fn.lanes.indexOf(undefined);
+      if (lane === -1) lane = fn.lanes.length;
+      const record: SegmentRecord = {
+        segment,
+        fn,
+        lane,
+        startNode: node,
+        endNode: undefined,
+        role: 'normal',
+        events: [],
+        terminator: undefined,
+        refinements: [],
+        loopEdges: new Map(),
+      };
+      fn.lanes[lane] = record;
+      fn.segments.set(segment, record);
+      for (const region of fn.openRegions) region.members.add(record);
+    };
+    const end = (segment: CodePathSegment, node: TSESTree.Node): void => {
+      const fn = this.current;
+      if (!fn) return;
+      const record = fn.segments.get(segment);
+      if (!record) return;
+      record.endNode = node;
+      const lane = fn.lanes.indexOf(record);
+      if (lane !== -1) fn.lanes[lane] = undefined;
+      while (fn.lanes.length > 0 && fn.lanes[fn.lanes.length - 1] === undefined) fn.lanes.pop();
+    };
+    const codePath: CodePathListeners = {
+      onCodePathStart: (path, node) => {
+        const fn: FunctionRecord = {
+          node,
+          codePath: path,
+          segments: new Map(),
+          lanes: [],
+          catchEntries: new Map(),
+          finallyRegions: new Map(),
+          tryLaneCounts: new Map(),
+          openRegions: [],
+          obligations: [],
+          paramObligations: new Map(),
+        };
+        this.stack.push(fn);
+        this.functions.push(fn);
+        this.byNode.set(node, fn);
+      },
+      onCodePathEnd: () => {
+        this.stack.pop();
+      },
+      onCodePathSegmentStart: start,
+      onUnreachableCodePathSegmentStart: start,
+      onCodePathSegmentEnd: end,
+      onUnreachableCodePathSegmentEnd: end,
+      onCodePathSegmentLoop: (from, to, node) => {
+        const record = this.current?.segments.get(from);
+        record?.loopEdges.set(to, node);
+      },
+    };
+    const nodes = {
+      TryStatement: (node: TSESTree.TryStatement) => {
+        this.current?.tryLaneCounts.set(node, this.currentSegments().length);
+      },
+      CatchClause: (node: TSESTree.CatchClause) => {
+        const entry = this.currentSegments();
+        for (const segment of entry) segment.role = 'catch-entry';
+        this.current?.catchEntries.set(node, entry);
+      },
+      BlockStatement: (node: TSESTree.BlockStatement) => {
+        const fn = this.current;
+        const parent = node.parent;
+        if (!fn || parent.type !== AST_NODE_TYPES.TryStatement || parent.finalizer !== node) return;
+        const entry = this.currentSegments();
+        const lanesAtTry = fn.tryLaneCounts.get(parent) ?? entry.length;
+        // ESLint doubles the lanes when the try or catch can leave by return/throw: the second half is the
+        // leaving copy. Those exits are routed through this block by the analysis itself.
+        if (entry.length === lanesAtTry * 2) {
+          for (const segment of entry.slice(lanesAtTry)) segment.role = 'finally-leaving';
+        }
+        const region: FinallyRegion = { block: node, entry, exit: [], members: new Set(entry) };
+        fn.finallyRegions.set(node, region);
+        fn.openRegions.push(region);
+      },
+      'BlockStatement:exit': (node: TSESTree.BlockStatement) => {
+        const fn = this.current;
+        const region = fn?.finallyRegions.get(node);
+        if (!fn || !region) return;
+        region.exit = this.currentSegments();
+        fn.openRegions.splice(fn.openRegions.indexOf(region), 1);
+      },
+    };
+    return { codePath, nodes: nodes as Record<string, (node: never) => void> };
+  }
+}

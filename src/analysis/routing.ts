@@ -1,0 +1,123 @@
+/**
+ * Where an abrupt completion goes, read off the AST.
+ *
+ * ESLint's code paths do not send `break`/`continue` through `finally`, send `return` and `throw` through one merged
+ * copy of it, and add a throw edge only from the first throwable node of a `try`. So the analysis routes every exit
+ * itself: the `finally` blocks and `using` disposals it crosses on the way out (innermost first), then where it lands.
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+
+import { isFunctionNode } from './syntax.js';
+
+export type Protector =
+  | { readonly type: 'finally'; readonly block: TSESTree.BlockStatement }
+  | { readonly type: 'using'; readonly declaration: TSESTree.VariableDeclaration };
+
+export type Destination =
+  | { readonly type: 'catch'; readonly clause: TSESTree.CatchClause }
+  | { readonly type: 'function' }
+  | { readonly type: 'jump'; readonly target: TSESTree.Node };
+
+export interface Route {
+  readonly protectors: readonly Protector[];
+  readonly destination: Destination;
+}
+
+type Mode = 'throw' | 'return' | 'jump';
+
+function isUsing(statement: TSESTree.Node): statement is TSESTree.VariableDeclaration {
+  return (
+    statement.type === AST_NODE_TYPES.VariableDeclaration &&
+    (statement.kind === 'using' || statement.kind === 'await using')
+  );
+}
+
+export function statementList(node: TSESTree.Node): readonly TSESTree.Node[] | undefined {
+  switch (node.type) {
+    case AST_NODE_TYPES.BlockStatement:
+    case AST_NODE_TYPES.Program:
+    case AST_NODE_TYPES.StaticBlock:
+      return node.body;
+    case AST_NODE_TYPES.SwitchCase:
+      return node.consequent;
+    default:
+      return undefined;
+  }
+}
+
+function computeRoute(from: TSESTree.Node, mode: Mode, jumpTarget: TSESTree.Node | undefined): Route {
+  const protectors: Protector[] = [];
+  let child: TSESTree.Node = from;
+  let parent = from.parent;
+  while (parent) {
+    if (mode === 'jump' && parent === jumpTarget) return { protectors, destination: { type: 'jump', target: parent } };
+    if (isFunctionNode(parent) || parent.type === AST_NODE_TYPES.Program) break;
+    if (parent.type === AST_NODE_TYPES.PropertyDefinition && parent.value === child) break;
+    if (parent.type === AST_NODE_TYPES.StaticBlock && mode !== 'jump') {
+      // A static block is its own code path: nothing crosses it.
+      pushUsings(parent, child, protectors);
+      break;
+    }
+    if (parent.type === AST_NODE_TYPES.TryStatement) {
+      if (child === parent.block) {
+        if (mode === 'throw' && parent.handler) {
+          return { protectors, destination: { type: 'catch', clause: parent.handler } };
+        }
+        if (parent.finalizer) protectors.push({ type: 'finally', block: parent.finalizer });
+      } else if (child === parent.handler && parent.finalizer) {
+        protectors.push({ type: 'finally', block: parent.finalizer });
+      }
+    } else {
+      pushUsings(parent, child, protectors);
+    }
+    child = parent;
+    parent = parent.parent;
+  }
+  if (parent) pushUsings(parent, child, protectors);
+  return { protectors, destination: { type: 'function' } };
+}
+
+/** `using` declarations before `child` in `parent`'s statement list are disposed when control leaves it. */
+function pushUsings(parent: TSESTree.Node, child: TSESTree.Node, protectors: Protector[]): void {
+  const list = statementList(parent);
+  if (!list) return;
+  const index = list.indexOf(child);
+  for (let i = index - 1; i >= 0; i--) {
+    const statement = list[i];
+    if (statement && isUsing(statement)) protectors.push({ type: 'using', declaration: statement });
+  }
+}
+
+/** Memoised routes, one table per mode. */
+export class Router {
+  private readonly throws = new Map<TSESTree.Node, Route>();
+  private readonly returns = new Map<TSESTree.Node, Route>();
+  private readonly jumps = new Map<TSESTree.Node, Route>();
+
+  throwFrom(node: TSESTree.Node): Route {
+    return this.memo(this.throws, node, () => computeRoute(node, 'throw', undefined));
+  }
+
+  returnFrom(node: TSESTree.Node): Route {
+    return this.memo(this.returns, node, () => computeRoute(node, 'return', undefined));
+  }
+
+  jumpFrom(node: TSESTree.BreakStatement | TSESTree.ContinueStatement, target: TSESTree.Node): Route {
+    return this.memo(this.jumps, node, () => computeRoute(node, 'jump', target));
+  }
+
+  private memo(table: Map<TSESTree.Node, Route>, node: TSESTree.Node, make: () => Route): Route {
+    let route = table.get(node);
+    if (!route) {
+      route = make();
+      table.set(node, route);
+    }
+    return route;
+  }
+}
+
+/** The `using` declarations directly in a block, for disposing at its normal end. */
+export function usingDeclarationsIn(block: TSESTree.Node): TSESTree.VariableDeclaration[] {
+  const list = statementList(block);
+  return list ? list.filter(isUsing) : [];
+}

@@ -1,0 +1,351 @@
+/**
+ * The obligation dataflow over one function's code path segments.
+ *
+ * State: for each obligation of the function, the set of abstract states it may be in on the paths reaching a point
+ * (bits PENDING / CLOBBERED / RELEASED; 0 = not held). States only grow, so a worklist reaches the fixpoint; a segment
+ * is revisited only when its input grows, which bounds the work by segments × (bits per obligation): linear in the
+ * size of the function, never path enumeration.
+ *
+ * Normal control flow follows ESLint's segments. Abrupt exits are routed by {@link Router}: a `finally` block acts on
+ * an obligation as a function of the state it enters with, computed once per (block, obligation, state bit) by running
+ * the same dataflow over the block's own segments. Exceptions land in the catch clause's entry segments, which get no
+ * input from ESLint's own throw edges (those exist for the first throwable node only).
+ */
+import type { TSESTree } from '@typescript-eslint/utils';
+
+import {
+  type AnalysisEvent,
+  type AnalysisResult,
+  type Exit,
+  type Obligation,
+  CLOBBERED,
+  PENDING,
+  RELEASED,
+  UNRELEASED,
+} from './events.js';
+import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
+import { type Protector, Router } from './routing.js';
+import { contains, enclosingLoop, jumpTarget, loopBody } from './syntax.js';
+
+export interface SolverHooks {
+  /** Only `throw` statements throw (the `explicitThrowsOnly` option). */
+  readonly explicitThrowsOnly: boolean;
+  readonly router: Router;
+  /** A same-file helper releases the handle passed at `param` on every path. */
+  helperReleases(callee: TSESTree.Node, param: number): boolean;
+  /** Disposing this `using` declaration releases the obligation. */
+  usingReleases(declaration: TSESTree.VariableDeclaration, ob: Obligation): boolean;
+  /** `return <arg>` hands the obligation to the caller. */
+  returnTransfers(node: TSESTree.ReturnStatement, ob: Obligation): boolean;
+}
+
+type State = Uint8Array;
+
+/** One fixpoint computation: the whole function, or one `finally` block entered in a given state. */
+class Run {
+  readonly inputs = new Map<SegmentRecord, State>();
+  private readonly queue: SegmentRecord[] = [];
+  private readonly queued = new Set<SegmentRecord>();
+  exitOutput = 0;
+
+  constructor(
+    readonly parent: Run | undefined,
+    readonly region: FinallyRegion | undefined,
+    readonly watched: Obligation | undefined,
+  ) {}
+
+  includes(segment: SegmentRecord): boolean {
+    return !this.region || this.region.members.has(segment);
+  }
+
+  join(segment: SegmentRecord, state: State): void {
+    const current = this.inputs.get(segment);
+    let changed = false;
+    if (!current) {
+      this.inputs.set(segment, state.slice());
+      changed = true;
+    } else {
+      for (let i = 0; i < state.length; i++) {
+        const merged = (current[i] ?? 0) | (state[i] ?? 0);
+        if (merged !== current[i]) {
+          current[i] = merged;
+          changed = true;
+        }
+      }
+    }
+    if (changed && !this.queued.has(segment)) {
+      this.queued.add(segment);
+      this.queue.push(segment);
+    }
+  }
+
+  next(): SegmentRecord | undefined {
+    const segment = this.queue.shift();
+    if (segment) this.queued.delete(segment);
+    return segment;
+  }
+}
+
+function exitPosition(exit: Exit): number {
+  return exit.type === 'function-end' || exit.type === 'iteration-end' ? exit.node.range[1] : exit.node.range[0];
+}
+
+/** Explicit exits read better in a message than "this call may throw", so they win; then the earliest. */
+function betterExit(candidate: Exit, current: Exit): boolean {
+  const implicit = (exit: Exit): number => (exit.type === 'throw' && !exit.explicit ? 1 : 0);
+  const rank = implicit(candidate) - implicit(current);
+  return rank !== 0 ? rank < 0 : exitPosition(candidate) < exitPosition(current);
+}
+
+export class Solver {
+  private readonly leaks = new Map<Obligation, Exit>();
+  private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
+  private readonly finallyEffects = new Map<string, number>();
+  private readonly size: number;
+
+  constructor(
+    private readonly fn: FunctionRecord,
+    private readonly hooks: SolverHooks,
+  ) {
+    this.size = fn.obligations.length;
+  }
+
+  solve(): AnalysisResult {
+    const initial = this.fn.segments.get(this.fn.codePath.initialSegment);
+    if (initial && this.size > 0) {
+      const main = new Run(undefined, undefined, undefined);
+      const state = new Uint8Array(this.size);
+      for (const ob of this.fn.paramObligations.values()) state[ob.id] = PENDING;
+      main.join(initial, state);
+      this.drain(main);
+    }
+    return { leaks: this.leaks, doubles: this.doubles };
+  }
+
+  private drain(run: Run): void {
+    for (let segment = run.next(); segment; segment = run.next()) {
+      const input = run.inputs.get(segment);
+      if (input) this.execute(segment, input.slice(), run);
+    }
+  }
+
+  private execute(segment: SegmentRecord, state: State, run: Run): void {
+    for (const event of segment.events) this.apply(event, state, segment, run);
+    if (segment.terminator) this.terminate(segment, state, run);
+    if (run.region?.exit.includes(segment) && run.watched) run.exitOutput |= state[run.watched.id] ?? 0;
+    if (!segment.terminator && segment.endNode === this.fn.node) {
+      this.forEachHeld(state, (ob, bits) => {
+        if (bits & UNRELEASED) this.leak(ob, { type: 'function-end', node: this.fn.node });
+      });
+    }
+    for (const nextSegment of segment.segment.allNextSegments) {
+      const next = this.fn.segments.get(nextSegment);
+      // Edges into catch clauses and into the leaving copy of a finally block are ESLint's exception and return
+      // paths; the analysis routes those exits itself.
+      if (!next || next.role !== 'normal' || !run.includes(next)) continue;
+      const out = state.slice();
+      this.refine(segment, next, out);
+      const loop = segment.loopEdges.get(nextSegment);
+      if (loop) this.closeIteration(loop, out);
+      run.join(next, out);
+    }
+  }
+
+  private forEachHeld(state: State, visit: (ob: Obligation, bits: number) => void): void {
+    for (const ob of this.fn.obligations) {
+      const bits = state[ob.id] ?? 0;
+      if (bits) visit(ob, bits);
+    }
+  }
+
+  private apply(event: AnalysisEvent, state: State, segment: SegmentRecord, run: Run): void {
+    switch (event.type) {
+      case 'acquire':
+        state[event.ob.id] = PENDING;
+        return;
+      case 'release':
+        state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
+        return;
+      case 'clobber': {
+        const bits = state[event.ob.id] ?? 0;
+        if (bits & PENDING) state[event.ob.id] = (bits & ~PENDING) | CLOBBERED;
+        return;
+      }
+      case 'transfer':
+        state[event.ob.id] = 0;
+        return;
+      case 'helper-call':
+        if (state[event.ob.id] && this.hooks.helperReleases(event.callee, event.param)) {
+          state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
+        }
+        return;
+      case 'throw-point':
+        if (!this.hooks.explicitThrowsOnly) {
+          this.forEachHeld(state, (ob, bits) =>
+            this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false }),
+          );
+        }
+        if (event.alsoReturns) {
+          // A generator can be closed at a `yield`: the consumer's `return()` resumes it as a `return`.
+          this.forEachHeld(state, (ob, bits) =>
+            this.returnFrom(event.node, ob, bits, run, { type: 'yield', node: event.node }),
+          );
+        }
+        return;
+    }
+  }
+
+  private release(ob: Obligation, bits: number, node: TSESTree.Node): number {
+    if (bits & RELEASED) {
+      const list = this.doubles.get(ob) ?? [];
+      if (!list.includes(node)) list.push(node);
+      this.doubles.set(ob, list);
+    }
+    return bits & PENDING ? (bits & ~PENDING) | RELEASED : bits;
+  }
+
+  private terminate(segment: SegmentRecord, state: State, run: Run): void {
+    const terminator = segment.terminator;
+    if (!terminator) return;
+    switch (terminator.type) {
+      case 'return':
+        this.forEachHeld(state, (ob, bits) => {
+          if (!this.hooks.returnTransfers(terminator.node, ob)) {
+            this.returnFrom(terminator.node, ob, bits, run, { type: 'return', node: terminator.node });
+          }
+        });
+        state.fill(0);
+        return;
+      case 'throw':
+        this.forEachHeld(state, (ob, bits) =>
+          this.throwFrom(terminator.node, ob, bits, segment, run, {
+            type: 'throw',
+            node: terminator.node,
+            explicit: true,
+          }),
+        );
+        state.fill(0);
+        return;
+      case 'break':
+      case 'continue': {
+        const target = jumpTarget(terminator.node);
+        if (!target) return;
+        const route = this.hooks.router.jumpFrom(terminator.node, target);
+        this.forEachHeld(state, (ob, held) => {
+          const bits = this.cross(route.protectors, ob, held, run);
+          const leaves =
+            terminator.type === 'continue'
+              ? ob.acquire !== undefined && contains(target, ob.acquire)
+              : declaredWithin(ob, target);
+          if (bits & UNRELEASED && leaves) {
+            this.leak(ob, terminator.type === 'break' ? { type: 'break', node: terminator.node } : { type: 'continue', node: terminator.node });
+            state[ob.id] = 0;
+          } else {
+            state[ob.id] = leaves ? 0 : bits;
+          }
+        });
+        return;
+      }
+    }
+  }
+
+  private throwFrom(node: TSESTree.Node, ob: Obligation, held: number, segment: SegmentRecord, run: Run, exit: Exit): void {
+    const route = this.hooks.router.throwFrom(node);
+    const bits = this.cross(route.protectors, ob, held, run);
+    if (!bits) return;
+    if (route.destination.type === 'catch') {
+      const entries = this.fn.catchEntries.get(route.destination.clause) ?? [];
+      const sameLane = entries.filter((entry) => entry.lane === segment.lane);
+      const state = new Uint8Array(this.size);
+      state[ob.id] = bits;
+      for (const entry of sameLane.length > 0 ? sameLane : entries) this.runFor(entry, run).join(entry, state);
+    } else if (bits & UNRELEASED) {
+      this.leak(ob, exit);
+    }
+  }
+
+  private returnFrom(node: TSESTree.Node, ob: Obligation, held: number, run: Run, exit: Exit): void {
+    const bits = this.cross(this.hooks.router.returnFrom(node).protectors, ob, held, run);
+    if (bits & UNRELEASED) this.leak(ob, exit);
+  }
+
+  /** The innermost run that computes the given segment. */
+  private runFor(segment: SegmentRecord, run: Run): Run {
+    let current: Run | undefined = run;
+    while (current && !current.includes(segment)) current = current.parent;
+    return current ?? run;
+  }
+
+  private cross(protectors: readonly Protector[], ob: Obligation, held: number, run: Run): number {
+    let bits = held;
+    for (const protector of protectors) {
+      if (!bits) break;
+      if (protector.type === 'finally') {
+        bits = this.throughFinally(protector.block, ob, bits, run);
+      } else if (this.hooks.usingReleases(protector.declaration, ob)) {
+        bits = this.release(ob, bits, protector.declaration);
+      }
+    }
+    return bits;
+  }
+
+  /** What running a finally block does to an obligation that enters it in the states `bits`. */
+  private throughFinally(block: TSESTree.BlockStatement, ob: Obligation, bits: number, run: Run): number {
+    const region = this.fn.finallyRegions.get(block);
+    if (!region) return bits;
+    let out = 0;
+    for (const bit of [PENDING, CLOBBERED, RELEASED]) {
+      if (!(bits & bit)) continue;
+      const key = `${block.range[0]}:${ob.id}:${bit}`;
+      let effect = this.finallyEffects.get(key);
+      if (effect === undefined) {
+        // Provisional answer for a block re-entered while it is being computed (a finally inside a loop inside it).
+        this.finallyEffects.set(key, bit);
+        const local = new Run(run, region, ob);
+        const state = new Uint8Array(this.size);
+        state[ob.id] = bit;
+        for (const entry of region.entry) if (entry.role === 'normal') local.join(entry, state);
+        this.drain(local);
+        effect = local.exitOutput;
+        this.finallyEffects.set(key, effect);
+      }
+      out |= effect;
+    }
+    return out;
+  }
+
+  private refine(from: SegmentRecord, to: SegmentRecord, out: State): void {
+    for (const refinement of from.refinements) {
+      if (!out[refinement.ob.id]) continue;
+      const testTruthy = (to.startNode === refinement.known) === refinement.knownTruthy;
+      if (testTruthy === refinement.dropWhenTruthy) out[refinement.ob.id] = 0;
+    }
+  }
+
+  /** A back edge: an obligation taken in this loop's body and still held is orphaned by the next iteration. */
+  private closeIteration(node: TSESTree.Node, out: State): void {
+    const loop = enclosingLoop(node);
+    const body = loop && loopBody(loop);
+    if (!body) return;
+    this.forEachHeld(out, (ob, bits) => {
+      if (!ob.acquire || !contains(body, ob.acquire)) return;
+      if (bits & UNRELEASED) this.leak(ob, { type: 'iteration-end', node: body });
+      out[ob.id] = 0;
+    });
+  }
+
+  private leak(ob: Obligation, exit: Exit): void {
+    const current = this.leaks.get(ob);
+    if (!current || betterExit(exit, current)) this.leaks.set(ob, exit);
+  }
+}
+
+/** The variables naming the handle are all declared inside `target`: leaving it drops the last reference. */
+function declaredWithin(ob: Obligation, target: TSESTree.Node): boolean {
+  if (!ob.acquire || !contains(target, ob.binding)) return false;
+  for (const variable of [...ob.handleVars, ...ob.resultVars]) {
+    const def = variable.defs[0];
+    if (!def || !contains(target, def.name)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,169 @@
+/** Small, pure questions about the AST that the analysis and the fixes both ask. */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+
+export type FunctionNode =
+  | TSESTree.ArrowFunctionExpression
+  | TSESTree.FunctionDeclaration
+  | TSESTree.FunctionExpression;
+
+
+export function isFunctionNode(node: TSESTree.Node): node is FunctionNode {
+  return (
+    node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    node.type === AST_NODE_TYPES.FunctionDeclaration ||
+    node.type === AST_NODE_TYPES.FunctionExpression
+  );
+}
+
+export function isLoop(
+  node: TSESTree.Node,
+): node is
+  | TSESTree.DoWhileStatement
+  | TSESTree.ForInStatement
+  | TSESTree.ForOfStatement
+  | TSESTree.ForStatement
+  | TSESTree.WhileStatement {
+  switch (node.type) {
+    case AST_NODE_TYPES.DoWhileStatement:
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.WhileStatement:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** `inner` lies inside `outer` (or is it). Ranges nest exactly in ESTree, so this is a range test. */
+export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
+/** Strips the wrappers that do not change which value an expression denotes. */
+export function unwrapValue(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case AST_NODE_TYPES.TSAsExpression:
+      case AST_NODE_TYPES.TSNonNullExpression:
+      case AST_NODE_TYPES.TSSatisfiesExpression:
+      case AST_NODE_TYPES.TSTypeAssertion:
+        current = current.expression;
+        break;
+      case AST_NODE_TYPES.ChainExpression:
+        current = current.expression;
+        break;
+      default:
+        return current;
+    }
+  }
+}
+
+/** Like {@link unwrapValue}, and also looks through `await`. */
+export function unwrapAwaited(node: TSESTree.Node): { inner: TSESTree.Node; awaited: boolean } {
+  let current = unwrapValue(node);
+  let awaited = false;
+  while (current.type === AST_NODE_TYPES.AwaitExpression) {
+    awaited = true;
+    current = unwrapValue(current.argument);
+  }
+  return { inner: current, awaited };
+}
+
+/** The function (or program) whose code path a node belongs to. */
+export function owningCodePathNode(node: TSESTree.Node): TSESTree.Node {
+  let current: TSESTree.Node | undefined = node.parent;
+  let child: TSESTree.Node = node;
+  while (current) {
+    if (isFunctionNode(current) || current.type === AST_NODE_TYPES.StaticBlock) return current;
+    // ESLint starts a class field initialiser's code path at the initialiser itself.
+    if (current.type === AST_NODE_TYPES.PropertyDefinition && current.value === child) return child;
+    if (current.type === AST_NODE_TYPES.Program) return current;
+    child = current;
+    current = current.parent;
+  }
+  return child;
+}
+
+/** Name of a non-computed member property, or of a computed string literal key. */
+export function memberName(node: TSESTree.MemberExpression): string | undefined {
+  if (!node.computed && node.property.type === AST_NODE_TYPES.Identifier) return node.property.name;
+  if (node.computed && node.property.type === AST_NODE_TYPES.Literal) return String(node.property.value);
+  return undefined;
+}
+
+/** `x.name(...)` → the member callee, when the method name is one of `names`. */
+export function methodCall(
+  call: TSESTree.CallExpression,
+  names?: ReadonlySet<string>,
+): { object: TSESTree.Expression; name: string; member: TSESTree.MemberExpression } | undefined {
+  const callee = unwrapValue(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const name = memberName(callee);
+  if (name === undefined || (names && !names.has(name))) return undefined;
+  return { object: callee.object, name, member: callee };
+}
+
+/**
+ * Where the truthiness of `node` decides a branch: the node that starts the branch taken when `node`
+ * is truthy (`truthy: true`) or falsy (`truthy: false`). Follows `!` and the operands of `&&`/`||`.
+ */
+export function branchTarget(node: TSESTree.Node): { known: TSESTree.Node; truthy: boolean } | undefined {
+  const parent = node.parent;
+  if (!parent) return undefined;
+  switch (parent.type) {
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+      return parent.test === node ? { known: parent.consequent, truthy: true } : undefined;
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+    case AST_NODE_TYPES.ForStatement:
+      return parent.test === node ? { known: parent.body, truthy: true } : undefined;
+    case AST_NODE_TYPES.LogicalExpression:
+      if (parent.operator === '??') return undefined;
+      if (parent.left === node) return { known: parent.right, truthy: parent.operator === '&&' };
+      return branchTarget(parent);
+    case AST_NODE_TYPES.UnaryExpression: {
+      if (parent.operator !== '!') return undefined;
+      const outer = branchTarget(parent);
+      return outer && { known: outer.known, truthy: !outer.truthy };
+    }
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSAsExpression:
+      return branchTarget(parent);
+    default:
+      return undefined;
+  }
+}
+
+/** The statement a `break`/`continue` leaves: its labelled statement, or the innermost loop (or switch, for break). */
+export function jumpTarget(node: TSESTree.BreakStatement | TSESTree.ContinueStatement): TSESTree.Node | undefined {
+  let current: TSESTree.Node | undefined = node.parent;
+  while (current && !isFunctionNode(current)) {
+    if (node.label) {
+      if (current.type === AST_NODE_TYPES.LabeledStatement && current.label.name === node.label.name) {
+        return current.body;
+      }
+    } else if (isLoop(current) || (node.type === AST_NODE_TYPES.BreakStatement && current.type === AST_NODE_TYPES.SwitchStatement)) {
+      return current;
+    }
+    current = current.parent;
+  }
+  return undefined;
+}
+
+/** The body of a loop, where an iteration's work lives. */
+export function loopBody(loop: TSESTree.Node): TSESTree.Node | undefined {
+  return isLoop(loop) ? loop.body : undefined;
+}
+
+/** The nearest loop around `node` (not crossing functions), as ESLint's loop events name a node inside it. */
+export function enclosingLoop(node: TSESTree.Node): TSESTree.Node | undefined {
+  let current: TSESTree.Node | undefined = node;
+  while (current && !isFunctionNode(current)) {
+    if (isLoop(current)) return current;
+    current = current.parent;
+  }
+  return undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * Type questions the rules ask, always after a cheap syntax filter. Files without type information get `undefined`
+ * from {@link typeServices}, and the rules fall back to names.
+ */
+import { type TypeOrValueSpecifier, typeMatchesSomeSpecifier } from '@typescript-eslint/type-utils';
+import { ESLintUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import * as ts from 'typescript';
+
+export interface TypeServices {
+  readonly checker: ts.TypeChecker;
+  readonly program: ts.Program;
+  typeOf(node: TSESTree.Node): ts.Type;
+}
+
+export function typeServices(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): TypeServices | undefined {
+  const services = ESLintUtils.getParserServices(context, true);
+  if (!services.program) return undefined;
+  const program = services.program;
+  return {
+    checker: program.getTypeChecker(),
+    program,
+    typeOf: (node) => services.getTypeAtLocation(node),
+  };
+}
+
+/** `any`, `unknown` and unresolved types say nothing: the rule falls back to names for them. */
+export function isOpaque(type: ts.Type): boolean {
+  return (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+}
+
+function requiredParameterCount(checker: ts.TypeChecker, signature: ts.Signature): number {
+  let count = 0;
+  for (const parameter of signature.getParameters()) {
+    const declaration = parameter.valueDeclaration;
+    if (!declaration || !ts.isParameter(declaration)) continue;
+    if (declaration.dotDotDotToken || checker.isOptionalParameter(declaration)) break;
+    count++;
+  }
+  return count;
+}
+
+function callSignatures(checker: ts.TypeChecker, type: ts.Type, name: string): readonly ts.Signature[] {
+  const property = checker.getPropertyOfType(type, name);
+  if (!property) return [];
+  return checker.getTypeOfSymbol(property).getCallSignatures();
+}
+
+/**
+ * A receiver type has a method `name` callable with no arguments, and a method for every name in `withArgument`
+ * callable with one argument. Every member of a union must qualify (`Queue | undefined` is narrowed first).
+ */
+export function hasMethods(
+  services: TypeServices,
+  type: ts.Type,
+  name: string,
+  withArgument: readonly string[],
+): boolean {
+  const { checker } = services;
+  const nonNullable = checker.getNonNullableType(type);
+  const parts = nonNullable.isUnion() ? nonNullable.types : [nonNullable];
+  return parts.every((part) => {
+    const gets = callSignatures(checker, part, name);
+    if (!gets.some((signature) => requiredParameterCount(checker, signature) === 0)) return false;
+    return withArgument.every((method) =>
+      callSignatures(checker, part, method).some(
+        (signature) => signature.getParameters().length >= 1 && requiredParameterCount(checker, signature) <= 1,
+      ),
+    );
+  });
+}
+
+export function matchesSpecifiers(services: TypeServices, type: ts.Type, specifiers: readonly TypeOrValueSpecifier[]): boolean {
+  if (specifiers.length === 0) return false;
+  const nonNullable = services.checker.getNonNullableType(type);
+  const parts = nonNullable.isUnion() ? nonNullable.types : [nonNullable];
+  return parts.some((part) => typeMatchesSomeSpecifier(part, [...specifiers], services.program));
+}
+
+/** The call's value is a promise (has a callable `then`). */
+export function isThenable(services: TypeServices, node: TSESTree.Node): boolean {
+  const type = services.checker.getNonNullableType(services.typeOf(node));
+  const parts = type.isUnion() ? type.types : [type];
+  return parts.some((part) => callSignatures(services.checker, part, 'then').length > 0);
+}
