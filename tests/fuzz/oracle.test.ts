@@ -5,12 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { programArb } from './generator.js';
 import { b, countStmts, print, program, type Program, type Stmt } from './ir.js';
 import { analyzeProgram } from './oracle.js';
+import { executeAll } from './execute.js';
 
 const { done, forget, work, work2, cb, tryCatch, tryFinally, tryCatchFinally, rethrow, forOf } = b;
 
 /** analyze + a helper to find the 1-based line of the nth line starting (after indentation) with `text` */
+const handWritten: { source: string; leaks: boolean; doubleDone: boolean }[] = [];
+
 function run(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}) {
   const r = analyzeProgram(program(body, opts));
+  handWritten.push({ source: r.source, leaks: r.leaks, doubleDone: r.doubleDone });
   const lines = r.source.split('\n');
   const line = (text: string, nth = 1): number => {
     let seen = 0;
@@ -296,6 +300,16 @@ describe('oracle: inner loops and labels', () => {
   });
 });
 
+describe('cross-check', () => {
+  it('every hand-written verdict above matches real execution (./execute.ts)', async () => {
+    expect(handWritten.length).toBeGreaterThan(40);
+    for (const h of handWritten) {
+      const e = await executeAll(h.source);
+      expect({ leaks: e.leaks, doubleDone: e.doubleDone }, h.source).toEqual({ leaks: h.leaks, doubleDone: h.doubleDone });
+    }
+  });
+});
+
 describe('generator', () => {
   const samples = fc.sample(programArb(), { numRuns: 1500, seed: 20240611 });
 
@@ -311,6 +325,15 @@ describe('generator', () => {
       const js = out.outputText.replace(/^export /gm, '').replace(/^import .*$/gm, '');
       // vm.Script reports early errors: undefined labels, continue outside loops, …
       expect(() => new vm.Script(`(async () => {${js}\n})`), src).not.toThrow();
+    }
+  });
+
+  it('the oracle agrees with running the programs on the JS engine under every choice vector', async () => {
+    // ./execute.ts: transpile, stub every may-throw call with a choice, enumerate all choices
+    for (const p of samples.slice(0, 400)) {
+      const o = analyzeProgram(p);
+      const e = await executeAll(o.source);
+      expect({ leaks: e.leaks, doubleDone: e.doubleDone }, o.source).toEqual({ leaks: o.leaks, doubleDone: o.doubleDone });
     }
   });
 
