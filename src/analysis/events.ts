@@ -67,6 +67,8 @@ export type AnalysisEvent =
       readonly param: number;
       readonly node: TSESTree.CallExpression;
     }
+  /** The end of a `finally` block: where computing what the block does to an obligation stops. */
+  | { readonly type: 'finally-end'; readonly block: TSESTree.BlockStatement }
   /** A point that may throw: a call, `new`, `await`, `yield`, tagged template; `returns` for `yield`. */
   | { readonly type: 'throw-point'; readonly node: TSESTree.Node; readonly alsoReturns: boolean };
 

@@ -32,7 +32,6 @@ export interface SegmentRecord {
 export interface FinallyRegion {
   readonly block: TSESTree.BlockStatement;
   readonly entry: SegmentRecord[];
-  exit: SegmentRecord[];
   readonly members: Set<SegmentRecord>;
 }
 
@@ -162,7 +161,7 @@ export class Recorder {
         if (entry.length === lanesAtTry * 2) {
           for (const segment of entry.slice(lanesAtTry)) segment.role = 'finally-leaving';
         }
-        const region: FinallyRegion = { block: node, entry, exit: [], members: new Set(entry) };
+        const region: FinallyRegion = { block: node, entry, members: new Set(entry) };
         fn.finallyRegions.set(node, region);
         fn.openRegions.push(region);
       },
@@ -170,7 +169,8 @@ export class Recorder {
         const fn = this.current;
         const region = fn?.finallyRegions.get(node);
         if (!fn || !region) return;
-        region.exit = this.currentSegments();
+        // An empty or fall-through finally shares its last segment with the code after the try statement.
+        this.record({ type: 'finally-end', block: node });
         fn.openRegions.splice(fn.openRegions.indexOf(region), 1);
       },
     };

@@ -25,7 +25,7 @@ import {
 } from './events.js';
 import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
 import { type Protector, Router } from './routing.js';
-import { contains, enclosingLoop, jumpTarget, loopBody } from './syntax.js';
+import { contains, enclosingCatch, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
 
 export interface SolverHooks {
   /** Only `throw` statements throw (the `explicitThrowsOnly` option). */
@@ -130,9 +130,14 @@ export class Solver {
   }
 
   private execute(segment: SegmentRecord, state: State, run: Run): void {
-    for (const event of segment.events) this.apply(event, state, segment, run);
+    for (const event of segment.events) {
+      if (event.type === 'finally-end' && event.block === run.region?.block) {
+        if (run.watched) run.exitOutput |= state[run.watched.id] ?? 0;
+        return;
+      }
+      this.apply(event, state, segment, run);
+    }
     if (segment.terminator) this.terminate(segment, state, run);
-    if (run.region?.exit.includes(segment) && run.watched) run.exitOutput |= state[run.watched.id] ?? 0;
     if (!segment.terminator && segment.endNode === this.fn.node) {
       this.forEachHeld(state, (ob, bits) => {
         if (bits & UNRELEASED) this.leak(ob, { type: 'function-end', node: this.fn.node });
@@ -142,7 +147,7 @@ export class Solver {
       const next = this.fn.segments.get(nextSegment);
       // Edges into catch clauses and into the leaving copy of a finally block are ESLint's exception and return
       // paths; the analysis routes those exits itself.
-      if (!next || next.role !== 'normal' || !run.includes(next)) continue;
+      if (!next || next.role !== 'normal' || !run.includes(next) || entersCatchSideways(segment, next)) continue;
       const out = state.slice();
       this.refine(segment, next, out);
       const loop = segment.loopEdges.get(nextSegment);
@@ -178,6 +183,8 @@ export class Solver {
         if (state[event.ob.id] && this.hooks.helperReleases(event.callee, event.param)) {
           state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
         }
+        return;
+      case 'finally-end':
         return;
       case 'throw-point':
         if (!this.hooks.explicitThrowsOnly) {
@@ -324,7 +331,7 @@ export class Solver {
 
   /** A back edge: an obligation taken in this loop's body and still held is orphaned by the next iteration. */
   private closeIteration(node: TSESTree.Node, out: State): void {
-    const loop = enclosingLoop(node);
+    const loop = loopClosedAt(node);
     const body = loop && loopBody(loop);
     if (!body) return;
     this.forEachHeld(out, (ob, bits) => {
@@ -338,6 +345,15 @@ export class Solver {
     const current = this.leaks.get(ob);
     if (!current || betterExit(exit, current)) this.leaks.set(ob, exit);
   }
+}
+
+/**
+ * Control enters a `catch` body only through its entry. ESLint merges the try's bypass path into the head of a loop
+ * that opens a catch body, which would make the catch look reachable without an exception.
+ */
+function entersCatchSideways(from: SegmentRecord, to: SegmentRecord): boolean {
+  const clause = enclosingCatch(to.startNode);
+  return clause !== undefined && !contains(clause, from.startNode);
 }
 
 /** The variables naming the handle are all declared inside `target`: leaving it drops the last reference. */

@@ -158,11 +158,26 @@ export function loopBody(loop: TSESTree.Node): TSESTree.Node | undefined {
   return isLoop(loop) ? loop.body : undefined;
 }
 
-/** The nearest loop around `node` (not crossing functions), as ESLint's loop events name a node inside it. */
-export function enclosingLoop(node: TSESTree.Node): TSESTree.Node | undefined {
+/**
+ * The loop whose iteration a looped edge closes, from the node ESLint names with the edge. ESLint also loops edges
+ * inside a `switch` whose `default` falls through to a later case: those close no iteration.
+ */
+export function loopClosedAt(node: TSESTree.Node): TSESTree.Node | undefined {
+  if (node.type === AST_NODE_TYPES.ContinueStatement) return jumpTarget(node);
   let current: TSESTree.Node | undefined = node;
   while (current && !isFunctionNode(current)) {
     if (isLoop(current)) return current;
+    if (current.type === AST_NODE_TYPES.SwitchStatement || current.type === AST_NODE_TYPES.SwitchCase) return undefined;
+    current = current.parent;
+  }
+  return undefined;
+}
+
+/** The innermost `catch` clause around `node` in its function, if any. */
+export function enclosingCatch(node: TSESTree.Node): TSESTree.CatchClause | undefined {
+  let current: TSESTree.Node | undefined = node;
+  while (current && !isFunctionNode(current)) {
+    if (current.type === AST_NODE_TYPES.CatchClause) return current;
     current = current.parent;
   }
   return undefined;
