@@ -27,6 +27,8 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+const timeOrigin = performance.timeOrigin;
+
 /** Longest delay Node's `setTimeout` accepts (about 24.8 days). */
 const MAX_NODE_DELAY = 2_147_483_647;
 
@@ -42,7 +44,7 @@ interface RealTimer {
  */
 export const realClock: Clock = Object.freeze({
   now(): number {
-    return performance.timeOrigin + performance.now();
+    return timeOrigin + performance.now();
   },
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const handle: RealTimer = { t: undefined };

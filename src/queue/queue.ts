@@ -102,8 +102,11 @@ export interface ShutDownWithDrainOptions {
  *   (including dirty items re-queued by `done()`), and `get()` resolves
  *   `[undefined, true]` once the queue is empty — immediately, for calls made
  *   on a shut-down empty queue.
- * - All operations are O(1) (a ring buffer, a `Set` and a `Map`), except the
- *   diagnostic `processing()`, which is O(items being processed).
+ * - All operations are O(1) amortised (a ring buffer and hash maps; no
+ *   `Array.prototype.shift`, no scans), except the diagnostic
+ *   `processing()`, which is O(items being processed). The queue's index may
+ *   keep a reference to a taken item until the queue next becomes empty
+ *   (bounded: at most 4 × `len()` + 64 such entries).
  */
 export interface WorkQueue<T> {
   /** Marks `item` as needing processing. Ignored (and counted) after shutdown. */
@@ -166,12 +169,28 @@ const RESOLVED: Promise<void> = Promise.resolve();
 export class WorkQueueImpl<T> implements WorkQueue<T> {
   protected readonly clock: Clock;
   protected readonly name: string;
-  /** Order of work: every item here is in `dirty` and not in `inFlight`. */
+  // client-go's "dirty" set is split in two: items waiting in the queue, and
+  // items added again while being processed (`redo`, a subset of `inFlight`,
+  // usually tiny). Membership of the queue is tracked with lazy deletion, so
+  // that the common path does one lookup in the (possibly huge) index per
+  // item, at add() time, and get() touches no hash table but `inFlight`:
+  //   - every pushed item gets the next position number (`tailPos`);
+  //     `queuedAt` maps the item to it;
+  //   - get() shifts the queue and advances `headPos`, leaving the entry
+  //     behind: an entry whose position is below `headPos` is stale;
+  //   - stale entries go when the queue becomes empty (clear, positions
+  //     restart at 0) or when they outnumber live ones (rebuild from the
+  //     ring), so at most 4 × len() + 64 entries are kept.
+  /** Order of work, oldest first. */
   private readonly queue = new RingBuffer<T>();
-  /** Items that need processing (queued, or added again while processing). */
-  private readonly dirty = new Set<T>();
+  /** Item → its position in the queue (live when `>= headPos`). */
+  private queuedAt = new Map<T, number>();
+  private headPos = 0;
+  private tailPos = 0;
   /** Items being processed → `clock.now()` when they were handed out (insertion order = oldest first). */
   private readonly inFlight = new Map<T, number>();
+  /** Items added again while being processed: queued again by `done()`. */
+  private readonly redo = new Set<T>();
   /** `get()` calls waiting for an item; non-empty only while the queue is empty and running. */
   private readonly waiters = new RingBuffer<Waiter<T>>();
   private readonly metrics: QueueMetricsRecorder<T> | undefined;
@@ -204,28 +223,34 @@ export class WorkQueueImpl<T> implements WorkQueue<T> {
       return;
     }
     this.nAdds++;
-    const dirty = this.dirty;
-    if (dirty.has(item)) return;
-    this.metrics?.add(item);
     if (this.inFlight.has(item)) {
-      // Re-queued by done().
-      dirty.add(item);
+      // Being processed: mark it dirty; done() queues it again.
+      const redo = this.redo;
+      if (!redo.has(item)) {
+        redo.add(item);
+        this.metrics?.add(item);
+      }
       return;
     }
     if (this.waiters.size !== 0) {
-      // The queue is empty: hand the item straight to the longest-waiting get().
+      // Nothing is queued: hand the item straight to the longest-waiting get().
+      this.metrics?.add(item);
       this.handOut(item);
       return;
     }
-    dirty.add(item);
-    this.queue.push(item);
+    const at = this.queuedAt.get(item);
+    if (at !== undefined && at >= this.headPos) return; // already queued: collapse
+    this.metrics?.add(item);
+    this.enqueue(item);
   }
 
   get(): Promise<GetResult<T>> {
     const queue = this.queue;
     if (queue.size !== 0) {
       const item = queue.shift() as T;
-      this.dirty.delete(item);
+      this.headPos++;
+      if (queue.size === 0) this.forgetPositions(item);
+      else if (this.queuedAt.size > (queue.size << 2) + 64) this.reindex();
       this.inFlight.set(item, this.clock.now());
       this.nGets++;
       this.metrics?.get(item);
@@ -243,12 +268,12 @@ export class WorkQueueImpl<T> implements WorkQueue<T> {
     }
     this.nDones++;
     this.metrics?.done(item);
-    if (this.dirty.has(item)) {
+    const redo = this.redo;
+    if (redo.size !== 0 && redo.delete(item)) {
       if (this.waiters.size !== 0) {
-        this.dirty.delete(item);
         this.handOut(item);
       } else {
-        this.queue.push(item);
+        this.enqueue(item);
       }
     }
     if (inFlight.size === 0 && this.drains.length !== 0) this.releaseDrains();
@@ -317,7 +342,32 @@ export class WorkQueueImpl<T> implements WorkQueue<T> {
   /** Called once, when the queue starts shutting down: subclasses stop their timers here. */
   protected onShutdown(): void {}
 
-  /** Gives `item` (not queued, not dirty, not in flight) to the oldest waiting get(). */
+  /** Appends `item` (neither queued nor in flight) to the queue. */
+  private enqueue(item: T): void {
+    this.queuedAt.set(item, this.tailPos++);
+    this.queue.push(item);
+  }
+
+  /** The queue just became empty (`last` was its last item): every position entry is stale. */
+  private forgetPositions(last: T): void {
+    const index = this.queuedAt;
+    if (index.size === 1) index.delete(last);
+    else index.clear();
+    this.headPos = 0;
+    this.tailPos = 0;
+  }
+
+  /** Drops stale position entries: rebuilds the index from the queue, numbering from 0. */
+  private reindex(): void {
+    const index = new Map<T, number>();
+    let pos = 0;
+    for (const item of this.queue.values()) index.set(item, pos++);
+    this.queuedAt = index;
+    this.headPos = 0;
+    this.tailPos = pos;
+  }
+
+  /** Gives `item` (neither queued nor in flight) to the oldest waiting get(). */
   private handOut(item: T): void {
     const resolve = this.waiters.shift() as Waiter<T>;
     this.inFlight.set(item, this.clock.now());

@@ -1,0 +1,139 @@
+// Work queue benchmark: `npm run bench:queue` (builds, then runs this file).
+//
+// Prints, in one run:
+//  - items/second of an add/get/done cycle with 1 and 8 async workers for
+//    (a) our queue, (b) fastq.promise doing the same work, (c) a naive
+//    array-and-shift queue with the same semantics; and the ratio ours/fastq;
+//  - our per-item cost with 10k and with 1M items queued, and their ratio
+//    (O(1) operations keep it near 1).
+//
+// Each figure is the median of several timed runs after warm-up runs. The
+// workload: W workers loop on `await q.get()` / work / `q.done(item)`; the
+// producer adds N distinct string keys (`namespace/name`) in one go, so the
+// queue holds up to N items, then shuts the queue down; the run ends when
+// every worker has seen the shutdown. For fastq the producer pushes the same
+// keys to `fastq.promise(worker, W)` and awaits `drained()`.
+import { performance } from 'node:perf_hooks';
+import fastq from 'fastq';
+import { newQueue } from '../dist/src/queue/index.js';
+import { NaiveQueue } from './naive-queue.js';
+
+const THROUGHPUT_ITEMS = 100_000;
+const SMALL = 10_000;
+const LARGE = 1_000_000;
+
+let sink = 0;
+/** The "work" every contender does per item. */
+function work(item) {
+  sink += item.length;
+}
+
+function makeKeys(n) {
+  const keys = new Array(n);
+  for (let i = 0; i < n; i++) keys[i] = `default/object-${i}`;
+  return keys;
+}
+
+async function workerLoop(q) {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    work(item);
+    q.done(item);
+  }
+}
+
+async function runWorkQueue(makeQueue, keys, workers) {
+  const q = makeQueue();
+  const t0 = performance.now();
+  const loops = [];
+  for (let w = 0; w < workers; w++) loops.push(workerLoop(q));
+  for (let i = 0; i < keys.length; i++) q.add(keys[i]);
+  q.shutDown();
+  await Promise.all(loops);
+  const ms = performance.now() - t0;
+  if (q.len() !== 0) throw new Error('queue not drained');
+  if (typeof q.stats === 'function' && q.stats().dones !== keys.length) throw new Error('items lost');
+  return ms;
+}
+
+async function runFastq(keys, workers) {
+  let processed = 0;
+  const q = fastq.promise(async (item) => {
+    work(item);
+    processed++;
+  }, workers);
+  const t0 = performance.now();
+  for (let i = 0; i < keys.length; i++) q.push(keys[i]);
+  await q.drained();
+  const ms = performance.now() - t0;
+  if (processed !== keys.length) throw new Error('fastq lost items');
+  return ms;
+}
+
+const contenders = {
+  ours: (keys, w) => runWorkQueue(() => newQueue(), keys, w),
+  fastq: (keys, w) => runFastq(keys, w),
+  naive: (keys, w) => runWorkQueue(() => new NaiveQueue(), keys, w),
+};
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function measure(fn, keys, workers, warmups, runs) {
+  for (let i = 0; i < warmups; i++) await fn(keys, workers);
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(await fn(keys, workers));
+  return median(times);
+}
+
+const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
+const pad = (s, n) => String(s).padStart(n);
+
+async function main() {
+  const keys = makeKeys(LARGE);
+  const throughputKeys = keys.slice(0, THROUGHPUT_ITEMS);
+  const smallKeys = keys.slice(0, SMALL);
+  // Hash every key once so that no contender pays for the first hashing.
+  new Set(keys);
+
+  console.log(`workqueue benchmark — node ${process.version}, ${process.platform}/${process.arch}`);
+  console.log(
+    `add/get/done cycle, ${fmtInt(THROUGHPUT_ITEMS)} distinct keys per run, median of 7 runs after 3 warm-up runs`,
+  );
+  console.log(`${'workers'.padEnd(8)}${pad('ours items/s', 16)}${pad('fastq items/s', 16)}${pad('naive items/s', 16)}${pad('ours/fastq', 12)}`);
+  const ratios = [];
+  for (const workers of [1, 8]) {
+    const row = {};
+    for (const [name, fn] of Object.entries(contenders)) {
+      const ms = await measure(fn, throughputKeys, workers, 3, 7);
+      row[name] = (THROUGHPUT_ITEMS / ms) * 1000;
+    }
+    const ratio = row.ours / row.fastq;
+    ratios.push(ratio);
+    console.log(
+      `${String(workers).padEnd(8)}${pad(fmtInt(row.ours), 16)}${pad(fmtInt(row.fastq), 16)}${pad(fmtInt(row.naive), 16)}${pad(ratio.toFixed(2), 12)}`,
+    );
+  }
+
+  console.log('');
+  console.log('O(1) check — ours, 1 worker, all items queued at once (queue depth = items):');
+  const small = await measure(contenders.ours, smallKeys, 1, 20, 41);
+  const large = await measure(contenders.ours, keys, 1, 2, 7);
+  const smallNs = (small * 1e6) / SMALL;
+  const largeNs = (large * 1e6) / LARGE;
+  const scaling = largeNs / smallNs;
+  console.log(`  ${fmtInt(SMALL).padStart(9)} items: ${smallNs.toFixed(1)} ns/item (median of 41 runs)`);
+  console.log(`  ${fmtInt(LARGE).padStart(9)} items: ${largeNs.toFixed(1)} ns/item (median of 7 runs)`);
+  console.log(`  ratio 1M/10k: ${scaling.toFixed(2)} (target <= 1.5)`);
+
+  console.log('');
+  const okFastq = ratios.every((r) => r >= 1);
+  console.log(`targets: ours >= fastq: ${okFastq ? 'met' : 'MISSED'}; 1M/10k <= 1.5: ${scaling <= 1.5 ? 'met' : 'MISSED'}`);
+  if (sink === 0) console.log('(sink)');
+}
+
+await main();
