@@ -67,8 +67,14 @@ export type AnalysisEvent =
       readonly param: number;
       readonly node: TSESTree.CallExpression;
     }
-  /** The end of a `finally` block: where computing what the block does to an obligation stops. */
+  /**
+   * The start and end of a `finally` block: where computing what the block does to an obligation starts and stops.
+   * When the `try` never leaves abruptly, ESLint runs the block inside the segments around it.
+   */
+  | { readonly type: 'finally-start'; readonly block: TSESTree.BlockStatement }
   | { readonly type: 'finally-end'; readonly block: TSESTree.BlockStatement }
+  /** An abrupt completion: nothing after it in the segment runs. */
+  | { readonly type: 'terminate'; readonly terminator: Terminator }
   /** A point that may throw: a call, `new`, `await`, `yield`, tagged template; `returns` for `yield`. */
   | { readonly type: 'throw-point'; readonly node: TSESTree.Node; readonly alsoReturns: boolean };
 

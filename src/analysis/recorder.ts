@@ -23,7 +23,6 @@ export interface SegmentRecord {
   endNode: TSESTree.Node | undefined;
   role: SegmentRole;
   readonly events: AnalysisEvent[];
-  terminator: Terminator | undefined;
   readonly refinements: Refinement[];
   /** Outgoing loop edges, with the loop statement they close. */
   readonly loopEdges: Map<CodePathSegment, TSESTree.Node>;
@@ -71,7 +70,7 @@ export class Recorder {
   }
 
   terminate(terminator: Terminator): void {
-    for (const segment of this.currentSegments()) segment.terminator ??= terminator;
+    this.record({ type: 'terminate', terminator });
   }
 
   refine(refinement: Refinement): void {
@@ -93,7 +92,6 @@ export class Recorder {
         endNode: undefined,
         role: 'normal',
         events: [],
-        terminator: undefined,
         refinements: [],
         loopEdges: new Map(),
       };
@@ -162,6 +160,7 @@ export class Recorder {
           for (const segment of entry.slice(lanesAtTry)) segment.role = 'finally-leaving';
         }
         const region: FinallyRegion = { block: node, entry, members: new Set(entry) };
+        this.record({ type: 'finally-start', block: node });
         fn.finallyRegions.set(node, region);
         fn.openRegions.push(region);
       },
@@ -169,7 +168,6 @@ export class Recorder {
         const fn = this.current;
         const region = fn?.finallyRegions.get(node);
         if (!fn || !region) return;
-        // An empty or fall-through finally shares its last segment with the code after the try statement.
         this.record({ type: 'finally-end', block: node });
         fn.openRegions.splice(fn.openRegions.indexOf(region), 1);
       },

@@ -18,6 +18,7 @@ import {
   type AnalysisResult,
   type Exit,
   type Obligation,
+  type Terminator,
   CLOBBERED,
   PENDING,
   RELEASED,
@@ -130,15 +131,28 @@ export class Solver {
   }
 
   private execute(segment: SegmentRecord, state: State, run: Run): void {
-    for (const event of segment.events) {
+    const events = segment.events;
+    let first = 0;
+    if (run.region?.entry.includes(segment)) {
+      const block = run.region.block;
+      first = events.findIndex((event) => event.type === 'finally-start' && event.block === block) + 1;
+    }
+    let terminated = false;
+    for (let index = first; index < events.length && !terminated; index++) {
+      const event = events[index] as AnalysisEvent;
       if (event.type === 'finally-end' && event.block === run.region?.block) {
         if (run.watched) run.exitOutput |= state[run.watched.id] ?? 0;
         return;
       }
-      this.apply(event, state, segment, run);
+      if (event.type === 'terminate') {
+        // ESLint may keep recording into the segment after a jump (a throw at the end of a finally block).
+        this.terminate(event.terminator, segment, state, run);
+        terminated = true;
+      } else {
+        this.apply(event, state, segment, run);
+      }
     }
-    if (segment.terminator) this.terminate(segment, state, run);
-    if (!segment.terminator && segment.endNode === this.fn.node) {
+    if (!terminated && segment.endNode === this.fn.node) {
       this.forEachHeld(state, (ob, bits) => {
         if (bits & UNRELEASED) this.leak(ob, { type: 'function-end', node: this.fn.node });
       });
@@ -147,12 +161,16 @@ export class Solver {
       const next = this.fn.segments.get(nextSegment);
       // Edges into catch clauses and into the leaving copy of a finally block are ESLint's exception and return
       // paths; the analysis routes those exits itself.
-      if (!next || next.role !== 'normal' || !run.includes(next) || entersCatchSideways(segment, next)) continue;
+      if (!next || next.role !== 'normal' || entersCatchSideways(segment, next)) continue;
+      // ESLint follows a jump with an unreachable continuation segment. Edges from a segment it deems unreachable are
+      // kept, since the analysis reaches some of those (a catch entered by an implicit throw ESLint does not model).
+      if (segment.segment.reachable && !nextSegment.reachable) continue;
       const out = state.slice();
       this.refine(segment, next, out);
       const loop = segment.loopEdges.get(nextSegment);
       if (loop) this.closeIteration(loop, out);
-      run.join(next, out);
+      // A jump out of a finally block being summarised (its own break/continue) goes on in the enclosing run.
+      this.runFor(next, run).join(next, out);
     }
   }
 
@@ -184,7 +202,9 @@ export class Solver {
           state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
         }
         return;
+      case 'finally-start':
       case 'finally-end':
+      case 'terminate':
         return;
       case 'throw-point':
         if (!this.hooks.explicitThrowsOnly) {
@@ -211,9 +231,7 @@ export class Solver {
     return bits & PENDING ? (bits & ~PENDING) | RELEASED : bits;
   }
 
-  private terminate(segment: SegmentRecord, state: State, run: Run): void {
-    const terminator = segment.terminator;
-    if (!terminator) return;
+  private terminate(terminator: Terminator, segment: SegmentRecord, state: State, run: Run): void {
     switch (terminator.type) {
       case 'return':
         this.forEachHeld(state, (ob, bits) => {
