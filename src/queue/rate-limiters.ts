@@ -26,7 +26,8 @@ function checkDelay(what: string, ms: number): void {
  * `baseDelayMs * 2^failures`, capped at `maxDelayMs`: client-go's
  * `ItemExponentialFailureRateLimiter`. The first `when()` returns
  * `baseDelayMs`. Overflow-safe: once `2^failures` overflows (or the product
- * exceeds the cap) the result is `maxDelayMs`, never `Infinity` or `NaN`.
+ * exceeds the cap) the result is `maxDelayMs`, never `Infinity` or `NaN`; a
+ * base of 0 always gives 0.
  */
 export class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T> {
   private readonly failures = new Map<T, number>();
@@ -42,10 +43,10 @@ export class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T> {
   when(item: T): number {
     const exp = this.failures.get(item) ?? 0;
     this.failures.set(item, exp + 1);
-    const backoff = this.baseDelayMs * 2 ** exp;
-    // `!(<=)` also catches Infinity * 0 = NaN.
-    if (!(backoff <= this.maxDelayMs)) return this.maxDelayMs;
-    return backoff;
+    const base = this.baseDelayMs;
+    if (base === 0) return 0; // 0 · 2^exp, without 0 · Infinity = NaN once 2^exp overflows
+    const backoff = base * 2 ** exp;
+    return backoff <= this.maxDelayMs ? backoff : this.maxDelayMs;
   }
 
   numRequeues(item: T): number {

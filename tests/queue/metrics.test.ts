@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FakeClock,
+  UNFINISHED_WORK_UPDATE_PERIOD_MS,
+  newDelayingQueue,
+  newQueue,
+  newQueueMetrics,
+  newRateLimitingQueue,
+  noopMetricsProvider,
+  type MetricsProvider,
+} from '../../src/queue/index.js';
+import { mustGet } from './helpers.js';
+
+class TestMetric {
+  inc = 0;
+  dec = 0;
+  value: number | undefined;
+  observations: number[] = [];
+  sets: number[] = [];
+
+  gauge(): number {
+    return this.value ?? this.inc - this.dec;
+  }
+  last(): number | undefined {
+    return this.observations.at(-1);
+  }
+}
+
+class TestMetricsProvider implements MetricsProvider {
+  readonly names: string[] = [];
+  depth = new TestMetric();
+  adds = new TestMetric();
+  latency = new TestMetric();
+  duration = new TestMetric();
+  unfinished = new TestMetric();
+  longest = new TestMetric();
+  retries = new TestMetric();
+
+  private gaugeOf(m: TestMetric) {
+    return { inc: () => void m.inc++, dec: () => void m.dec++ };
+  }
+  private settable(m: TestMetric) {
+    return {
+      set: (v: number) => {
+        m.value = v;
+        m.sets.push(v);
+      },
+    };
+  }
+  private histogram(m: TestMetric) {
+    return { observe: (v: number) => void m.observations.push(v) };
+  }
+  newDepthMetric(name: string) {
+    this.names.push(`depth:${name}`);
+    return this.gaugeOf(this.depth);
+  }
+  newAddsMetric(name: string) {
+    this.names.push(`adds:${name}`);
+    return { inc: () => void this.adds.inc++ };
+  }
+  newLatencyMetric(name: string) {
+    this.names.push(`latency:${name}`);
+    return this.histogram(this.latency);
+  }
+  newWorkDurationMetric(name: string) {
+    this.names.push(`duration:${name}`);
+    return this.histogram(this.duration);
+  }
+  newUnfinishedWorkSecondsMetric(name: string) {
+    this.names.push(`unfinished:${name}`);
+    return this.settable(this.unfinished);
+  }
+  newLongestRunningProcessorSecondsMetric(name: string) {
+    this.names.push(`longest:${name}`);
+    return this.settable(this.longest);
+  }
+  newRetriesMetric(name: string) {
+    this.names.push(`retries:${name}`);
+    return { inc: () => void this.retries.inc++ };
+  }
+}
+
+describe('queue metrics', () => {
+  // client-go TestMetrics, in milliseconds of a fake clock.
+  it('records adds, depth, latency, work duration and unfinished work with exact values', async () => {
+    const mp = new TestMetricsProvider();
+    const c = new FakeClock(0);
+    const q = newQueue<string>({ name: 'test', clock: c, metricsProvider: mp });
+    expect(mp.names).toEqual([
+      'depth:test',
+      'adds:test',
+      'latency:test',
+      'duration:test',
+      'unfinished:test',
+      'longest:test',
+    ]);
+    expect(c.pendingTimerCount()).toBe(1); // the unfinished-work tick
+
+    q.add('foo');
+    expect(mp.adds.gauge()).toBe(1);
+    expect(mp.depth.gauge()).toBe(1);
+
+    c.step(50);
+    const i = await mustGet(q);
+    expect(i).toBe('foo');
+    expect(mp.latency.last()).toBe(0.05);
+    expect(mp.latency.observations.length).toBe(1);
+    expect(mp.depth.gauge()).toBe(0);
+
+    // Add it back while processing; multiple adds of the same item are de-duped.
+    for (let n = 0; n < 5; n++) q.add(i);
+    expect(mp.adds.gauge()).toBe(2);
+    expect(mp.depth.gauge()).toBe(1); // one thing "remains in the queue"
+
+    c.step(25);
+    q.done(i);
+    expect(mp.duration.last()).toBe(0.025);
+    expect(mp.duration.observations.length).toBe(1);
+    expect(mp.depth.gauge()).toBe(1);
+
+    // It is back on the queue.
+    expect(await mustGet(q)).toBe('foo');
+    expect(mp.latency.last()).toBe(0.025); // re-added at t=50, taken at t=75
+    expect(mp.latency.observations.length).toBe(2);
+
+    // t = 75: the tick at 500 ms sees "foo" running since 75 ms.
+    c.step(425);
+    expect(mp.unfinished.value).toBe(0.425);
+    expect(mp.longest.value).toBe(0.425);
+
+    c.step(575); // t = 1075: "foo" running for 1 s; ticks at 1000 ms
+    expect(mp.unfinished.sets).toEqual([0.425, 0.925]);
+    expect(mp.longest.value).toBe(0.925);
+
+    q.done('foo');
+    expect(mp.duration.last()).toBe(1);
+    expect(mp.duration.observations.length).toBe(2);
+
+    c.step(500);
+    expect(mp.unfinished.value).toBe(0);
+    expect(mp.longest.value).toBe(0);
+    q.shutDown();
+    expect(c.pendingTimerCount()).toBe(0);
+  });
+
+  it('sums unfinished work and reports the longest running processor', async () => {
+    const mp = new TestMetricsProvider();
+    const c = new FakeClock(0);
+    const q = newQueue<string>({ name: 'q', clock: c, metricsProvider: mp });
+    q.add('a');
+    q.add('b');
+    q.add('c');
+    await q.get(); // a at 0
+    c.step(100);
+    await q.get(); // b at 100
+    c.step(100);
+    await q.get(); // c at 200
+    c.step(300); // tick at 500
+    expect(mp.unfinished.value).toBe((500 + 400 + 300) / 1000);
+    expect(mp.longest.value).toBe(0.5);
+    q.shutDown();
+  });
+
+  // client-go TestMetricShutdown.
+  it('stops updating unfinished work at shutdown', () => {
+    const mp = new TestMetricsProvider();
+    const c = new FakeClock(0);
+    const q = newQueue<string>({ name: 'test', clock: c, metricsProvider: mp });
+    c.step(UNFINISHED_WORK_UPDATE_PERIOD_MS);
+    expect(mp.unfinished.sets.length).toBe(1);
+    q.shutDown();
+    expect(c.pendingTimerCount()).toBe(0);
+    c.step(3_600_000);
+    expect(mp.unfinished.sets.length).toBe(1);
+  });
+
+  it('stops the tick on shutDownWithDrain too, while still recording done()', async () => {
+    const mp = new TestMetricsProvider();
+    const c = new FakeClock(0);
+    const q = newQueue<string>({ name: 'test', clock: c, metricsProvider: mp });
+    q.add('x');
+    await q.get();
+    const drained = q.shutDownWithDrain();
+    expect(c.pendingTimerCount()).toBe(0);
+    c.step(30);
+    q.done('x');
+    await drained;
+    expect(mp.duration.last()).toBe(0.03);
+  });
+
+  it('records nothing and arms no timer for an unnamed queue or the no-op provider', () => {
+    const mp = new TestMetricsProvider();
+    const c = new FakeClock(0);
+    const unnamed = newQueue<string>({ clock: c, metricsProvider: mp });
+    const noop = newQueue<string>({ name: 'x', clock: c, metricsProvider: noopMetricsProvider });
+    const dflt = newQueue<string>({ name: 'y', clock: c });
+    for (const q of [unnamed, noop, dflt]) q.add('a');
+    expect(mp.names).toEqual([]);
+    expect(c.pendingTimerCount()).toBe(0);
+    expect(newQueueMetrics(mp, '', c)).toBeUndefined();
+    expect(newQueueMetrics(noopMetricsProvider, 'x', c)).toBeUndefined();
+    expect(newQueueMetrics(undefined, 'x', c)).toBeUndefined();
+  });
+
+  it('counts a retry for every addAfter / addRateLimited of a running named queue', () => {
+    const mp = new TestMetricsProvider();
+    const c = new FakeClock(0);
+    const dq = newDelayingQueue<string>({ name: 'd', clock: c, metricsProvider: mp });
+    expect(mp.names).toContain('retries:d');
+    dq.addAfter('a', 0);
+    dq.addAfter('b', 10);
+    dq.addAfter('b', 5);
+    expect(mp.retries.inc).toBe(3);
+    dq.shutDown();
+    dq.addAfter('c', 10); // ignored: no retry counted
+    expect(mp.retries.inc).toBe(3);
+
+    const mp2 = new TestMetricsProvider();
+    const rq = newRateLimitingQueue<string>(undefined, { name: 'r', clock: c, metricsProvider: mp2 });
+    rq.addRateLimited('x');
+    rq.addRateLimited('x');
+    expect(mp2.retries.inc).toBe(2);
+    expect(mp2.adds.inc).toBe(0); // not due yet
+    c.step(5);
+    expect(mp2.adds.inc).toBe(1);
+    expect(mp2.depth.gauge()).toBe(1);
+    rq.shutDown();
+    expect(c.pendingTimerCount()).toBe(0);
+  });
+
+  it('keeps depth consistent when items are handed straight to waiting workers', async () => {
+    const mp = new TestMetricsProvider();
+    const c = new FakeClock(0);
+    const q = newQueue<string>({ name: 'h', clock: c, metricsProvider: mp });
+    const waiting = q.get();
+    q.add('direct');
+    expect(await waiting).toEqual(['direct', false]);
+    expect(mp.depth.gauge()).toBe(0);
+    expect(mp.adds.inc).toBe(1);
+    expect(mp.latency.observations).toEqual([0]);
+    c.step(7);
+    q.done('direct');
+    expect(mp.duration.observations).toEqual([0.007]);
+    q.shutDown();
+  });
+});
