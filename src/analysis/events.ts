@@ -76,7 +76,13 @@ export type AnalysisEvent =
   /** An abrupt completion: nothing after it in the segment runs. */
   | { readonly type: 'terminate'; readonly terminator: Terminator }
   /** A point that may throw: a call, `new`, `await`, `yield`, tagged template; `returns` for `yield`. */
-  | { readonly type: 'throw-point'; readonly node: TSESTree.Node; readonly alsoReturns: boolean };
+  | {
+      readonly type: 'throw-point';
+      readonly node: TSESTree.Node;
+      readonly alsoReturns: boolean;
+      /** Obligations a `.finally` later in the same promise chain releases even if this call throws. */
+      readonly covered?: readonly Obligation[];
+    };
 
 /** How a segment ends abruptly. */
 export type Terminator =

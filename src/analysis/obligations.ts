@@ -295,6 +295,14 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     return ob.kind.callReleases && call.callee.type === AST_NODE_TYPES.Identifier && handles.handleOf(call.callee).includes(ob);
   };
 
+  /** A call of a same-file helper that releases, on some path, the parameter it receives the handle in. */
+  const releasesThroughHelper = (call: TSESTree.CallExpression, ob: Obligation): boolean => {
+    const callee = resolveCallee(call);
+    const helper = callee && recorder.byNode.get(callee);
+    if (!helper) return false;
+    return call.arguments.some((arg, index) => helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob));
+  };
+
   const fixQueries: FixQueries = {
     sourceCode,
     isReleaseStatement: (statement, ob) => {
@@ -303,7 +311,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       return inner.type === AST_NODE_TYPES.CallExpression && isReleaseCallOf(inner, ob);
     },
     containsRelease: (node, ob) =>
-      handles.find(node, (inner) => inner.type === AST_NODE_TYPES.CallExpression && isReleaseCallOf(inner, ob)),
+      handles.find(
+        node,
+        (inner) => inner.type === AST_NODE_TYPES.CallExpression && (isReleaseCallOf(inner, ob) || releasesThroughHelper(inner, ob)),
+      ),
     isShutdownTest: (node, ob) => isShutdownTest(node, ob),
   };
 
@@ -354,7 +365,25 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
         }
       }
     }
-    recorder.record({ type: 'throw-point', node: call, alsoReturns: false });
+    recorder.record({ type: 'throw-point', node: call, alsoReturns: false, covered: coveredByPromiseFinally(call, fn) });
+  };
+
+  /**
+   * `await work(item).finally(() => q.done(item))`: the form is named as guaranteed, so the calls that build the
+   * promise chain do not count as throwing past the `.finally` that releases.
+   */
+  const coveredByPromiseFinally = (call: TSESTree.CallExpression, fn: FunctionRecord): Obligation[] | undefined => {
+    if (handles.empty) return undefined;
+    let node: TSESTree.Node = call;
+    for (;;) {
+      const member: TSESTree.Node | undefined = node.parent;
+      const outer: TSESTree.Node | undefined = member?.parent;
+      if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== node) return undefined;
+      if (outer?.type !== AST_NODE_TYPES.CallExpression || outer.callee !== member) return undefined;
+      const released = promiseFinallyReleases(outer, fn);
+      if (released.length > 0) return released;
+      node = outer;
+    }
   };
 
   // ---- shutdown checks ---------------------------------------------------------------------------------------

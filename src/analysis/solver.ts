@@ -208,9 +208,10 @@ export class Solver {
         return;
       case 'throw-point':
         if (!this.hooks.explicitThrowsOnly) {
-          this.forEachHeld(state, (ob, bits) =>
-            this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false }),
-          );
+          this.forEachHeld(state, (ob, bits) => {
+            if (event.covered?.includes(ob)) return;
+            this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false });
+          });
         }
         if (event.alsoReturns) {
           // A generator can be closed at a `yield`: the consumer's `return()` resumes it as a `return`.

@@ -1,0 +1,1299 @@
+import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tester';
+
+import rule, { type MessageIds, type Options } from '../../rules/require-done.js';
+import { QUEUE_PRELUDE, typedTester, untypedTester } from './tester.js';
+
+type Valid = ValidTestCase<Options>;
+type Invalid = InvalidTestCase<MessageIds, Options>;
+
+const valid: (string | Valid)[] = [
+  // The Go idiom: defer Done right after the shutdown check, as a finally.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+  // Volcano's processResyncTask after the fix: the retry cap sits inside the try.
+  `
+class JobController {
+  errTasks!: Queue<string>;
+  maxRequeueNum = 10;
+  async processResyncTask(): Promise<void> {
+    const [obj, shutdown] = await this.errTasks.get();
+    if (shutdown) return;
+    try {
+      if (this.errTasks.numRequeues(obj) > this.maxRequeueNum) {
+        this.errTasks.forget(obj);
+        return;
+      }
+      await work(obj);
+      this.errTasks.forget(obj);
+    } catch {
+      this.errTasks.addRateLimited(obj);
+    } finally {
+      this.errTasks.done(obj);
+    }
+  }
+}`,
+  // Kubernetes-style processNextWorkItem returning whether to continue.
+  `
+async function processNextWorkItem(): Promise<boolean> {
+  const [key, quit] = await q.get();
+  if (quit) {
+    return false;
+  }
+  try {
+    await work(key);
+    q.forget(key);
+  } catch (err) {
+    q.addRateLimited(key);
+    log(err);
+  } finally {
+    q.done(key);
+  }
+  return true;
+}`,
+  // A catch that marks done and rethrows, plus a done after the try.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } catch (error) {
+    q.done(item);
+    throw error;
+  }
+  q.done(item);
+}`,
+  // if (!shutdown) { … } else { … }
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (!shutdown) {
+    try {
+      await work(item);
+    } finally {
+      q.done(item);
+    }
+  } else {
+    log('bye');
+  }
+}`,
+  // Worker loops: for, while, do…while, with break/continue on shutdown and continue inside the try.
+  `
+async function run() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) break;
+    try {
+      if (!check(item)) continue;
+      await work(item);
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+  `
+async function run() {
+  while (true) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      await work(item);
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+  `
+async function run() {
+  let running = true;
+  do {
+    const [item, shutdown] = await q.get();
+    if (shutdown) {
+      running = false;
+      continue;
+    }
+    try {
+      await work(item);
+    } finally {
+      q.done(item);
+    }
+  } while (running);
+}`,
+  // for…of over a batch, one get per element.
+  `
+async function drainBatch(batch: number[]) {
+  for (const _ of batch) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) break;
+    try {
+      await work(item);
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+  // The result kept whole: r[0] / r[1].
+  `
+async function worker() {
+  const r = await q.get();
+  if (r[1]) return;
+  try {
+    await work(r[0]);
+  } finally {
+    q.done(r[0]);
+  }
+}`,
+  // Object-shaped results from a user's own queue.
+  `
+interface ObjQueue { get(): Promise<{ item: string; shutdown: boolean }>; done(item: string): void }
+declare const oq: ObjQueue;
+async function worker() {
+  const { item, shutdown } = await oq.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    oq.done(item);
+  }
+}`,
+  `
+interface ObjQueue { get(): Promise<{ item: string; shutdown: boolean }>; done(item: string): void }
+declare const oq: ObjQueue;
+async function worker() {
+  const r = await oq.get();
+  if (r.shutdown) return;
+  try {
+    await work(r.item);
+  } finally {
+    oq.done(r.item);
+  }
+}`,
+  // A shutdown test on the item itself.
+  `
+async function worker() {
+  const [item] = await q.get();
+  if (item === undefined) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+  // Nested try blocks and a switch inside the protected region.
+  `
+async function worker(kind: number) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    try {
+      switch (kind) {
+        case 1:
+          await work(item);
+          break;
+        default:
+          return;
+      }
+    } catch (error) {
+      log(error);
+    }
+  } finally {
+    q.done(item);
+  }
+}`,
+  // Labelled break out of an inner loop, inside the protected region.
+  `
+async function worker(parts: string[][]) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    outer: for (const group of parts) {
+      for (const part of group) {
+        if (part === item) break outer;
+        await work(part);
+      }
+    }
+  } finally {
+    q.done(item);
+  }
+}`,
+  // promise.finally on an awaited or returned promise.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await work(item).finally(() => q.done(item));
+}`,
+  `
+async function worker(): Promise<void> {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  return work(item).finally(() => {
+    q.done(item);
+  });
+}`,
+  // using with a disposable whose dispose marks done.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  using _lease = { [Symbol.dispose]: () => q.done(item) };
+  await work(item);
+}`,
+  // Ownership transfer: return the item, the whole result, store it in a field, an array, a Map, a Set.
+  `
+async function take() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return undefined;
+  return item;
+}`,
+  `
+async function take() {
+  const r = await q.get();
+  return r;
+}`,
+  `
+class Holder {
+  current: string | undefined;
+  pending: string[] = [];
+  byKey = new Map<string, string>();
+  seen = new Set<string>();
+  async one() {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    this.current = item;
+  }
+  async two() {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    this.pending.push(item);
+  }
+  async three() {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    this.byKey.set('k', item);
+  }
+  async four() {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    this.seen.add(item);
+  }
+}`,
+  // A helper in the same file that guarantees done for its parameter takes ownership.
+  `
+async function finish(queue: Queue<string>, key: string) {
+  try {
+    await work(key);
+  } finally {
+    queue.done(key);
+  }
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await finish(q, item);
+}`,
+  `
+class Controller {
+  queue!: Queue<string>;
+  async worker() {
+    const [key, shutdown] = await this.queue.get();
+    if (shutdown) return;
+    await this.handle(key);
+  }
+  async handle(key: string) {
+    try {
+      await work(key);
+    } finally {
+      this.queue.done(key);
+    }
+  }
+}`,
+  // Nested functions are their own analysis: the arrow worker is correct, and a return inside a callback is not
+  // a return of the worker.
+  `
+const worker = async () => {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    [1, 2].forEach((n) => {
+      if (n > 1) return;
+      sync(n);
+    });
+  } finally {
+    q.done(item);
+  }
+};`,
+  // Async generators: the finally also runs when the consumer stops.
+  `
+async function* items() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      yield await work(item);
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+  // Two queues in one function, both protected.
+  `
+async function both() {
+  const [a, stopA] = await q.get();
+  if (stopA) return;
+  try {
+    const [b, stopB] = await other.get();
+    if (stopB) return;
+    try {
+      await work([a, b]);
+    } finally {
+      other.done(b);
+    }
+  } finally {
+    q.done(a);
+  }
+}`,
+  // Not queues: Map#get takes a key; a get() on a type without done().
+  `
+declare const cache: Map<string, number>;
+declare const store: { get(): number };
+function lookup() {
+  const value = cache.get('k');
+  const n = store.get();
+  return [value, n];
+}`,
+  // explicitThrowsOnly accepts the risk that calls throw.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await work(item);
+  q.done(item);
+}`,
+    options: [{ explicitThrowsOnly: true }],
+  },
+  // The shutdown path of a flag spelled differently, and done in every branch of a switch.
+  `
+async function worker(mode: number) {
+  const [item, stopping] = await q.get();
+  if (stopping === true) return;
+  switch (mode) {
+    case 0:
+      q.done(item);
+      break;
+    default:
+      q.done(item);
+  }
+}`,
+];
+
+const invalid: Invalid[] = [
+  // Volcano's processResyncTask before the fix: the retry cap returns before the try.
+  {
+    code: `
+class JobController {
+  errTasks!: Queue<string>;
+  async processResyncTask(): Promise<void> {
+    const [obj, shutdown] = await this.errTasks.get();
+    if (shutdown) return;
+
+    if (this.errTasks.numRequeues(obj) > 10) {
+      this.errTasks.forget(obj);
+      return;
+    }
+    try {
+      await work(obj);
+    } finally {
+      this.errTasks.done(obj);
+    }
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakOnReturn',
+        line: 10,
+        column: 7,
+        endLine: 10,
+        endColumn: 14,
+        data: {
+          get: 'this.errTasks.get()',
+          getLine: 5,
+          line: 10,
+          done: 'this.errTasks.done(obj)',
+          anchor: 'the shutdown check',
+        },
+        suggestions: [
+          {
+            messageId: 'moveIntoTry',
+            output: `
+class JobController {
+  errTasks!: Queue<string>;
+  async processResyncTask(): Promise<void> {
+    const [obj, shutdown] = await this.errTasks.get();
+    if (shutdown) return;
+
+    try {
+      if (this.errTasks.numRequeues(obj) > 10) {
+        this.errTasks.forget(obj);
+        return;
+      }
+      await work(obj);
+    } finally {
+      this.errTasks.done(obj);
+    }
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // No done at all: the item leaks when the function ends.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  // process it
+  sync(item);
+}`,
+    errors: [
+      {
+        messageId: 'leakAtFunctionEnd',
+        line: 7,
+        column: 1,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    // process it
+    sync(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // done after the work: a throwing call skips it. The fix moves the trailing done into the finally.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await work(item);
+  q.done(item);
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 5,
+        column: 3,
+        endColumn: 19,
+        data: { get: 'q.get()', getLine: 3, line: 5, expression: 'await work(item)', done: 'q.done(item)', anchor: 'the shutdown check' },
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // An explicit throw before the done.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  if (item.length === 0) throw new Error('empty');
+  q.done(item);
+}`,
+    errors: [
+      {
+        messageId: 'leakOnThrow',
+        line: 5,
+        column: 26,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    if (item.length === 0) throw new Error('empty');
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // A throw outside the try: the try starts too late.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const parsed = JSON.parse(item);
+  try {
+    await work(parsed);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 5,
+        column: 18,
+        data: { get: 'q.get()', getLine: 3, line: 5, expression: 'JSON.parse(item)', done: 'q.done(item)', anchor: 'the shutdown check' },
+        suggestions: [
+          {
+            messageId: 'moveIntoTry',
+            output: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    const parsed = JSON.parse(item);
+    await work(parsed);
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // continue outside the try of a worker loop: the next get() orphans the item.
+  {
+    code: `
+async function run() {
+  while (true) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) break;
+    if (item === 'skip') continue;
+    try {
+      await work(item);
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+    errors: [{ messageId: 'leakOnContinue', line: 6, column: 26, suggestions: [{ messageId: 'moveIntoTry', output: `
+async function run() {
+  while (true) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) break;
+    try {
+      if (item === 'skip') continue;
+      await work(item);
+    } finally {
+      q.done(item);
+    }
+  }
+}` }] }],
+  },
+  // break out of the worker loop with the item held.
+  {
+    code: `
+async function run() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) break;
+    if (item === 'stop') break;
+    q.done(item);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakOnBreak',
+        line: 6,
+        column: 26,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function run() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) break;
+    try {
+      if (item === 'stop') break;
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // The end of an iteration with no done: the next get() orphans it.
+  {
+    code: `
+async function run() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    q.add(item);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakAtIterationEnd',
+        line: 7,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function run() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      q.add(item);
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // do…while and a labelled break from an inner loop past the done.
+  {
+    code: `
+async function run() {
+  outer: do {
+    const [item, shutdown] = await q.get();
+    if (shutdown) break;
+    for (const part of item) {
+      if (part === '!') break outer;
+    }
+    q.done(item);
+  } while (check(q));
+}`,
+    errors: [
+      {
+        messageId: 'leakOnBreak',
+        line: 7,
+        column: 25,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function run() {
+  outer: do {
+    const [item, shutdown] = await q.get();
+    if (shutdown) break;
+    try {
+      for (const part of item) {
+        if (part === '!') break outer;
+      }
+    } finally {
+      q.done(item);
+    }
+  } while (check(q));
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // A return from a switch case.
+  {
+    code: `
+async function worker(mode: number) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  switch (mode) {
+    case 0:
+      return;
+    default:
+      q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'leakOnReturn', line: 7, column: 7 }],
+  },
+  // done inside then / setTimeout callbacks is not guaranteed.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  work(item).then(() => q.done(item));
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
+  },
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  setTimeout(() => q.done(item), 0);
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
+  },
+  // promise.finally on a promise nobody awaits.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  void work(item).finally(() => q.done(item));
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
+  },
+  // A conditional done in the finally.
+  {
+    code: `
+async function worker(ok: boolean) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    if (ok) q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 10, column: 1 }],
+  },
+  // done on another queue, with another value, after the item variable was reassigned.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    other.done(item);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakAtFunctionEnd',
+        line: 10,
+        column: 1,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    try {
+      await work(item);
+    } finally {
+      other.done(item);
+    }
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    code: `
+async function worker(key: string) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(key);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakAtFunctionEnd',
+        line: 10,
+        column: 1,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker(key: string) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    try {
+      await work(item);
+    } finally {
+      q.done(key);
+    }
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    code: `
+async function worker() {
+  let [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    item = item.trim();
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 11, column: 1 }],
+  },
+  // shutdown || other: the path where only the other condition holds leaks.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown || item.startsWith('#')) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'leakOnReturn', line: 4, column: 41 }],
+  },
+  // A discarded get: the item can never be marked done.
+  {
+    code: `
+async function skip() {
+  await q.get();
+}`,
+    errors: [{ messageId: 'discardedGet', line: 3, column: 9, endColumn: 16, data: { get: 'q.get()' } }],
+  },
+  {
+    code: `
+async function skip() {
+  const [, shutdown] = await q.get();
+  return shutdown;
+}`,
+    errors: [{ messageId: 'discardedGet', line: 3, column: 30 }],
+  },
+  // Passing the item to an ordinary call is not a hand-off.
+  {
+    code: `
+class Controller {
+  queue!: Queue<string>;
+  async worker() {
+    const [key, shutdown] = await this.queue.get();
+    if (shutdown) return;
+    this.sync(key);
+  }
+  sync(key: string) {
+    log(key);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakAtFunctionEnd',
+        line: 8,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+class Controller {
+  queue!: Queue<string>;
+  async worker() {
+    const [key, shutdown] = await this.queue.get();
+    if (shutdown) return;
+    try {
+      this.sync(key);
+    } finally {
+      this.queue.done(key);
+    }
+  }
+  sync(key: string) {
+    log(key);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // A helper that does not guarantee done on every path takes nothing over.
+  {
+    code: `
+async function finish(queue: Queue<string>, key: string) {
+  await work(key);
+  queue.done(key);
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await finish(q, item);
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 10, column: 1 }],
+  },
+  // An arrow-function worker is checked on its own.
+  {
+    code: `
+const start = () => {
+  const worker = async () => {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    if (!check(item)) return;
+    q.done(item);
+  };
+  return worker;
+};`,
+    errors: [
+      {
+        messageId: 'leakOnReturn',
+        line: 6,
+        column: 23,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+const start = () => {
+  const worker = async () => {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      if (!check(item)) return;
+    } finally {
+      q.done(item);
+    }
+  };
+  return worker;
+};`,
+          },
+        ],
+      },
+    ],
+  },
+  // An async generator closed at a yield before the done.
+  {
+    code: `
+async function* progress() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  yield 'started';
+  q.done(item);
+}`,
+    errors: [
+      {
+        messageId: 'leakOnYield',
+        line: 5,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function* progress() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    yield 'started';
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // A catch that swallows the error and forgets the done.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+    q.done(item);
+  } catch (error) {
+    log(error);
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 11, column: 1 }],
+  },
+  // With explicitThrowsOnly, explicit throws still count.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  if (!check(item)) throw new Error('bad');
+  q.done(item);
+}`,
+    options: [{ explicitThrowsOnly: true }],
+    errors: [
+      {
+        messageId: 'leakOnThrow',
+        line: 5,
+        column: 21,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    if (!check(item)) throw new Error('bad');
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+];
+
+const withPrelude = <T extends { code: string; output?: unknown }>(test: T): T => ({ ...test, code: test.code + QUEUE_PRELUDE });
+
+typedTester.run('require-done (typed)', rule, {
+  valid: valid.map((test) => withPrelude(typeof test === 'string' ? { code: test } : test)),
+  invalid: invalid.map((test) => ({
+    ...withPrelude(test),
+    errors: test.errors.map((error) => ({
+      ...error,
+      suggestions: error.suggestions?.map((suggestion) => ({ ...suggestion, output: suggestion.output + QUEUE_PRELUDE })),
+    })),
+  })),
+});
+
+// Without type information the rule works from receiver names; the same shapes give the same verdicts.
+untypedTester.run('require-done (untyped)', rule, {
+  valid: valid.filter((test) => !(typeof test === 'string' ? test : test.code).includes('cache.get')),
+  invalid,
+});
+
+typedTester.run('require-done (typed only)', rule, {
+  valid: [
+    // Typed: a receiver named like a queue but without done() is not a queue.
+    `
+declare const workQueue: { get(): number };
+function f() {
+  const n = workQueue.get();
+  return n;
+}`,
+    // Typed: a queue named nothing like one is still found, and this one is correct.
+    `
+declare const backlog: Queue<string>;
+async function worker() {
+  const [item, shutdown] = await backlog.get();
+  if (shutdown) return;
+  try { await work(item); } finally { backlog.done(item); }
+}${QUEUE_PRELUDE}`,
+  ],
+  invalid: [
+    // Two queues in one function: only the unprotected one is reported (untyped, \`other\` is no queue name).
+  {
+    code: `
+async function both() {
+  const [a, stopA] = await q.get();
+  if (stopA) return;
+  try {
+    const [b, stopB] = await other.get();
+    if (stopB) return;
+    await work([a, b]);
+    other.done(b);
+  } finally {
+    q.done(a);
+  }
+}${QUEUE_PRELUDE}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 8,
+        column: 5,
+        data: { get: 'other.get()', getLine: 6, line: 8, expression: 'await work([a, b])', done: 'other.done(b)', anchor: 'the shutdown check' },
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function both() {
+  const [a, stopA] = await q.get();
+  if (stopA) return;
+  try {
+    const [b, stopB] = await other.get();
+    if (stopB) return;
+    try {
+      await work([a, b]);
+    } finally {
+      other.done(b);
+    }
+  } finally {
+    q.done(a);
+  }
+}${QUEUE_PRELUDE}`,
+          },
+        ],
+      },
+    ],
+  },
+    {
+      code: `
+declare const backlog: Queue<string>;
+async function worker() {
+  const [item, shutdown] = await backlog.get();
+  if (shutdown) return;
+  await work(item);
+}${QUEUE_PRELUDE}`,
+      errors: [
+        {
+          messageId: 'leakAtFunctionEnd',
+          line: 7,
+          column: 1,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+declare const backlog: Queue<string>;
+async function worker() {
+  const [item, shutdown] = await backlog.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    backlog.done(item);
+  }
+}${QUEUE_PRELUDE}`,
+            },
+          ],
+        },
+      ],
+    },
+    // queueTypes names a type whose done() takes no argument, so the structural test would miss it.
+    {
+      code: `
+interface Lease { get(): Promise<[string, boolean]>; done(item: string, requeue?: boolean): void }
+declare const leases: Lease;
+async function worker() {
+  const [item, shutdown] = await leases.get();
+  if (shutdown) return;
+  await work(item);
+}${QUEUE_PRELUDE}`,
+      options: [{ queueTypes: [{ from: 'file', name: 'Lease' }] }],
+      errors: [
+        {
+          messageId: 'leakAtFunctionEnd',
+          line: 8,
+          column: 1,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+interface Lease { get(): Promise<[string, boolean]>; done(item: string, requeue?: boolean): void }
+declare const leases: Lease;
+async function worker() {
+  const [item, shutdown] = await leases.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    leases.done(item);
+  }
+}${QUEUE_PRELUDE}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+untypedTester.run('require-done (untyped only)', rule, {
+  valid: [
+    // Untyped: a receiver named nothing like a queue is not one.
+    `
+async function f(store) {
+  const [a, b] = await store.get();
+  return a + b;
+}`,
+    // A custom name pattern.
+    {
+      code: `
+async function f(inbox) {
+  const [item, shutdown] = await inbox.get();
+  if (shutdown) return;
+  try { await work(item); } finally { inbox.done(item); }
+}`,
+      options: [{ untypedQueueNames: '^inbox$' }],
+    },
+  ],
+  invalid: [
+    {
+      code: `
+async function f(inbox) {
+  const [item, shutdown] = await inbox.get();
+  if (shutdown) return;
+  await work(item);
+}`,
+      options: [{ untypedQueueNames: '^inbox$' }],
+      errors: [
+        {
+          messageId: 'leakAtFunctionEnd',
+          line: 6,
+          column: 1,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+async function f(inbox) {
+  const [item, shutdown] = await inbox.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    inbox.done(item);
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,49 @@
+/**
+ * RuleTester instances shared by every rule test: one typed through the TypeScript project service, one without type
+ * information (the rules' name-based fallback).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { RuleTester } from '@typescript-eslint/rule-tester';
+import * as vitest from 'vitest';
+
+RuleTester.afterAll = vitest.afterAll;
+RuleTester.describe = vitest.describe;
+RuleTester.it = vitest.it;
+RuleTester.itOnly = vitest.it.only;
+
+export const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture');
+
+export const typedTester = new RuleTester({
+  languageOptions: {
+    parserOptions: {
+      projectService: true,
+      tsconfigRootDir: fixtureDir,
+    },
+  },
+});
+
+export const untypedTester = new RuleTester();
+
+/**
+ * Declarations the typed cases rely on. They go at the end of each case, so line numbers in assertions are the case's
+ * own: TypeScript hoists declarations for type checking.
+ */
+export const QUEUE_PRELUDE = `
+interface Queue<T> {
+  get(): Promise<[item: T, shutdown: false] | [item: undefined, shutdown: true]>;
+  done(item: T): void;
+  add(item: T): void;
+  addRateLimited(item: T): void;
+  forget(item: T): void;
+  numRequeues(item: T): number;
+  len(): number;
+}
+declare const q: Queue<string>;
+declare const other: Queue<string>;
+declare function work(item: unknown): Promise<void>;
+declare function sync(item: unknown): void;
+declare function check(item: unknown): boolean;
+declare function log(...args: unknown[]): void;
+`;
