@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // In this repository `eslint-plugin-workqueue/queue` resolves to the TypeScript source, not to dist/.
+  resolve: { conditions: ['workqueue-source'] },
+  ssr: { resolve: { conditions: ['workqueue-source'], externalConditions: ['workqueue-source'] } },
   test: {
     include: ['tests/**/*.test.ts'],
     // Typed rule tests build a TypeScript program per file; give them room on a busy 2-core machine.
