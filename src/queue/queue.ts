@@ -106,7 +106,7 @@ export interface ShutDownWithDrainOptions {
  *   `Array.prototype.shift`, no scans), except the diagnostic
  *   `processing()`, which is O(items being processed). The queue's index may
  *   keep a reference to a taken item until the queue next becomes empty
- *   (bounded: at most 4 × `len()` + 64 such entries).
+ *   (bounded: the index holds at most 8 × `len()` + 64 entries).
  */
 export interface WorkQueue<T> {
   /** Marks `item` as needing processing. Ignored (and counted) after shutdown. */
@@ -180,7 +180,7 @@ export class WorkQueueImpl<T> implements WorkQueue<T> {
   //     behind: an entry whose position is below `headPos` is stale;
   //   - stale entries go when the queue becomes empty (clear, positions
   //     restart at 0) or when they outnumber live ones (rebuild from the
-  //     ring), so at most 4 × len() + 64 entries are kept.
+  //     ring), so the index holds at most 8 × len() + 64 entries.
   /** Order of work, oldest first. */
   private readonly queue = new RingBuffer<T>();
   /** Item → its position in the queue (live when `>= headPos`). */
@@ -250,7 +250,7 @@ export class WorkQueueImpl<T> implements WorkQueue<T> {
       const item = queue.shift() as T;
       this.headPos++;
       if (queue.size === 0) this.forgetPositions(item);
-      else if (this.queuedAt.size > (queue.size << 2) + 64) this.reindex();
+      else if (this.queuedAt.size > (queue.size << 3) + 64) this.reindex();
       this.inFlight.set(item, this.clock.now());
       this.nGets++;
       this.metrics?.get(item);

@@ -18,7 +18,7 @@ export class RingBuffer<T> {
   constructor(initialCapacity = 16) {
     let cap = 16;
     while (cap < initialCapacity) cap *= 2;
-    this.buf = packedArray<T>(cap);
+    this.buf = newSlots<T>(cap);
     this.mask = cap - 1;
   }
 
@@ -55,7 +55,7 @@ export class RingBuffer<T> {
   }
 
   clear(): void {
-    this.buf = packedArray<T>(16);
+    this.buf = newSlots<T>(16);
     this.mask = 15;
     this.head = 0;
     this.count = 0;
@@ -67,7 +67,7 @@ export class RingBuffer<T> {
   }
 
   private resize(capacity: number): void {
-    const next = packedArray<T>(capacity);
+    const next = newSlots<T>(capacity);
     const buf = this.buf;
     const mask = this.mask;
     for (let i = 0; i < this.count; i++) next[i] = buf[(this.head + i) & mask];
@@ -79,9 +79,11 @@ export class RingBuffer<T> {
 
 const SHRINK_MIN_CAPACITY = 1024;
 
-/** A packed (not holey) array of `undefined`, which V8 indexes fastest. */
-function packedArray<T>(capacity: number): (T | undefined)[] {
-  const a: (T | undefined)[] = [];
-  for (let i = 0; i < capacity; i++) a.push(undefined);
-  return a;
+/**
+ * A preallocated array. V8 makes it "holey", which costs a hole check on
+ * reads, but allocating it is a single fill: measured faster overall than a
+ * packed array built with `push` (growth dominates at large sizes).
+ */
+function newSlots<T>(capacity: number): (T | undefined)[] {
+  return new Array<T | undefined>(capacity);
 }
