@@ -1,9 +1,9 @@
 import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import type { Exit, Obligation, ObligationKind } from '../src/analysis/events.js';
-import { tryFinallyFix } from '../src/analysis/fixes.js';
+import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { type LeakMessageId, leakMessages, oneLine, reportLeaks } from '../src/analysis/report.js';
 import { memberName, methodCall } from '../src/analysis/syntax.js';
 import { hasMethods, isOpaque, isThenable, matchesSpecifiers, typeServices } from '../src/analysis/types.js';
 import { createRule } from '../src/util/create-rule.js';
@@ -17,14 +17,7 @@ export type Options = [
 ];
 
 export type MessageIds =
-  | 'leakOnReturn'
-  | 'leakOnThrow'
-  | 'leakOnMayThrow'
-  | 'leakOnYield'
-  | 'leakOnBreak'
-  | 'leakOnContinue'
-  | 'leakAtIterationEnd'
-  | 'leakAtFunctionEnd'
+  | LeakMessageId
   | 'discardedGet'
   | 'moveIntoTry'
   | 'wrapInTryFinally';
@@ -37,14 +30,14 @@ export const WORK_QUEUE: ObligationKind = {
   handle: { index: 0, key: 'item' },
   flag: { index: 1, key: 'shutdown' },
   receiverReleases: new Set(['done']),
+  receiverBareReleases: new Set(),
+  unboundHolds: false,
   handleReleases: new Set(),
   callReleases: false,
   describeRelease: (receiver, handle) => `${receiver}.done(${handle})`,
 };
 
 const GET = new Set(['get']);
-const ADVICE = 'call `{{done}}` in a `finally` that begins right after {{anchor}}.';
-const TAKEN = 'The item taken by `{{get}}` on line {{getLine}} is not marked done';
 
 /** The name of the receiver as written last: `queue` in `this.queue`, `errTasks` in `cc.errTasks`. */
 function receiverName(node: TSESTree.Node): string | undefined {
@@ -52,30 +45,6 @@ function receiverName(node: TSESTree.Node): string | undefined {
   if (node.type === AST_NODE_TYPES.MemberExpression) return memberName(node);
   return undefined;
 }
-
-function oneLine(text: string, max = 60): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** Where the report goes: on the exit that escapes, or on the closing brace a path falls through. */
-function exitLocation(sourceCode: Readonly<TSESLint.SourceCode>, exit: Exit): TSESTree.SourceLocation {
-  if (exit.type !== 'function-end' && exit.type !== 'iteration-end') return exit.node.loc;
-  const owner = exit.node;
-  const body = owner.type === AST_NODE_TYPES.Program || owner.type === AST_NODE_TYPES.BlockStatement ? owner : 'body' in owner ? owner.body : owner;
-  const last = body && !Array.isArray(body) ? sourceCode.getLastToken(body as TSESTree.Node) : null;
-  return last?.loc ?? owner.loc;
-}
-
-const EXIT_MESSAGE: Record<Exit['type'], MessageIds> = {
-  return: 'leakOnReturn',
-  throw: 'leakOnThrow',
-  yield: 'leakOnYield',
-  break: 'leakOnBreak',
-  continue: 'leakOnContinue',
-  'iteration-end': 'leakAtIterationEnd',
-  'function-end': 'leakAtFunctionEnd',
-};
 
 export default createRule<Options, MessageIds>({
   name: 'require-done',
@@ -88,18 +57,14 @@ export default createRule<Options, MessageIds>({
     },
     hasSuggestions: true,
     messages: {
-      leakOnReturn: `${TAKEN} when the \`return\` on line {{line}} runs; ${ADVICE}`,
-      leakOnThrow: `${TAKEN} when the \`throw\` on line {{line}} runs; ${ADVICE}`,
-      leakOnMayThrow: `${TAKEN} if \`{{expression}}\` on line {{line}} throws; ${ADVICE}`,
-      leakOnYield: `${TAKEN} if the generator is closed at the \`yield\` on line {{line}}; ${ADVICE}`,
-      leakOnBreak: `${TAKEN} when the \`break\` on line {{line}} runs; ${ADVICE}`,
-      leakOnContinue: `${TAKEN} when the \`continue\` on line {{line}} runs, and the next \`get()\` orphans it; ${ADVICE}`,
-      leakAtIterationEnd: `${TAKEN} when the loop iteration ends on line {{line}}, and the next \`get()\` orphans it; ${ADVICE}`,
-      leakAtFunctionEnd: `${TAKEN} when the function ends on line {{line}}; ${ADVICE}`,
+      ...leakMessages(
+        'The item taken by `{{acquire}}` on line {{acquireLine}} is not marked done',
+        'call `{{release}}` in a `finally` that begins right after {{anchor}}.',
+      ),
       discardedGet:
-        'The item taken by `{{get}}` is never bound, so it can never be marked done; bind it: `const [item, shutdown] = await {{get}}`.',
+        'The item taken by `{{acquire}}` is never bound, so it can never be marked done; bind it: `const [item, shutdown] = await {{acquire}}`.',
       moveIntoTry: 'Move the statements between the shutdown check and the `try` into the `try`, so its `finally` always marks the item done.',
-      wrapInTryFinally: 'Wrap the work after the shutdown check in `try { … } finally { {{done}}; }`.',
+      wrapInTryFinally: 'Wrap the work after the shutdown check in `try { … } finally { {{release}}; }`.',
     },
     schema: [
       {
@@ -171,28 +136,13 @@ export default createRule<Options, MessageIds>({
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
       isAcquireReceiver: (node) => isQueue(node),
       onDiscarded: (call) => {
-        context.report({ node: call, messageId: 'discardedGet', data: { get: oneLine(sourceCode.getText(call)) } });
+        context.report({ node: call, messageId: 'discardedGet', data: { acquire: oneLine(sourceCode.getText(call)) } });
       },
-      onResult: (result, _fn, queries) => {
-        for (const [ob, exit] of result.leaks) {
-          if (!ob.acquire) continue;
-          const done = releaseText(ob);
-          const fix = tryFinallyFix(queries, ob, done);
-          context.report({
-            loc: exitLocation(sourceCode, exit),
-            messageId: exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type],
-            data: {
-              get: oneLine(sourceCode.getText(ob.acquire)),
-              getLine: ob.acquire.loc.start.line,
-              line: exitLocation(sourceCode, exit).start.line,
-              expression: oneLine(sourceCode.getText(exit.node)),
-              done,
-              anchor: ob.flagVars.size > 0 || ob.resultVars.size > 0 ? 'the shutdown check' : 'the `get()`',
-            },
-            suggest: fix ? [{ messageId: fix.messageId, data: { done }, fix: fix.fix }] : [],
-          });
-        }
-      },
+      onResult: (result, _fn, queries) =>
+        reportLeaks(context, result, queries, (ob) => ({
+          release: releaseText(ob),
+          anchor: ob.flagVars.size > 0 || ob.resultVars.size > 0 ? 'the shutdown check' : 'the `get()`',
+        })),
     });
   },
 });

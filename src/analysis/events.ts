@@ -28,6 +28,10 @@ export interface ObligationKind {
   readonly flag?: { readonly index: number; readonly key: string };
   /** `receiver.method(handle)` on the acquiring receiver releases (`q.done(item)`, `pool.release(conn)`). */
   readonly receiverReleases: ReadonlySet<string>;
+  /** `receiver.method()` with no argument releases (`mutex.release()`). */
+  readonly receiverBareReleases: ReadonlySet<string>;
+  /** An acquire whose result is not bound still holds (`await mutex.acquire(); … mutex.release()`). */
+  readonly unboundHolds: boolean;
   /** `handle.method()` releases (`client.release()`, `span.end()`). */
   readonly handleReleases: ReadonlySet<string>;
   /** The handle is a function and calling it releases (`const release = await mutex.acquire()`). */

@@ -43,6 +43,11 @@ export interface ObligationAnalysisOptions {
   readonly explicitThrowsOnly: boolean;
   /** An acquired value that is never bound, so it can never be released. */
   onDiscarded(call: TSESTree.CallExpression, kind: ObligationKind): void;
+  /**
+   * A function that receives a handle it must release: `tracer.startActiveSpan(name, (span) => { … })`. Returns the
+   * acquiring call and the parameter index.
+   */
+  matchCallbackAcquire?(fn: TSESTree.Node): { call: TSESTree.CallExpression; kind: ObligationKind; param: number } | undefined;
   /** Called once per function that acquires, at the end of the file. */
   onResult(result: AnalysisResult, fn: FunctionRecord, queries: FixQueries): void;
 }
@@ -71,6 +76,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const solving = new Set<FunctionRecord>();
   const releaseMethods = new Set(options.kinds.flatMap((kind) => [...kind.receiverReleases]));
   const handleMethods = new Set(options.kinds.flatMap((kind) => [...kind.handleReleases]));
+  const bareReleaseMethods = new Set(options.kinds.flatMap((kind) => [...kind.receiverBareReleases]));
   /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
   const obligationsByCall = new Map<TSESTree.CallExpression, Obligation>();
 
@@ -205,6 +211,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       ob = newObligation(fn, kind, undefined, fn.node.params[index] as TSESTree.Node, undefined);
       handles.addHandle(variable, ob);
       fn.paramObligations.set(index, ob);
+      fn.entryObligations.push(ob);
     }
     return ob;
   };
@@ -213,6 +220,15 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const releasedBy = (call: TSESTree.CallExpression, fn: FunctionRecord): Obligation[] | undefined => {
     const released: Obligation[] = [];
     const method = methodCall(call);
+    if (method && bareReleaseMethods.has(method.name) && call.arguments.length === 0) {
+      const key = handles.accessKey(method.object);
+      for (const ob of fn.obligations) {
+        if (ob.acquire && key !== undefined && key === ob.receiverKey && ob.kind.receiverBareReleases.has(method.name)) {
+          released.push(ob);
+        }
+      }
+      if (released.length > 0) return released;
+    }
     if (method && releaseMethods.has(method.name) && call.arguments[0]) {
       const key = handles.accessKey(method.object);
       const arg = call.arguments[0];
@@ -287,6 +303,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   /** `call` releases `ob` in one of the kind's shapes (`q.done(item)`, `client.release()`, `release()`). */
   const isReleaseCallOf = (call: TSESTree.CallExpression, ob: Obligation): boolean => {
     const method = methodCall(call);
+    if (method && ob.kind.receiverBareReleases.has(method.name) && call.arguments.length === 0) {
+      const key = handles.accessKey(method.object);
+      return key !== undefined && key === ob.receiverKey;
+    }
     if (method && ob.kind.receiverReleases.has(method.name) && call.arguments[0]) {
       const key = handles.accessKey(method.object);
       return (ob.acquire === undefined || (key !== undefined && key === ob.receiverKey)) && handles.handleOf(call.arguments[0]).includes(ob);
@@ -481,7 +501,23 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     }
   };
 
+  const onFunction = (node: TSESTree.Node): void => {
+    const match = options.matchCallbackAcquire?.(node);
+    const fn = recorder.current;
+    if (!match || !fn || fn.node !== node || !isFunctionNode(node)) return;
+    const param = node.params[match.param];
+    const name = param?.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+    if (name?.type !== AST_NODE_TYPES.Identifier) return;
+    const variable = handles.resolve(name);
+    if (!variable) return;
+    const ob = newObligation(fn, match.kind, match.call, name, undefined);
+    handles.addHandle(variable, ob);
+    fn.entryObligations.push(ob);
+  };
+
   const nodeListeners: Listeners = {
+    ArrowFunctionExpression: onFunction,
+    FunctionExpression: onFunction,
     'VariableDeclarator:exit': (node: TSESTree.VariableDeclarator) => onBinding(node, node.id, node.init),
     'AssignmentExpression:exit': (node: TSESTree.AssignmentExpression) => {
       if (node.operator === '=') onBinding(node, node.left, node.right);
@@ -491,7 +527,15 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       let expression = unwrapValue(node.expression);
       if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === 'void') expression = expression.argument;
       const acquired = acquireFrom(expression);
-      if (acquired && !obligationsByCall.has(acquired.call)) options.onDiscarded(acquired.call, acquired.match.kind);
+      if (!acquired || obligationsByCall.has(acquired.call)) return;
+      const fn = currentFunction(node);
+      if (acquired.match.kind.unboundHolds && fn) {
+        const ob = newObligation(fn, acquired.match.kind, acquired.call, node, acquired.match.receiver);
+        obligationsByCall.set(acquired.call, ob);
+        recorder.record({ type: 'acquire', ob });
+        return;
+      }
+      options.onDiscarded(acquired.call, acquired.match.kind);
     },
     'CallExpression:exit': onCall,
     'NewExpression:exit': throwPoint,

@@ -46,6 +46,8 @@ export interface FunctionRecord {
   readonly obligations: Obligation[];
   /** Parameter index → the obligation a helper takes on for that parameter. */
   readonly paramObligations: Map<number, Obligation>;
+  /** Obligations held from the function's entry: helper parameters, and handles a callback receives. */
+  readonly entryObligations: Obligation[];
 }
 
 /** Tracks code paths; the analysis asks it for the current function and lanes, and records into them. */
@@ -122,6 +124,7 @@ export class Recorder {
           openRegions: [],
           obligations: [],
           paramObligations: new Map(),
+          entryObligations: [],
         };
         this.stack.push(fn);
         this.functions.push(fn);

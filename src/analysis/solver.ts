@@ -116,7 +116,7 @@ export class Solver {
     if (initial && this.size > 0) {
       const main = new Run(undefined, undefined, undefined);
       const state = new Uint8Array(this.size);
-      for (const ob of this.fn.paramObligations.values()) state[ob.id] = PENDING;
+      for (const ob of this.fn.entryObligations) state[ob.id] = PENDING;
       main.join(initial, state);
       this.drain(main);
     }

@@ -425,10 +425,10 @@ class JobController {
         endLine: 10,
         endColumn: 14,
         data: {
-          get: 'this.errTasks.get()',
-          getLine: 5,
+          acquire: 'this.errTasks.get()',
+          acquireLine: 5,
           line: 10,
-          done: 'this.errTasks.done(obj)',
+          release: 'this.errTasks.done(obj)',
           anchor: 'the shutdown check',
         },
         suggestions: [
@@ -505,7 +505,7 @@ async function worker() {
         line: 5,
         column: 3,
         endColumn: 19,
-        data: { get: 'q.get()', getLine: 3, line: 5, expression: 'await work(item)', done: 'q.done(item)', anchor: 'the shutdown check' },
+        data: { acquire: 'q.get()', acquireLine: 3, line: 5, expression: 'await work(item)', release: 'q.done(item)', anchor: 'the shutdown check' },
         suggestions: [
           {
             messageId: 'wrapInTryFinally',
@@ -574,7 +574,7 @@ async function worker() {
         messageId: 'leakOnMayThrow',
         line: 5,
         column: 18,
-        data: { get: 'q.get()', getLine: 3, line: 5, expression: 'JSON.parse(item)', done: 'q.done(item)', anchor: 'the shutdown check' },
+        data: { acquire: 'q.get()', acquireLine: 3, line: 5, expression: 'JSON.parse(item)', release: 'q.done(item)', anchor: 'the shutdown check' },
         suggestions: [
           {
             messageId: 'moveIntoTry',
@@ -903,7 +903,7 @@ async function worker() {
 async function skip() {
   await q.get();
 }`,
-    errors: [{ messageId: 'discardedGet', line: 3, column: 9, endColumn: 16, data: { get: 'q.get()' } }],
+    errors: [{ messageId: 'discardedGet', line: 3, column: 9, endColumn: 16, data: { acquire: 'q.get()' } }],
   },
   {
     code: `
@@ -1148,7 +1148,7 @@ async function both() {
         messageId: 'leakOnMayThrow',
         line: 8,
         column: 5,
-        data: { get: 'other.get()', getLine: 6, line: 8, expression: 'await work([a, b])', done: 'other.done(b)', anchor: 'the shutdown check' },
+        data: { acquire: 'other.get()', acquireLine: 6, line: 8, expression: 'await work([a, b])', release: 'other.done(b)', anchor: 'the shutdown check' },
         suggestions: [
           {
             messageId: 'wrapInTryFinally',

@@ -1,0 +1,104 @@
+/**
+ * How every obligation rule words and places a leak: one message per kind of exit, the report on the exit through
+ * which the handle escapes, and the try/finally suggestion when one is safe.
+ */
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import type { AnalysisResult, Exit, Obligation } from './events.js';
+import { type FixQueries, tryFinallyFix } from './fixes.js';
+
+export type LeakMessageId =
+  | 'leakOnReturn'
+  | 'leakOnThrow'
+  | 'leakOnMayThrow'
+  | 'leakOnYield'
+  | 'leakOnBreak'
+  | 'leakOnContinue'
+  | 'leakAtIterationEnd'
+  | 'leakAtFunctionEnd';
+
+/**
+ * The leak messages of a rule. `subject` says what is held and by which call, with `{{acquire}}` and
+ * `{{acquireLine}}` placeholders; `advice` says what to do, with `{{release}}` and `{{anchor}}`.
+ */
+export function leakMessages(subject: string, advice: string): Record<LeakMessageId, string> {
+  return {
+    leakOnReturn: `${subject} when the \`return\` on line {{line}} runs; ${advice}`,
+    leakOnThrow: `${subject} when the \`throw\` on line {{line}} runs; ${advice}`,
+    leakOnMayThrow: `${subject} if \`{{expression}}\` on line {{line}} throws; ${advice}`,
+    leakOnYield: `${subject} if the generator is closed at the \`yield\` on line {{line}}; ${advice}`,
+    leakOnBreak: `${subject} when the \`break\` on line {{line}} runs; ${advice}`,
+    leakOnContinue: `${subject} when the \`continue\` on line {{line}} runs, and the next iteration orphans it; ${advice}`,
+    leakAtIterationEnd: `${subject} when the loop iteration ends on line {{line}}, and the next iteration orphans it; ${advice}`,
+    leakAtFunctionEnd: `${subject} when the function ends on line {{line}}; ${advice}`,
+  };
+}
+
+const EXIT_MESSAGE: Record<Exit['type'], LeakMessageId> = {
+  return: 'leakOnReturn',
+  throw: 'leakOnThrow',
+  yield: 'leakOnYield',
+  break: 'leakOnBreak',
+  continue: 'leakOnContinue',
+  'iteration-end': 'leakAtIterationEnd',
+  'function-end': 'leakAtFunctionEnd',
+};
+
+/** Source text on one line, shortened for a message. */
+export function oneLine(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Where the report goes: on the exit that escapes, or on the closing brace a path falls through. */
+export function exitLocation(sourceCode: Readonly<TSESLint.SourceCode>, exit: Exit): TSESTree.SourceLocation {
+  if (exit.type !== 'function-end' && exit.type !== 'iteration-end') return exit.node.loc;
+  const owner = exit.node;
+  let body: TSESTree.Node = owner;
+  if (owner.type !== AST_NODE_TYPES.Program && owner.type !== AST_NODE_TYPES.BlockStatement && 'body' in owner) {
+    const inner = owner.body;
+    if (inner && !Array.isArray(inner)) body = inner as TSESTree.Node;
+  }
+  return sourceCode.getLastToken(body)?.loc ?? owner.loc;
+}
+
+export interface LeakDescription {
+  /** The release as the user would write it: `q.done(item)`, `client.release()`. */
+  readonly release: string;
+  /** Where the `try` should begin: `the shutdown check`. */
+  readonly anchor: string;
+  /** What is held, for messages that name it: `client`. */
+  readonly resource?: string;
+}
+
+type SuggestionId = 'moveIntoTry' | 'wrapInTryFinally';
+
+/** One report per leaking obligation that has an acquiring call, with the try/finally suggestion when safe. */
+export function reportLeaks<MessageId extends string>(
+  context: Readonly<TSESLint.RuleContext<MessageId | LeakMessageId | SuggestionId, readonly unknown[]>>,
+  result: AnalysisResult,
+  queries: FixQueries,
+  describe: (ob: Obligation) => LeakDescription,
+): void {
+  const { sourceCode } = context;
+  for (const [ob, exit] of result.leaks) {
+    if (!ob.acquire) continue;
+    const description = describe(ob);
+    const location = exitLocation(sourceCode, exit);
+    const fix = tryFinallyFix(queries, ob, description.release);
+    context.report({
+      loc: location,
+      messageId: exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type],
+      data: {
+        acquire: oneLine(sourceCode.getText(ob.acquire)),
+        acquireLine: ob.acquire.loc.start.line,
+        line: location.start.line,
+        expression: oneLine(sourceCode.getText(exit.node)),
+        release: description.release,
+        anchor: description.anchor,
+        resource: description.resource ?? 'resource',
+      },
+      suggest: fix ? [{ messageId: fix.messageId, data: { release: description.release }, fix: fix.fix }] : [],
+    });
+  }
+}
