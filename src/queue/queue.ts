@@ -179,7 +179,7 @@ export class WorkQueueImpl<T> implements WorkQueue<T> {
   //   - get() shifts the queue and advances `headPos`, leaving the entry
   //     behind: an entry whose position is below `headPos` is stale;
   //   - stale entries go when the queue becomes empty (clear, positions
-  //     restart at 0) or when they outnumber live ones (rebuild from the
+  //     restart at 0) or when they outnumber live ones eightfold (rebuild from the
   //     ring), so the index holds at most 8 × len() + 64 entries.
   /** Order of work, oldest first. */
   private readonly queue = new RingBuffer<T>();
