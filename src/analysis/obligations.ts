@@ -77,6 +77,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const releaseMethods = new Set(options.kinds.flatMap((kind) => [...kind.receiverReleases]));
   const handleMethods = new Set(options.kinds.flatMap((kind) => [...kind.handleReleases]));
   const bareReleaseMethods = new Set(options.kinds.flatMap((kind) => [...kind.receiverBareReleases]));
+  const callReleases = options.kinds.some((kind) => kind.callReleases);
   /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
   const obligationsByCall = new Map<TSESTree.CallExpression, Obligation>();
 
@@ -216,57 +217,50 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     return ob;
   };
 
-  /** Obligations a call releases, or `undefined` when it is not a release call at all. */
-  const releasedBy = (call: TSESTree.CallExpression, fn: FunctionRecord): Obligation[] | undefined => {
-    const released: Obligation[] = [];
+  /**
+   * Obligations a call releases, trying every release shape (one method name can be a receiver release of one kind
+   * and a handle release of another: `pool.release(conn)` vs `client.release()`). A release-shaped call that releases
+   * nothing tracked gets a parameter obligation when it releases a parameter (a helper), else nothing.
+   */
+  const releasedBy = (call: TSESTree.CallExpression, fn: FunctionRecord): Obligation[] => {
+    const released = new Set<Obligation>();
     const method = methodCall(call);
+    const fromParam = (node: TSESTree.Node, kinds: (kind: ObligationKind) => boolean): void => {
+      const kind = options.kinds.find(kinds);
+      const ob = kind && paramObligation(fn, node, kind);
+      if (ob) released.add(ob);
+    };
     if (method && bareReleaseMethods.has(method.name) && call.arguments.length === 0) {
       const key = handles.accessKey(method.object);
       for (const ob of fn.obligations) {
         if (ob.acquire && key !== undefined && key === ob.receiverKey && ob.kind.receiverBareReleases.has(method.name)) {
-          released.push(ob);
+          released.add(ob);
         }
       }
-      if (released.length > 0) return released;
     }
     if (method && releaseMethods.has(method.name) && call.arguments[0]) {
       const key = handles.accessKey(method.object);
       const arg = call.arguments[0];
       for (const ob of handles.handleOf(arg)) {
         if (ob.fn !== fn || !ob.kind.receiverReleases.has(method.name)) continue;
-        if (ob.acquire === undefined || (key !== undefined && key === ob.receiverKey)) released.push(ob);
+        if (ob.acquire === undefined || (key !== undefined && key === ob.receiverKey)) released.add(ob);
       }
-      if (released.length === 0) {
-        const kind = options.kinds.find((candidate) => candidate.receiverReleases.has(method.name));
-        const ob = kind && paramObligation(fn, arg, kind);
-        if (ob) released.push(ob);
-      }
-      return released;
+      if (released.size === 0) fromParam(arg, (kind) => kind.receiverReleases.has(method.name));
     }
     if (method && handleMethods.has(method.name)) {
       for (const ob of handles.handleOf(method.object)) {
-        if (ob.fn === fn && ob.kind.handleReleases.has(method.name)) released.push(ob);
+        if (ob.fn === fn && ob.kind.handleReleases.has(method.name)) released.add(ob);
       }
-      if (released.length === 0) {
-        const kind = options.kinds.find((candidate) => candidate.handleReleases.has(method.name));
-        const ob = kind && paramObligation(fn, method.object, kind);
-        if (ob) released.push(ob);
-      }
-      return released.length > 0 ? released : undefined;
+      if (released.size === 0) fromParam(method.object, (kind) => kind.handleReleases.has(method.name));
     }
     const callee = unwrapValue(call.callee);
-    if (callee.type === AST_NODE_TYPES.Identifier) {
+    if (callee.type === AST_NODE_TYPES.Identifier && callReleases) {
       for (const ob of handles.handleOf(callee)) {
-        if (ob.fn === fn && ob.kind.callReleases) released.push(ob);
+        if (ob.fn === fn && ob.kind.callReleases) released.add(ob);
       }
-      if (released.length === 0) {
-        const kind = options.kinds.find((candidate) => candidate.callReleases);
-        const ob = kind && paramObligation(fn, callee, kind);
-        if (ob) released.push(ob);
-      }
-      return released.length > 0 ? released : undefined;
+      if (released.size === 0) fromParam(callee, (kind) => kind.callReleases);
     }
-    return undefined;
+    return [...released];
   };
 
   /** A call of a function declared in this file: the declaration, if it can be found. */
@@ -359,11 +353,11 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const onCall = (call: TSESTree.CallExpression): void => {
     const fn = currentFunction(call);
     if (!fn) return;
-    const released = handles.empty && releaseMethods.size === 0 ? undefined : releasedBy(call, fn);
-    if (released) {
+    const released = releasedBy(call, fn);
+    if (released.length > 0) {
       for (const ob of released) recorder.record({ type: 'release', ob, node: call });
       // A release call itself is not treated as throwing: if it throws, the handle was not held.
-      if (released.length > 0) return;
+      return;
     }
     if (!handles.empty) {
       for (const ob of promiseFinallyReleases(call, fn)) recorder.record({ type: 'release', ob, node: call });

@@ -62,6 +62,14 @@ export function exitLocation(sourceCode: Readonly<TSESLint.SourceCode>, exit: Ex
   return sourceCode.getLastToken(body)?.loc ?? owner.loc;
 }
 
+/** An acquiring call as messages show it; a call that takes a callback is shown without its arguments. */
+export function acquireText(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression): string {
+  const hasCallback = call.arguments.some(
+    (arg) => arg.type === AST_NODE_TYPES.ArrowFunctionExpression || arg.type === AST_NODE_TYPES.FunctionExpression,
+  );
+  return hasCallback ? `${oneLine(sourceCode.getText(call.callee))}(…)` : oneLine(sourceCode.getText(call));
+}
+
 export interface LeakDescription {
   /** The release as the user would write it: `q.done(item)`, `client.release()`. */
   readonly release: string;
@@ -90,7 +98,7 @@ export function reportLeaks<MessageId extends string>(
       loc: location,
       messageId: exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type],
       data: {
-        acquire: oneLine(sourceCode.getText(ob.acquire)),
+        acquire: acquireText(sourceCode, ob.acquire),
         acquireLine: ob.acquire.loc.start.line,
         line: location.start.line,
         expression: oneLine(sourceCode.getText(exit.node)),

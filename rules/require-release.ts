@@ -1,0 +1,380 @@
+import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
+import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
+
+import type { Obligation, ObligationKind } from '../src/analysis/events.js';
+import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { acquireText, type LeakMessageId, leakMessages, reportLeaks } from '../src/analysis/report.js';
+import { isFunctionNode, memberName, methodCall } from '../src/analysis/syntax.js';
+import { isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
+import { createRule } from '../src/util/create-rule.js';
+
+export const PRESET_NAMES = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export interface PairOption {
+  /** Shown in messages: what is held (`client`, `lock`). */
+  name: string;
+  acquire: {
+    method: string;
+    /** Receiver types, in TypeOrValueSpecifier format. */
+    types?: TypeOrValueSpecifier[];
+    /** Regular expression for receiver names when there is no type information. */
+    receiverNames?: string;
+  };
+  /** Where the resource sits when the acquire resolves to a tuple (`[value, release]` → 1). */
+  resourceIndex?: number;
+  release: {
+    /** `receiver.method(resource)` releases (`pool.release(conn)`). */
+    receiverMethods?: string[];
+    /** `resource.method()` releases (`client.release()`, `span.end()`). */
+    resourceMethods?: string[];
+    /** The acquire resolves to a function that releases (`const release = await mutex.acquire()`). */
+    callResource?: boolean;
+  };
+}
+
+export type Options = [{ presets?: PresetName[]; pairs?: PairOption[]; explicitThrowsOnly?: boolean }];
+export type MessageIds = LeakMessageId | 'discardedAcquire' | 'doubleRelease' | 'moveIntoTry' | 'wrapInTryFinally';
+
+/** One acquire/release pair as the rule matches it. */
+interface Pair {
+  readonly preset: string;
+  readonly resource: string;
+  readonly methods: ReadonlySet<string>;
+  readonly types: readonly TypeOrValueSpecifier[];
+  /** Type names that match whatever declares them (web streams are declared by the DOM lib and by @types/node). */
+  readonly typeNames: ReadonlySet<string>;
+  readonly receiverNames: RegExp;
+  readonly kind: ObligationKind;
+  /** Methods whose callback receives the resource as its first parameter (`startActiveSpan`). */
+  readonly callbackMethods: ReadonlySet<string>;
+}
+
+function kind(
+  id: string,
+  shape: Partial<Omit<ObligationKind, 'id' | 'describeRelease'>> & Pick<ObligationKind, 'describeRelease'>,
+): ObligationKind {
+  return {
+    id,
+    handle: 'self',
+    receiverReleases: new Set(),
+    receiverBareReleases: new Set(),
+    unboundHolds: false,
+    handleReleases: new Set(),
+    callReleases: false,
+    ...shape,
+  };
+}
+
+const PRESETS: Record<PresetName, readonly Pair[]> = {
+  // node-postgres: a client checked out of a Pool must go back with client.release(); pool.query() needs nothing.
+  pg: [
+    {
+      preset: 'pg',
+      resource: 'client',
+      methods: new Set(['connect']),
+      types: [{ from: 'package', package: 'pg', name: 'Pool' }, { from: 'package', package: 'pg-pool', name: 'Pool' }],
+      typeNames: new Set(),
+      receiverNames: /(?:^|[a-z])(?:pool|Pool)$/,
+      kind: kind('pg', { handleReleases: new Set(['release']), describeRelease: (_r, h) => `${h}.release()` }),
+      callbackMethods: new Set(),
+    },
+  ],
+  // async-mutex: acquire() resolves to a releaser; mutex.release() also releases; runExclusive() is the safe form.
+  'async-mutex': [
+    {
+      preset: 'async-mutex',
+      resource: 'lock',
+      methods: new Set(['acquire']),
+      types: [{ from: 'package', package: 'async-mutex', name: ['Mutex', 'MutexInterface'] }],
+      typeNames: new Set(),
+      receiverNames: /(?:mutex|Mutex|lock|Lock)$/,
+      kind: kind('async-mutex', {
+        callReleases: true,
+        receiverBareReleases: new Set(['release']),
+        unboundHolds: true,
+        describeRelease: (r, h) => (h ? `${h}()` : `${r}.release()`),
+      }),
+      callbackMethods: new Set(),
+    },
+    {
+      preset: 'async-mutex',
+      resource: 'permit',
+      methods: new Set(['acquire']),
+      types: [{ from: 'package', package: 'async-mutex', name: ['Semaphore', 'SemaphoreInterface'] }],
+      typeNames: new Set(),
+      receiverNames: /(?:semaphore|Semaphore|sem)$/,
+      kind: kind('async-mutex-semaphore', {
+        handle: { index: 1, key: 'release' },
+        callReleases: true,
+        receiverBareReleases: new Set(['release']),
+        unboundHolds: true,
+        describeRelease: (r, h) => (h ? `${h}()` : `${r}.release()`),
+      }),
+      callbackMethods: new Set(),
+    },
+  ],
+  // generic-pool: a resource from pool.acquire() goes back with pool.release(resource) or pool.destroy(resource).
+  'generic-pool': [
+    {
+      preset: 'generic-pool',
+      resource: 'resource',
+      methods: new Set(['acquire']),
+      types: [{ from: 'package', package: 'generic-pool', name: 'Pool' }],
+      typeNames: new Set(),
+      receiverNames: /(?:^|[a-z])(?:pool|Pool)$/,
+      kind: kind('generic-pool', {
+        receiverReleases: new Set(['release', 'destroy']),
+        describeRelease: (r, h) => `${r}.release(${h})`,
+      }),
+      callbackMethods: new Set(),
+    },
+  ],
+  // Web Streams: getReader() locks the stream until reader.releaseLock().
+  'web-streams': [
+    {
+      preset: 'web-streams',
+      resource: 'reader',
+      methods: new Set(['getReader']),
+      types: [{ from: 'lib', name: 'ReadableStream' }],
+      typeNames: new Set(['ReadableStream']),
+      receiverNames: /(?:stream|Stream|body|readable|Readable)$/,
+      kind: kind('web-streams', { handleReleases: new Set(['releaseLock']), describeRelease: (_r, h) => `${h}.releaseLock()` }),
+      callbackMethods: new Set(),
+    },
+  ],
+  // OpenTelemetry: a span from startSpan(), or the one startActiveSpan() hands its callback, must end on every path.
+  opentelemetry: [
+    {
+      preset: 'opentelemetry',
+      resource: 'span',
+      methods: new Set(['startSpan']),
+      types: [{ from: 'package', package: '@opentelemetry/api', name: 'Tracer' }],
+      typeNames: new Set(),
+      receiverNames: /(?:tracer|Tracer)$/,
+      kind: kind('opentelemetry', { handleReleases: new Set(['end']), describeRelease: (_r, h) => `${h}.end()` }),
+      callbackMethods: new Set(['startActiveSpan']),
+    },
+  ],
+};
+
+function compileRegExp(pattern: string, option: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new Error(`workqueue/require-release: ${option} is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+function pairFromOption(option: PairOption, index: number): Pair {
+  const { release } = option;
+  const where = `option "pairs[${index}]" (${option.name})`;
+  if (!release.receiverMethods?.length && !release.resourceMethods?.length && !release.callResource) {
+    throw new Error(
+      `workqueue/require-release: ${where} has no release: give release.receiverMethods, release.resourceMethods or release.callResource.`,
+    );
+  }
+  return {
+    preset: option.name,
+    resource: option.name,
+    methods: new Set([option.acquire.method]),
+    types: option.acquire.types ?? [],
+    typeNames: new Set(),
+    receiverNames: compileRegExp(option.acquire.receiverNames ?? '(?!)', `${where} acquire.receiverNames`),
+    kind: kind(`pair:${option.name}`, {
+      handle: option.resourceIndex === undefined ? 'self' : { index: option.resourceIndex, key: String(option.resourceIndex) },
+      receiverReleases: new Set(release.receiverMethods ?? []),
+      handleReleases: new Set(release.resourceMethods ?? []),
+      callReleases: release.callResource ?? false,
+      describeRelease: (r, h) =>
+        release.resourceMethods?.[0]
+          ? `${h}.${release.resourceMethods[0]}()`
+          : release.receiverMethods?.[0]
+            ? `${r}.${release.receiverMethods[0]}(${h})`
+            : `${h}()`,
+    }),
+    callbackMethods: new Set(),
+  };
+}
+
+function receiverName(node: TSESTree.Node): string | undefined {
+  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
+  if (node.type === AST_NODE_TYPES.MemberExpression) return memberName(node);
+  return undefined;
+}
+
+function typeName(services: TypeServices, node: TSESTree.Node): string | undefined {
+  const type = services.checker.getNonNullableType(services.typeOf(node));
+  return (type.aliasSymbol ?? type.getSymbol())?.getName();
+}
+
+const PAIR_SCHEMA: JSONSchema.JSONSchema4 = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'acquire', 'release'],
+  properties: {
+    name: { type: 'string', description: 'What is held, as messages name it (e.g. `connection`).' },
+    acquire: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['method'],
+      properties: {
+        method: { type: 'string', description: 'The acquiring method (e.g. `getConnection`).' },
+        types: { ...typeOrValueSpecifiersSchema, description: 'Receiver types whose method acquires (TypeOrValueSpecifier format).' },
+        receiverNames: {
+          type: 'string',
+          description: 'Regular expression for receiver names that acquire when there is no type information.',
+        },
+      },
+    },
+    resourceIndex: {
+      type: 'integer',
+      minimum: 0,
+      description: 'When the acquire resolves to a tuple, the index of the resource in it.',
+    },
+    release: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        receiverMethods: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Methods of the acquiring receiver that take the resource and release it (`pool.release(conn)`).',
+        },
+        resourceMethods: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Methods of the resource that release it (`conn.release()`).',
+        },
+        callResource: { type: 'boolean', description: 'The resource is a function that releases when called.' },
+      },
+    },
+  },
+};
+
+export default createRule<Options, MessageIds>({
+  name: 'require-release',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Require every acquired resource (pg clients, mutex locks, pool resources, stream readers, spans) to be released on every path',
+      recommended: 'recommended',
+      requiresTypeChecking: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      ...leakMessages(
+        'The {{resource}} acquired by `{{acquire}}` on line {{acquireLine}} is not released',
+        'call `{{release}}` in a `finally` that begins right after {{anchor}}.',
+      ),
+      discardedAcquire: 'The {{resource}} acquired by `{{acquire}}` is never bound, so it can never be released.',
+      doubleRelease:
+        'The {{resource}} acquired by `{{acquire}}` on line {{acquireLine}} may be released twice: `{{release}}` runs here on a path where it was already released.',
+      moveIntoTry: 'Move the statements between the acquire and the `try` into the `try`, so its `finally` always releases.',
+      wrapInTryFinally: 'Wrap the work after the acquire in `try { … } finally { {{release}}; }`.',
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          presets: {
+            type: 'array',
+            uniqueItems: true,
+            items: { type: 'string', enum: [...PRESET_NAMES] },
+            description: 'Built-in pairs to check. Default: all of them.',
+          },
+          pairs: { type: 'array', items: PAIR_SCHEMA, description: 'Your own acquire/release pairs.' },
+          explicitThrowsOnly: {
+            type: 'boolean',
+            description: 'Treat only `throw` statements as throwing, not every call, `new`, `await` and `yield`.',
+          },
+        },
+      },
+    ],
+  },
+  defaultOptions: [{ presets: [...PRESET_NAMES], pairs: [], explicitThrowsOnly: false }],
+  create(context, [options]) {
+    const pairs: Pair[] = [
+      ...(options.presets ?? PRESET_NAMES).flatMap((name) => PRESETS[name]),
+      ...(options.pairs ?? []).map(pairFromOption),
+    ];
+    const sourceCode = context.sourceCode;
+    const methodNames = [...new Set(pairs.flatMap((pair) => [...pair.methods, ...pair.callbackMethods]))];
+    // Cheap filter before any listener or type query.
+    if (!methodNames.some((name) => sourceCode.text.includes(`${name}(`))) return {};
+    const services = typeServices(context);
+    const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
+
+    const receiverMatches = (pair: Pair, receiver: TSESTree.Node): boolean => {
+      if (services) {
+        const type = services.typeOf(receiver);
+        if (!isOpaque(type)) {
+          if (matchesSpecifiers(services, type, pair.types)) return true;
+          const name = pair.typeNames.size > 0 ? typeName(services, receiver) : undefined;
+          return name !== undefined && pair.typeNames.has(name);
+        }
+      }
+      const name = receiverName(receiver);
+      return name !== undefined && pair.receiverNames.test(name);
+    };
+
+    const findPair = (call: TSESTree.CallExpression, methods: (pair: Pair) => ReadonlySet<string>): Pair | undefined => {
+      const method = methodCall(call);
+      if (!method) return undefined;
+      return pairs.find((pair) => methods(pair).has(method.name) && receiverMatches(pair, method.object));
+    };
+
+    const describe = (ob: Obligation): { release: string; resource: string } => {
+      const pair = pairByKind.get(ob.kind);
+      const receiver = ob.receiverNode ? sourceCode.getText(ob.receiverNode) : 'pool';
+      const [handle] = ob.handleVars;
+      return { release: ob.kind.describeRelease(receiver, handle?.name ?? ''), resource: pair?.resource ?? 'resource' };
+    };
+
+    return createObligationAnalysis({
+      sourceCode,
+      kinds: pairs.map((pair) => pair.kind),
+      explicitThrowsOnly: options.explicitThrowsOnly ?? false,
+      matchAcquire: (call) => {
+        // Callback-style APIs (`pool.connect((err, client, done) => …)`) hand the resource elsewhere.
+        if (call.arguments.some((arg) => isFunctionNode(arg))) return undefined;
+        const pair = findPair(call, (candidate) => candidate.methods);
+        const method = methodCall(call);
+        return pair && method ? { kind: pair.kind, receiver: method.object } : undefined;
+      },
+      matchCallbackAcquire: (fn) => {
+        const call = fn.parent;
+        if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[call.arguments.length - 1] !== fn) return undefined;
+        const pair = findPair(call, (candidate) => candidate.callbackMethods);
+        return pair && { call, kind: pair.kind, param: 0 };
+      },
+      isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
+      onDiscarded: (call, discardedKind) => {
+        context.report({
+          node: call,
+          messageId: 'discardedAcquire',
+          data: { acquire: acquireText(sourceCode, call), resource: pairByKind.get(discardedKind)?.resource ?? 'resource' },
+        });
+      },
+      onResult: (result, _fn, queries) => {
+        reportLeaks(context, result, queries, (ob) => ({ ...describe(ob), anchor: 'it is acquired' }));
+        for (const [ob, nodes] of result.doubles) {
+          if (!ob.acquire) continue;
+          for (const node of nodes) {
+            context.report({
+              node,
+              messageId: 'doubleRelease',
+              data: {
+                ...describe(ob),
+                acquire: acquireText(sourceCode, ob.acquire),
+                acquireLine: ob.acquire.loc.start.line,
+              },
+            });
+          }
+        }
+      },
+    });
+  },
+});

@@ -1,0 +1,541 @@
+import { Linter } from 'eslint';
+import parser from '@typescript-eslint/parser';
+import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tester';
+import { describe, expect, it } from 'vitest';
+
+import rule, { type MessageIds, type Options } from '../../rules/require-release.js';
+import { typedTester, untypedTester } from './tester.js';
+
+type Valid = ValidTestCase<Options>;
+type Invalid = InvalidTestCase<MessageIds, Options>;
+
+/** Real type declarations: the typed cases import the packages themselves. */
+const IMPORTS = `import { Pool } from 'pg';
+import { Mutex, Semaphore } from 'async-mutex';
+import { createPool } from 'generic-pool';
+import { trace } from '@opentelemetry/api';
+import { ReadableStream } from 'node:stream/web';
+const pool = new Pool();
+const mutex = new Mutex();
+const semaphore = new Semaphore(2);
+const resourcePool = createPool({ create: async () => ({ id: 1 }), destroy: async () => {} });
+const tracer = trace.getTracer('svc');
+declare function work(x?: unknown): Promise<void>;
+declare const stream: ReadableStream<Uint8Array>;
+`;
+const IMPORT_LINES = IMPORTS.split('\n').length - 1;
+
+/** Shifts a case's line numbers past the imports, for the typed run. */
+function typed<T extends Valid | Invalid>(test: T): T {
+  const withImports = { ...test, code: IMPORTS + test.code };
+  if (!('errors' in withImports)) return withImports;
+  const invalid = withImports as Invalid;
+  return {
+    ...invalid,
+    errors: invalid.errors.map((error) => ({
+      ...error,
+      ...(error.line === undefined ? {} : { line: error.line + IMPORT_LINES }),
+      ...(error.data === undefined
+        ? {}
+        : {
+            data: Object.fromEntries(
+              Object.entries(error.data).map(([key, value]) => [
+                key,
+                (key === 'line' || key === 'acquireLine') && typeof value === 'number' ? value + IMPORT_LINES : value,
+              ]),
+            ),
+          }),
+      ...(error.endLine === undefined ? {} : { endLine: error.endLine + IMPORT_LINES }),
+      suggestions: error.suggestions?.map((suggestion) => ({ ...suggestion, output: IMPORTS + suggestion.output })),
+    })),
+  } as unknown as T;
+}
+
+const valid: Valid[] = [
+  // pg: the documented form — release in a finally; pool.query checks out and returns a client itself.
+  {
+    code: `
+export async function find(id: string) {
+  const client = await pool.connect();
+  try {
+    const result = await client.query('select * from jobs where id = $1', [id]);
+    return result.rows;
+  } finally {
+    client.release();
+  }
+}
+export async function count() {
+  return (await pool.query('select count(*) from jobs')).rows;
+}`,
+  },
+  // pg: release(err) on failure destroys the client — still a release; then rethrow, and release after success.
+  {
+    code: `
+export async function update(id: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('update jobs set done = true where id = $1', [id]);
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
+  client.release();
+}`,
+  },
+  // pg: handing the client to the caller is a transfer.
+  {
+    code: `
+export async function checkout() {
+  const client = await pool.connect();
+  return client;
+}`,
+  },
+  // async-mutex: runExclusive is the safe form; the releaser in a finally; mutex.release() in a finally.
+  {
+    code: `
+export async function exclusive() {
+  await mutex.runExclusive(() => work());
+}
+export async function locked() {
+  const release = await mutex.acquire();
+  try {
+    await work();
+  } finally {
+    release();
+  }
+}
+export async function bare() {
+  await mutex.acquire();
+  try {
+    await work();
+  } finally {
+    mutex.release();
+  }
+}
+export async function permits() {
+  const [, release] = await semaphore.acquire();
+  try {
+    await work();
+  } finally {
+    release();
+  }
+}`,
+  },
+  // generic-pool: destroy on failure and rethrow, release on success.
+  {
+    code: `
+export async function use() {
+  const resource = await resourcePool.acquire();
+  try {
+    await work(resource);
+  } catch (error) {
+    await resourcePool.destroy(resource);
+    throw error;
+  }
+  await resourcePool.release(resource);
+}`,
+  },
+  // Web Streams: releaseLock in a finally, across a read loop.
+  {
+    code: `
+export async function readAll() {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return chunks;
+}`,
+  },
+  // OpenTelemetry: end in a finally, for startSpan and inside a startActiveSpan callback.
+  {
+    code: `
+export async function traced() {
+  const span = tracer.startSpan('work');
+  try {
+    await work();
+  } finally {
+    span.end();
+  }
+}
+export function active() {
+  return tracer.startActiveSpan('op', async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+}`,
+  },
+  // A helper in the same file that releases its parameter on every path takes ownership.
+  {
+    code: `
+async function finish(client: { release(): void }, id: string) {
+  try {
+    await work(id);
+  } finally {
+    client.release();
+  }
+}
+export async function run(id: string) {
+  const client = await pool.connect();
+  await finish(client, id);
+}`,
+  },
+  // Only the presets asked for are checked.
+  {
+    code: `
+export async function traced() {
+  const span = tracer.startSpan('work');
+  await work();
+  span.end();
+}`,
+    options: [{ presets: ['pg'] }],
+  },
+];
+
+const invalid: Invalid[] = [
+  // pg, like graphile/crystal#978: the client goes back only when the query succeeds.
+  {
+    code: `
+export async function find(id: string) {
+  const client = await pool.connect();
+  const result = await client.query('select * from jobs where id = $1', [id]);
+  client.release();
+  return result.rows;
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 4,
+        column: 18,
+        data: {
+          resource: 'client',
+          acquire: 'pool.connect()',
+          acquireLine: 3,
+          line: 4,
+          expression: "await client.query('select * from jobs where id = $1', [id])",
+          release: 'client.release()',
+          anchor: 'it is acquired',
+        },
+        suggestions: [],
+      },
+    ],
+  },
+  // pg, an early return before the release (langchainjs#3003 shape).
+  {
+    code: `
+export async function maybe(id: string) {
+  const client = await pool.connect();
+  try {
+    if (!id) return [];
+    const result = await client.query('select 1');
+    client.release();
+    return result.rows;
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+}`,
+    errors: [{ messageId: 'leakOnReturn', line: 5, column: 14 }],
+  },
+  // pg: releasing twice on a path — pg throws "Release called on client which has already been released".
+  {
+    code: `
+export async function twice() {
+  const client = await pool.connect();
+  try {
+    await client.query('select 1');
+    client.release();
+  } finally {
+    client.release();
+  }
+}`,
+    errors: [{ messageId: 'doubleRelease', line: 8, column: 5, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 3, release: 'client.release()' } }],
+  },
+  // async-mutex, like MetaMask/core#195: the lock is released only when the work succeeds — a deadlock on error.
+  {
+    code: `
+export async function locked() {
+  const release = await mutex.acquire();
+  await work();
+  release();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 4,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function locked() {
+  const release = await mutex.acquire();
+  try {
+    await work();
+  } finally {
+    release();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // async-mutex: the bare form with an early return.
+  {
+    code: `
+export async function bare(skip: boolean) {
+  await mutex.acquire();
+  if (skip) return;
+  mutex.release();
+}`,
+    errors: [{ messageId: 'leakOnReturn', line: 4, column: 13 }],
+  },
+  // A semaphore permit never released.
+  {
+    code: `
+export async function permits() {
+  const [, release] = await semaphore.acquire();
+  await work(release);
+}`,
+    errors: [
+      {
+        messageId: 'leakAtFunctionEnd',
+        line: 5,
+        column: 1,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function permits() {
+  const [, release] = await semaphore.acquire();
+  try {
+    await work(release);
+  } finally {
+    release();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // generic-pool: released only on success.
+  {
+    code: `
+export async function use() {
+  const resource = await resourcePool.acquire();
+  await work(resource);
+  await resourcePool.release(resource);
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 4,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function use() {
+  const resource = await resourcePool.acquire();
+  try {
+    await work(resource);
+  } finally {
+    resourcePool.release(resource);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // Web Streams: an early return out of the read loop keeps the stream locked.
+  {
+    code: `
+export async function firstChunk() {
+  const reader = stream.getReader();
+  const { done, value } = await reader.read();
+  if (done) return undefined;
+  reader.releaseLock();
+  return value;
+}`,
+    errors: [{ messageId: 'leakOnReturn', line: 5, column: 13 }],
+  },
+  // OpenTelemetry, like dd-trace-js#4352: a span that does not end when the work throws.
+  {
+    code: `
+export async function traced() {
+  const span = tracer.startSpan('work');
+  await work();
+  span.end();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 4,
+        column: 3,
+        data: {
+          resource: 'span',
+          acquire: "tracer.startSpan('work')",
+          acquireLine: 3,
+          line: 4,
+          expression: 'await work()',
+          release: 'span.end()',
+          anchor: 'it is acquired',
+        },
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function traced() {
+  const span = tracer.startSpan('work');
+  try {
+    await work();
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // OpenTelemetry: inside a startActiveSpan callback the span must end on every path too.
+  {
+    code: `
+export function active(flag: boolean) {
+  return tracer.startActiveSpan('op', (span) => {
+    if (flag) return 1;
+    span.end();
+    return 2;
+  });
+}`,
+    errors: [{ messageId: 'leakOnReturn', line: 4, column: 15, data: { resource: 'span', acquire: 'tracer.startActiveSpan(…)', acquireLine: 3, line: 4, release: 'span.end()', anchor: 'it is acquired', expression: 'return 1;' } }],
+  },
+  // A discarded acquire: the client can never be released.
+  {
+    code: `
+export async function lost() {
+  await pool.connect();
+}`,
+    errors: [{ messageId: 'discardedAcquire', line: 3, column: 9, data: { resource: 'client', acquire: 'pool.connect()' } }],
+  },
+];
+
+typedTester.run('require-release (typed, real package types)', rule, {
+  valid: valid.map(typed),
+  invalid: invalid.map(typed),
+});
+
+// Without type information the presets match receivers by name (pool, mutex, semaphore, stream, tracer…).
+const untypedValid = valid.map((test) => ({ ...test, code: test.code.replace(/: ReadableStream<Uint8Array>|: \{ release\(\): void \}|: string|: boolean|: Uint8Array\[\]/g, '') }));
+const untypedInvalid = invalid.map((test) => ({
+  ...test,
+  code: test.code.replace(/: string|: boolean/g, ''),
+  errors: test.errors.map((error) => {
+    const { data: _data, suggestions, ...rest } = error;
+    return {
+      ...rest,
+      ...(error.column !== undefined && /: (string|boolean)/.test(test.code.split('\n')[(error.line ?? 1) - 1] ?? '')
+        ? { column: error.column - (/: string/.test(test.code.split('\n')[(error.line ?? 1) - 1] ?? '') ? 8 : 9) }
+        : {}),
+      suggestions: suggestions?.map((suggestion) => ({ ...suggestion, output: suggestion.output?.replace(/: string|: boolean/g, '') })),
+    };
+  }),
+}));
+untypedTester.run('require-release (untyped)', rule, { valid: untypedValid, invalid: untypedInvalid });
+
+typedTester.run('require-release (custom pairs, typed)', rule, {
+  valid: [
+    {
+      code: `
+interface Db { getConnection(): Promise<Connection> }
+interface Connection { close(): void; run(sql: string): Promise<void> }
+declare const db: Db;
+export async function ok() {
+  const conn = await db.getConnection();
+  try {
+    await conn.run('x');
+  } finally {
+    conn.close();
+  }
+}`,
+      options: [{ presets: [], pairs: [{ name: 'connection', acquire: { method: 'getConnection', types: [{ from: 'file', name: 'Db' }] }, release: { resourceMethods: ['close'] } }] }],
+    },
+  ],
+  invalid: [
+    {
+      code: `
+interface Db { getConnection(): Promise<Connection> }
+interface Connection { close(): void; run(sql: string): Promise<void> }
+declare const db: Db;
+export async function leaky() {
+  const conn = await db.getConnection();
+  await conn.run('x');
+  conn.close();
+}`,
+      options: [{ presets: [], pairs: [{ name: 'connection', acquire: { method: 'getConnection', types: [{ from: 'file', name: 'Db' }] }, release: { resourceMethods: ['close'] } }] }],
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 7,
+          column: 3,
+          data: { resource: 'connection', acquire: 'db.getConnection()', acquireLine: 6, line: 7, expression: "await conn.run('x')", release: 'conn.close()', anchor: 'it is acquired' },
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+interface Db { getConnection(): Promise<Connection> }
+interface Connection { close(): void; run(sql: string): Promise<void> }
+declare const db: Db;
+export async function leaky() {
+  const conn = await db.getConnection();
+  try {
+    await conn.run('x');
+  } finally {
+    conn.close();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+describe('require-release options', () => {
+  const lint = (options: unknown): Linter.LintMessage[] =>
+    new Linter({ configType: 'flat' }).verify('const c = await pool.connect();', [
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser },
+        plugins: { workqueue: { rules: { 'require-release': rule as never } } },
+        rules: { 'workqueue/require-release': ['error', options] as never },
+      },
+    ], 'file.ts');
+
+  it('rejects a pair without any release, naming it', () => {
+    expect(() => lint({ pairs: [{ name: 'conn', acquire: { method: 'open' }, release: {} }] })).toThrow(/pairs\[0\].*conn.*has no release/);
+  });
+
+  it('rejects an invalid receiverNames pattern, naming the option', () => {
+    expect(() =>
+      lint({ pairs: [{ name: 'conn', acquire: { method: 'open', receiverNames: '([' }, release: { resourceMethods: ['close'] } }] }),
+    ).toThrow(/acquire\.receiverNames is not a valid regular expression/);
+  });
+
+  it('rejects an unknown preset through the schema', () => {
+    expect(() => lint({ presets: ['mysql'] })).toThrow(/require-release[\s\S]*"mysql" should be equal to one of the allowed values/);
+  });
+});
