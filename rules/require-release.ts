@@ -62,6 +62,7 @@ function kind(
     unboundHolds: false,
     handleReleases: new Set(),
     callReleases: false,
+    checkpoints: new Set(),
     ...shape,
   };
 }

@@ -40,3 +40,19 @@ export function withCodePathListeners(
 ): TSESLint.RuleListener {
   return { ...listeners, ...(codePathListeners as unknown as TSESLint.RuleListener) };
 }
+
+export type Listeners = Record<string, (node: never) => void>;
+
+/** Combines listener objects; listeners for the same selector run in the order given. */
+export function mergeListeners(...all: Listeners[]): Listeners {
+  const merged: Record<string, ((node: never) => void)[]> = {};
+  for (const listeners of all) {
+    for (const [selector, listener] of Object.entries(listeners)) (merged[selector] ??= []).push(listener);
+  }
+  return Object.fromEntries(
+    Object.entries(merged).map(([selector, list]) => [
+      selector,
+      list.length === 1 ? (list[0] as (node: never) => void) : (node: never) => list.forEach((listener) => listener(node)),
+    ]),
+  );
+}

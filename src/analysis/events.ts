@@ -36,6 +36,8 @@ export interface ObligationKind {
   readonly handleReleases: ReadonlySet<string>;
   /** The handle is a function and calling it releases (`const release = await mutex.acquire()`). */
   readonly callReleases: boolean;
+  /** `receiver.method(handle)` that must not run while the obligation is still pending (a checkpoint). */
+  readonly checkpoints: ReadonlySet<string>;
   /** How users write the release, for messages and fixes: `q.done(item)`. */
   describeRelease(receiverText: string, handleText: string): string;
 }
@@ -77,6 +79,7 @@ export type AnalysisEvent =
    */
   | { readonly type: 'finally-start'; readonly block: TSESTree.BlockStatement }
   | { readonly type: 'finally-end'; readonly block: TSESTree.BlockStatement }
+  | { readonly type: 'checkpoint'; readonly ob: Obligation; readonly node: TSESTree.CallExpression }
   /** An abrupt completion: nothing after it in the segment runs. */
   | { readonly type: 'terminate'; readonly terminator: Terminator }
   /** A point that may throw: a call, `new`, `await`, `yield`, tagged template; `returns` for `yield`. */
@@ -119,4 +122,6 @@ export interface AnalysisResult {
   readonly leaks: ReadonlyMap<Obligation, Exit>;
   /** Second releases on some path, by obligation. */
   readonly doubles: ReadonlyMap<Obligation, readonly TSESTree.Node[]>;
+  /** Checkpoint calls reached on some path while the obligation was still pending. */
+  readonly checkpoints: ReadonlyMap<Obligation, readonly TSESTree.CallExpression[]>;
 }

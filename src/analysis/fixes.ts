@@ -86,10 +86,19 @@ function leadingStart(sourceCode: Readonly<TSESLint.SourceCode>, statement: TSES
   return comments[0]?.range[0] ?? statement.range[0];
 }
 
-export function tryFinallyFix(queries: FixQueries, ob: Obligation, releaseText: string): TryFinallyFix | undefined {
+interface Layout {
+  readonly lines: Lines;
+  /** The statements after the binding and its shutdown checks, to the end of the block. */
+  readonly region: readonly TSESTree.Node[];
+  /** Index in `region` of the `try` whose `finally` releases, or -1. */
+  readonly tryIndex: number;
+  readonly unit: string;
+}
+
+function layout(queries: FixQueries, ob: Obligation): Layout | undefined {
   const { sourceCode } = queries;
   const lines = new Lines(sourceCode.text);
-  const statement = ob.binding.type === AST_NODE_TYPES.VariableDeclarator ? ob.binding.parent : ob.binding.parent;
+  const statement = ob.binding.parent;
   if (!statement) return undefined;
   const list = statementList(statement.parent ?? statement);
   const index = list?.indexOf(statement) ?? -1;
@@ -102,18 +111,38 @@ export function tryFinallyFix(queries: FixQueries, ob: Obligation, releaseText: 
     start++;
   }
   const region = list.slice(start);
-  if (region.length === 0) return undefined;
-  const unit = indentUnit(lines, statement, region[0] as TSESTree.Node);
-
+  const first = region[0];
+  if (!first) return undefined;
   const tryIndex = region.findIndex(
     (candidate) =>
       candidate.type === AST_NODE_TYPES.TryStatement &&
       candidate.finalizer !== null &&
       candidate.finalizer.body.some((inner) => queries.isReleaseStatement(inner, ob)),
   );
+  return { lines, region, tryIndex, unit: indentUnit(lines, statement, first) };
+}
+
+export function tryFinallyFix(queries: FixQueries, ob: Obligation, releaseText: string): TryFinallyFix | undefined {
+  const found = layout(queries, ob);
+  if (!found || found.tryIndex === 0) return undefined;
+  const { lines, region, tryIndex, unit } = found;
   if (tryIndex > 0) return moveIntoTry(queries, lines, region.slice(0, tryIndex), region[tryIndex] as TSESTree.TryStatement, unit);
-  if (tryIndex === 0) return undefined;
   return wrapInTryFinally(queries, lines, region, ob, releaseText, unit);
+}
+
+/**
+ * The statements that stand between the shutdown check and the `try` whose `finally` releases — what
+ * `done-immediately` reports — with the fix that moves them in, when it is safe.
+ */
+export function lateTry(
+  queries: FixQueries,
+  ob: Obligation,
+): { readonly between: readonly TSESTree.Node[]; readonly tryStatement: TSESTree.TryStatement; readonly fix?: TryFinallyFix } | undefined {
+  const found = layout(queries, ob);
+  if (!found || found.tryIndex <= 0) return undefined;
+  const between = found.region.slice(0, found.tryIndex);
+  const tryStatement = found.region[found.tryIndex] as TSESTree.TryStatement;
+  return { between, tryStatement, fix: moveIntoTry(queries, found.lines, between, tryStatement, found.unit) };
 }
 
 function indentUnit(lines: Lines, statement: TSESTree.Node, first: TSESTree.Node): string {

@@ -5,7 +5,7 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import type { Obligation, Variable } from './events.js';
-import { memberName, unwrapAwaited, unwrapValue } from './syntax.js';
+import { memberName, someNode, unwrapAwaited, unwrapValue } from './syntax.js';
 
 export class HandleIndex {
   private readonly handles = new Map<Variable, Obligation[]>();
@@ -120,24 +120,7 @@ export class HandleIndex {
 
   /** Depth-first search of `node` and everything inside it. */
   find(node: TSESTree.Node, predicate: (node: TSESTree.Node) => boolean): boolean {
-    let found = false;
-    const visit = (current: TSESTree.Node): void => {
-      if (found) return;
-      if (predicate(current)) {
-        found = true;
-        return;
-      }
-      for (const key of this.sourceCode.visitorKeys[current.type] ?? []) {
-        const child = (current as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(child)) {
-          for (const item of child) if (isNode(item)) visit(item);
-        } else if (isNode(child)) {
-          visit(child);
-        }
-      }
-    };
-    visit(node);
-    return found;
+    return someNode(this.sourceCode, node, predicate);
   }
 
   /**
@@ -186,8 +169,4 @@ function push(map: Map<Variable, Obligation[]>, variable: Variable, ob: Obligati
   const list = map.get(variable);
   if (!list) map.set(variable, [ob]);
   else if (!list.includes(ob)) list.push(ob);
-}
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

@@ -6,7 +6,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import { withCodePathListeners } from './code-path.js';
+import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
 import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
 import type { FixQueries } from './fixes.js';
 import { HandleIndex } from './handles.js';
@@ -38,9 +38,13 @@ export interface ObligationAnalysisOptions {
   matchAcquire(call: TSESTree.CallExpression): AcquireMatch | undefined;
   /** The call's result is a promise the code did not await (typed only): binding it binds no handle yet. */
   isUnawaitedPromise?(call: TSESTree.CallExpression): boolean;
+  /** Narrows which release-shaped calls release (`bounded-retries`: a `numRequeues(item)` compared with a cap). */
+  acceptRelease?(call: TSESTree.CallExpression, ob: Obligation): boolean;
   /** A receiver that is itself an acquiring receiver (a queue): `q.add(item)` is not a hand-off. */
   isAcquireReceiver?(node: TSESTree.Node): boolean;
   readonly explicitThrowsOnly: boolean;
+  /** `false` for rules that only need the obligations and their bindings, not the dataflow. Default true. */
+  readonly dataflow?: boolean;
   /** An acquired value that is never bound, so it can never be released. */
   onDiscarded(call: TSESTree.CallExpression, kind: ObligationKind): void;
   /**
@@ -50,21 +54,6 @@ export interface ObligationAnalysisOptions {
   matchCallbackAcquire?(fn: TSESTree.Node): { call: TSESTree.CallExpression; kind: ObligationKind; param: number } | undefined;
   /** Called once per function that acquires, at the end of the file. */
   onResult(result: AnalysisResult, fn: FunctionRecord, queries: FixQueries): void;
-}
-
-type Listeners = Record<string, (node: never) => void>;
-
-function mergeListeners(...all: Listeners[]): Listeners {
-  const merged: Record<string, ((node: never) => void)[]> = {};
-  for (const listeners of all) {
-    for (const [selector, listener] of Object.entries(listeners)) (merged[selector] ??= []).push(listener);
-  }
-  return Object.fromEntries(
-    Object.entries(merged).map(([selector, list]) => [
-      selector,
-      list.length === 1 ? (list[0] as (node: never) => void) : (node: never) => list.forEach((listener) => listener(node)),
-    ]),
-  );
 }
 
 export function createObligationAnalysis(options: ObligationAnalysisOptions): TSESLint.RuleListener {
@@ -78,6 +67,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const handleMethods = new Set(options.kinds.flatMap((kind) => [...kind.handleReleases]));
   const bareReleaseMethods = new Set(options.kinds.flatMap((kind) => [...kind.receiverBareReleases]));
   const callReleases = options.kinds.some((kind) => kind.callReleases);
+  const checkpointMethods = new Set(options.kinds.flatMap((kind) => [...kind.checkpoints]));
   /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
   const obligationsByCall = new Map<TSESTree.CallExpression, Obligation>();
 
@@ -260,7 +250,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       }
       if (released.size === 0) fromParam(callee, (kind) => kind.callReleases);
     }
-    return [...released];
+    return options.acceptRelease ? [...released].filter((ob) => options.acceptRelease?.(call, ob)) : [...released];
   };
 
   /** A call of a function declared in this file: the declaration, if it can be found. */
@@ -360,6 +350,15 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       return;
     }
     if (!handles.empty) {
+      const checkpoint = methodCall(call, checkpointMethods);
+      if (checkpoint && call.arguments[0]) {
+        const key = handles.accessKey(checkpoint.object);
+        for (const ob of handles.handleOf(call.arguments[0])) {
+          if (ob.fn === fn && ob.kind.checkpoints.has(checkpoint.name) && key === ob.receiverKey) {
+            recorder.record({ type: 'checkpoint', ob, node: call });
+          }
+        }
+      }
       for (const ob of promiseFinallyReleases(call, fn)) recorder.record({ type: 'release', ob, node: call });
       const method = methodCall(call, STORING_METHODS);
       if (method && !options.isAcquireReceiver?.(method.object)) {
@@ -567,7 +566,9 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     },
     'Program:exit': () => {
       for (const fn of recorder.functions) {
-        if (fn.obligations.some((ob) => ob.acquire)) options.onResult(solve(fn), fn, fixQueries);
+        if (!fn.obligations.some((ob) => ob.acquire)) continue;
+        const result = options.dataflow === false ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() } : solve(fn);
+        options.onResult(result, fn, fixQueries);
       }
     },
   };

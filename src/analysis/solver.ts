@@ -101,6 +101,7 @@ function betterExit(candidate: Exit, current: Exit): boolean {
 export class Solver {
   private readonly leaks = new Map<Obligation, Exit>();
   private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
+  private readonly checkpoints = new Map<Obligation, TSESTree.CallExpression[]>();
   private readonly finallyEffects = new Map<string, number>();
   private readonly size: number;
 
@@ -120,7 +121,7 @@ export class Solver {
       main.join(initial, state);
       this.drain(main);
     }
-    return { leaks: this.leaks, doubles: this.doubles };
+    return { leaks: this.leaks, doubles: this.doubles, checkpoints: this.checkpoints };
   }
 
   private drain(run: Run): void {
@@ -197,6 +198,9 @@ export class Solver {
       case 'transfer':
         state[event.ob.id] = 0;
         return;
+      case 'checkpoint':
+        if ((state[event.ob.id] ?? 0) & UNRELEASED) addOnce(this.checkpoints, event.ob, event.node);
+        return;
       case 'helper-call':
         if (state[event.ob.id] && this.hooks.helperReleases(event.callee, event.param)) {
           state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
@@ -224,11 +228,7 @@ export class Solver {
   }
 
   private release(ob: Obligation, bits: number, node: TSESTree.Node): number {
-    if (bits & RELEASED) {
-      const list = this.doubles.get(ob) ?? [];
-      if (!list.includes(node)) list.push(node);
-      this.doubles.set(ob, list);
-    }
+    if (bits & RELEASED) addOnce(this.doubles, ob, node);
     return bits & PENDING ? (bits & ~PENDING) | RELEASED : bits;
   }
 
@@ -364,6 +364,12 @@ export class Solver {
     const current = this.leaks.get(ob);
     if (!current || betterExit(exit, current)) this.leaks.set(ob, exit);
   }
+}
+
+function addOnce<T>(map: Map<Obligation, T[]>, ob: Obligation, value: T): void {
+  const list = map.get(ob);
+  if (!list) map.set(ob, [value]);
+  else if (!list.includes(value)) list.push(value);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Small, pure questions about the AST that the analysis and the fixes both ask. */
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 export type FunctionNode =
   | TSESTree.ArrowFunctionExpression
@@ -181,4 +181,29 @@ export function enclosingCatch(node: TSESTree.Node): TSESTree.CatchClause | unde
     current = current.parent;
   }
   return undefined;
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** Depth-first search of `root` and everything inside it, by the source's visitor keys. */
+export function someNode(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  root: TSESTree.Node,
+  predicate: (node: TSESTree.Node) => boolean,
+): boolean {
+  const stack: TSESTree.Node[] = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (predicate(node)) return true;
+    for (const key of sourceCode.visitorKeys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (isNode(item)) stack.push(item);
+      } else if (isNode(child)) {
+        stack.push(child);
+      }
+    }
+  }
+  return false;
 }

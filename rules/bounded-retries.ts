@@ -1,0 +1,166 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import { type Listeners, mergeListeners } from '../src/analysis/code-path.js';
+import type { ObligationKind } from '../src/analysis/events.js';
+import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { statementList } from '../src/analysis/routing.js';
+import { methodCall, someNode, unwrapValue } from '../src/analysis/syntax.js';
+import { QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE, workQueueMatcher } from '../src/analysis/work-queue.js';
+import { createRule } from '../src/util/create-rule.js';
+
+export type Options = [QueueOptions];
+export type MessageIds = 'unboundedRetry' | 'missingForget' | 'addForget';
+
+/**
+ * The retry cap as an obligation: from the `get()`, the item is "unchecked" until `numRequeues(item)` is compared
+ * with a cap; `addRateLimited(item)` is a checkpoint that must not run while it is unchecked.
+ */
+const RETRY_CHECK: ObligationKind = {
+  ...WORK_QUEUE,
+  id: 'workqueue-retry',
+  receiverReleases: new Set(['numRequeues']),
+  checkpoints: new Set(['addRateLimited']),
+  describeRelease: (receiver, handle) => `${receiver}.numRequeues(${handle})`,
+};
+
+const RELATIONAL = new Set(['>', '>=', '<', '<=']);
+const FORGET = new Set(['forget']);
+const NUM_REQUEUES = new Set(['numRequeues']);
+
+/** A cap: a number literal, a constant, or a configuration field (`this.maxRetries`, `config.retries.max`). */
+function isCap(node: TSESTree.Node): boolean {
+  const value = unwrapValue(node);
+  if (value.type === AST_NODE_TYPES.Literal) return typeof value.value === 'number';
+  if (value.type === AST_NODE_TYPES.Identifier) return value.name !== 'undefined';
+  if (value.type === AST_NODE_TYPES.MemberExpression) return !value.computed && (isCap(value.object) || value.object.type === AST_NODE_TYPES.ThisExpression);
+  return false;
+}
+
+/** `numRequeues(item) > cap` or `cap < numRequeues(item)`: the comparison and whether true means "give up". */
+function capComparison(call: TSESTree.CallExpression): { comparison: TSESTree.BinaryExpression; exceededWhenTrue: boolean } | undefined {
+  let node: TSESTree.Node = call;
+  while (node.parent && (node.parent.type === AST_NODE_TYPES.TSAsExpression || node.parent.type === AST_NODE_TYPES.TSNonNullExpression)) {
+    node = node.parent;
+  }
+  const comparison = node.parent;
+  if (comparison?.type !== AST_NODE_TYPES.BinaryExpression || !RELATIONAL.has(comparison.operator)) return undefined;
+  const callOnLeft = comparison.left === node;
+  if (!isCap(callOnLeft ? comparison.right : comparison.left)) return undefined;
+  const greater = comparison.operator === '>' || comparison.operator === '>=';
+  return { comparison, exceededWhenTrue: callOnLeft === greater };
+}
+
+/** The statements that run when the cap is exceeded, for the `if` the comparison decides. */
+function giveUpRegion(comparison: TSESTree.BinaryExpression, exceededWhenTrue: boolean): TSESTree.Node[] | undefined {
+  let test: TSESTree.Node = comparison;
+  let truthy = exceededWhenTrue;
+  while (test.parent?.type === AST_NODE_TYPES.UnaryExpression && test.parent.operator === '!') {
+    test = test.parent;
+    truthy = !truthy;
+  }
+  const statement = test.parent;
+  if (statement?.type !== AST_NODE_TYPES.IfStatement || statement.test !== test) return undefined;
+  if (truthy) return [statement.consequent];
+  if (statement.alternate) return [statement.alternate];
+  const list = statementList(statement.parent);
+  return list ? [...list.slice(list.indexOf(statement) + 1)] : undefined;
+}
+
+export default createRule<Options, MessageIds>({
+  name: 'bounded-retries',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Require a retry cap before `addRateLimited(item)`, and `forget(item)` when the cap is reached',
+      recommended: 'recommended',
+      requiresTypeChecking: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      unboundedRetry:
+        '`{{call}}` re-queues the item taken on line {{acquireLine}} with no retry cap on this path: compare `{{queue}}.numRequeues({{item}})` with a limit first and give up past it, or the item is retried forever.',
+      missingForget:
+        'The branch that gives up when `{{comparison}}` does not call `{{queue}}.forget({{item}})`: the rate limiter keeps the item\'s failure count forever.',
+      addForget: 'Call `{{queue}}.forget({{item}})` first in the give-up branch.',
+    },
+    schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA } }],
+  },
+  defaultOptions: [{ queueTypes: [] }],
+  create(context, [options]) {
+    const { sourceCode } = context;
+    const queues = workQueueMatcher(context, 'bounded-retries', options);
+    // Cheap filter: no re-queue and no cap check, nothing to do.
+    if (!sourceCode.text.includes('addRateLimited') && !sourceCode.text.includes('numRequeues')) return {};
+
+    const checkForget = (call: TSESTree.CallExpression): void => {
+      const method = methodCall(call, NUM_REQUEUES);
+      const item = call.arguments[0];
+      const found = capComparison(call);
+      if (!method || !item || !found || !queues.isQueue(method.object)) return;
+      const region = giveUpRegion(found.comparison, found.exceededWhenTrue);
+      if (!region) return;
+      const queue = sourceCode.getText(method.object);
+      const itemText = sourceCode.getText(item);
+      const forgets = region.some((node) =>
+        someNode(sourceCode, node, (inner) => {
+          if (inner.type !== AST_NODE_TYPES.CallExpression || !inner.arguments[0]) return false;
+          const forget = methodCall(inner, FORGET);
+          return forget !== undefined && sourceCode.getText(forget.object) === queue && sourceCode.getText(inner.arguments[0]) === itemText;
+        }),
+      );
+      if (forgets) return;
+      const block = region.length === 1 && region[0]?.type === AST_NODE_TYPES.BlockStatement ? region[0] : undefined;
+      const firstStatement = block?.body[0];
+      context.report({
+        node: found.comparison,
+        messageId: 'missingForget',
+        data: { comparison: sourceCode.getText(found.comparison), queue, item: itemText },
+        suggest:
+          block && firstStatement
+            ? [
+                {
+                  messageId: 'addForget',
+                  data: { queue, item: itemText },
+                  fix: (fixer: TSESLint.RuleFixer) => {
+                    const indent = /^[ \t]*/.exec(sourceCode.lines[firstStatement.loc.start.line - 1] ?? '')?.[0] ?? '';
+                    return fixer.insertTextBefore(firstStatement, `${queue}.forget(${itemText});\n${indent}`);
+                  },
+                },
+              ]
+            : [],
+      });
+    };
+
+    const analysis = createObligationAnalysis({
+      sourceCode,
+      ...queues.analysis,
+      kinds: [RETRY_CHECK],
+      matchAcquire: (call) => {
+        const match = queues.analysis.matchAcquire(call);
+        return match && { ...match, kind: RETRY_CHECK };
+      },
+      acceptRelease: (call) => capComparison(call) !== undefined,
+      // Implicit throws are how a catch block that re-queues is reached.
+      explicitThrowsOnly: false,
+      onDiscarded: () => undefined,
+      onResult: (result) => {
+        for (const [ob, calls] of result.checkpoints) {
+          if (!ob.acquire) continue;
+          for (const call of calls) {
+            context.report({
+              node: call,
+              messageId: 'unboundedRetry',
+              data: {
+                call: sourceCode.getText(call),
+                acquireLine: ob.acquire.loc.start.line,
+                queue: ob.receiverNode ? sourceCode.getText(ob.receiverNode) : 'queue',
+                item: call.arguments[0] ? sourceCode.getText(call.arguments[0]) : 'item',
+              },
+            });
+          }
+        }
+      },
+    });
+    return mergeListeners(analysis as Listeners, { 'CallExpression:exit': checkForget as (node: never) => void }) as TSESLint.RuleListener;
+  },
+});

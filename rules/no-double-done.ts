@@ -1,0 +1,60 @@
+import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { acquireText } from '../src/analysis/report.js';
+import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
+import { createRule } from '../src/util/create-rule.js';
+
+export type Options = [QueueOptions];
+export type MessageIds = 'doubleDone';
+
+export default createRule<Options, MessageIds>({
+  name: 'no-double-done',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow marking a work-queue item done twice on one path',
+      recommended: 'recommended',
+      requiresTypeChecking: true,
+    },
+    messages: {
+      doubleDone:
+        'The item taken by `{{acquire}}` on line {{acquireLine}} may be marked done twice: `{{release}}` runs here on a path where it was already marked done. Get and Done must pair one to one.',
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: { ...QUEUE_OPTION_SCHEMA },
+      },
+    ],
+  },
+  defaultOptions: [{ queueTypes: [] }],
+  create(context, [options]) {
+    const { sourceCode } = context;
+    const queues = workQueueMatcher(context, 'no-double-done', options);
+    if (!mayCallGet(sourceCode.text)) return {};
+    return createObligationAnalysis({
+      sourceCode,
+      ...queues.analysis,
+      // A call that throws between two releases does not make the second one run twice.
+      explicitThrowsOnly: false,
+      // Discarded gets are require-done's to report.
+      onDiscarded: () => undefined,
+      onResult: (result) => {
+        for (const [ob, nodes] of result.doubles) {
+          if (!ob.acquire) continue;
+          for (const node of nodes) {
+            context.report({
+              node,
+              messageId: 'doubleDone',
+              data: {
+                acquire: acquireText(sourceCode, ob.acquire),
+                acquireLine: ob.acquire.loc.start.line,
+                release: queues.releaseText(ob),
+              },
+            });
+          }
+        }
+      },
+    });
+  },
+});

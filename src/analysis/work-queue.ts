@@ -1,0 +1,117 @@
+/**
+ * What makes a value a work queue, for every rule about client-go's contract: the obligation kind (`get()` →
+ * `[item, shutdown]` → `done(item)`), the options that widen or name queues, and the matcher the analysis calls.
+ */
+import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
+import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import type { Obligation, ObligationKind } from './events.js';
+import type { ObligationAnalysisOptions } from './obligations.js';
+import { memberName, methodCall } from './syntax.js';
+import { hasMethods, isOpaque, isThenable, matchesSpecifiers, typeServices } from './types.js';
+
+/** client-go's contract: `const [item, shutdown] = await q.get()`, then exactly one `q.done(item)`. */
+export const WORK_QUEUE: ObligationKind = {
+  id: 'workqueue',
+  handle: { index: 0, key: 'item' },
+  flag: { index: 1, key: 'shutdown' },
+  receiverReleases: new Set(['done']),
+  receiverBareReleases: new Set(),
+  unboundHolds: false,
+  handleReleases: new Set(),
+  callReleases: false,
+  checkpoints: new Set(),
+  describeRelease: (receiver, handle) => `${receiver}.done(${handle})`,
+};
+
+export const DEFAULT_UNTYPED_QUEUE_NAMES = '^(?:q|wq|.*[Qq]ueue|.*[Tt]asks)$';
+
+export interface QueueOptions {
+  queueTypes?: TypeOrValueSpecifier[];
+  untypedQueueNames?: string;
+}
+
+/** The schema properties every work-queue rule accepts. */
+export const QUEUE_OPTION_SCHEMA: Record<keyof QueueOptions, JSONSchema.JSONSchema4> = {
+  queueTypes: {
+    ...typeOrValueSpecifiersSchema,
+    description:
+      'Types to treat as work queues besides any type with a no-argument `get()` and a one-argument `done()` (TypeOrValueSpecifier format).',
+  },
+  untypedQueueNames: {
+    type: 'string',
+    description:
+      'Regular expression for receiver names treated as queues when a file has no type information (or the receiver is `any`).',
+  },
+};
+
+/** The name of the receiver as written last: `queue` in `this.queue`, `errTasks` in `cc.errTasks`. */
+function receiverName(node: TSESTree.Node): string | undefined {
+  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
+  if (node.type === AST_NODE_TYPES.MemberExpression) return memberName(node);
+  return undefined;
+}
+
+const GET = new Set(['get']);
+
+export interface WorkQueueMatcher {
+  /** The receiver is a work queue: by type (structural or `queueTypes`), else by name. */
+  isQueue(receiver: TSESTree.Node): boolean;
+  /** The analysis options that recognise a queue's `get()`. */
+  readonly analysis: Pick<ObligationAnalysisOptions, 'kinds' | 'matchAcquire' | 'isUnawaitedPromise' | 'isAcquireReceiver'>;
+  /** `q.done(item)` as the user would write it for an obligation. */
+  releaseText(ob: Obligation): string;
+}
+
+export function workQueueMatcher(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  ruleName: string,
+  options: QueueOptions,
+): WorkQueueMatcher {
+  let namePattern: RegExp;
+  try {
+    namePattern = new RegExp(options.untypedQueueNames ?? DEFAULT_UNTYPED_QUEUE_NAMES);
+  } catch (error) {
+    throw new Error(
+      `workqueue/${ruleName}: option "untypedQueueNames" is not a valid regular expression: ${(error as Error).message}`,
+    );
+  }
+  const services = typeServices(context);
+  const queueTypes = options.queueTypes ?? [];
+  const { sourceCode } = context;
+
+  const isQueue = (receiver: TSESTree.Node): boolean => {
+    if (services) {
+      const type = services.typeOf(receiver);
+      if (!isOpaque(type)) return hasMethods(services, type, 'get', ['done']) || matchesSpecifiers(services, type, queueTypes);
+    }
+    const name = receiverName(receiver);
+    return name !== undefined && namePattern.test(name);
+  };
+
+  return {
+    isQueue,
+    analysis: {
+      kinds: [WORK_QUEUE],
+      matchAcquire: (call) => {
+        if (call.arguments.length !== 0) return undefined;
+        const method = methodCall(call, GET);
+        if (!method || !isQueue(method.object)) return undefined;
+        return { kind: WORK_QUEUE, receiver: method.object };
+      },
+      isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
+      isAcquireReceiver: isQueue,
+    },
+    releaseText: (ob) => {
+      const receiver = ob.receiverNode ? sourceCode.getText(ob.receiverNode) : 'queue';
+      const [handle] = ob.handleVars;
+      const [result] = ob.resultVars;
+      return ob.kind.describeRelease(receiver, handle?.name ?? (result ? `${result.name}[0]` : 'item'));
+    },
+  };
+}
+
+/** Cheap test before any listener: the file calls something named `get`. */
+export function mayCallGet(text: string): boolean {
+  return /\bget\s*\(/.test(text);
+}

@@ -1,0 +1,109 @@
+import rule from '../../rules/done-immediately.js';
+import { QUEUE_PRELUDE, typedTester, untypedTester } from './tester.js';
+
+const valid = [
+  // The try begins right after the shutdown check.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    log(item);
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+  // No try at all is require-done's business, not this rule's.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  log(item);
+  q.done(item);
+}`,
+  // Several shutdown checks before the try are fine.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  if (item === undefined) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+];
+
+const invalid = [
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const started = Date.now();
+  try {
+    await work([item, started]);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'doneNotImmediate' as const,
+        line: 5,
+        column: 3,
+        endLine: 5,
+        endColumn: 30,
+        data: { release: 'q.done(item)', acquire: 'q.get()', acquireLine: 3, count: 1 },
+        suggestions: [
+          {
+            messageId: 'moveIntoTry' as const,
+            output: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    const started = Date.now();
+    await work([item, started]);
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // A moved declaration used after the try: reported, but no suggestion.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const label = item.toUpperCase();
+  try {
+    await work(label);
+  } finally {
+    q.done(item);
+  }
+  log(label);
+}`,
+    errors: [{ messageId: 'doneNotImmediate' as const, line: 5, column: 3, suggestions: [] }],
+  },
+];
+
+typedTester.run('done-immediately (typed)', rule, {
+  valid: valid.map((code) => code + QUEUE_PRELUDE),
+  invalid: invalid.map((test) => ({
+    ...test,
+    code: test.code + QUEUE_PRELUDE,
+    errors: test.errors.map((error) => ({
+      ...error,
+      suggestions: error.suggestions.map((suggestion) => ({ ...suggestion, output: suggestion.output + QUEUE_PRELUDE })),
+    })),
+  })),
+});
+
+untypedTester.run('done-immediately (untyped)', rule, { valid, invalid });

@@ -1,0 +1,144 @@
+import rule from '../../rules/no-double-done.js';
+import { QUEUE_PRELUDE, typedTester, untypedTester } from './tester.js';
+
+const valid = [
+  // One done in the finally.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+  // A catch that marks done rethrows, so the done after the try runs only on the other path.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } catch (error) {
+    q.done(item);
+    throw error;
+  }
+  q.done(item);
+}`,
+  // Exclusive branches.
+  `
+async function worker(ok: boolean) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  if (ok) {
+    q.done(item);
+  } else {
+    q.addRateLimited(item);
+    q.done(item);
+  }
+}`,
+  // A worker loop: every iteration takes a new item.
+  `
+async function run() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      await work(item);
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+  // Two items, one done each.
+  `
+async function both() {
+  const [a, stopA] = await q.get();
+  if (stopA) return;
+  const [b, stopB] = await q.get();
+  if (stopB) {
+    q.done(a);
+    return;
+  }
+  q.done(a);
+  q.done(b);
+}`,
+];
+
+const invalid = [
+  // done in the catch, and again in the finally: client-go re-queues a dirty item twice.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } catch {
+    q.done(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'doubleDone' as const,
+        line: 10,
+        column: 5,
+        endLine: 10,
+        endColumn: 17,
+        data: { acquire: 'q.get()', acquireLine: 3, release: 'q.done(item)' },
+      },
+    ],
+  },
+  // done before an early return, and again in the finally.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    if (!check(item)) {
+      q.done(item);
+      return;
+    }
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 12, column: 5 }],
+  },
+  // Twice in a row.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  q.done(item);
+  q.done(item);
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 6, column: 3 }],
+  },
+  // Inside a loop over the item's parts: the second iteration marks it done again.
+  {
+    code: `
+async function worker(parts: string[]) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  for (const part of parts) {
+    await work(part);
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 7, column: 5 }],
+  },
+];
+
+typedTester.run('no-double-done (typed)', rule, {
+  valid: valid.map((code) => code + QUEUE_PRELUDE),
+  invalid: invalid.map((test) => ({ ...test, code: test.code + QUEUE_PRELUDE })),
+});
+
+untypedTester.run('no-double-done (untyped)', rule, { valid, invalid });
