@@ -1,0 +1,244 @@
+/**
+ * Helpers for the integration tests: temporary projects on disk, and child processes with time limits that are always
+ * cleaned up. These tests drive the real clients (the ESLint CLI, npm, an LSP server) against the built plugin in dist/.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT_MODULES = path.join(ROOT, 'node_modules');
+export const ESLINT_BIN = path.join(ROOT_MODULES, 'eslint', 'bin', 'eslint.js');
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface RunOptions {
+  cwd: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const children = new Set<ChildProcess>();
+
+/** Runs a command to completion (or kills it at the time limit), capturing its output. Never rejects. */
+export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = execFile(
+      command,
+      args,
+      {
+        cwd: options.cwd,
+        env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+        timeout: options.timeoutMs ?? 120_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (error, stdout, stderr) => {
+        children.delete(child);
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, signal: child.signalCode, stdout, stderr, ms: performance.now() - started });
+      },
+    );
+    children.add(child);
+  });
+}
+
+/** Runs `node <args>`. */
+export function runNode(args: readonly string[], options: RunOptions): Promise<RunResult> {
+  return run(process.execPath, args, options);
+}
+
+/** Runs the ESLint CLI of this repository's node_modules (ESLint 10) in `cwd`. */
+export function runESLint(args: readonly string[], options: RunOptions): Promise<RunResult> {
+  return runNode([ESLINT_BIN, ...args], options);
+}
+
+/** Starts a long-lived child process; `killChildren()` (or the exit of this process) ends it. */
+export function start(command: string, args: readonly string[], cwd: string): ChildProcess {
+  const child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+export function killChildren(): void {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+}
+process.once('exit', killChildren);
+
+/** Builds dist/ if it is missing or stale (shared with `npm run demo`; parallel callers build once). */
+export async function ensureBuild(): Promise<void> {
+  const result = await runNode([path.join(ROOT, 'scripts', 'ensure-build.mjs')], { cwd: ROOT, timeoutMs: 240_000 });
+  if (result.code !== 0) throw new Error(`building dist/ failed:\n${result.stdout}${result.stderr}`);
+}
+
+/** A fresh directory under the system's temp dir; `removeTempDirs()` deletes them all. */
+const tempDirs: string[] = [];
+export function makeTempDir(prefix: string): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `wq-${prefix}-`)));
+  tempDirs.push(dir);
+  return dir;
+}
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** Writes `files` (relative path → contents) under `dir`. */
+export function writeFiles(dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+}
+
+/** The packages a linked project sees in its node_modules: symlinks into this repository's (one copy of each). */
+const LINKED_PACKAGES = ['eslint', 'typescript', 'typescript-eslint', '@typescript-eslint', '@microsoft', 'jiti'];
+
+/**
+ * A temporary project whose node_modules links to this repository's packages, with `eslint-plugin-workqueue` linked
+ * to this repository itself (so Node resolves it through package.json `exports` to dist/, as a user's install does).
+ * Fast: no install. The npm-installed variant is in package.test.ts.
+ */
+export function linkedProject(prefix: string, files: Readonly<Record<string, string>>): string {
+  const dir = makeTempDir(prefix);
+  const modules = path.join(dir, 'node_modules');
+  fs.mkdirSync(modules);
+  for (const name of LINKED_PACKAGES) {
+    const target = path.join(ROOT_MODULES, name);
+    if (fs.existsSync(target)) fs.symlinkSync(target, path.join(modules, name), 'dir');
+  }
+  fs.symlinkSync(ROOT, path.join(modules, 'eslint-plugin-workqueue'), 'dir');
+  writeFiles(dir, { 'package.json': JSON.stringify({ name: path.basename(dir), private: true, type: 'module' }), ...files });
+  return dir;
+}
+
+/** tsconfig.json for a temporary project: strict, NodeNext, `src/**` only. */
+export const TSCONFIG = JSON.stringify(
+  {
+    compilerOptions: {
+      target: 'ES2023',
+      lib: ['ES2023'],
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      jsx: 'preserve',
+      types: [],
+    },
+    include: ['src'],
+  },
+  null,
+  2,
+);
+
+/** The README's config: typescript-eslint's parser with the project service, and recommended-type-checked. */
+export const ESLINT_CONFIG_JS = `import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import workqueue from 'eslint-plugin-workqueue';
+
+export default defineConfig([
+  {
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    extends: [tseslint.configs.base, workqueue.configs['recommended-type-checked']],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+]);
+`;
+
+/** A queue type and a worker with one leak: the `return` on line 14 skips `done()`. */
+export const QUEUE_TS = `export interface Queue<T> {
+  get(): Promise<[item: T, shutdown: false] | [item: undefined, shutdown: true]>;
+  done(item: T): void;
+  numRequeues(item: T): number;
+  forget(item: T): void;
+}
+`;
+
+export const LEAKY_WORKER_TS = `import type { Queue } from './queue.js';
+
+declare function sync(key: string): Promise<void>;
+
+export async function processNextWorkItem(queue: Queue<string>): Promise<boolean> {
+  const [key, shutdown] = await queue.get();
+  if (shutdown) {
+    return false;
+  }
+
+  if (queue.numRequeues(key) > 10) {
+    queue.forget(key);
+    return true;
+  }
+  try {
+    await sync(key);
+  } finally {
+    queue.done(key);
+  }
+  return true;
+}
+`;
+
+/** Where the leak is reported: the \`return true;\` inside the retry cap. */
+export const LEAK = { line: 13, column: 5, endLine: 13, endColumn: 17 } as const;
+
+export const CORRECT_WORKER_TS = `import type { Queue } from './queue.js';
+
+declare function sync(key: string): Promise<void>;
+
+export async function worker(queue: Queue<string>): Promise<void> {
+  for (;;) {
+    const [key, shutdown] = await queue.get();
+    if (shutdown) return;
+    try {
+      await sync(key);
+    } finally {
+      queue.done(key);
+    }
+  }
+}
+`;
+
+/** ESLint's JSON formatter output, minus what differs between runs (absolute paths, timing, source). */
+export interface LintResultJson {
+  filePath: string;
+  messages: {
+    ruleId: string | null;
+    message: string;
+    messageId?: string;
+    line: number;
+    column: number;
+    endLine?: number;
+    endColumn?: number;
+    severity: number;
+    fatal?: boolean;
+    suggestions?: { desc: string; messageId?: string; fix: { range: [number, number]; text: string } }[];
+  }[];
+  errorCount: number;
+  warningCount: number;
+  fatalErrorCount: number;
+}
+
+export function parseJsonOutput(stdout: string, cwd: string): LintResultJson[] {
+  const results = JSON.parse(stdout) as (LintResultJson & { source?: string; usedDeprecatedRules?: unknown })[];
+  return results
+    .map(({ filePath, messages, errorCount, warningCount, fatalErrorCount }) => ({
+      filePath: path.relative(cwd, filePath),
+      messages,
+      errorCount,
+      warningCount,
+      fatalErrorCount,
+    }))
+    .sort((a, b) => a.filePath.localeCompare(b.filePath));
+}
