@@ -1,0 +1,20 @@
+// Machine description printed at the top of every benchmark and copied into docs/performance.md.
+import os from 'node:os';
+
+function gib(bytes) {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/** Lines describing where the numbers were taken. */
+export function machineLines() {
+  const cpus = os.cpus();
+  const models = new Map();
+  for (const cpu of cpus) models.set(cpu.model, (models.get(cpu.model) ?? 0) + 1);
+  const cpuText = [...models].map(([model, count]) => `${count} × ${model.trim()}${cpus[0]?.speed ? ` @ ${cpus[0].speed} MHz` : ''}`).join(', ');
+  return [
+    `date: ${new Date().toISOString()}`,
+    `node: ${process.version} (${process.platform}/${process.arch}, V8 ${process.versions.v8})`,
+    `cpus: ${cpus.length} (${cpuText}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `memory: ${gib(os.totalmem())} total, ${gib(os.freemem())} free`,
+  ];
+}
