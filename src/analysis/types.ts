@@ -3,7 +3,7 @@
  * from {@link typeServices}, and the rules fall back to names.
  */
 import { type TypeOrValueSpecifier, typeMatchesSomeSpecifier } from '@typescript-eslint/type-utils';
-import { ESLintUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ESLintUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import * as ts from 'typescript';
 
 export interface TypeServices {
@@ -13,9 +13,11 @@ export interface TypeServices {
 }
 
 export function typeServices(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): TypeServices | undefined {
-  const services = ESLintUtils.getParserServices(context, true);
-  if (!services.program) return undefined;
-  const program = services.program;
+  // Another parser (espree for a .js file) provides no services at all; getParserServices would throw on it.
+  const provided = context.sourceCode.parserServices as Partial<ParserServicesWithTypeInformation> | undefined;
+  if (!provided?.program || !provided.esTreeNodeToTSNodeMap) return undefined;
+  const services = ESLintUtils.getParserServices(context, true) as ParserServicesWithTypeInformation;
+  const program = provided.program;
   return {
     checker: program.getTypeChecker(),
     program,
