@@ -9,13 +9,16 @@
  *  - `() => q.done(item)` callbacks call a no-op (a done in a callback never counts);
  *  - `while (check(n)) {` becomes `for (let $i = 0; $loopTest($i++); ) {` so the stub knows the
  *    iteration number (≤ 2 iterations, like the oracle);
- *  - the second `q.get()` (next worker-loop iteration) ends the run: "iteration end".
+ *  - the second `q.get()` (next worker-loop iteration) ends the run: "iteration end";
+ *  - each direct `q.done(item);` passes its own line number, so double dones are located.
  */
 import ts from 'typescript';
 
 export interface ExecResult {
   leaks: boolean;
   doubleDone: boolean;
+  /** lines of the `q.done(item)` calls that ran as a second (or later) done in some run, ascending */
+  doubleDoneLines: number[];
   runs: number;
 }
 
@@ -24,7 +27,10 @@ class Stop {}
 export async function executeAll(source: string, maxRuns = 200_000): Promise<ExecResult> {
   const adapted = source
     .replace(/\(\) => q\.done\(item\)/g, '() => q.callbackDone(item)')
-    .replace(/while \(check\(\d+\)\) \{/g, 'for (let $i = 0; $loopTest($i++); ) {');
+    .replace(/while \(check\(\d+\)\) \{/g, 'for (let $i = 0; $loopTest($i++); ) {')
+    .split('\n')
+    .map((l, i) => l.replace('q.done(item);', `q.done(item, ${i + 1});`))
+    .join('\n');
   const js = ts
     .transpileModule(adapted, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } })
     .outputText.replace(/^export /gm, '')
@@ -54,8 +60,10 @@ export async function executeAll(source: string, maxRuns = 200_000): Promise<Exe
       state.shutdown = choose(2) === 1;
       return state.shutdown ? [undefined, true] : ['item', false];
     },
-    done(item: string | undefined): void {
-      if (item !== undefined) state.done++;
+    done(item: string | undefined, line?: number): void {
+      if (item === undefined) return;
+      if (state.done > 0 && line !== undefined) ddLines.add(line);
+      state.done++;
     },
     forget(): void {
       maybeThrow();
@@ -102,6 +110,7 @@ export async function executeAll(source: string, maxRuns = 200_000): Promise<Exe
 
   let leaks = false;
   let doubleDone = false;
+  const ddLines = new Set<number>();
   let runs = 0;
   for (;;) {
     if (++runs > maxRuns) throw new Error(`execute: more than ${maxRuns} runs`);
@@ -121,5 +130,5 @@ export async function executeAll(source: string, maxRuns = 200_000): Promise<Exe
     if (i < 0) break;
     prefix = [...taken.slice(0, i).map((t) => t.choice), taken[i]!.choice + 1];
   }
-  return { leaks, doubleDone, runs };
+  return { leaks, doubleDone, doubleDoneLines: [...ddLines].sort((a, b) => a - b), runs };
 }

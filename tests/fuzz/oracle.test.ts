@@ -10,11 +10,11 @@ import { executeAll } from './execute.js';
 const { done, forget, work, work2, cb, tryCatch, tryFinally, tryCatchFinally, rethrow, forOf } = b;
 
 /** analyze + a helper to find the 1-based line of the nth line starting (after indentation) with `text` */
-const handWritten: { source: string; leaks: boolean; doubleDone: boolean }[] = [];
+const handWritten: { source: string; leaks: boolean; doubleDone: boolean; doubleDoneLines: number[] }[] = [];
 
 function run(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}) {
   const r = analyzeProgram(program(body, opts));
-  handWritten.push({ source: r.source, leaks: r.leaks, doubleDone: r.doubleDone });
+  handWritten.push({ source: r.source, leaks: r.leaks, doubleDone: r.doubleDone, doubleDoneLines: r.doubleDoneLines });
   const lines = r.source.split('\n');
   const line = (text: string, nth = 1): number => {
     let seen = 0;
@@ -76,6 +76,19 @@ describe('oracle: straight-line workers', () => {
     expect(r.leaks).toBe(false);
     expect(r.doubleDone).toBe(true);
     expect(r.doubleDoneLine).toBe(r.line('q.done(item);', 2));
+    expect(r.doubleDoneLines).toEqual([r.line('q.done(item);', 2)]);
+  });
+
+  it('doubleDoneLines lists every done that runs as a double on some path; the first enumerated one is doubleDoneLine', () => {
+    const r = run([done(), b.if(1, [done()]), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDoneLines).toEqual([r.line('q.done(item);', 2), r.line('q.done(item);', 3)]);
+    expect(r.doubleDoneLine).toBe(r.line('q.done(item);', 2));
+    expect(r.doubleDonePath?.at(-1)).toMatch(/DOUBLE DONE/);
+    // a done that is only ever the first one is not listed
+    const s = run([tryCatchFinally([b.if(1, [done(), b.return()]), work()], [done()], [done()])]);
+    expect(s.doubleDoneLines).toEqual([s.line('q.done(item);', 3)]);
+    expect(run([done()]).doubleDoneLines).toEqual([]);
   });
 });
 
@@ -305,7 +318,11 @@ describe('cross-check', () => {
     expect(handWritten.length).toBeGreaterThan(40);
     for (const h of handWritten) {
       const e = await executeAll(h.source);
-      expect({ leaks: e.leaks, doubleDone: e.doubleDone }, h.source).toEqual({ leaks: h.leaks, doubleDone: h.doubleDone });
+      expect({ leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines }, h.source).toEqual({
+        leaks: h.leaks,
+        doubleDone: h.doubleDone,
+        doubleDoneLines: h.doubleDoneLines,
+      });
     }
   });
 });
@@ -333,7 +350,11 @@ describe('generator', () => {
     for (const p of samples.slice(0, 400)) {
       const o = analyzeProgram(p);
       const e = await executeAll(o.source);
-      expect({ leaks: e.leaks, doubleDone: e.doubleDone }, o.source).toEqual({ leaks: o.leaks, doubleDone: o.doubleDone });
+      expect({ leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines }, o.source).toEqual({
+        leaks: o.leaks,
+        doubleDone: o.doubleDone,
+        doubleDoneLines: o.doubleDoneLines,
+      });
     }
   });
 

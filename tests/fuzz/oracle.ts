@@ -57,6 +57,8 @@ export interface OracleResult {
   doubleDone: boolean;
   doubleDoneLine: number | null;
   doubleDonePath: string[] | null;
+  /** every line of a `q.done(item)` that runs as a double done on some path, ascending */
+  doubleDoneLines: number[];
   /** number of complete paths enumerated / of those that leak */
   paths: number;
   leakingPaths: number;
@@ -88,6 +90,7 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   let first: { kind: ExitKind; line: number; tr: Trace | null } | null = null;
   const leakSet = new Map<string, LeakExit>();
   let dd: { line: number; tr: Trace | null } | null = null;
+  const ddLines = new Set<number>();
 
   const exit = (kind: ExitKind, line: number, st: Obl, tr: Trace | null): void => {
     if (++paths > maxPaths) throw new PathExplosionError(`more than ${maxPaths} paths`);
@@ -119,7 +122,10 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     const L = s.line;
     switch (s.kind) {
       case 'done': {
-        if (st === 'done' && !dd) dd = { line: L, tr };
+        if (st === 'done') {
+          if (!dd) dd = { line: L, tr };
+          ddLines.add(L);
+        }
         return k(st === 'pending' ? 'done' : st, NORMAL, push(tr, `L${L}: q.done(item)`));
       }
       case 'forget':
@@ -269,6 +275,7 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     doubleDone: d !== null,
     doubleDoneLine: d ? d.line : null,
     doubleDonePath: d ? [...toList(d.tr), `L${d.line}: q.done(item) again — DOUBLE DONE`] : null,
+    doubleDoneLines: [...ddLines].sort((a, b) => a - b),
     paths,
     leakingPaths,
   };
