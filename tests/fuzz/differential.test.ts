@@ -1,100 +1,258 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRequireDoneLinter, formatReport, lintWithRequireDone, runDifferential, type LintMessage } from './differential.js';
+import {
+  createWorkqueueLinter,
+  DOUBLE_RULE_ID,
+  formatReport,
+  lintWithRules,
+  RULE_ID,
+  runDifferential,
+  type LintMessage,
+} from './differential.js';
+import { programArb } from './generator.js';
 import { b, countStmts, layout, print, program } from './ir.js';
-import { analyze } from './oracle.js';
+import { analyze, type OracleResult } from './oracle.js';
 
 /** A fixed-seed slice of the differential fuzzer in the normal test run (the full run is `npm run fuzz`). */
 const SEED = 5_000_001;
 const RUNS = Number(process.env.FUZZ_SLICE_RUNS ?? 300);
 
-describe('differential: oracle vs workqueue/require-done', () => {
-  it(`agrees on ${RUNS} generated workers (seed ${SEED})`, async () => {
-    const report = await runDifferential({ numRuns: RUNS, seed: SEED, lint: lintWithRequireDone });
+describe('differential: oracle vs workqueue/require-done and workqueue/no-double-done', () => {
+  it(`agrees on ${RUNS} generated workers (seed ${SEED}), on leaks and on double dones`, async () => {
+    const report = await runDifferential({ numRuns: RUNS, seed: SEED, lint: lintWithRules });
     const text = formatReport(report);
     if (report.disagreementCount) console.error(text);
     expect(report.checked).toBe(RUNS);
+    // the slice exercises both verdicts of both dimensions
+    expect(report.oracleLeaks).toBeGreaterThan(RUNS / 5);
+    expect(report.oracleSafe).toBeGreaterThan(RUNS / 5);
+    expect(report.oracleDoubleDone).toBeGreaterThan(RUNS / 7);
+    expect(report.oracleNoDoubleDone).toBeGreaterThan(RUNS / 5);
+    expect({ leak: report.leakDisagreements, double: report.doubleDisagreements }, text).toEqual({ leak: 0, double: 0 });
     expect(report.disagreementCount, text).toBe(0);
+  });
+
+  it('the real plugin reports a double done on the second done and a leak on the leaking exit, in one lint', async () => {
+    const { source, program: lp } = layout(program([b.tryCatchFinally([b.work()], [b.done()], [b.done()])]));
+    const o = analyze(lp);
+    expect(o.doubleDone).toBe(true);
+    const messages = await lintWithRules(source);
+    const doubles = messages.filter((m) => m.ruleId === DOUBLE_RULE_ID);
+    expect(doubles.map((m) => [m.line, m.messageId])).toEqual(o.doubleDoneLines.map((l) => [l, 'doubleDone']));
+    expect(messages.filter((m) => m.ruleId === RULE_ID)).toEqual([]);
+
+    const leaking = layout(program([b.work(), b.done(), b.done()]));
+    const lm = await lintWithRules(leaking.source);
+    expect(new Set(lm.map((m) => m.ruleId))).toEqual(new Set([RULE_ID, DOUBLE_RULE_ID]));
   });
 });
 
+function must<T>(x: T | null | undefined): T {
+  if (x == null) throw new Error('expected a value');
+  return x;
+}
+
+/** oracle verdicts by printed source, for oracle-backed stand-in linters */
+function oracleBySource(numRuns: number, seed: number): Map<string, OracleResult> {
+  const seen = new Map<string, OracleResult>();
+  for (const p of fc.sample(programArb(), { numRuns, seed })) {
+    const { source, program: lp } = layout(p);
+    seen.set(source, analyze(lp));
+  }
+  return seen;
+}
+
+/**
+ * A stand-in for both rules that answers exactly what the oracle says (report lines included).
+ * Programs outside the sample (shrink candidates: shrinking replays one dimension only) get no messages.
+ */
+function oracleLinter(seen: Map<string, OracleResult>): (src: string) => LintMessage[] {
+  return (src) => {
+    const o = seen.get(src);
+    if (!o) return [];
+    return [
+      ...o.leakExits.map((e) => ({ line: e.line, messageId: 'leak', ruleId: RULE_ID })),
+      ...o.doubleDoneLines.map((line) => ({ line, messageId: 'doubleDone', ruleId: DOUBLE_RULE_ID })),
+    ];
+  };
+}
+
 describe('differential harness (with stand-in linters)', () => {
-  it('a never-reporting linter misses exactly the leaking programs; the first one is shrunk', async () => {
+  it('a never-reporting linter misses exactly the leaking and the double-done programs; the first of each is shrunk', async () => {
     const r = await runDifferential({ numRuns: 200, seed: 7, lint: () => [], keep: 5 });
     expect(r.checked).toBe(200);
     expect(r.oracleLeaks + r.oracleSafe).toBe(200);
+    expect(r.oracleDoubleDone + r.oracleNoDoubleDone).toBe(200);
     expect(r.missedLeaks).toBe(r.oracleLeaks);
     expect(r.falsePositives).toBe(0);
-    expect(r.disagreements).toHaveLength(5);
-    expect(r.counterexample?.kind).toBe('missed-leak');
+    expect(r.missedDoubleDones).toBe(r.oracleDoubleDone);
+    expect(r.falseDoubleDones).toBe(0);
+    expect(r.disagreementCount).toBe(r.oracleLeaks + r.oracleDoubleDone);
+    // keep is per dimension
+    expect(r.disagreements.filter((d) => d.dimension === 'leak')).toHaveLength(5);
+    expect(r.disagreements.filter((d) => d.dimension === 'double')).toHaveLength(5);
+    expect(r.counterexample.leak?.kind).toBe('missed-leak');
+    expect(r.counterexample.double?.kind).toBe('missed-double-done');
     console.log(formatReport(r, 0));
-    // fast-check shrinks a missed leak down to a tiny worker
-    expect(countStmts(r.counterexample!.program.body)).toBeLessThanOrEqual(2);
-    expect(formatReport(r)).toContain('MISSED LEAK');
-    expect(formatReport(r)).toContain('oracle: leaking path:');
+    // fast-check shrinks each down to a tiny worker (`try {} finally { done } done` for the double)
+    expect(countStmts(must(r.counterexample.leak).program.body)).toBeLessThanOrEqual(2);
+    expect(countStmts(must(r.counterexample.double).program.body)).toBeLessThanOrEqual(3);
+    expect(must(r.counterexample.double).oracle.doubleDone).toBe(true);
+    const text = formatReport(r);
+    expect(text).toContain('MISSED LEAK');
+    expect(text).toContain('oracle: leaking path:');
+    expect(text).toContain('MISSED DOUBLE DONE');
+    expect(text).toContain('oracle: double-done path:');
+    expect(text).toContain('DOUBLE DONE\n'); // the path's last step
+    expect(text).toContain('SHRUNK DOUBLE COUNTEREXAMPLE');
   });
 
-  it('an always-reporting linter disagrees exactly on the safe programs', async () => {
-    const r = await runDifferential({ numRuns: 200, seed: 8, lint: () => [{ line: 1, messageId: 'leak' }] });
+  it('an always-leak linter disagrees exactly on the safe programs (and misses every double done)', async () => {
+    const r = await runDifferential({ numRuns: 200, seed: 8, lint: () => [{ line: 1, messageId: 'leak', ruleId: RULE_ID }] });
     expect(r.falsePositives).toBe(r.oracleSafe);
     expect(r.missedLeaks).toBe(0);
-    expect(r.counterexample?.kind).toBe('false-positive');
+    expect(r.counterexample.leak?.kind).toBe('false-positive');
+    expect(r.missedDoubleDones).toBe(r.oracleDoubleDone);
     expect(formatReport(r)).toContain('FALSE POSITIVE');
   });
 
-  it('an oracle-backed linter agrees everywhere', async () => {
-    // re-derive the IR verdict from the printed source by re-analysing the same program: we look the
-    // program up by its source, so this exercises the whole pipeline without a real rule
-    const seen = new Map<string, boolean>();
-    const { programArb } = await import('./generator.js');
-    const fc = (await import('fast-check')).default;
-    for (const p of fc.sample(programArb(), { numRuns: 300, seed: 9 })) {
-      const { source, program: lp } = layout(p);
-      seen.set(source, analyze(lp).leaks);
-    }
+  it('an always-double linter disagrees exactly on the programs without a double done', async () => {
+    const seen = oracleBySource(200, 11);
+    const oracle = oracleLinter(seen);
+    const r = await runDifferential({
+      numRuns: 200,
+      seed: 11,
+      lint: (src) => [...oracle(src).filter((m) => m.ruleId === RULE_ID), { line: 1, messageId: 'doubleDone', ruleId: DOUBLE_RULE_ID }],
+    });
+    expect(r.leakDisagreements).toBe(0);
+    expect(r.falseDoubleDones).toBe(r.oracleNoDoubleDone);
+    expect(r.missedDoubleDones).toBe(0);
+    expect(r.counterexample.leak).toBeNull();
+    const c = must(r.counterexample.double);
+    expect(c.kind).toBe('false-double-done');
+    expect(c.oracle.doubleDone).toBe(false);
+    expect(countStmts(c.program.body)).toBeLessThanOrEqual(3);
+    expect(formatReport(r)).toContain('FALSE DOUBLE DONE');
+  });
+
+  it('a syntactic "three dones in the source" double-done linter is caught both ways, classified per kind', async () => {
+    const seen = oracleBySource(300, 12);
+    const oracle = oracleLinter(seen);
     const r = await runDifferential({
       numRuns: 300,
-      seed: 9,
-      lint: (src) => (seen.get(src) ? [{ line: 1, messageId: 'leak' }] : []),
+      seed: 12,
+      keep: 1000,
+      lint: (src) => {
+        const doneLines = src.split('\n').flatMap((l, i) => (l.trim() === 'q.done(item);' ? [i + 1] : []));
+        const leaks = oracle(src).filter((m) => m.ruleId === RULE_ID);
+        const third = doneLines[2];
+        return third !== undefined ? [...leaks, { line: third, messageId: 'doubleDone', ruleId: DOUBLE_RULE_ID }] : leaks;
+      },
     });
+    expect(r.leakDisagreements).toBe(0);
+    // `try { done } catch { done; return } … done` is a false double; `done; done` a missed one
+    expect(r.falseDoubleDones).toBeGreaterThan(0);
+    expect(r.missedDoubleDones).toBeGreaterThan(0);
+    expect(r.doubleDisagreements).toBe(r.falseDoubleDones + r.missedDoubleDones);
+    expect(r.disagreements).toHaveLength(r.doubleDisagreements);
+    for (const d of r.disagreements) {
+      expect(d.dimension).toBe('double');
+      expect(d.kind).toBe(d.oracle.doubleDone ? 'missed-double-done' : 'false-double-done');
+      expect(d.oracle.doubleDonePath !== null).toBe(d.oracle.doubleDone);
+    }
+    const c = must(r.counterexample.double);
+    expect(c.run).toBe(r.disagreements[0]?.run);
+    expect(countStmts(c.program.body)).toBeLessThanOrEqual(3);
+    expect(formatReport(r)).toContain('SHRUNK DOUBLE COUNTEREXAMPLE');
+  });
+
+  it('an oracle-backed linter agrees everywhere, report lines included', async () => {
+    const seen = oracleBySource(300, 9);
+    const r = await runDifferential({ numRuns: 300, seed: 9, lint: oracleLinter(seen) });
     expect(r.checked).toBe(300);
     expect(r.disagreementCount).toBe(0);
+    expect(r.disagreeingCases).toBe(0);
     expect(r.oracleLeaks + r.oracleSafe).toBe(300);
+    expect(r.bothLeak).toBe(r.oracleLeaks);
+    expect(r.bothLeakSameLine).toBe(r.oracleLeaks);
+    expect(r.bothDouble).toBe(r.oracleDoubleDone);
+    expect(r.bothDoubleSameLines).toBe(r.oracleDoubleDone);
   });
 
-  it('double-done messages do not count as leaks by default', async () => {
-    const r = await runDifferential({ numRuns: 50, seed: 10, lint: () => [{ line: 1, messageId: 'doubleDone' }] });
-    expect(r.falsePositives).toBe(0);
+  it('messages are split by ruleId; without one, by messageId ("double" → double done, otherwise leak)', async () => {
+    // a require-done message never counts as a double done, whatever its messageId
+    const a = await runDifferential({ numRuns: 50, seed: 10, lint: () => [{ line: 1, messageId: 'doubleX', ruleId: RULE_ID }] });
+    expect(a.falsePositives).toBe(a.oracleSafe);
+    expect(a.falseDoubleDones).toBe(0);
+    // and a no-double-done message never as a leak
+    const b2 = await runDifferential({ numRuns: 50, seed: 10, lint: () => [{ line: 1, messageId: 'leak', ruleId: DOUBLE_RULE_ID }] });
+    expect(b2.falsePositives).toBe(0);
+    expect(b2.falseDoubleDones).toBe(b2.oracleNoDoubleDone);
+    // stand-ins without ruleIds
+    const c = await runDifferential({ numRuns: 50, seed: 10, lint: () => [{ line: 1, messageId: 'doubleDone' }] });
+    expect(c.falsePositives).toBe(0);
+    expect(c.falseDoubleDones).toBe(c.oracleNoDoubleDone);
   });
 
-  it('the real linter plumbing works with a stand-in plugin (untyped and typed)', async () => {
+  it('with no linter both dimensions are oracle statistics only', async () => {
+    const r = await runDifferential({ numRuns: 100, seed: 13, lint: null });
+    expect(r.disagreementCount).toBe(0);
+    expect(r.oracleDoubleDone).toBeGreaterThan(0);
+    expect(formatReport(r)).toContain('no linter (oracle only)');
+  });
+
+  it('the real linter plumbing works with a stand-in plugin (untyped and typed), both rules in one lint', async () => {
+    interface Ctx {
+      sourceCode: { parserServices?: { program?: unknown } };
+      report(d: { node: unknown; messageId: string; data?: Record<string, string> }): void;
+    }
     const plugin = {
       rules: {
         'require-done': {
           meta: { type: 'problem', messages: { leak: 'leak', typed: 'typed {{t}}' }, schema: [] },
-          create(context: {
-            sourceCode: { parserServices?: { program?: unknown; esTreeNodeToTSNodeMap?: unknown } };
-            report(d: { node: unknown; messageId: string; data?: Record<string, string> }): void;
-          }) {
+          create(context: Ctx) {
             return {
               'CallExpression[callee.property.name="get"]'(node: unknown) {
-                const services = context.sourceCode.parserServices;
-                if (services?.program) context.report({ node, messageId: 'typed', data: { t: 'yes' } });
+                if (context.sourceCode.parserServices?.program) context.report({ node, messageId: 'typed', data: { t: 'yes' } });
                 else context.report({ node, messageId: 'leak' });
               },
             };
           },
         },
+        'no-double-done': {
+          meta: { type: 'problem', messages: { doubleDone: 'double' }, schema: [] },
+          create(context: Ctx) {
+            let seen = 0;
+            return {
+              'CallExpression[callee.property.name="done"]'(node: unknown) {
+                if (++seen > 1) context.report({ node, messageId: 'doubleDone' });
+              },
+            };
+          },
+        },
+        other: { meta: { type: 'problem', messages: { x: 'x' }, schema: [] }, create: () => ({}) },
       },
     };
-    const src = print(program([b.done()]));
-    const untyped = await createRequireDoneLinter({ plugin });
-    expect(untyped(src)).toEqual([{ line: 14, messageId: 'leak', message: 'leak' }]);
-    const typed = await createRequireDoneLinter({ plugin, typed: true });
-    expect(typed(src)).toEqual([{ line: 14, messageId: 'typed', message: 'typed yes' }]);
+    const src = print(program([b.done(), b.done()]));
+    const untyped = await createWorkqueueLinter({ plugin });
+    expect(untyped(src)).toEqual([
+      { line: 14, messageId: 'leak', message: 'leak', ruleId: RULE_ID },
+      { line: 17, messageId: 'doubleDone', message: 'double', ruleId: DOUBLE_RULE_ID },
+    ]);
+    const typed = await createWorkqueueLinter({ plugin, typed: true });
+    expect(typed(src)[0]).toEqual({ line: 14, messageId: 'typed', message: 'typed yes', ruleId: RULE_ID });
     expect(typed(print(program([b.done()], { preamble: 'import' })))[0]?.messageId).toBe('typed');
+    // a subset of the rules
+    const onlyRequireDone = await createWorkqueueLinter({ plugin, rules: ['require-done'] });
+    expect(onlyRequireDone(src).map((m) => m.ruleId)).toEqual([RULE_ID]);
   });
 
-  it('fails with a clear message when the rule is not registered', async () => {
-    await expect(createRequireDoneLinter({ plugin: { rules: {} } })).rejects.toThrow(/workqueue\/require-done is not registered/);
+  it('fails with a clear message when a rule is not registered', async () => {
+    await expect(createWorkqueueLinter({ plugin: { rules: {} } })).rejects.toThrow(
+      /workqueue\/require-done, workqueue\/no-double-done are not registered/,
+    );
+    await expect(createWorkqueueLinter({ plugin: { rules: { 'require-done': {} } } })).rejects.toThrow(
+      /workqueue\/no-double-done is not registered/,
+    );
   });
 });
