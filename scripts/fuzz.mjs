@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Differential fuzzing of workqueue/require-done against the path-enumerating oracle.
+// Differential fuzzing of workqueue/require-done (leaks) and workqueue/no-double-done (double
+// dones) against the path-enumerating oracle: every generated worker is linted once with both rules.
 //
 //   npm run fuzz                          # 10,000 cases, random seed
 //   npm run fuzz -- --runs 500 --seed 42  # or FUZZ_RUNS=500 FUZZ_SEED=42 npm run fuzz
@@ -8,8 +9,9 @@
 //   npm run fuzz -- --oracle-only         # no linter: generator/oracle statistics and timing
 //
 // The TypeScript sources run under vitest (no tsx here), with scripts/fuzz.vitest.config.ts.
-// Prints cases checked, the oracle's leak/safe ratio, disagreements and time; exits 1 on any
-// disagreement (or if the run could not happen, e.g. the rule is not registered yet).
+// Prints cases checked, the oracle's leak/safe and double/no-double ratios, the disagreements of
+// each dimension and time; exits 1 on any disagreement in either dimension (or if the run could not
+// happen, e.g. a rule is not registered).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -77,10 +79,23 @@ if (report.error) {
   process.exit(1);
 }
 const ok = report.disagreementCount === 0 && child.status === 0;
+const pct = (n) => (report.checked ? ((100 * n) / report.checked).toFixed(1) : '0.0') + '%';
+// below this share of double-done programs the double dimension is too thin to mean much
+const MIN_DOUBLE_SHARE = 0.15;
+const doubleShare = report.checked ? report.oracleDoubleDone / report.checked : 0;
 console.log(
-  `\nfuzz: ${ok ? 'OK' : 'FAILED'} — ${report.checked} cases, ${report.disagreementCount} disagreements, ` +
-    `leak/safe ${report.oracleLeaks}/${report.oracleSafe}, seed ${report.seed}, ${secs}s total`,
+  [
+    `\nfuzz: ${ok ? 'OK' : 'FAILED'} — ${report.checked} cases, seed ${report.seed}${report.typed ? ', typed' : ''}${report.oracleOnly ? ', oracle only' : ''}, ${secs}s total`,
+    `  leak   (require-done):   leak/safe ${report.oracleLeaks}/${report.oracleSafe} (${pct(report.oracleLeaks)} leak), ` +
+      `${report.leakDisagreements} disagreements (missed leaks ${report.missedLeaks}, false positives ${report.falsePositives})`,
+    `  double (no-double-done): double/no-double ${report.oracleDoubleDone}/${report.oracleNoDoubleDone} (${pct(report.oracleDoubleDone)} double), ` +
+      `${report.doubleDisagreements} disagreements (missed double dones ${report.missedDoubleDones}, false double dones ${report.falseDoubleDones})`,
+    `  total: ${report.disagreementCount} disagreements in ${report.disagreeingCases} cases`,
+  ].join('\n'),
 );
+if (report.checked >= 1000 && doubleShare < MIN_DOUBLE_SHARE) {
+  console.log(`fuzz: warning — only ${pct(report.oracleDoubleDone)} of the programs double-done (want ≥ ${MIN_DOUBLE_SHARE * 100}%): bias the generator`);
+}
 if (!ok && report.disagreementCount === 0) {
   process.stdout.write(child.stdout ?? '');
   process.stderr.write(child.stderr ?? '');
