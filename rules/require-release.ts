@@ -5,7 +5,7 @@ import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { acquireText, type LeakMessageId, leakMessages, reportLeaks } from '../src/analysis/report.js';
 import { isFunctionNode, memberName, methodCall } from '../src/analysis/syntax.js';
-import { isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
+import { isAsyncCall, isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export const PRESET_NAMES = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'] as const;
@@ -352,6 +352,7 @@ export default createRule<Options, MessageIds>({
         return pair && { call, kind: pair.kind, param: 0 };
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
+      isAsyncCall: services ? (call) => isAsyncCall(services, call) : undefined,
       onDiscarded: (call, discardedKind) => {
         context.report({
           node: call,

@@ -65,7 +65,8 @@ export type AnalysisEvent =
   | { readonly type: 'acquire'; readonly ob: Obligation }
   | { readonly type: 'release'; readonly ob: Obligation; readonly node: TSESTree.Node }
   | { readonly type: 'clobber'; readonly ob: Obligation }
-  | { readonly type: 'transfer'; readonly ob: Obligation }
+  /** Ownership moves elsewhere; `unlessReleasedHere`: only if the function never releases the obligation itself. */
+  | { readonly type: 'transfer'; readonly ob: Obligation; readonly unlessReleasedHere?: boolean }
   | {
       readonly type: 'helper-call';
       readonly ob: Obligation;

@@ -23,6 +23,7 @@ import {
 } from './syntax.js';
 
 /** Calls that store a value somewhere that outlives the function: ownership moves with it. */
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 const STORING_METHODS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
 
 export interface AcquireMatch {
@@ -40,6 +41,8 @@ export interface ObligationAnalysisOptions {
   isUnawaitedPromise?(call: TSESTree.CallExpression): boolean;
   /** Narrows which release-shaped calls release (`bounded-retries`: a `numRequeues(item)` compared with a cap). */
   acceptRelease?(call: TSESTree.CallExpression, ob: Obligation): boolean;
+  /** (Typed) the call runs a function declared `async`, which rejects rather than throws. */
+  isAsyncCall?(call: TSESTree.CallExpression): boolean;
   /** A receiver that is itself an acquiring receiver (a queue): `q.add(item)` is not a hand-off. */
   isAcquireReceiver?(node: TSESTree.Node): boolean;
   readonly explicitThrowsOnly: boolean;
@@ -68,6 +71,8 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const bareReleaseMethods = new Set(options.kinds.flatMap((kind) => [...kind.receiverBareReleases]));
   const callReleases = options.kinds.some((kind) => kind.callReleases);
   const checkpointMethods = new Set(options.kinds.flatMap((kind) => [...kind.checkpoints]));
+  /** Obligations with at least one release call in their function. */
+  const releasedSomewhere = new Set<Obligation>();
   /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
   const obligationsByCall = new Map<TSESTree.CallExpression, Obligation>();
 
@@ -345,7 +350,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     if (!fn) return;
     const released = releasedBy(call, fn);
     if (released.length > 0) {
-      for (const ob of released) recorder.record({ type: 'release', ob, node: call });
+      for (const ob of released) {
+        releasedSomewhere.add(ob);
+        recorder.record({ type: 'release', ob, node: call });
+      }
       // A release call itself is not treated as throwing: if it throws, the handle was not held.
       return;
     }
@@ -382,11 +390,14 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   };
 
   /**
-   * `await work(item).finally(() => q.done(item))`: the form is named as guaranteed, so the calls that build the
-   * promise chain do not count as throwing past the `.finally` that releases.
+   * `await work(item).finally(() => q.done(item))`: once the promise exists, the `.finally` runs on every settlement,
+   * so the `.then`/`.catch` links of the chain do not throw past it. The call that makes the promise may throw before
+   * `.finally` is attached — unless it is known to be `async` (it then rejects instead).
    */
   const coveredByPromiseFinally = (call: TSESTree.CallExpression, fn: FunctionRecord): Obligation[] | undefined => {
     if (handles.empty) return undefined;
+    const isChainLink = methodCall(call, PROMISE_METHODS) !== undefined;
+    if (!isChainLink && !isKnownAsync(call)) return undefined;
     let node: TSESTree.Node = call;
     for (;;) {
       const member: TSESTree.Node | undefined = node.parent;
@@ -397,6 +408,13 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       if (released.length > 0) return released;
       node = outer;
     }
+  };
+
+  /** The call runs an `async` function: a same-file declaration, or (typed) a signature declared `async`. */
+  const isKnownAsync = (call: TSESTree.CallExpression): boolean => {
+    const callee = resolveCallee(call);
+    if (callee && isFunctionNode(callee)) return callee.async;
+    return options.isAsyncCall?.(call) ?? false;
   };
 
   // ---- shutdown checks ---------------------------------------------------------------------------------------
@@ -538,7 +556,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     'YieldExpression:exit': (node: TSESTree.YieldExpression) => {
       const fn = currentFunction(node);
       if (!fn) return;
-      for (const ob of handles.carried(node.argument)) if (ob.fn === fn) recorder.record({ type: 'transfer', ob });
+      // Yielding the handle hands it to the consumer, unless the generator releases it itself afterwards.
+      for (const ob of handles.carried(node.argument)) {
+        if (ob.fn === fn) recorder.record({ type: 'transfer', ob, unlessReleasedHere: true });
+      }
       recorder.record({ type: 'throw-point', node, alsoReturns: true });
     },
     'Identifier:exit': (node: TSESTree.Identifier) => {
@@ -595,6 +616,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       router,
       usingReleases,
       returnTransfers: (node, ob) => handles.carried(node.argument).has(ob),
+      releasedInFunction: (ob) => releasedSomewhere.has(ob),
       helperReleases: (callee, param) => {
         const helper = recorder.byNode.get(callee);
         const ob = helper?.paramObligations.get(param);

@@ -36,6 +36,8 @@ export interface SolverHooks {
   helperReleases(callee: TSESTree.Node, param: number): boolean;
   /** Disposing this `using` declaration releases the obligation. */
   usingReleases(declaration: TSESTree.VariableDeclaration, ob: Obligation): boolean;
+  /** The function has a release call for the obligation somewhere. */
+  releasedInFunction(ob: Obligation): boolean;
   /** `return <arg>` hands the obligation to the caller. */
   returnTransfers(node: TSESTree.ReturnStatement, ob: Obligation): boolean;
 }
@@ -196,7 +198,7 @@ export class Solver {
         return;
       }
       case 'transfer':
-        state[event.ob.id] = 0;
+        if (!event.unlessReleasedHere || !this.hooks.releasedInFunction(event.ob)) state[event.ob.id] = 0;
         return;
       case 'checkpoint':
         if ((state[event.ob.id] ?? 0) & UNRELEASED) addOnce(this.checkpoints, event.ob, event.node);

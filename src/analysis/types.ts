@@ -10,6 +10,7 @@ export interface TypeServices {
   readonly checker: ts.TypeChecker;
   readonly program: ts.Program;
   typeOf(node: TSESTree.Node): ts.Type;
+  tsNodeOf(node: TSESTree.Node): ts.Node | undefined;
 }
 
 export function typeServices(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): TypeServices | undefined {
@@ -22,6 +23,7 @@ export function typeServices(context: Readonly<TSESLint.RuleContext<string, read
     checker: program.getTypeChecker(),
     program,
     typeOf: (node) => services.getTypeAtLocation(node),
+    tsNodeOf: (node) => services.esTreeNodeToTSNodeMap.get(node),
   };
 }
 
@@ -83,4 +85,13 @@ export function isThenable(services: TypeServices, node: TSESTree.Node): boolean
   const type = services.checker.getNonNullableType(services.typeOf(node));
   const parts = type.isUnion() ? type.types : [type];
   return parts.some((part) => callSignatures(services.checker, part, 'then').length > 0);
+}
+
+/** The call resolves to a signature declared `async` (which rejects instead of throwing). */
+export function isAsyncCall(services: TypeServices, call: TSESTree.CallExpression): boolean {
+  const tsCall = services.tsNodeOf(call);
+  if (!tsCall || !ts.isCallExpression(tsCall)) return false;
+  const declaration = services.checker.getResolvedSignature(tsCall)?.getDeclaration() as ts.Declaration | undefined;
+  if (!declaration || !ts.canHaveModifiers(declaration)) return false;
+  return ts.getModifiers(declaration)?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
 }

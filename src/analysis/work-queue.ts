@@ -8,7 +8,7 @@ import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@
 import type { Obligation, ObligationKind } from './events.js';
 import type { ObligationAnalysisOptions } from './obligations.js';
 import { memberName, methodCall } from './syntax.js';
-import { hasMethods, isOpaque, isThenable, matchesSpecifiers, typeServices } from './types.js';
+import { hasMethods, isAsyncCall, isOpaque, isThenable, matchesSpecifiers, typeServices } from './types.js';
 
 /** client-go's contract: `const [item, shutdown] = await q.get()`, then exactly one `q.done(item)`. */
 export const WORK_QUEUE: ObligationKind = {
@@ -58,7 +58,10 @@ export interface WorkQueueMatcher {
   /** The receiver is a work queue: by type (structural or `queueTypes`), else by name. */
   isQueue(receiver: TSESTree.Node): boolean;
   /** The analysis options that recognise a queue's `get()`. */
-  readonly analysis: Pick<ObligationAnalysisOptions, 'kinds' | 'matchAcquire' | 'isUnawaitedPromise' | 'isAcquireReceiver'>;
+  readonly analysis: Pick<
+    ObligationAnalysisOptions,
+    'kinds' | 'matchAcquire' | 'isUnawaitedPromise' | 'isAcquireReceiver' | 'isAsyncCall'
+  >;
   /** `q.done(item)` as the user would write it for an obligation. */
   releaseText(ob: Obligation): string;
 }
@@ -100,6 +103,7 @@ export function workQueueMatcher(
         return { kind: WORK_QUEUE, receiver: method.object };
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
+      isAsyncCall: services ? (call) => isAsyncCall(services, call) : undefined,
       isAcquireReceiver: isQueue,
     },
     releaseText: (ob) => {

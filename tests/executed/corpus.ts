@@ -21,19 +21,7 @@ export const DOC_PATH = path.join(ROOT, 'docs/fixtures.md');
  * harness asserts that they still disagree, so a fix of the rule shows up as a failing test that asks to move the
  * fixture back to the agreeing majority.
  */
-export const KNOWN_DISAGREEMENTS: Readonly<Record<string, string>> = {
-  'async-generator-yield-before-done':
-    'the rule counts `yield key` as handing the key to the consumer (src/analysis/obligations.ts, ' +
-    '`YieldExpression:exit` records a `transfer` for a yielded handle), so it stops tracking it; but this generator keeps ' +
-    'ownership — it marks the key done itself when the consumer resumes it — and a consumer that `break`s closes the ' +
-    'generator at the `yield`, skipping that `done`. The same generator yielding anything but the key ' +
-    "(`yield 'started'`) is reported `leakOnYield`.",
-  'promise-finally-sync-throw':
-    'the rule treats `await p.then(…).finally(() => q.done(key))` as guaranteed and does not count the calls that build ' +
-    'the chain as throwing past it; `reconcile` is a plain function typed `(key) => Promise<void>`, and when it throws ' +
-    'synchronously no `.finally` is ever attached. With an `async` method at the head of the chain ' +
-    '(`promise-finally-async-method`) the same shape is correct, and there the verdicts agree.',
-};
+export const KNOWN_DISAGREEMENTS: Readonly<Record<string, string>> = {};
 
 const MARKER = /\/\/ leak:/;
 

@@ -224,20 +224,39 @@ async function worker(parts: string[][]) {
     q.done(item);
   }
 }`,
-  // promise.finally on an awaited or returned promise.
+  // promise.finally on an awaited or returned promise made by an async function (it rejects, never throws).
   `
+async function handle(item: string) {
+  await work(item);
+}
 async function worker() {
   const [item, shutdown] = await q.get();
   if (shutdown) return;
-  await work(item).finally(() => q.done(item));
+  await handle(item)
+    .then(() => log('ok'))
+    .finally(() => q.done(item));
 }`,
   `
-async function worker(): Promise<void> {
-  const [item, shutdown] = await q.get();
-  if (shutdown) return;
-  return work(item).finally(() => {
-    q.done(item);
-  });
+class Controller {
+  async sync(item: string) {
+    await work(item);
+  }
+  async worker(): Promise<void> {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    return this.sync(item).finally(() => {
+      q.done(item);
+    });
+  }
+}`,
+  // An async generator that yields the item to a consumer who marks it done.
+  `
+async function* items() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    yield item;
+  }
 }`,
   // using with a disposable whose dispose marks done.
   `
@@ -896,6 +915,52 @@ async function worker() {
   }
 }`,
     errors: [{ messageId: 'leakOnReturn', line: 4, column: 41 }],
+  },
+  // promise.finally whose promise comes from a function not known to be async: it may throw before .finally is attached.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await work(item).finally(() => q.done(item));
+}`,
+    errors: [{ messageId: 'leakOnMayThrow', line: 5, column: 9, data: { acquire: 'q.get()', acquireLine: 3, line: 5, expression: 'work(item)', release: 'q.done(item)', anchor: 'the shutdown check' } }],
+  },
+  // A generator that yields the item and marks it done itself leaks when the consumer stops at the yield.
+  {
+    code: `
+async function* items() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    yield item;
+    q.done(item);
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakOnYield',
+        line: 6,
+        column: 5,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function* items() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      yield item;
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+          },
+        ],
+      },
+    ],
   },
   // A discarded get: the item can never be marked done.
   {
