@@ -48,10 +48,10 @@ describe('ESLint CLI with typed linting', () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe(`${project}/src/leaky.ts`);
-    expect(lines[1]).toMatch(
-      new RegExp(`^\\s+${LEAK.line}:${LEAK.column}\\s+error\\s+The item taken by \`queue\\.get\\(\\)\` on line 6 .*\\s${RULE}$`),
+    expect(result.stdout).toMatch(
+      new RegExp(`^\\s+${LEAK.line}:${LEAK.column}\\s+error\\s+The item taken by \`queue\\.get\\(\\)\` on line 6 .*\\s${RULE}$`, 'm'),
     );
-    expect(result.stdout).toContain('✖ 1 problem (1 error, 0 warnings)');
+    expect(result.stdout).toMatch(/✖ \d+ problems? \(\d+ errors?, 0 warnings\)/);
     expect(result.stdout).not.toContain('correct.ts');
   });
 
@@ -60,9 +60,12 @@ describe('ESLint CLI with typed linting', () => {
     expect(result.code).toBe(1);
     const [correct, leaky] = parseJsonOutput(result.stdout, project);
     expect(correct).toMatchObject({ filePath: 'src/correct.ts', messages: [], errorCount: 0 });
+    expect(leaky?.messages.every((m) => m.ruleId?.startsWith('workqueue/'))).toBe(true);
     expect(leaky?.filePath).toBe('src/leaky.ts');
-    expect(leaky?.messages).toHaveLength(1);
-    const [message] = leaky?.messages ?? [];
+    // Only require-done's finding is asserted: other rules of the config may report on the same worker.
+    const mine = leaky?.messages.filter((m) => m.ruleId === RULE) ?? [];
+    expect(mine).toHaveLength(1);
+    const [message] = mine;
     expect(message).toMatchObject({ ruleId: RULE, messageId: 'leakOnReturn', severity: 2, ...LEAK });
     expect(message?.message).toContain('line 6');
     expect(message?.message).toContain('queue.done(key)');
@@ -82,7 +85,7 @@ describe('ESLint CLI with typed linting', () => {
     expect(stderr).toEqual([]);
     expect(threaded.code).toBe(1);
     const expected = parseJsonOutput(single.stdout, project);
-    expect(expected.filter((r) => r.errorCount === 1)).toHaveLength(7);
+    expect(expected.filter((r) => r.messages.some((m) => m.ruleId === RULE))).toHaveLength(7);
     expect(parseJsonOutput(threaded.stdout, project)).toEqual(expected);
   });
 
@@ -105,8 +108,9 @@ describe('ESLint CLI with typed linting', () => {
     const [run] = sarif.runs;
     expect(run?.tool.driver.name).toBe('ESLint');
     expect(run?.tool.driver.rules?.find((r) => r.id === RULE)?.helpUri).toMatch(/docs\/rules\/require-done\.md$/);
-    expect(run?.results).toHaveLength(1);
-    const [finding] = run?.results ?? [];
+    const findings = run?.results.filter((r) => r.ruleId === RULE) ?? [];
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
     expect(finding).toMatchObject({ ruleId: RULE, level: 'error' });
     expect(finding?.message.text).toContain('is not marked done');
     const location = finding?.locations[0]?.physicalLocation;

@@ -182,6 +182,9 @@ class LspClient {
   }
 }
 
+const codeOf = (diagnostic: Diagnostic): string | number | undefined =>
+  typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+
 let project: string;
 let server: ChildProcess;
 let client: LspClient;
@@ -271,7 +274,8 @@ beforeAll(async () => {
     90_000,
   );
   expect(report.kind).toBe('full');
-  diagnostics = report.items;
+  // Only require-done's diagnostic is asserted: other rules of the config may report on the same worker.
+  diagnostics = report.items.filter((diagnostic) => codeOf(diagnostic) === RULE);
 }, 120_000);
 
 afterAll(async () => {
@@ -295,15 +299,11 @@ afterAll(async () => {
   }
 });
 
-const codeOf = (diagnostic: Diagnostic): string | number | undefined =>
-  typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
-
 describe('vscode-eslint-language-server', () => {
   it("reports the rule's diagnostic at the leak's range (textDocument/diagnostic)", () => {
     expect(diagnostics).toHaveLength(1);
     const [diagnostic] = diagnostics;
     expect(diagnostic?.source).toBe('eslint');
-    expect(codeOf(diagnostic!)).toBe(RULE);
     expect(diagnostic?.severity).toBe(1); // Error
     // LSP positions are zero-based; ESLint's lines and columns one-based (end column exclusive in both).
     expect(diagnostic?.range).toEqual({
@@ -318,9 +318,10 @@ describe('vscode-eslint-language-server', () => {
 
   it("returns the rule's suggestion as a quick fix from textDocument/codeAction", async () => {
     const [diagnostic] = diagnostics;
+    if (!diagnostic) throw new Error('no require-done diagnostic');
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: fileUri },
-      range: diagnostic!.range,
+      range: diagnostic.range,
       context: { diagnostics: [diagnostic], only: ['quickfix'] },
     });
     const titles = actions.map((action) => action.title);

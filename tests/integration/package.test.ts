@@ -1,0 +1,259 @@
+/**
+ * The published package: `npm pack`, then `npm install` of the tarball into fresh temporary projects (with
+ * --prefer-offline: the packages come from npm's cache when it has them). There the plugin is loaded exactly as users
+ * load it — through package.json `exports`, from config files in every format ESLint reads (.js, .mjs, .cjs, .ts) —
+ * and lints a worker typed with the package's own queue types, on ESLint 10 and on ESLint 9.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  LEAK,
+  LEAKY_WORKER_TS,
+  ROOT,
+  ROOT_MODULES,
+  TSCONFIG,
+  ensureBuild,
+  killChildren,
+  makeTempDir,
+  parseJsonOutput,
+  removeTempDirs,
+  run,
+  runNode,
+  writeFiles,
+} from './helpers.js';
+
+const RULE = 'workqueue/require-done';
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const INSTALL_TIMEOUT = 300_000;
+
+const version = (name: string): string =>
+  (JSON.parse(fs.readFileSync(path.join(ROOT_MODULES, name, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The worker users write: typed with the package's own queue. Its leak is at the same place as LEAKY_WORKER_TS's. */
+const WORKER_TS = LEAKY_WORKER_TS.replace(
+  "import type { Queue } from './queue.js';",
+  "import type { RateLimitingQueue as Queue } from 'eslint-plugin-workqueue/queue';",
+);
+
+const CONFIGS: Record<string, string> = {
+  'eslint.config.js': `import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import workqueue from 'eslint-plugin-workqueue';
+
+export default defineConfig([
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.base, workqueue.configs['recommended-type-checked']],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+]);
+`,
+  'eslint.config.mjs': `import tseslint from 'typescript-eslint';
+import workqueue from 'eslint-plugin-workqueue';
+
+export default [
+  { files: ['**/*.ts'], ...tseslint.configs.base },
+  { files: ['**/*.ts'], languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  { files: ['**/*.ts'], ...workqueue.configs['strict-type-checked'] },
+];
+`,
+  'eslint.config.cjs': `const tseslint = require('typescript-eslint');
+const workqueue = require('eslint-plugin-workqueue');
+
+module.exports = [
+  { files: ['**/*.ts'], ...tseslint.configs.base },
+  { files: ['**/*.ts'], languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } } },
+  { files: ['**/*.ts'], ...workqueue.configs['recommended-type-checked'] },
+];
+`,
+  'eslint.config.ts': `import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import workqueue from 'eslint-plugin-workqueue';
+
+export default defineConfig(
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.base, workqueue.configs['recommended-type-checked']],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+  {
+    files: ['*.config.*'],
+    extends: [tseslint.configs.disableTypeChecked, workqueue.configs['disable-type-checked']],
+  },
+);
+`,
+};
+
+let tarball: string;
+let packedFiles: string[];
+/** Both installs run at once (they mostly wait on npm's cache and the registry); each describe awaits its own. */
+let installs: { eslint10: Promise<string>; eslint9: Promise<string> };
+
+beforeAll(async () => {
+  await ensureBuild();
+  const destination = makeTempDir('pack');
+  // dist/ is fresh (ensureBuild): pack it as is, without `prepare` rebuilding it under other tests' feet.
+  const packed = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], {
+    cwd: ROOT,
+    timeoutMs: 120_000,
+  });
+  if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+  const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  if (!info) throw new Error(`npm pack printed nothing:\n${packed.stdout}`);
+  tarball = path.join(destination, info.filename);
+  packedFiles = info.files.map((file) => file.path).sort();
+  installs = {
+    eslint10: installProject('eslint10', {
+      eslint: version('eslint'),
+      typescript: version('typescript'),
+      'typescript-eslint': version('typescript-eslint'),
+      '@types/node': version('@types/node'),
+      jiti: '^2.4.0',
+    }),
+    eslint9: installProject('eslint9', {
+      eslint: '^9.39.0',
+      typescript: version('typescript'),
+      'typescript-eslint': version('typescript-eslint'),
+    }),
+  };
+  // Awaited (and their errors reported) by the describe blocks below; never an unhandled rejection meanwhile.
+  for (const install of Object.values(installs)) install.catch(() => undefined);
+}, 180_000);
+
+afterAll(() => {
+  killChildren();
+  removeTempDirs();
+});
+
+/** A fresh project with the tarball and `dependencies` installed by npm. */
+async function installProject(prefix: string, dependencies: Record<string, string>): Promise<string> {
+  const dir = makeTempDir(prefix);
+  writeFiles(dir, {
+    'package.json': JSON.stringify(
+      { name: `${prefix}-project`, private: true, type: 'module', dependencies: { 'eslint-plugin-workqueue': `file:${tarball}`, ...dependencies } },
+      null,
+      2,
+    ),
+    'tsconfig.json': TSCONFIG,
+    'src/leaky.ts': WORKER_TS,
+    ...CONFIGS,
+  });
+  const installed = await run(
+    NPM,
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', '--loglevel=error'],
+    { cwd: dir, timeoutMs: INSTALL_TIMEOUT },
+  );
+  if (installed.code !== 0) throw new Error(`npm install failed (${installed.code ?? installed.signal ?? ''}):\n${installed.stderr}`);
+  return dir;
+}
+
+/** Lints src/ with `config`; returns the one result, its messages narrowed to require-done (other rules may join). */
+async function lintWith(dir: string, config: string) {
+  const result = await runNode([path.join(dir, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--config', config, '--format', 'json', 'src'], {
+    cwd: dir,
+  });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(1);
+  const results = parseJsonOutput(result.stdout, dir);
+  expect(results.map((r) => r.filePath)).toEqual(['src/leaky.ts']);
+  return results[0]?.messages.filter((message) => message.ruleId === RULE) ?? [];
+}
+
+describe('npm pack', () => {
+  it('ships the build, the type declarations, the rule docs and the README, and nothing of the repo besides', () => {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/configs/index.js',
+      'dist/rules/require-done.js',
+      'dist/src/queue/index.js',
+      'dist/src/queue/index.d.ts',
+      'dist/src/queue/prom-client.js',
+      'docs/rules/require-done.md',
+    ]) {
+      expect(packedFiles).toContain(file);
+    }
+    const outside = packedFiles.filter(
+      (file) => !/^(?:dist\/(?:src|rules)\/|src\/|rules\/|docs\/rules\/|docs\/queue\.md$|README\.md$|package\.json$)/.test(file),
+    );
+    expect(outside).toEqual([]);
+    expect(packedFiles.filter((file) => /^(?:tests|examples|bench|scripts|tmp)\//.test(file) || file.includes('.build-lock'))).toEqual([]);
+  });
+});
+
+describe('installed from the tarball with ESLint 10', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await installs.eslint10;
+  }, INSTALL_TIMEOUT + 30_000);
+
+  it.each(Object.keys(CONFIGS))('lints with typed linting from %s', async (config) => {
+    const messages = await lintWith(dir, config);
+    expect(messages).toMatchObject([{ ruleId: RULE, messageId: 'leakOnReturn', ...LEAK }]);
+    // The queue type came from the installed package: the advice names its `done`.
+    expect(messages[0]?.message).toContain('queue.done(key)');
+  });
+
+  it('the plugin, its meta and its configs load by package name, from ESM and from CommonJS', async () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const esm = (await import('eslint-plugin-workqueue')).default;
+      const cjs = createRequire(import.meta.url)('eslint-plugin-workqueue');
+      const queue = await import('eslint-plugin-workqueue/queue');
+      console.log(JSON.stringify({
+        same: esm === cjs,
+        meta: esm.meta,
+        configs: Object.fromEntries(Object.entries(esm.configs).map(([name, config]) => [name, config.rules])),
+        queue: typeof queue.newRateLimitingQueue,
+        promClient: import.meta.resolve('eslint-plugin-workqueue/queue/prom-client').endsWith('/dist/src/queue/prom-client.js'),
+      }));`;
+    const result = await runNode(['--input-type=module', '-e', script], { cwd: dir });
+    expect(result.stderr).toBe('');
+    const loaded = JSON.parse(result.stdout) as Record<string, unknown>;
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(loaded).toMatchObject({
+      same: true,
+      meta: { name: 'eslint-plugin-workqueue', version: manifest.version, namespace: 'workqueue' },
+      queue: 'function',
+      promClient: true,
+    });
+    expect(loaded.configs).toMatchObject({
+      'recommended-type-checked': { [RULE]: 'error' },
+      'strict-type-checked': { [RULE]: 'error' },
+      'disable-type-checked': { [RULE]: 'off' },
+    });
+  });
+
+  it('eslint.config.ts type-checks against the published declarations', async () => {
+    const tsc = path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await runNode(
+      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023', '--types', 'node', 'eslint.config.ts', 'src/leaky.ts'],
+      { cwd: dir },
+    );
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('installed from the tarball with ESLint 9', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await installs.eslint9;
+  }, INSTALL_TIMEOUT + 30_000);
+
+  it('runs ESLint 9', async () => {
+    const result = await runNode([path.join(dir, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--version'], { cwd: dir });
+    expect(result.stdout.trim()).toMatch(/^v9\./);
+  });
+
+  it.each(['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs'])('lints with typed linting from %s', async (config) => {
+    expect(await lintWith(dir, config)).toMatchObject([{ ruleId: RULE, messageId: 'leakOnReturn', ...LEAK }]);
+  });
+});
