@@ -6,6 +6,8 @@ import type { RateLimitingQueue } from 'eslint-plugin-workqueue/queue';
 
 import type { Logger, Order, Store } from '../domain.js';
 
+const MAX_RETRIES = 15;
+
 export class OrderController {
   constructor(
     private readonly queue: RateLimitingQueue<string>,
@@ -35,8 +37,13 @@ export class OrderController {
       await this.sync(key);
       this.queue.forget(key);
     } catch (error) {
-      this.log.warn('sync failed, requeued', { key, error });
-      this.queue.addRateLimited(key);
+      if (this.queue.numRequeues(key) < MAX_RETRIES) {
+        this.log.warn('sync failed, requeued', { key, error });
+        this.queue.addRateLimited(key);
+      } else {
+        this.log.error('sync failed too often, dropping', { key, error });
+        this.queue.forget(key);
+      }
     } finally {
       this.queue.done(key);
     }

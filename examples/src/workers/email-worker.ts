@@ -3,6 +3,8 @@ import type { RateLimitingQueue } from 'eslint-plugin-workqueue/queue';
 
 import type { Logger, Mailer, Store } from '../domain.js';
 
+const MAX_RETRIES = 8;
+
 export async function runEmailWorker(
   queue: RateLimitingQueue<string>,
   store: Store,
@@ -21,8 +23,13 @@ export async function runEmailWorker(
       await mailer.send(order.customerEmail, `Order ${order.id}`, `Thanks! Total: ${order.totalCents / 100}`);
       queue.forget(orderId);
     } catch (error) {
-      log.warn('email failed, retrying', { orderId, error });
-      queue.addRateLimited(orderId);
+      if (queue.numRequeues(orderId) < MAX_RETRIES) {
+        log.warn('email failed, retrying', { orderId, error });
+        queue.addRateLimited(orderId);
+      } else {
+        log.error('email failed, giving up', { orderId, error });
+        queue.forget(orderId);
+      }
     } finally {
       queue.done(orderId);
     }
