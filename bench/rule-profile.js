@@ -26,13 +26,15 @@ import ts from 'typescript';
 import { branchesInsideTry, elseIfChain } from './lib/generate.js';
 import { linterPass } from './lib/lint-stats.js';
 import { NAMESPACE, plugin, repoRoot, ruleIds } from './lib/plugin.js';
+import { originalPosition } from './lib/source-map.js';
 import { collectGarbage, ms, pct, table } from './lib/stats.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const ruleArg = args.indexOf('--rule');
 const rules = ruleArg !== -1 ? [args[ruleArg + 1]] : ruleIds;
-const RUNS = quick ? 2 : 4;
+const FLAT_RUNS = 2;
+const DEPTH_RUNS = 4;
 const distUrl = pathToFileURL(path.join(repoRoot, 'dist')).href + '/';
 
 const inlining = process.execArgv.includes('--no-turbo-inlining');
@@ -44,9 +46,15 @@ function shortUrl(url) {
   return url.startsWith('file://') ? path.basename(fileURLToPath(url)) : url || '(native)';
 }
 
+/** `name file:line`; the plugin's frames are named by their TypeScript source (through dist's source maps). */
 function frameName(node) {
-  const { functionName, url, lineNumber } = node.callFrame;
-  return `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
+  const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+  const name = functionName || '(anonymous)';
+  if (url.startsWith(distUrl)) {
+    const original = originalPosition(fileURLToPath(url), lineNumber, columnNumber);
+    if (original) return `${name} ${path.relative(repoRoot, original.source)}:${original.line}`;
+  }
+  return `${name} ${shortUrl(url)}:${lineNumber + 1}`;
 }
 
 /** Self and inclusive time of the samples whose stack runs through the plugin's code. */
@@ -94,8 +102,8 @@ function attribute(profile) {
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'workqueue-bench-profile-'));
 try {
   const inputs = [
-    { name: `flat: ${quick ? 1000 : 4000} branching statements inside the try`, text: branchesInsideTry(quick ? 1000 : 4000) },
-    { name: `depth: else-if chain of ${quick ? 250 : 500} arms`, text: elseIfChain(quick ? 250 : 500) },
+    { name: `flat: ${quick ? 1000 : 4000} branching statements inside the try`, text: branchesInsideTry(quick ? 1000 : 4000), runs: FLAT_RUNS },
+    { name: `depth: else-if chain of ${quick ? 250 : 500} arms`, text: elseIfChain(quick ? 250 : 500), runs: DEPTH_RUNS },
   ];
   inputs.forEach((input, i) => {
     input.file = path.join(work, `profile-${i}.ts`);
@@ -128,7 +136,7 @@ try {
       lint(); // warm-up
       let statsMs = 0;
       await session.post('Profiler.start');
-      for (let run = 0; run < RUNS; run++) {
+      for (let run = 0; run < input.runs; run++) {
         collectGarbage();
         lint();
         statsMs += linterPass(linter).rules[ruleId] ?? 0;
@@ -137,21 +145,21 @@ try {
       const { self, inclusive, callers, ruleTime, allTime, gcTime } = attribute(profile);
       const rule = ruleTime / 1000;
       console.log('');
-      console.log(`${ruleId} — ${input.name}; ${RUNS} runs profiled`);
+      console.log(`${ruleId} — ${input.name}; ${input.runs} runs profiled`);
       console.log(
         `  rule time by ESLint stats ${ms(statsMs)} ms; samples through the plugin's code ${ms(rule)} ms; GC (not attributed) ${pct(gcTime, allTime)} of all samples`,
       );
       console.log('  self time (the function where the sample was taken), with the plugin functions on the stack above it:');
       const selfRows = [...callers]
         .sort((a, b) => b[1] - a[1])
-        .slice(0, 12)
+        .slice(0, 10)
         .map(([key, t]) => {
           const [leaf, via] = key.split('\u0000');
           return [leaf, ms(t / 1000), pct(t, ruleTime), via || '—'];
         });
       for (const line of table(['function', 'ms', 'share', 'called via (innermost first)'], selfRows)) console.log(`    ${line}`);
       console.log('  self time by function:');
-      const byFunction = [...self].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, t]) => [name, ms(t / 1000), pct(t, ruleTime)]);
+      const byFunction = [...self].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([name, t]) => [name, ms(t / 1000), pct(t, ruleTime)]);
       for (const line of table(['function', 'ms', 'share'], byFunction)) console.log(`    ${line}`);
       console.log('  inclusive time of the plugin functions:');
       const incRows = [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([name, t]) => [name, ms(t / 1000), pct(t, ruleTime)]);
