@@ -39,11 +39,11 @@ function isCap(node: TSESTree.Node): boolean {
 /** `numRequeues(item) > cap` or `cap < numRequeues(item)`: the comparison and whether true means "give up". */
 function capComparison(call: TSESTree.CallExpression): { comparison: TSESTree.BinaryExpression; exceededWhenTrue: boolean } | undefined {
   let node: TSESTree.Node = call;
-  while (node.parent && (node.parent.type === AST_NODE_TYPES.TSAsExpression || node.parent.type === AST_NODE_TYPES.TSNonNullExpression)) {
+  while (node.parent.type === AST_NODE_TYPES.TSAsExpression || node.parent.type === AST_NODE_TYPES.TSNonNullExpression) {
     node = node.parent;
   }
   const comparison = node.parent;
-  if (comparison?.type !== AST_NODE_TYPES.BinaryExpression || !RELATIONAL.has(comparison.operator)) return undefined;
+  if (comparison.type !== AST_NODE_TYPES.BinaryExpression || !RELATIONAL.has(comparison.operator)) return undefined;
   const callOnLeft = comparison.left === node;
   if (!isCap(callOnLeft ? comparison.right : comparison.left)) return undefined;
   const greater = comparison.operator === '>' || comparison.operator === '>=';
@@ -54,12 +54,12 @@ function capComparison(call: TSESTree.CallExpression): { comparison: TSESTree.Bi
 function giveUpRegion(comparison: TSESTree.BinaryExpression, exceededWhenTrue: boolean): TSESTree.Node[] | undefined {
   let test: TSESTree.Node = comparison;
   let truthy = exceededWhenTrue;
-  while (test.parent?.type === AST_NODE_TYPES.UnaryExpression && test.parent.operator === '!') {
+  while (test.parent.type === AST_NODE_TYPES.UnaryExpression && test.parent.operator === '!') {
     test = test.parent;
     truthy = !truthy;
   }
   const statement = test.parent;
-  if (statement?.type !== AST_NODE_TYPES.IfStatement || statement.test !== test) return undefined;
+  if (statement.type !== AST_NODE_TYPES.IfStatement || statement.test !== test) return undefined;
   if (truthy) return [statement.consequent];
   if (statement.alternate) return [statement.alternate];
   const list = statementList(statement.parent);
@@ -83,9 +83,9 @@ export default createRule<Options, MessageIds>({
         'The branch that gives up when `{{comparison}}` does not call `{{queue}}.forget({{item}})`: the rate limiter keeps the item\'s failure count forever.',
       addForget: 'Call `{{queue}}.forget({{item}})` first in the give-up branch.',
     },
+    defaultOptions: [{ queueTypes: [] }],
     schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA } }],
   },
-  defaultOptions: [{ queueTypes: [] }],
   create(context, [options]) {
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'bounded-retries', options);
@@ -161,6 +161,7 @@ export default createRule<Options, MessageIds>({
         }
       },
     });
-    return mergeListeners(analysis as Listeners, { 'CallExpression:exit': checkForget as (node: never) => void }) as TSESLint.RuleListener;
+    const extra: Listeners = { 'CallExpression:exit': checkForget };
+    return mergeListeners(analysis as Listeners, extra);
   },
 });

@@ -22,9 +22,9 @@ export default createRule<Options, MessageIds>({
         'Begin the `try` whose `finally` calls `{{release}}` right after the shutdown check of `{{acquire}}` (line {{acquireLine}}): {{count}} statement(s) run before it, where a later change can leak the item.',
       moveIntoTry: 'Move the statements between the shutdown check and the `try` into the `try`.',
     },
+    defaultOptions: [{ queueTypes: [] }],
     schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA } }],
   },
-  defaultOptions: [{ queueTypes: [] }],
   create(context, [options]) {
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'done-immediately', options);

@@ -19,6 +19,7 @@ export default createRule<Options, MessageIds>({
       doubleDone:
         'The item taken by `{{acquire}}` on line {{acquireLine}} may be marked done twice: `{{release}}` runs here on a path where it was already marked done. Get and Done must pair one to one.',
     },
+    defaultOptions: [{ queueTypes: [] }],
     schema: [
       {
         type: 'object',
@@ -27,7 +28,6 @@ export default createRule<Options, MessageIds>({
       },
     ],
   },
-  defaultOptions: [{ queueTypes: [] }],
   create(context, [options]) {
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'no-double-done', options);

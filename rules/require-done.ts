@@ -22,6 +22,8 @@ export default createRule<Options, MessageIds>({
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
+    // Suggestions and the leak message ids are reported by src/analysis/report.ts, which this plugin rule cannot see.
+    // eslint-disable-next-line eslint-plugin/require-meta-has-suggestions
     hasSuggestions: true,
     messages: {
       ...leakMessages(
@@ -30,9 +32,12 @@ export default createRule<Options, MessageIds>({
       ),
       discardedGet:
         'The item taken by `{{acquire}}` is never bound, so it can never be marked done; bind it: `const [item, shutdown] = await {{acquire}}`.',
+      // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
       moveIntoTry: 'Move the statements between the shutdown check and the `try` into the `try`, so its `finally` always marks the item done.',
+      // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
       wrapInTryFinally: 'Wrap the work after the shutdown check in `try { … } finally { {{release}}; }`.',
     },
+    defaultOptions: [{ queueTypes: [], explicitThrowsOnly: false, untypedQueueNames: DEFAULT_UNTYPED_QUEUE_NAMES }],
     schema: [
       {
         type: 'object',
@@ -49,7 +54,6 @@ export default createRule<Options, MessageIds>({
       },
     ],
   },
-  defaultOptions: [{ queueTypes: [], explicitThrowsOnly: false, untypedQueueNames: DEFAULT_UNTYPED_QUEUE_NAMES }],
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     const queues = workQueueMatcher(context, 'require-done', options);

@@ -4,7 +4,9 @@
  * release, transfer, shutdown refinements, may-throw points, exits), solves each function at the end of the file,
  * and hands the rule the leaks and double releases it found.
  */
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+const { DefinitionType } = TSESLint.Scope;
 
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
 import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
@@ -196,7 +198,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     if (value.type !== AST_NODE_TYPES.Identifier || !isFunctionNode(fn.node)) return undefined;
     const variable = handles.resolve(value);
     const def = variable?.defs[0];
-    if (!variable || def?.type !== 'Parameter' || def.node !== fn.node) return undefined;
+    if (!variable || def?.type !== DefinitionType.Parameter || def.node !== fn.node) return undefined;
     const index = fn.node.params.findIndex((param) => {
       const name = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
       return name.type === AST_NODE_TYPES.Identifier && name.name === value.name;
@@ -263,8 +265,8 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     const callee = unwrapValue(call.callee);
     if (callee.type === AST_NODE_TYPES.Identifier) {
       const def = handles.resolve(callee)?.defs[0];
-      if (def?.type === 'FunctionName') return def.node;
-      if (def?.type === 'Variable' && def.node.init) {
+      if (def?.type === DefinitionType.FunctionName) return def.node;
+      if (def?.type === DefinitionType.Variable && def.node.init) {
         const init = unwrapValue(def.node.init);
         return isFunctionNode(init) ? init : undefined;
       }
@@ -400,10 +402,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     if (!isChainLink && !isKnownAsync(call)) return undefined;
     let node: TSESTree.Node = call;
     for (;;) {
-      const member: TSESTree.Node | undefined = node.parent;
-      const outer: TSESTree.Node | undefined = member?.parent;
-      if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== node) return undefined;
-      if (outer?.type !== AST_NODE_TYPES.CallExpression || outer.callee !== member) return undefined;
+      const member: TSESTree.Node = node.parent;
+      if (member.type !== AST_NODE_TYPES.MemberExpression || member.object !== node) return undefined;
+      const outer: TSESTree.Node = member.parent;
+      if (outer.type !== AST_NODE_TYPES.CallExpression || outer.callee !== member) return undefined;
       const released = promiseFinallyReleases(outer, fn);
       if (released.length > 0) return released;
       node = outer;
@@ -631,7 +633,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   };
 
   const { codePath, nodes } = recorder.listeners();
-  return withCodePathListeners(mergeListeners(nodes, nodeListeners) as TSESLint.RuleListener, codePath);
+  return withCodePathListeners(mergeListeners(nodes, nodeListeners), codePath);
 }
 
 /** The identifiers an assignment target writes. */
@@ -658,8 +660,7 @@ function patternIdentifiers(node: TSESTree.Node): TSESTree.Identifier[] {
 function isAwaitedOrReturned(call: TSESTree.CallExpression): boolean {
   let node: TSESTree.Node = call;
   for (;;) {
-    const parent: TSESTree.Node | undefined = node.parent;
-    if (!parent) return false;
+    const parent: TSESTree.Node = node.parent;
     if (parent.type === AST_NODE_TYPES.AwaitExpression || parent.type === AST_NODE_TYPES.ReturnStatement) return true;
     if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === node) return true;
     if (

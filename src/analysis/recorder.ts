@@ -175,6 +175,6 @@ export class Recorder {
         fn.openRegions.splice(fn.openRegions.indexOf(region), 1);
       },
     };
-    return { codePath, nodes: nodes as Record<string, (node: never) => void> };
+    return { codePath, nodes };
   }
 }

@@ -57,7 +57,7 @@ export function exitLocation(sourceCode: Readonly<TSESLint.SourceCode>, exit: Ex
   let body: TSESTree.Node = owner;
   if (owner.type !== AST_NODE_TYPES.Program && owner.type !== AST_NODE_TYPES.BlockStatement && 'body' in owner) {
     const inner = owner.body;
-    if (inner && !Array.isArray(inner)) body = inner as TSESTree.Node;
+    if (inner && !Array.isArray(inner)) body = inner;
   }
   return sourceCode.getLastToken(body)?.loc ?? owner.loc;
 }
