@@ -177,6 +177,28 @@ describe('differential harness (with stand-in linters)', () => {
     expect(r.bothLeakSameLine).toBe(r.oracleLeaks);
     expect(r.bothDouble).toBe(r.oracleDoubleDone);
     expect(r.bothDoubleSameLines).toBe(r.oracleDoubleDone);
+    expect(r.doubleLineMismatches).toEqual([]);
+  });
+
+  it('double-done report lines that differ from the oracle are listed, but are no disagreement', async () => {
+    const seen = oracleBySource(200, 14);
+    const oracle = oracleLinter(seen);
+    const r = await runDifferential({
+      numRuns: 200,
+      seed: 14,
+      keep: 4,
+      // right verdicts, one extra (wrong) line whenever there is a double done
+      lint: (src) => {
+        const ms = oracle(src);
+        return ms.some((m) => m.ruleId === DOUBLE_RULE_ID) ? [...ms, { line: 1, messageId: 'doubleDone', ruleId: DOUBLE_RULE_ID }] : ms;
+      },
+    });
+    expect(r.disagreementCount).toBe(0);
+    expect(r.bothDouble).toBe(r.oracleDoubleDone);
+    expect(r.bothDoubleSameLines).toBe(0);
+    expect(r.doubleLineMismatches).toHaveLength(4);
+    expect(r.doubleLineMismatches[0]?.ruleLines[0]).toBe(1);
+    expect(formatReport(r, 2)).toContain(`report lines differ from the oracle's in ${r.bothDouble} runs`);
   });
 
   it('messages are split by ruleId; without one, by messageId ("double" → double done, otherwise leak)', async () => {

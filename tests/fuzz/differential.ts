@@ -72,6 +72,14 @@ export interface Disagreement {
   shrinks?: number;
 }
 
+/** both say "double done", but the rule's report lines differ from the oracle's `doubleDoneLines` (not a disagreement) */
+export interface LineMismatch {
+  run: number;
+  source: string;
+  oracleLines: number[];
+  ruleLines: number[];
+}
+
 export interface DifferentialReport {
   seed: number;
   numRuns: number;
@@ -93,6 +101,8 @@ export interface DifferentialReport {
   bothDouble: number;
   /** … and the rule's report lines are exactly the oracle's `doubleDoneLines` */
   bothDoubleSameLines: number;
+  /** the other `bothDouble` runs (at most `keep` kept): a hint, since a wrong line can be a wrong verdict elsewhere */
+  doubleLineMismatches: LineMismatch[];
   missedDoubleDones: number;
   falseDoubleDones: number;
   doubleDisagreements: number;
@@ -200,6 +210,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
     oracleNoDoubleDone: 0,
     bothDouble: 0,
     bothDoubleSameLines: 0,
+    doubleLineMismatches: [],
     missedDoubleDones: 0,
     falseDoubleDones: 0,
     doubleDisagreements: 0,
@@ -241,7 +252,12 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
       }
       if (oracle.doubleDone && j.rule.double) {
         report.bothDouble++;
-        if (sameSet(oracle.doubleDoneLines, new Set(j.messages.filter(cls.isDouble).map((m) => m.line)))) report.bothDoubleSameLines++;
+        const ruleLines = new Set(j.messages.filter(cls.isDouble).map((m) => m.line));
+        if (sameSet(oracle.doubleDoneLines, ruleLines)) report.bothDoubleSameLines++;
+        else if (report.doubleLineMismatches.length < keep) {
+          const sorted = [...ruleLines].sort((a, b) => a - b);
+          report.doubleLineMismatches.push({ run, source: j.source, oracleLines: oracle.doubleDoneLines, ruleLines: sorted });
+        }
       }
       let disagreed = false;
       for (const dim of DIMENSIONS) {
@@ -364,6 +380,14 @@ export function formatReport(r: DifferentialReport, maxShown = 3): string {
   const lines = [formatSummary(r)];
   for (const dim of DIMENSIONS) {
     for (const d of r.disagreements.filter((x) => x.dimension === dim).slice(0, maxShown)) lines.push('', formatDisagreement(d));
+  }
+  const mismatches = r.bothDouble - r.bothDoubleSameLines;
+  if (mismatches && maxShown > 0) {
+    lines.push('', `double-done report lines differ from the oracle's in ${mismatches} runs (verdicts agree; not counted as disagreements):`);
+    for (const m of r.doubleLineMismatches.slice(0, maxShown)) {
+      const L = (xs: number[]): string => xs.map((l) => `L${l}`).join(', ');
+      lines.push('', `run #${m.run}: oracle double-done lines ${L(m.oracleLines)}; ${DOUBLE_RULE_ID} lines ${L(m.ruleLines)}`, numbered(m.source));
+    }
   }
   for (const dim of DIMENSIONS) {
     const c = r.counterexample[dim];

@@ -32,6 +32,7 @@ it(`differential fuzz: ${runs} runs, seed ${seed}${typed ? ', typed' : ''}${orac
     const summary: Partial<typeof report> = { ...report };
     delete summary.disagreements;
     delete summary.counterexample;
+    delete summary.doubleLineMismatches;
     writeFileSync(process.env.FUZZ_REPORT, JSON.stringify({ ...summary, typed, oracleOnly, text }));
   } else {
     console.log(text);
