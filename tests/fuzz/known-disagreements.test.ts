@@ -1,0 +1,69 @@
+/**
+ * Disagreements the differential fuzzer found between the oracle and `workqueue/no-double-done`,
+ * minimised by hand from fast-check's shrunk counterexamples. For each: the oracle's verdict is
+ * confirmed by real execution (./execute.ts), and the rule's current answer is pinned with
+ * `it.fails` — when the rule is fixed that test starts failing: turn it into a plain `it`.
+ */
+import { describe, expect, it } from 'vitest';
+import { DOUBLE_RULE_ID, lintWithRules } from './differential.js';
+import { executeAll } from './execute.js';
+import { b, layout, program, type Program } from './ir.js';
+import { analyze } from './oracle.js';
+
+const { done, forget, tryCatch, tryFinally, tryCatchFinally, forOf } = b;
+
+interface Known {
+  name: string;
+  found: string;
+  program: Program;
+}
+
+const KNOWN: Known[] = [
+  {
+    // try { continue; } finally { try { q.forget(item); } catch { try { continue; } finally { q.done(item); } } finally { q.done(item); } }
+    name: 'missed double done: a finally entered by a loop jump (continue/break) holds try/catch/finally whose catch leaves through a nested try/finally with a done',
+    found: 'npm run fuzz -- --runs 10000 --seed 1, run #3831',
+    program: program([tryFinally([b.continue()], [tryCatchFinally([forget()], [tryFinally([b.continue()], [done()])], [done()])])], {
+      workerLoop: { kind: 'for', label: null },
+    }),
+  },
+  {
+    // try { throw new Error("x"); } finally { for (const x of xs()) { q.done(item); break; } }
+    name: 'false double done: a loop that breaks after its only done, inside a finally entered by throw/return',
+    found: 'line-level mismatch in npm run fuzz -- --runs 10000 --seed 1 (run #1010), minimised by hand',
+    program: program([tryFinally([b.throw()], [forOf([done(), b.break()])])]),
+  },
+  {
+    // while (check(2)) { try { q.done(item); continue; } finally { break; } }
+    name: 'false double done: a break in a finally replaces the pending continue, the rule still loops back',
+    found: 'line-level mismatch in npm run fuzz -- --runs 10000 --seed 1 (run #7847), minimised by hand',
+    program: program([b.while(2, [tryFinally([done(), b.continue()], [b.break()])])]),
+  },
+  {
+    // while (check(2)) { try { try { q.done(item); } catch {} break; } finally { break; } }
+    name: 'false double done: try { try { done } catch {} break } finally { break } in a loop',
+    found: 'line-level mismatch in npm run fuzz -- --runs 10000 --seed 2 (run #3791), minimised by hand',
+    program: program([b.while(2, [tryFinally([tryCatch([done()], [], false), b.break()], [b.break()])])]),
+  },
+];
+
+describe('known oracle / no-double-done disagreements', () => {
+  for (const k of KNOWN) {
+    const { source, program: lp } = layout(k.program);
+    const o = analyze(lp);
+
+    it(`${k.name}: the oracle agrees with real execution`, async () => {
+      const e = await executeAll(source);
+      expect({ doubleDone: e.doubleDone, lines: e.doubleDoneLines, leaks: e.leaks }).toEqual({
+        doubleDone: o.doubleDone,
+        lines: o.doubleDoneLines,
+        leaks: o.leaks,
+      });
+    });
+
+    it.fails(`${k.name}: the rule agrees with the oracle (fails today; found by ${k.found})`, async () => {
+      const lines = (await lintWithRules(source)).filter((m) => m.ruleId === DOUBLE_RULE_ID).map((m) => m.line);
+      expect([...new Set(lines)].sort((x, y) => x - y), source).toEqual(o.doubleDoneLines);
+    });
+  }
+});
