@@ -358,13 +358,17 @@ describe('generator', () => {
     }
   });
 
-  it('yields a balanced mix of leaking and safe programs, cheaply', () => {
+  it('yields a balanced mix of leaking and safe programs and a healthy share of double dones, cheaply', () => {
     const t0 = performance.now();
     const results = samples.map((p) => analyzeProgram(p));
     const ms = performance.now() - t0;
     const leakRatio = results.filter((r) => r.leaks).length / results.length;
     expect(leakRatio).toBeGreaterThan(0.35);
     expect(leakRatio).toBeLessThan(0.65);
+    // the no-double-done dimension needs both verdicts too (about 40% double today)
+    const doubleRatio = results.filter((r) => r.doubleDone).length / results.length;
+    expect(doubleRatio).toBeGreaterThan(0.15);
+    expect(doubleRatio).toBeLessThan(0.7);
     expect(ms).toBeLessThan(5000);
     // every exit kind shows up
     const kinds = new Set(results.flatMap((r) => r.leakExits.map((e) => e.kind)));
