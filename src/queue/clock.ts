@@ -1,7 +1,7 @@
 import { IndexedMinHeap } from './heap.js';
 
 /** Opaque handle returned by {@link Clock.setTimeout}. */
-export type TimerHandle = unknown;
+export type TimerHandle = object;
 
 /**
  * The time source and timer service every queue, rate limiter and metrics
@@ -24,7 +24,7 @@ export type TimerHandle = unknown;
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
+  clearTimeout(handle: TimerHandle | undefined): void;
 }
 
 const timeOrigin = performance.timeOrigin;
@@ -64,7 +64,7 @@ export const realClock: Clock = Object.freeze({
     arm();
     return handle;
   },
-  clearTimeout(handle: TimerHandle): void {
+  clearTimeout(handle: TimerHandle | undefined): void {
     const h = handle as RealTimer | undefined;
     if (h !== undefined && h.t !== undefined) {
       clearTimeout(h.t);
@@ -122,7 +122,7 @@ export class FakeClock implements Clock {
     return timer;
   }
 
-  clearTimeout(handle: TimerHandle): void {
+  clearTimeout(handle: TimerHandle | undefined): void {
     if (handle instanceof FakeTimer) this.timers.remove(handle);
   }
 

@@ -51,17 +51,18 @@ export function promClientMetricsProvider(options: PromClientMetricsProviderOpti
   const labelNames = [WORKQUEUE_NAME_LABEL] as const;
   const common = { labelNames, registers: [registry] };
 
-  function existing<M>(name: string): M | undefined {
-    return registry.getSingleMetric(name) as M | undefined;
+  /** A metric registered by an earlier queue with the same registry (prom-client refuses a second registration). */
+  function existing(name: string): unknown {
+    return registry.getSingleMetric(name);
   }
   function gauge(spec: { name: string; help: string }): Gauge<Label> {
-    return existing<Gauge<Label>>(spec.name) ?? new Gauge<Label>({ ...spec, ...common });
+    return (existing(spec.name) as Gauge<Label> | undefined) ?? new Gauge<Label>({ ...spec, ...common });
   }
   function counter(spec: { name: string; help: string }): Counter<Label> {
-    return existing<Counter<Label>>(spec.name) ?? new Counter<Label>({ ...spec, ...common });
+    return (existing(spec.name) as Counter<Label> | undefined) ?? new Counter<Label>({ ...spec, ...common });
   }
   function histogram(spec: { name: string; help: string }): Histogram<Label> {
-    return existing<Histogram<Label>>(spec.name) ?? new Histogram<Label>({ ...spec, ...common, buckets });
+    return (existing(spec.name) as Histogram<Label> | undefined) ?? new Histogram<Label>({ ...spec, ...common, buckets });
   }
   const pick = (s: { name: string; help: string }) => ({ name: s.name, help: s.help });
 

@@ -209,6 +209,8 @@ export class WorkQueueImpl<T> implements WorkQueue<T> {
     this.clock = config.clock ?? realClock;
     this.name = config.name ?? '';
     const onMisuse = config.onMisuse ?? 'throw';
+    // Callers from JavaScript can pass anything: fail loudly rather than pick a mode.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (onMisuse !== 'throw' && onMisuse !== 'count') {
       throw new TypeError(`onMisuse must be 'throw' or 'count', got ${String(onMisuse)}`);
     }

@@ -145,7 +145,9 @@ export class BucketRateLimiter<T> implements RateLimiter<T> {
     return 0;
   }
 
-  forget(_item: T): void {}
+  forget(_item: T): void {
+    // The bucket keeps no per-item state.
+  }
 }
 
 /**

@@ -37,7 +37,14 @@ class TestMetricsProvider implements MetricsProvider {
   retries = new TestMetric();
 
   private gaugeOf(m: TestMetric) {
-    return { inc: () => void m.inc++, dec: () => void m.dec++ };
+    return {
+      inc: () => {
+        m.inc++;
+      },
+      dec: () => {
+        m.dec++;
+      },
+    };
   }
   private settable(m: TestMetric) {
     return {
@@ -56,7 +63,11 @@ class TestMetricsProvider implements MetricsProvider {
   }
   newAddsMetric(name: string) {
     this.names.push(`adds:${name}`);
-    return { inc: () => void this.adds.inc++ };
+    return {
+      inc: () => {
+        this.adds.inc++;
+      },
+    };
   }
   newLatencyMetric(name: string) {
     this.names.push(`latency:${name}`);
@@ -76,7 +87,11 @@ class TestMetricsProvider implements MetricsProvider {
   }
   newRetriesMetric(name: string) {
     this.names.push(`retries:${name}`);
-    return { inc: () => void this.retries.inc++ };
+    return {
+      inc: () => {
+        this.retries.inc++;
+      },
+    };
   }
 }
 

@@ -122,7 +122,7 @@ async function runSchedule({ q, clock, workers }: Run, cmds: Cmd[]): Promise<voi
         if (!drainCalled) {
           drainCalled = true;
           if (inFlight() === 0) zeroSinceDrain = true;
-          q.shutDownWithDrain().then(() => {
+          void q.shutDownWithDrain().then(() => {
             drainResolved = true;
           });
         }
@@ -210,7 +210,14 @@ describe('WorkQueue properties (fast-check)', () => {
           name: 'p',
           clock,
           metricsProvider: {
-            newDepthMetric: () => ({ inc: () => void depth++, dec: () => void depth-- }),
+            newDepthMetric: () => ({
+              inc: () => {
+                depth++;
+              },
+              dec: () => {
+                depth--;
+              },
+            }),
             newAddsMetric: () => noop,
             newLatencyMetric: () => noop,
             newWorkDurationMetric: () => noop,
