@@ -89,7 +89,8 @@ console.log(
     `  leak   (require-done):   leak/safe ${report.oracleLeaks}/${report.oracleSafe} (${pct(report.oracleLeaks)} leak), ` +
       `${report.leakDisagreements} disagreements (missed leaks ${report.missedLeaks}, false positives ${report.falsePositives})`,
     `  double (no-double-done): double/no-double ${report.oracleDoubleDone}/${report.oracleNoDoubleDone} (${pct(report.oracleDoubleDone)} double), ` +
-      `${report.doubleDisagreements} disagreements (missed double dones ${report.missedDoubleDones}, false double dones ${report.falseDoubleDones})`,
+      `${report.doubleDisagreements} disagreements (missed double dones ${report.missedDoubleDones}, false double dones ${report.falseDoubleDones}); ` +
+      `report lines differ from the oracle's in ${report.bothDouble - report.bothDoubleSameLines} agreeing runs`,
     `  total: ${report.disagreementCount} disagreements in ${report.disagreeingCases} cases`,
   ].join('\n'),
 );
