@@ -44,15 +44,12 @@ describe('invalid rule options', () => {
   const cases = [
     {
       options: `{ queueTipes: [] }`,
-      expected: [
-        'Value {"queueTipes":[]} should NOT have additional properties.',
-        'Unexpected property "queueTipes". Expected properties: "queueTypes", "explicitThrowsOnly", "untypedQueueNames".',
-      ],
+      expected: [/should NOT have additional properties\.\s+Unexpected property "queueTipes"\. Expected properties: .*"queueTypes"/],
     },
-    { options: `{ explicitThrowsOnly: 'yes' }`, expected: ['Value "yes" should be boolean.'] },
-    { options: `{ untypedQueueNames: 42 }`, expected: ['Value 42 should be string.'] },
-    { options: `{ queueTypes: [{ from: 'nowhere', name: 'Queue' }] }`, expected: ['Value "nowhere" should be equal to one of the allowed values.'] },
-    { options: `{}, { second: true }`, expected: ['should NOT have more than 1 items.'] },
+    { options: `{ explicitThrowsOnly: 'yes' }`, expected: [/Value "yes" should be boolean\./] },
+    { options: `{ untypedQueueNames: 42 }`, expected: [/Value 42 should be string\./] },
+    { options: `{ queueTypes: [{ from: 'nowhere', name: 'Queue' }] }`, expected: [/Value "nowhere" should be equal to one of the allowed values\./] },
+    { options: `{}, { second: true }`, expected: [/should NOT have more than 1 items\./] },
   ];
 
   it.each(cases)('$options fails with the schema error', async ({ options, expected }) => {
@@ -65,7 +62,7 @@ describe('invalid rule options', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`Key "rules": Key "${RULE}":`);
-    for (const line of expected) expect(result.stderr).toContain(line);
+    for (const pattern of expected) expect(result.stderr).toMatch(pattern);
   });
 
   it('an untypedQueueNames that is no regular expression fails naming the option', async () => {
