@@ -16,7 +16,7 @@
 //     type information, every rule) and of the rules' time, from `stats`.
 // If a plugin rule misses the scaling target, bench/rule-profile.js is run for it and prints the hotspots.
 //
-// Options: --runs N (timed runs per input, default 5), --quick (fewer, smaller runs; for trying the script out),
+// Options: --runs N (timed runs per input, default 5; at least 3, and no new round after 120 s), --quick (fewer, smaller runs; for trying the script out),
 // --no-profile (never run the profiler).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,6 +44,8 @@ const SIZES = quick ? [250, 500, 1000] : [1000, 2000, 4000];
 const DEPTHS = [125, 250, 500];
 const CORPUS_ROUNDS = quick ? 1 : 3;
 const TARGET = 5;
+const MIN_RUNS = Math.min(3, RUNS);
+const BUDGET_MS = quick ? 20_000 : 120_000;
 const PEERS = ['no-unreachable', 'consistent-return'];
 const short = (id) => id.replace(`${NAMESPACE}/`, '');
 
@@ -127,7 +129,12 @@ try {
     }
   }
   const samples = new Map(inputs.map((input) => [input, []]));
+  // At least MIN_RUNS rounds; no new round once the timed rounds have taken BUDGET_MS (a slow, loaded machine).
+  const timedStart = performance.now();
+  let rounds = 0;
   for (let round = 0; round < RUNS; round++) {
+    if (round >= MIN_RUNS && performance.now() - timedStart > BUDGET_MS) break;
+    rounds++;
     const order = round % 2 === 0 ? inputs : [...inputs].reverse();
     for (const input of order) samples.get(input).push(lintOnce(input));
   }
@@ -182,7 +189,7 @@ try {
   };
 
   console.log(`typed: one TypeScript program for all ${inputs.length} inputs, built in ${ms(programMs)} ms and passed to the parser (parserOptions.programs)`);
-  console.log(`median of ${RUNS} runs after 1 warm-up run; inputs interleaved; "lint ms" is the whole verify call (parse, scope and code path analysis, every rule below); rule columns are ESLint stats`);
+  console.log(`median of ${rounds} runs${rounds < RUNS ? ` (of ${RUNS}: time budget of ${BUDGET_MS / 1000} s reached)` : ''} after 1 warm-up run; inputs interleaved; "lint ms" is the whole verify call (parse, scope and code path analysis, every rule below); rule columns are ESLint stats`);
   console.log('');
   printGroup(
     'flat',

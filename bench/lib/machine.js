@@ -1,5 +1,22 @@
 // Machine description printed at the top of every benchmark and copied into docs/performance.md.
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The commit the plugin was built from, and whether src/ or rules/ had uncommitted changes then. */
+function buildSource() {
+  try {
+    const git = (...args) => execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'src', 'rules').split('\n').filter(Boolean).length;
+    return `commit ${commit}${dirty ? ` plus uncommitted changes to ${dirty} file(s) in src/ and rules/` : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
 
 function gib(bytes) {
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
@@ -16,5 +33,6 @@ export function machineLines() {
     `node: ${process.version} (${process.platform}/${process.arch}, V8 ${process.versions.v8})`,
     `cpus: ${cpus.length} (${cpuText}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     `memory: ${gib(os.totalmem())} total, ${gib(os.freemem())} free`,
+    `plugin built from: ${buildSource()}`,
   ];
 }

@@ -14,7 +14,7 @@ export function ms(value) {
 export function ratio(a, b) {
   if (!b) return '—';
   const r = a / b;
-  return r >= 100 ? `${r.toFixed(0)}×` : r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
+  return r >= 100 ? `${r.toFixed(0)}×` : r >= 10 ? `${r.toFixed(1)}×` : r >= 0.1 ? `${r.toFixed(2)}×` : `${r.toFixed(3)}×`;
 }
 
 export function pct(part, whole) {
