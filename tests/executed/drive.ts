@@ -8,17 +8,27 @@
  *    (`default/web/extra` instead of `default/web` in `invalid-key`); in `retry-cap`, the limiter has already
  *    counted `maxRetries + 1` failures of the first key;
  * 2. the fixture's `run(deps)` starts; the driver flushes and steps the clock to each retry deadline, a bounded
- *    number of times;
+ *    number of times (in `poison`, until `POISON_SPAN_MS` of fake time have passed, and every queue records its
+ *    `workqueue_retries_total`);
  * 3. the queue (and every queue made with `deps.newQueue`) is shut down with `shutDownWithDrain({ timeoutMs })`;
  *    in `shutdown` this happens while `reconcile` is still working on the first key, which then completes;
  * 4. the clock steps past the drain timeout. An item is leaked if the drain rejected or `processing()` still
  *    lists it.
+ *
+ * Besides the leak, a run records what the companion rules are about: `done()` calls for an item the queue is not
+ * processing (a second `done` of an item that was marked done before on that queue is a double done), and the first
+ * key's retries — every `rateLimiter.when(key)` (one per `addRateLimited`), the failure count it reached, `forget`
+ * calls, and, when the stepping ends, the count left and whether the key was dropped.
  */
 import {
+  type CounterMetric,
   DrainTimeoutError,
   FakeClock,
   ItemExponentialFailureRateLimiter,
+  type MetricsProvider,
   newRateLimitingQueue,
+  noopMetricsProvider,
+  type RateLimiter,
   type RateLimitingQueue,
 } from 'eslint-plugin-workqueue/queue';
 
@@ -31,6 +41,33 @@ export const MAX_RETRIES = 3;
 export const DRAIN_TIMEOUT_MS = 30_000;
 /** At most this many retry deadlines are stepped to before the shutdown. */
 const RETRY_ROUNDS = 12;
+/** In `poison`, the driver steps the clock's deadlines until this much fake time has passed (≈ 22 retries). */
+export const POISON_SPAN_MS = 15_000;
+/** A safety net for `poison`'s stepping (the metrics tick adds a deadline every 500 ms). */
+const POISON_MAX_ROUNDS = 1_000;
+/** A poison key re-queued past this many failures was not stopped by any cap (the cap is `MAX_RETRIES`). */
+export const RETRY_BOUND = 3 * MAX_RETRIES;
+
+/** The first key's retries in one run, over every queue of the run. */
+export interface RetryOutcome {
+  /** `rateLimiter.when(key)` calls: one per `addRateLimited(key)`. */
+  requeues: number;
+  /** Of those, the ones made while the key's failure count was already above `MAX_RETRIES` (past the cap). */
+  requeuesPastCap: number;
+  /** The highest failure count the key reached on one queue's limiter (the `retry-cap` seed included). */
+  maxRequeues: number;
+  /** `forget(key)` calls. */
+  forgets: number;
+  /** `numRequeues(key)` summed over the queues when the stepping ended, before the shutdown. */
+  endRequeues: number;
+  /**
+   * Where the key was when the stepping ended: being processed, or waiting / queued (some queue still has work),
+   * or dropped (nothing queued, waiting or processing on any queue).
+   */
+  keyState: 'processing' | 'pending' | 'dropped';
+  /** `workqueue_retries_total`, summed over the queues (`poison` only: other scenarios run without metrics). */
+  retriesMetric?: number;
+}
 
 export interface ScenarioOutcome {
   scenario: Scenario;
@@ -49,6 +86,10 @@ export interface ScenarioOutcome {
   trace: string[];
   /** Misuse errors the queues counted (`done()` of an item not being processed). */
   misuses: number;
+  /** Of those, `done(item)` calls for an item already marked done on that queue and not handed out since. */
+  doubleDones: number;
+  /** The first key's retries. */
+  retry: RetryOutcome;
 }
 
 /** Lets the workers run: every promise job queued until now, and the jobs they queue, run before this resolves. */
@@ -74,16 +115,84 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+interface RetryTally {
+  requeues: number;
+  requeuesPastCap: number;
+  maxRequeues: number;
+  forgets: number;
+}
+
+/** The limiter, watched for `key`: the queue consults it on every `addRateLimited`, `forget` and `numRequeues`. */
+function watchedLimiter(inner: RateLimiter<string>, key: string, tally: RetryTally): RateLimiter<string> {
+  return {
+    when(item) {
+      if (item === key) {
+        const before = inner.numRequeues(item);
+        tally.requeues++;
+        if (before > MAX_RETRIES) tally.requeuesPastCap++;
+      }
+      const delay = inner.when(item);
+      if (item === key) tally.maxRequeues = Math.max(tally.maxRequeues, inner.numRequeues(item));
+      return delay;
+    },
+    forget(item) {
+      if (item === key) tally.forgets++;
+      inner.forget(item);
+    },
+    numRequeues: (item) => inner.numRequeues(item),
+  };
+}
+
+/** A provider that only counts `workqueue_retries_total` (every other metric is a no-op). */
+function retriesCountingProvider(counts: Map<string, number>): MetricsProvider {
+  return {
+    ...noopMetricsProvider,
+    newRetriesMetric: (name): CounterMetric => ({
+      inc: () => {
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      },
+    }),
+  };
+}
+
+/**
+ * Records misuses of `done`: a `done(item)` for an item the queue is not processing is a double done when the item
+ * was marked done on this queue and not handed out since (the queue still throws and counts it). Synchronous, so the
+ * fixture's promise timing is unchanged.
+ */
+function watchDone(q: RateLimitingQueue<string>, onDouble: () => void): void {
+  const done = q.done.bind(q);
+  const doneBefore = new Set<string>();
+  q.done = (item: string): void => {
+    if (!q.processing().some((e) => e.item === item)) {
+      if (doneBefore.has(item)) onDouble();
+    } else {
+      doneBefore.add(item);
+    }
+    done(item);
+  };
+}
+
 export async function runScenario(fixture: FixtureModule, scenario: Scenario): Promise<ScenarioOutcome> {
   const clock = new FakeClock(1_000_000);
   const trace: string[] = [];
   const firstKey = scenario === 'invalid-key' ? INVALID_KEY : FAULT_KEY;
-  const queues: Array<[string, RateLimitingQueue<string>]> = [];
+  const queues: Array<[string, RateLimitingQueue<string>, RateLimiter<string>]> = [];
+  const tally: RetryTally = { requeues: 0, requeuesPastCap: 0, maxRequeues: 0, forgets: 0 };
+  const retriesMetric = new Map<string, number>();
+  let doubleDones = 0;
   const makeQueue = (name: string): RateLimitingQueue<string> => {
-    const limiter = new ItemExponentialFailureRateLimiter<string>(5, 1_000);
-    const q = newRateLimitingQueue<string>(limiter, { name, clock });
-    if (name === 'main' && scenario === 'retry-cap') for (let i = 0; i <= MAX_RETRIES; i++) limiter.when(firstKey);
-    queues.push([name, q]);
+    const inner = new ItemExponentialFailureRateLimiter<string>(5, 1_000);
+    if (name === 'main' && scenario === 'retry-cap') for (let i = 0; i <= MAX_RETRIES; i++) inner.when(firstKey);
+    tally.maxRequeues = Math.max(tally.maxRequeues, inner.numRequeues(firstKey));
+    const limiter = watchedLimiter(inner, firstKey, tally);
+    const q = newRateLimitingQueue<string>(limiter, {
+      name,
+      clock,
+      ...(scenario === 'poison' ? { metricsProvider: retriesCountingProvider(retriesMetric) } : {}),
+    });
+    watchDone(q, () => doubleDones++);
+    queues.push([name, q, limiter]);
     return q;
   };
   const queue = makeQueue('main');
@@ -98,6 +207,7 @@ export async function runScenario(fixture: FixtureModule, scenario: Scenario): P
     switch (scenario) {
       case 'failure':
       case 'retry-cap':
+      case 'poison':
         trace.push(`${what}(${key}) rejected`);
         return Promise.reject(new ReconcileError(`${what} ${key}: the API server answered 409 Conflict`));
       case 'throw':
@@ -168,13 +278,25 @@ export async function runScenario(fixture: FixtureModule, scenario: Scenario): P
   const run = track(runPromise);
 
   // Let the workers run, stepping the clock to each retry deadline.
-  for (let round = 0; round < RETRY_ROUNDS; round++) {
+  const start = clock.now();
+  const rounds = scenario === 'poison' ? POISON_MAX_ROUNDS : RETRY_ROUNDS;
+  for (let round = 0; round < rounds; round++) {
     await flush();
     const next = clock.nextDeadline();
-    if (next === undefined) break;
+    if (next === undefined || (scenario === 'poison' && next - start > POISON_SPAN_MS)) break;
     clock.setTime(next);
   }
   await flush();
+
+  // Where the first key's retries stand before the shutdown.
+  const processingKey = queues.some(([, q]) => q.processing().some((e) => e.item === firstKey));
+  const busy = queues.some(([, q]) => q.len() > 0 || q.lenWaiting() > 0 || q.processing().length > 0);
+  const retry: RetryOutcome = {
+    ...tally,
+    endRequeues: queues.reduce((n, [, , limiter]) => n + limiter.numRequeues(firstKey), 0),
+    keyState: processingKey ? 'processing' : busy ? 'pending' : 'dropped',
+    ...(scenario === 'poison' ? { retriesMetric: [...retriesMetric.values()].reduce((a, b) => a + b, 0) } : {}),
+  };
 
   // Shut down with a drain, for every queue; in `shutdown`, while reconcile still works on the first key.
   const drains = queues.map(([name, q]) => [name, q, track(q.shutDownWithDrain({ timeoutMs: DRAIN_TIMEOUT_MS }))] as const);
@@ -207,5 +329,7 @@ export async function runScenario(fixture: FixtureModule, scenario: Scenario): P
     gateReached,
     trace,
     misuses,
+    doubleDones,
+    retry,
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Lints the executed fixtures with `workqueue/require-done`, typed, through the project's tsconfig: one `ESLint`
- * instance and one TypeScript program (the project service opens `tsconfig.json`, which includes `tests/**`) for
- * every file. A probe rule checks that each file really got type information.
+ * Lints the executed fixtures with `workqueue/require-done` and its two companions, `workqueue/no-double-done` and
+ * `workqueue/bounded-retries`, typed, through the project's tsconfig: one `ESLint` instance and one TypeScript program
+ * (the project service opens `tsconfig.json`, which includes `tests/**`) for every file. A probe rule checks that
+ * each file really got type information.
  */
 import path from 'node:path';
 
@@ -12,6 +13,11 @@ import { ESLint, Linter } from 'eslint';
 import plugin from '../../src/index.js';
 
 export const RULE_ID = 'workqueue/require-done';
+export const DOUBLE_DONE_RULE_ID = 'workqueue/no-double-done';
+export const RETRIES_RULE_ID = 'workqueue/bounded-retries';
+/** The rules every fixture is linted with. */
+export const RULE_IDS = [RULE_ID, DOUBLE_DONE_RULE_ID, RETRIES_RULE_ID] as const;
+export type RuleId = (typeof RULE_IDS)[number];
 
 export interface LintReport {
   line: number;
@@ -23,6 +29,8 @@ export interface LintReport {
 export interface LintOutcome {
   /** `workqueue/require-done` reports, in source order. */
   reports: LintReport[];
+  /** Every rule's reports, in source order (`byRule['workqueue/require-done']` is `reports`). */
+  byRule: Record<RuleId, LintReport[]>;
   /** The file was linted with a TypeScript program that contains it. */
   typed: boolean;
 }
@@ -40,7 +48,11 @@ function typeInfoProbe(seen: Map<string, boolean>): TSESLint.RuleModule<never> {
   };
 }
 
-/** Lints `files` (absolute paths) typed; throws on parse errors or any message from another rule. */
+const isRuleId = (id: string | null): id is RuleId => (RULE_IDS as readonly (string | null)[]).includes(id);
+
+const toReport = (m: Linter.LintMessage): LintReport => ({ line: m.line, column: m.column, messageId: m.messageId ?? '', message: m.message });
+
+/** Lints `files` (absolute paths) typed with {@link RULE_IDS}; throws on parse errors or any message from another rule. */
 export async function lintTyped(root: string, files: readonly string[]): Promise<Map<string, LintOutcome>> {
   const typedFiles = new Map<string, boolean>();
   const eslint = new ESLint({
@@ -57,19 +69,23 @@ export async function lintTyped(root: string, files: readonly string[]): Promise
           workqueue: plugin as unknown as ESLint.Plugin,
           harness: { rules: { 'type-info': typeInfoProbe(typedFiles) } } as unknown as ESLint.Plugin,
         },
-        rules: { [RULE_ID]: 'error', 'harness/type-info': 'error' },
+        rules: { ...Object.fromEntries(RULE_IDS.map((id) => [id, 'error'])), 'harness/type-info': 'error' },
       },
     ],
   });
   const results = await eslint.lintFiles([...files]);
   const out = new Map<string, LintOutcome>();
   for (const result of results) {
-    const foreign = result.messages.filter((m) => m.ruleId !== RULE_ID);
+    const foreign = result.messages.filter((m) => !isRuleId(m.ruleId));
     if (foreign.length > 0) {
       throw new Error(`${result.filePath}: ${foreign.map((m) => `${m.line}:${m.column} ${m.message}`).join('; ')}`);
     }
+    const byRule = Object.fromEntries(
+      RULE_IDS.map((id) => [id, result.messages.filter((m) => m.ruleId === id).map(toReport)]),
+    ) as Record<RuleId, LintReport[]>;
     out.set(path.resolve(result.filePath), {
-      reports: result.messages.map((m) => ({ line: m.line, column: m.column, messageId: m.messageId ?? '', message: m.message })),
+      reports: byRule[RULE_ID],
+      byRule,
       typed: typedFiles.get(path.resolve(result.filePath)) ?? false,
     });
   }
@@ -93,5 +109,5 @@ export function lintUntyped(source: string, filename: string): LintReport[] {
   );
   const fatal = messages.filter((m) => m.ruleId !== RULE_ID);
   if (fatal.length > 0) throw new Error(`${filename}: ${fatal.map((m) => `${m.line}:${m.column} ${m.message}`).join('; ')}`);
-  return messages.map((m) => ({ line: m.line, column: m.column, messageId: m.messageId ?? '', message: m.message }));
+  return messages.map(toReport);
 }
