@@ -26,10 +26,17 @@ if (child.status !== 0) {
   process.exit(1);
 }
 const doc = readFileSync(join(root, 'docs/fixtures.md'), 'utf8');
-const totals = /\n\| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|\n/.exec(doc);
+// Totals rows: | `rule` | finding | fixtures | positive | negative | reported | reported and positive | agreeing | disagreeing |
+const rows = [...doc.matchAll(/^\| `(workqueue\/[a-z-]+)` \| ([^|]+?) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$/gm)];
 console.log(
-  totals
-    ? `fixtures:doc: wrote docs/fixtures.md — ${totals[1]} fixtures, ${totals[2]} leaking, ${totals[3]} correct, ` +
-        `${totals[5]} agreeing, ${totals[6]} disagreeing`
+  rows.length > 0
+    ? `fixtures:doc: wrote docs/fixtures.md — ${rows[0][3]} fixtures\n` +
+        rows
+          .map(
+            ([, rule, finding, , positive, , reported, confirmed, agreeing, disagreeing]) =>
+              `  ${rule} ${finding.replaceAll('`', '')}: ${positive} positive at runtime, ${reported} reported ` +
+              `(${confirmed} of them positive), ${agreeing} agreeing, ${disagreeing} disagreeing`,
+          )
+          .join('\n')
     : 'fixtures:doc: wrote docs/fixtures.md',
 );
