@@ -10,6 +10,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
 import type { CodePath, CodePathListeners, CodePathSegment } from './code-path.js';
 import type { AnalysisEvent, Obligation, Refinement, Terminator } from './events.js';
+import { loopClosedAt } from './syntax.js';
 
 export type SegmentRole = 'normal' | 'catch-entry' | 'finally-leaving';
 
@@ -22,6 +23,8 @@ export interface SegmentRecord {
   /** The node at which the segment ended; the function itself for a fall-through end. */
   endNode: TSESTree.Node | undefined;
   role: SegmentRole;
+  /** ESLint's unreachable continuation after a jump in this lane: nothing flows into it. */
+  afterJump: boolean;
   readonly events: AnalysisEvent[];
   readonly refinements: Refinement[];
   /** Outgoing loop edges, with the loop statement they close. */
@@ -43,6 +46,12 @@ export interface FunctionRecord {
   readonly finallyRegions: Map<TSESTree.BlockStatement, FinallyRegion>;
   readonly tryLaneCounts: Map<TSESTree.TryStatement, number>;
   readonly openRegions: FinallyRegion[];
+  /** Where a `break` out of a statement lands: the segments current when the statement is left. */
+  readonly breakTargets: Map<TSESTree.Node, SegmentRecord[]>;
+  /** Where a loop's next iteration starts, as its back edges name it (the target of a `continue`). */
+  readonly loopHeads: Map<TSESTree.Node, Set<SegmentRecord>>;
+  /** Lanes whose segment just ended in a jump: the next segment started there is its continuation. */
+  readonly jumpedLanes: Map<number, SegmentRecord>;
   readonly obligations: Obligation[];
   /** Parameter index → the obligation a helper takes on for that parameter. */
   readonly paramObligations: Map<number, Obligation>;
@@ -73,6 +82,10 @@ export class Recorder {
 
   terminate(terminator: Terminator): void {
     this.record({ type: 'terminate', terminator });
+    const fn = this.current;
+    if (!fn) return;
+    // ESLint makes a continuation only for a jump from a segment it deems reachable.
+    for (const segment of this.currentSegments()) if (segment.segment.reachable) fn.jumpedLanes.set(segment.lane, segment);
   }
 
   refine(refinement: Refinement): void {
@@ -93,10 +106,16 @@ export class Recorder {
         startNode: node,
         endNode: undefined,
         role: 'normal',
+        afterJump: false,
         events: [],
         refinements: [],
         loopEdges: new Map(),
       };
+      const jumped = fn.jumpedLanes.get(lane);
+      if (jumped) {
+        fn.jumpedLanes.delete(lane);
+        record.afterJump = !segment.reachable && segment.allPrevSegments.length === 1 && segment.allPrevSegments[0] === jumped.segment;
+      }
       fn.lanes[lane] = record;
       fn.segments.set(segment, record);
       for (const region of fn.openRegions) region.members.add(record);
@@ -122,6 +141,9 @@ export class Recorder {
           finallyRegions: new Map(),
           tryLaneCounts: new Map(),
           openRegions: [],
+          jumpedLanes: new Map(),
+          breakTargets: new Map(),
+          loopHeads: new Map(),
           obligations: [],
           paramObligations: new Map(),
           entryObligations: [],
@@ -138,11 +160,33 @@ export class Recorder {
       onCodePathSegmentEnd: end,
       onUnreachableCodePathSegmentEnd: end,
       onCodePathSegmentLoop: (from, to, node) => {
-        const record = this.current?.segments.get(from);
+        const fn = this.current;
+        const record = fn?.segments.get(from);
+        const head = fn?.segments.get(to);
         record?.loopEdges.set(to, node);
+        const loop = loopClosedAt(node);
+        if (fn && head && loop) {
+          let heads = fn.loopHeads.get(loop);
+          if (!heads) fn.loopHeads.set(loop, (heads = new Set()));
+          heads.add(head);
+        }
       },
     };
+    // ESLint merges the paths that break out of a statement into the head before the statement's exit listeners run.
+    const recordBreakTarget = (node: TSESTree.Node): void => {
+      this.current?.breakTargets.set(node, this.currentSegments());
+    };
     const nodes = {
+      'WhileStatement:exit': recordBreakTarget,
+      'DoWhileStatement:exit': recordBreakTarget,
+      'ForStatement:exit': recordBreakTarget,
+      'ForInStatement:exit': recordBreakTarget,
+      'ForOfStatement:exit': recordBreakTarget,
+      'SwitchStatement:exit': recordBreakTarget,
+      'LabeledStatement:exit': (node: TSESTree.LabeledStatement) => {
+        recordBreakTarget(node);
+        recordBreakTarget(node.body);
+      },
       TryStatement: (node: TSESTree.TryStatement) => {
         this.current?.tryLaneCounts.set(node, this.currentSegments().length);
       },

@@ -11,7 +11,7 @@
  * the same dataflow over the block's own segments. Exceptions land in the catch clause's entry segments, which get no
  * input from ESLint's own throw edges (those exist for the first throwable node only).
  */
-import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
 import {
   type AnalysisEvent,
@@ -155,6 +155,15 @@ export class Solver {
         this.apply(event, state, segment, run);
       }
     }
+    // ESLint draws no jump edge from a segment it deems unreachable (a finally entered only by a jump), and that
+    // segment's other edges are not where the break/continue goes: send the state to the jump's target instead.
+    if (terminated && !segment.segment.reachable) {
+      const jump = events.find((event) => event.type === 'terminate');
+      if (jump?.type === 'terminate' && (jump.terminator.type === 'break' || jump.terminator.type === 'continue')) {
+        for (const target of this.jumpTargets(jump.terminator.node)) this.runFor(target, run).join(target, state);
+      }
+      return;
+    }
     if (!terminated && segment.endNode === this.fn.node) {
       this.forEachHeld(state, (ob, bits) => {
         if (bits & UNRELEASED) this.leak(ob, { type: 'function-end', node: this.fn.node });
@@ -164,7 +173,7 @@ export class Solver {
       const next = this.fn.segments.get(nextSegment);
       // Edges into catch clauses and into the leaving copy of a finally block are ESLint's exception and return
       // paths; the analysis routes those exits itself.
-      if (!next || next.role !== 'normal' || entersCatchSideways(segment, next)) continue;
+      if (!next || next.role !== 'normal' || next.afterJump || entersCatchSideways(segment, next)) continue;
       // ESLint follows a jump with an unreachable continuation segment. Edges from a segment it deems unreachable are
       // kept, since the analysis reaches some of those (a catch entered by an implicit throw ESLint does not model).
       if (segment.segment.reachable && !nextSegment.reachable) continue;
@@ -332,7 +341,8 @@ export class Solver {
         const local = new Run(run, region, ob);
         const state = new Uint8Array(this.size);
         state[ob.id] = bit;
-        for (const entry of region.entry) if (entry.role === 'normal') local.join(entry, state);
+        // A finally without segments of its own runs inside whatever segment is current, a catch entry included.
+        for (const entry of region.entry) if (entry.role !== 'finally-leaving') local.join(entry, state);
         this.drain(local);
         effect = local.exitOutput;
         this.finallyEffects.set(key, effect);
@@ -348,6 +358,14 @@ export class Solver {
       const testTruthy = (to.startNode === refinement.known) === refinement.knownTruthy;
       if (testTruthy === refinement.dropWhenTruthy) out[refinement.ob.id] = 0;
     }
+  }
+
+  /** The segments a break/continue lands in, recorded by the recorder from ESLint's own merges. */
+  private jumpTargets(node: TSESTree.BreakStatement | TSESTree.ContinueStatement): Iterable<SegmentRecord> {
+    const target = jumpTarget(node);
+    if (!target) return [];
+    if (node.type === AST_NODE_TYPES.BreakStatement) return this.fn.breakTargets.get(target) ?? [];
+    return this.fn.loopHeads.get(target) ?? [];
   }
 
   /** A back edge: an obligation taken in this loop's body and still held is orphaned by the next iteration. */

@@ -64,9 +64,105 @@ async function both() {
   q.done(a);
   q.done(b);
 }`,
+  // Regressions from the differential fuzzer (tests/fuzz/regressions.test.ts), each the only done on its paths:
+  // a loop that breaks after its done, inside a finally entered by a throw;
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    throw new Error('x');
+  } finally {
+    for (const part of [1, 2]) {
+      q.done(item);
+      break;
+    }
+  }
+}`,
+  // a break in a finally that replaces the pending continue;
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  while (check(item)) {
+    try {
+      q.done(item);
+      continue;
+    } finally {
+      break;
+    }
+  }
+}`,
+  // a nested try/catch before a break, with a finally that breaks.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  while (check(item)) {
+    try {
+      try {
+        q.done(item);
+      } catch {}
+      break;
+    } finally {
+      break;
+    }
+  }
+}`,
 ];
 
 const invalid = [
+  // Regression from the differential fuzzer: a finally entered by continue, whose catch leaves through a nested
+  // try/finally that marks done, and whose own finally marks done again.
+  {
+    code: `
+async function run() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      continue;
+    } finally {
+      try {
+        q.forget(item);
+      } catch {
+        try {
+          continue;
+        } finally {
+          q.done(item);
+        }
+      } finally {
+        q.done(item);
+      }
+    }
+  }
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 18, column: 9 }],
+  },
+  // Regression from the differential fuzzer: inside a finally entered by continue, a switch whose case continues
+  // and whose no-match path marks done a second time.
+  {
+    code: `
+async function run(kind: () => number) {
+  while (true) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      continue;
+    } finally {
+      q.done(item);
+      if (check(item)) {
+        switch (kind()) {
+          case 1:
+            continue;
+        }
+        q.done(item);
+      }
+    }
+  }
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 15, column: 9 }],
+  },
   // done in the catch, and again in the finally: client-go re-queues a dirty item twice.
   {
     code: `

@@ -1,8 +1,8 @@
 /**
  * Disagreements the differential fuzzer found between the oracle and `workqueue/no-double-done`,
- * minimised by hand from fast-check's shrunk counterexamples. For each: the oracle's verdict is
- * confirmed by real execution (./execute.ts), and the rule's current answer is pinned with
- * `it.fails` — when the rule is fixed that test starts failing: turn it into a plain `it`.
+ * minimised by hand from fast-check's shrunk counterexamples, and fixed in the analysis. For each:
+ * the oracle's verdict is confirmed by real execution (./execute.ts), and the rule must keep
+ * agreeing with it. (The same shapes are RuleTester cases in tests/rules/no-double-done.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { DOUBLE_RULE_ID, lintWithRules } from './differential.js';
@@ -61,7 +61,7 @@ describe('known oracle / no-double-done disagreements', () => {
       });
     });
 
-    it.fails(`${k.name}: the rule agrees with the oracle (fails today; found by ${k.found})`, async () => {
+    it(`${k.name}: the rule agrees with the oracle (found by ${k.found})`, async () => {
       const lines = (await lintWithRules(source)).filter((m) => m.ruleId === DOUBLE_RULE_ID).map((m) => m.line);
       expect([...new Set(lines)].sort((x, y) => x - y), source).toEqual(o.doubleDoneLines);
     });
