@@ -131,10 +131,10 @@ try {
   const samples = new Map(inputs.map((input) => [input, []]));
   // At least MIN_RUNS rounds; no new round once the timed rounds have taken BUDGET_MS (a slow, loaded machine).
   const timedStart = performance.now();
-  let rounds = 0;
+  let timedRounds = 0;
   for (let round = 0; round < RUNS; round++) {
     if (round >= MIN_RUNS && performance.now() - timedStart > BUDGET_MS) break;
-    rounds++;
+    timedRounds++;
     const order = round % 2 === 0 ? inputs : [...inputs].reverse();
     for (const input of order) samples.get(input).push(lintOnce(input));
   }
@@ -189,7 +189,7 @@ try {
   };
 
   console.log(`typed: one TypeScript program for all ${inputs.length} inputs, built in ${ms(programMs)} ms and passed to the parser (parserOptions.programs)`);
-  console.log(`median of ${rounds} runs${rounds < RUNS ? ` (of ${RUNS}: time budget of ${BUDGET_MS / 1000} s reached)` : ''} after 1 warm-up run; inputs interleaved; "lint ms" is the whole verify call (parse, scope and code path analysis, every rule below); rule columns are ESLint stats`);
+  console.log(`median of ${timedRounds} runs${timedRounds < RUNS ? ` (of ${RUNS}: time budget of ${BUDGET_MS / 1000} s reached)` : ''} after 1 warm-up run; inputs interleaved; "lint ms" is the whole verify call (parse, scope and code path analysis, every rule below); rule columns are ESLint stats`);
   console.log('');
   printGroup(
     'flat',
