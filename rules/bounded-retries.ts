@@ -50,6 +50,34 @@ function capComparison(call: TSESTree.CallExpression): { comparison: TSESTree.Bi
   return { comparison, exceededWhenTrue: callOnLeft === greater };
 }
 
+/**
+ * A comparison is a retry cap only if the branch taken past it gives up (ends the work or forgets the item): a
+ * threshold that only decides whether to log re-queues all the same. `n < cap` guards the re-queue itself.
+ */
+function isCapCheck(call: TSESTree.CallExpression, forgets: (region: readonly TSESTree.Node[]) => boolean): boolean {
+  const found = capComparison(call);
+  if (!found) return false;
+  if (!found.exceededWhenTrue) return true;
+  const region = giveUpRegion(found.comparison, found.exceededWhenTrue);
+  return region !== undefined && (region.some(endsAbruptly) || forgets(region));
+}
+
+function endsAbruptly(node: TSESTree.Node): boolean {
+  switch (node.type) {
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.ThrowStatement:
+    case AST_NODE_TYPES.BreakStatement:
+    case AST_NODE_TYPES.ContinueStatement:
+      return true;
+    case AST_NODE_TYPES.BlockStatement: {
+      const last = node.body[node.body.length - 1];
+      return last !== undefined && endsAbruptly(last);
+    }
+    default:
+      return false;
+  }
+}
+
 /** The statements that run when the cap is exceeded, for the `if` the comparison decides. */
 function giveUpRegion(comparison: TSESTree.BinaryExpression, exceededWhenTrue: boolean): TSESTree.Node[] | undefined {
   let test: TSESTree.Node = comparison;
@@ -92,6 +120,16 @@ export default createRule<Options, MessageIds>({
     // Cheap filter: no re-queue and no cap check, nothing to do.
     if (!sourceCode.text.includes('addRateLimited') && !sourceCode.text.includes('numRequeues')) return {};
 
+    /** `queue.forget(item)` somewhere in the region, by the same spelling. */
+    const forgetsIn = (region: readonly TSESTree.Node[], queue: string, itemText: string): boolean =>
+      region.some((node) =>
+        someNode(sourceCode, node, (inner) => {
+          if (inner.type !== AST_NODE_TYPES.CallExpression || !inner.arguments[0]) return false;
+          const forget = methodCall(inner, FORGET);
+          return forget !== undefined && sourceCode.getText(forget.object) === queue && sourceCode.getText(inner.arguments[0]) === itemText;
+        }),
+      );
+
     const checkForget = (call: TSESTree.CallExpression): void => {
       const method = methodCall(call, NUM_REQUEUES);
       const item = call.arguments[0];
@@ -101,14 +139,9 @@ export default createRule<Options, MessageIds>({
       if (!region) return;
       const queue = sourceCode.getText(method.object);
       const itemText = sourceCode.getText(item);
-      const forgets = region.some((node) =>
-        someNode(sourceCode, node, (inner) => {
-          if (inner.type !== AST_NODE_TYPES.CallExpression || !inner.arguments[0]) return false;
-          const forget = methodCall(inner, FORGET);
-          return forget !== undefined && sourceCode.getText(forget.object) === queue && sourceCode.getText(inner.arguments[0]) === itemText;
-        }),
-      );
-      if (forgets) return;
+      // A threshold whose branch neither gives up nor forgets is no cap: unboundedRetry speaks for it.
+      if (found.exceededWhenTrue && !region.some(endsAbruptly)) return;
+      if (forgetsIn(region, queue, itemText)) return;
       const block = region.length === 1 && region[0]?.type === AST_NODE_TYPES.BlockStatement ? region[0] : undefined;
       const firstStatement = block?.body[0];
       context.report({
@@ -139,7 +172,13 @@ export default createRule<Options, MessageIds>({
         const match = queues.analysis.matchAcquire(call);
         return match && { ...match, kind: RETRY_CHECK };
       },
-      acceptRelease: (call) => capComparison(call) !== undefined,
+      acceptRelease: (call) => {
+        const method = methodCall(call);
+        const item = call.arguments[0];
+        if (!method || !item) return false;
+        const queue = sourceCode.getText(method.object);
+        return isCapCheck(call, (region) => forgetsIn(region, queue, sourceCode.getText(item)));
+      },
       // Implicit throws are how a catch block that re-queues is reached.
       explicitThrowsOnly: false,
       onDiscarded: () => undefined,

@@ -360,14 +360,9 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       return;
     }
     if (!handles.empty) {
-      const checkpoint = methodCall(call, checkpointMethods);
-      if (checkpoint && call.arguments[0]) {
-        const key = handles.accessKey(checkpoint.object);
-        for (const ob of handles.handleOf(call.arguments[0])) {
-          if (ob.fn === fn && ob.kind.checkpoints.has(checkpoint.name) && key === ob.receiverKey) {
-            recorder.record({ type: 'checkpoint', ob, node: call });
-          }
-        }
+      for (const ob of checkpointOf(call)) {
+        if (ob.fn === fn) recorder.record({ type: 'checkpoint', ob, node: call });
+        else deferCheckpoint(fn, ob, call);
       }
       for (const ob of promiseFinallyReleases(call, fn)) recorder.record({ type: 'release', ob, node: call });
       const method = methodCall(call, STORING_METHODS);
@@ -382,13 +377,93 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
         if (callee) {
           call.arguments.forEach((arg, param) => {
             for (const ob of handles.handleOf(arg)) {
-              if (ob.fn === fn) recorder.record({ type: 'helper-call', ob, callee, param, node: call });
+              const inner = helperCheckpoint(callee, param, ob);
+              if (ob.fn !== fn) {
+                if (inner) deferCheckpoint(fn, ob, inner);
+                continue;
+              }
+              recorder.record({ type: 'helper-call', ob, callee, param, node: call });
+              if (inner) recorder.record({ type: 'checkpoint', ob, node: inner });
             }
           });
         }
       }
     }
     recorder.record({ type: 'throw-point', node: call, alsoReturns: false, covered: coveredByPromiseFinally(call, fn) });
+  };
+
+  /** Obligations for which `call` is a checkpoint (`q.addRateLimited(item)`), in whatever function it stands. */
+  const checkpointOf = (call: TSESTree.CallExpression): Obligation[] => {
+    const checkpoint = checkpointMethods.size > 0 ? methodCall(call, checkpointMethods) : undefined;
+    if (!checkpoint || !call.arguments[0]) return [];
+    const key = handles.accessKey(checkpoint.object);
+    return handles
+      .handleOf(call.arguments[0])
+      .filter((ob) => ob.kind.checkpoints.has(checkpoint.name) && key === ob.receiverKey);
+  };
+
+  /** A call that discharges `ob` as the rule accepts it (`q.numRequeues(item) > cap`), anywhere inside `node`. */
+  const dischargesWithin = (node: TSESTree.Node, ob: Obligation): boolean =>
+    handles.find(node, (inner) => {
+      if (inner.type !== AST_NODE_TYPES.CallExpression) return false;
+      const method = methodCall(inner);
+      return (
+        method !== undefined &&
+        ob.kind.receiverReleases.has(method.name) &&
+        inner.arguments[0] !== undefined &&
+        handles.handleOf(inner.arguments[0]).includes(ob) &&
+        (options.acceptRelease?.(inner, ob) ?? true)
+      );
+    });
+
+  /**
+   * A checkpoint inside a callback (`work(item).catch(() => q.addRateLimited(item))`) runs later, on the state of
+   * the path where the callback was created: it is checked there, unless the callback checks for itself.
+   */
+  const deferredCheckpoints = new Map<TSESTree.Node, { ob: Obligation; call: TSESTree.CallExpression }[]>();
+  const deferCheckpoint = (fn: FunctionRecord, ob: Obligation, call: TSESTree.CallExpression): void => {
+    const list = deferredCheckpoints.get(fn.node) ?? [];
+    list.push({ ob, call });
+    deferredCheckpoints.set(fn.node, list);
+  };
+  const onFunctionExit = (node: TSESTree.Node): void => {
+    const deferred = deferredCheckpoints.get(node);
+    if (!deferred) return;
+    deferredCheckpoints.delete(node);
+    // ESLint ends the callback's code path only after its exit listeners: find the enclosing function by the AST.
+    const outer = recorder.byNode.get(owningCodePathNode(node));
+    for (const { ob, call } of deferred) {
+      if (dischargesWithin(node, ob) || !outer) continue;
+      if (ob.fn === outer) recorder.recordIn(outer, { type: 'checkpoint', ob, node: call });
+      else deferCheckpoint(outer, ob, call);
+    }
+  };
+
+  /** A same-file helper that re-queues its parameter with no cap check of its own: the checkpoint it hides. */
+  const helperCheckpoints = new Map<string, TSESTree.CallExpression | null>();
+  const helperCheckpoint = (callee: TSESTree.Node, param: number, ob: Obligation): TSESTree.CallExpression | undefined => {
+    if (checkpointMethods.size === 0 || !isFunctionNode(callee)) return undefined;
+    const key = `${callee.range[0]}:${param}:${[...ob.kind.checkpoints].join()}`;
+    const known = helperCheckpoints.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const target = callee.params[param];
+    const name = target?.type === AST_NODE_TYPES.Identifier ? target.name : undefined;
+    let found: TSESTree.CallExpression | undefined;
+    let checked = false;
+    if (name) {
+      handles.find(callee.body, (inner) => {
+        if (inner.type !== AST_NODE_TYPES.CallExpression) return false;
+        const method = methodCall(inner);
+        const arg = inner.arguments[0];
+        if (!method || arg?.type !== AST_NODE_TYPES.Identifier || arg.name !== name) return false;
+        if (ob.kind.receiverReleases.has(method.name) && (options.acceptRelease?.(inner, ob) ?? true)) checked = true;
+        if (ob.kind.checkpoints.has(method.name)) found ??= inner;
+        return false;
+      });
+    }
+    const result = checked ? undefined : found;
+    helperCheckpoints.set(key, result ?? null);
+    return result;
   };
 
   /**
@@ -531,6 +606,8 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const nodeListeners: Listeners = {
     ArrowFunctionExpression: onFunction,
     FunctionExpression: onFunction,
+    'ArrowFunctionExpression:exit': onFunctionExit,
+    'FunctionExpression:exit': onFunctionExit,
     'VariableDeclarator:exit': (node: TSESTree.VariableDeclarator) => onBinding(node, node.id, node.init),
     'AssignmentExpression:exit': (node: TSESTree.AssignmentExpression) => {
       if (node.operator === '=') onBinding(node, node.left, node.right);

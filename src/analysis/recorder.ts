@@ -80,6 +80,11 @@ export class Recorder {
     for (const segment of this.currentSegments()) segment.events.push(event);
   }
 
+  /** Records into an enclosing function's current segments (they stand still while a nested function is walked). */
+  recordIn(fn: FunctionRecord, event: AnalysisEvent): void {
+    for (const segment of fn.lanes) segment?.events.push(event);
+  }
+
   terminate(terminator: Terminator): void {
     this.record({ type: 'terminate', terminator });
     const fn = this.current;

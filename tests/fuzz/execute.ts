@@ -22,7 +22,8 @@ export interface ExecResult {
   runs: number;
 }
 
-class Stop {}
+/** Thrown to end a run at the next `get()`: one iteration of the worker loop is all the oracle judges. */
+class Stop extends Error {}
 
 export async function executeAll(source: string, maxRuns = 200_000): Promise<ExecResult> {
   const adapted = source
@@ -51,6 +52,7 @@ export async function executeAll(source: string, maxRuns = 200_000): Promise<Exe
 
   let state: { shutdown: boolean; done: number; gets: number; leakAtIterationEnd: boolean };
   const q = {
+    // eslint-disable-next-line @typescript-eslint/require-await -- async like the queue's get(), so await works the same
     async get(): Promise<[string, false] | [undefined, true]> {
       state.gets++;
       if (state.gets > 1) {
@@ -105,6 +107,8 @@ export async function executeAll(source: string, maxRuns = 200_000): Promise<Exe
     },
   };
   const names = Object.keys(stubs);
+  // Running the generated program is the point: it is this test's own output, never user input.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function(...names, `${js}\nreturn worker;`) as (...a: unknown[]) => (q: unknown) => Promise<void>;
   const worker = factory(...names.map((n) => stubs[n as keyof typeof stubs]));
 

@@ -163,7 +163,7 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
             const c = s.cases[i]!;
             // entering at case i runs the bodies of cases i, i+1, … (fall-through) until a jump
             const run = s.cases.slice(i).flatMap((cc) => cc.body);
-            execList(run, 0, st, push(tr, `L${c.line ?? L}: enter ${c.test === null ? 'default' : 'case ' + c.test}`), kk);
+            execList(run, 0, st, push(tr, `L${c.line ?? L}: enter ${c.test === null ? 'default' : `case ${String(c.test)}`}`), kk);
           }
           if (!s.cases.some((c) => c.test === null)) k(st, NORMAL, push(tr, `L${L}: no case matches`));
         });

@@ -67,7 +67,101 @@ async function worker() {
 }`,
 ];
 
+valid.push(
+  // A callback that checks the cap itself.
+  `
+async function worker(maxRetries: number) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  work(item).catch(() => {
+    if (q.numRequeues(item) >= maxRetries) {
+      q.forget(item);
+      return;
+    }
+    q.addRateLimited(item);
+  });
+  q.done(item);
+}`,
+  // A helper that checks the cap itself.
+  `
+class Controller {
+  maxRetries = 5;
+  async worker() {
+    const [key, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      await work(key);
+    } catch {
+      this.requeue(key);
+    } finally {
+      q.done(key);
+    }
+  }
+  requeue(key: string) {
+    if (q.numRequeues(key) < this.maxRetries) {
+      q.addRateLimited(key);
+      return;
+    }
+    q.forget(key);
+  }
+}`,
+);
+
 const invalid = [
+  // A re-queue in a callback of the worker, with no cap on the path that created it.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  work(item)
+    .then(() => q.forget(item))
+    .catch(() => q.addRateLimited(item));
+  q.done(item);
+}`,
+    errors: [{ messageId: 'unboundedRetry' as const, line: 7, column: 18 }],
+  },
+  // A same-file helper that re-queues with no cap of its own.
+  {
+    code: `
+class Controller {
+  async worker() {
+    const [key, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      await work(key);
+    } catch {
+      this.requeue(key);
+    } finally {
+      q.done(key);
+    }
+  }
+  requeue(key: string) {
+    log('retrying', key);
+    q.addRateLimited(key);
+  }
+}`,
+    errors: [{ messageId: 'unboundedRetry' as const, line: 16, column: 5 }],
+  },
+  // A threshold that only decides whether to log is no cap: the item is re-queued either way.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } catch {
+    if (q.numRequeues(item) > 5) {
+      log('still failing', item);
+    }
+    q.addRateLimited(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'unboundedRetry' as const, line: 11, column: 5 }],
+  },
   // No cap at all: a poison item is retried forever.
   {
     code: `
