@@ -448,20 +448,20 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     if (known !== undefined) return known ?? undefined;
     const target = callee.params[param];
     const name = target?.type === AST_NODE_TYPES.Identifier ? target.name : undefined;
-    let found: TSESTree.CallExpression | undefined;
-    let checked = false;
+    const onParam: { call: TSESTree.CallExpression; method: string }[] = [];
     if (name) {
       handles.find(callee.body, (inner) => {
         if (inner.type !== AST_NODE_TYPES.CallExpression) return false;
         const method = methodCall(inner);
         const arg = inner.arguments[0];
-        if (!method || arg?.type !== AST_NODE_TYPES.Identifier || arg.name !== name) return false;
-        if (ob.kind.receiverReleases.has(method.name) && (options.acceptRelease?.(inner, ob) ?? true)) checked = true;
-        if (ob.kind.checkpoints.has(method.name)) found ??= inner;
+        if (method && arg?.type === AST_NODE_TYPES.Identifier && arg.name === name) onParam.push({ call: inner, method: method.name });
         return false;
       });
     }
-    const result = checked ? undefined : found;
+    const checked = onParam.some(
+      ({ call, method }) => ob.kind.receiverReleases.has(method) && (options.acceptRelease?.(call, ob) ?? true),
+    );
+    const result = checked ? undefined : onParam.find(({ method }) => ob.kind.checkpoints.has(method))?.call;
     helperCheckpoints.set(key, result ?? null);
     return result;
   };
