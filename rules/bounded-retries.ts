@@ -101,7 +101,8 @@ export default createRule<Options, MessageIds>({
     docs: {
       description: 'Require a retry cap before `addRateLimited(item)`, and `forget(item)` when the cap is reached',
       recommended: 'recommended',
-      requiresTypeChecking: true,
+      // Uses type information when the file has it, and falls back to names without it.
+      requiresTypeChecking: false,
     },
     hasSuggestions: true,
     messages: {

@@ -14,7 +14,8 @@ export default createRule<Options, MessageIds>({
     docs: {
       description: 'Require the `try` whose `finally` marks a work-queue item done to begin right after the shutdown check',
       recommended: 'strict',
-      requiresTypeChecking: true,
+      // Uses type information when the file has it, and falls back to names without it.
+      requiresTypeChecking: false,
     },
     hasSuggestions: true,
     messages: {

@@ -20,7 +20,8 @@ export default createRule<Options, MessageIds>({
     docs: {
       description: 'Require every work-queue `get()` to be marked `done()` on every path, including early exits and throws',
       recommended: 'recommended',
-      requiresTypeChecking: true,
+      // Uses type information when the file has it, and falls back to names without it.
+      requiresTypeChecking: false,
     },
     // Suggestions and the leak message ids are reported by src/analysis/report.ts, which this plugin rule cannot see.
     // eslint-disable-next-line eslint-plugin/require-meta-has-suggestions

@@ -261,7 +261,8 @@ export default createRule<Options, MessageIds>({
       description:
         'Require every acquired resource (pg clients, mutex locks, pool resources, stream readers, spans) to be released on every path',
       recommended: 'recommended',
-      requiresTypeChecking: true,
+      // Uses type information when the file has it, and falls back to names without it.
+      requiresTypeChecking: false,
     },
     // Suggestions and the leak message ids are reported by src/analysis/report.ts, which this plugin rule cannot see.
     // eslint-disable-next-line eslint-plugin/require-meta-has-suggestions
