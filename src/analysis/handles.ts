@@ -19,8 +19,27 @@ export class HandleIndex {
     return this.handles.size === 0 && this.results.size === 0;
   }
 
+  /**
+   * The variable an identifier names. Looked up in a table built once per file from the scope manager's references
+   * and declarations: asking `findVariable` with a node scans every child scope of the enclosing one, which made the
+   * analysis quadratic in a block with thousands of branches.
+   */
   resolve(node: TSESTree.Identifier): Variable | undefined {
-    return ASTUtils.findVariable(this.sourceCode.getScope(node), node) ?? undefined;
+    this.identifiers ??= this.indexIdentifiers();
+    if (this.identifiers.has(node)) return this.identifiers.get(node) ?? undefined;
+    // An identifier the scope manager did not record (a type position, say): look it up by name.
+    return ASTUtils.findVariable(this.sourceCode.getScope(node), node.name) ?? undefined;
+  }
+
+  private identifiers: Map<TSESTree.Node, Variable | null> | undefined;
+
+  private indexIdentifiers(): Map<TSESTree.Node, Variable | null> {
+    const table = new Map<TSESTree.Node, Variable | null>();
+    for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
+      for (const reference of scope.references) table.set(reference.identifier, reference.resolved);
+      for (const variable of scope.variables) for (const identifier of variable.identifiers) table.set(identifier, variable);
+    }
+    return table;
   }
 
   addHandle(variable: Variable, ob: Obligation): void {

@@ -78,10 +78,8 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
   const obligationsByCall = new Map<TSESTree.CallExpression, Obligation>();
 
-  const currentFunction = (node: TSESTree.Node): FunctionRecord | undefined => {
-    const fn = recorder.current;
-    return fn && fn.node === owningCodePathNode(node) ? fn : undefined;
-  };
+  /** ESLint's code path follows the traversal: the node being visited belongs to the current code path. */
+  const currentFunction = (_node: TSESTree.Node): FunctionRecord | undefined => recorder.current;
 
   const newObligation = (
     fn: FunctionRecord,

@@ -50,6 +50,8 @@ export interface FunctionRecord {
   readonly breakTargets: Map<TSESTree.Node, SegmentRecord[]>;
   /** Where a loop's next iteration starts, as its back edges name it (the target of a `continue`). */
   readonly loopHeads: Map<TSESTree.Node, Set<SegmentRecord>>;
+  /** Segments by the node they started at. */
+  readonly startedAt: Map<TSESTree.Node, SegmentRecord[]>;
   /** Lanes whose segment just ended in a jump: the next segment started there is its continuation. */
   readonly jumpedLanes: Map<number, SegmentRecord>;
   readonly obligations: Obligation[];
@@ -123,6 +125,9 @@ export class Recorder {
       }
       fn.lanes[lane] = record;
       fn.segments.set(segment, record);
+      const started = fn.startedAt.get(node);
+      if (started) started.push(record);
+      else fn.startedAt.set(node, [record]);
       for (const region of fn.openRegions) region.members.add(record);
     };
     const end = (segment: CodePathSegment, node: TSESTree.Node): void => {
@@ -149,6 +154,7 @@ export class Recorder {
           jumpedLanes: new Map(),
           breakTargets: new Map(),
           loopHeads: new Map(),
+          startedAt: new Map(),
           obligations: [],
           paramObligations: new Map(),
           entryObligations: [],

@@ -77,10 +77,19 @@ function computeRoute(from: TSESTree.Node, mode: Mode, jumpTarget: TSESTree.Node
   return { protectors, destination: { type: 'function' } };
 }
 
+/** Statement lists that declare something with `using` (most declare nothing: then there is nothing to scan). */
+const listsWithUsing = new WeakMap<readonly TSESTree.Node[], boolean>();
+
 /** `using` declarations before `child` in `parent`'s statement list are disposed when control leaves it. */
 function pushUsings(parent: TSESTree.Node, child: TSESTree.Node, protectors: Protector[]): void {
   const list = statementList(parent);
   if (!list) return;
+  let hasUsing = listsWithUsing.get(list);
+  if (hasUsing === undefined) {
+    hasUsing = list.some(isUsing);
+    listsWithUsing.set(list, hasUsing);
+  }
+  if (!hasUsing) return;
   const index = list.indexOf(child);
   for (let i = index - 1; i >= 0; i--) {
     const statement = list[i];

@@ -365,7 +365,14 @@ export class Solver {
     const target = jumpTarget(node);
     if (!target) return [];
     if (node.type === AST_NODE_TYPES.BreakStatement) return this.fn.breakTargets.get(target) ?? [];
-    return this.fn.loopHeads.get(target) ?? [];
+    const heads = this.fn.loopHeads.get(target);
+    if (heads && heads.size > 0) return heads;
+    // ESLint emits no loop event between unreachable segments: take the loop's continue point from the AST.
+    for (const part of continuePoints(target)) {
+      const started = this.fn.startedAt.get(part);
+      if (started) return started;
+    }
+    return [];
   }
 
   /** A back edge: an obligation taken in this loop's body and still held is orphaned by the next iteration. */
@@ -397,9 +404,31 @@ function addOnce<T>(map: Map<Obligation, T[]>, ob: Obligation, value: T): void {
  * that opens a catch body, which would make the catch look reachable without an exception.
  */
 function entersCatchSideways(from: SegmentRecord, to: SegmentRecord): boolean {
-  const clause = enclosingCatch(to.startNode);
-  return clause !== undefined && !contains(clause, from.startNode);
+  let clause = catchOfSegment.get(to);
+  if (clause === undefined) {
+    clause = enclosingCatch(to.startNode) ?? null;
+    catchOfSegment.set(to, clause);
+  }
+  return clause !== null && !contains(clause, from.startNode);
 }
+
+/** Where a `continue` resumes a loop, in order of preference: the update, the test, the body. */
+function continuePoints(loop: TSESTree.Node): TSESTree.Node[] {
+  switch (loop.type) {
+    case AST_NODE_TYPES.ForStatement:
+      return [loop.update, loop.test, loop.body].filter((part): part is NonNullable<typeof part> => part !== null);
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+      return [loop.test, loop.body];
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+      return [loop.left, loop.body];
+    default:
+      return [];
+  }
+}
+
+const catchOfSegment = new WeakMap<SegmentRecord, TSESTree.CatchClause | null>();
 
 /** The variables naming the handle are all declared inside `target`: leaving it drops the last reference. */
 function declaredWithin(ob: Obligation, target: TSESTree.Node): boolean {

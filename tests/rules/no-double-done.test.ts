@@ -163,6 +163,30 @@ async function run(kind: () => number) {
 }`,
     errors: [{ messageId: 'doubleDone' as const, line: 15, column: 9 }],
   },
+  // Regression from the differential fuzzer: a continue in a loop inside a finally entered only by return.
+  {
+    code: `
+async function run() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      return;
+    } finally {
+      while (check(item)) {
+        try {
+          throw new Error('x');
+        } finally {
+          q.done(item);
+          continue;
+        }
+      }
+      q.done(item);
+    }
+  }
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 18, column: 7 }],
+  },
   // done in the catch, and again in the finally: client-go re-queues a dirty item twice.
   {
     code: `
