@@ -185,7 +185,11 @@ async function run() {
     }
   }
 }`,
-    errors: [{ messageId: 'doubleDone' as const, line: 18, column: 7 }],
+    // Line 13 again on the loop's second iteration, and line 18 after the loop.
+    errors: [
+      { messageId: 'doubleDone' as const, line: 13, column: 11 },
+      { messageId: 'doubleDone' as const, line: 18, column: 7 },
+    ],
   },
   // done in the catch, and again in the finally: client-go re-queues a dirty item twice.
   {
