@@ -185,10 +185,10 @@ async function run() {
     }
   }
 }`,
-    // Line 13 again on the loop's second iteration, and line 18 after the loop.
+    // Line 13 again on the loop's second iteration, and line 17 after the loop.
     errors: [
       { messageId: 'doubleDone' as const, line: 13, column: 11 },
-      { messageId: 'doubleDone' as const, line: 18, column: 7 },
+      { messageId: 'doubleDone' as const, line: 17, column: 7 },
     ],
   },
   // done in the catch, and again in the finally: client-go re-queues a dirty item twice.
