@@ -97,30 +97,67 @@ function pushUsings(parent: TSESTree.Node, child: TSESTree.Node, protectors: Pro
   }
 }
 
-/** Memoised routes, one table per mode. */
+/**
+ * Memoised routes. A throw's or return's route from a node is one step (what its parent adds) followed by the route
+ * from the parent, so each node's route is computed once from its parent's: linear in the function, however deep.
+ */
 export class Router {
   private readonly throws = new Map<TSESTree.Node, Route>();
   private readonly returns = new Map<TSESTree.Node, Route>();
   private readonly jumps = new Map<TSESTree.Node, Route>();
 
   throwFrom(node: TSESTree.Node): Route {
-    return this.memo(this.throws, node, () => computeRoute(node, 'throw', undefined));
+    return this.up(node, 'throw', this.throws);
   }
 
   returnFrom(node: TSESTree.Node): Route {
-    return this.memo(this.returns, node, () => computeRoute(node, 'return', undefined));
+    return this.up(node, 'return', this.returns);
   }
 
   jumpFrom(node: TSESTree.BreakStatement | TSESTree.ContinueStatement, target: TSESTree.Node): Route {
-    return this.memo(this.jumps, node, () => computeRoute(node, 'jump', target));
+    let route = this.jumps.get(node);
+    if (!route) {
+      route = computeRoute(node, 'jump', target);
+      this.jumps.set(node, route);
+    }
+    return route;
   }
 
-  private memo(table: Map<TSESTree.Node, Route>, node: TSESTree.Node, make: () => Route): Route {
-    let route = table.get(node);
-    if (!route) {
-      route = make();
-      table.set(node, route);
+  private up(node: TSESTree.Node, mode: 'throw' | 'return', table: Map<TSESTree.Node, Route>): Route {
+    const known = table.get(node);
+    if (known) return known;
+    const parent = node.parent;
+    let route: Route;
+    if (
+      !parent ||
+      isFunctionNode(parent) ||
+      parent.type === AST_NODE_TYPES.Program ||
+      parent.type === AST_NODE_TYPES.StaticBlock ||
+      (parent.type === AST_NODE_TYPES.PropertyDefinition && parent.value === node)
+    ) {
+      const protectors: Protector[] = [];
+      if (parent) pushUsings(parent, node, protectors);
+      route = { protectors, destination: { type: 'function' } };
+    } else {
+      const step: Protector[] = [];
+      let caught: Route | undefined;
+      if (parent.type === AST_NODE_TYPES.TryStatement) {
+        if (node === parent.block && mode === 'throw' && parent.handler) {
+          caught = { protectors: [], destination: { type: 'catch', clause: parent.handler } };
+        } else if ((node === parent.block || node === parent.handler) && parent.finalizer) {
+          step.push({ type: 'finally', block: parent.finalizer });
+        }
+      } else {
+        pushUsings(parent, node, step);
+      }
+      if (caught) {
+        route = caught;
+      } else {
+        const rest = this.up(parent, mode, table);
+        route = step.length === 0 ? rest : { protectors: [...step, ...rest.protectors], destination: rest.destination };
+      }
     }
+    table.set(node, route);
     return route;
   }
 }
