@@ -2,6 +2,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 
 import { type Listeners, mergeListeners } from '../src/analysis/code-path.js';
 import type { ObligationKind } from '../src/analysis/events.js';
+import { isAbrupt } from '../src/analysis/fixes.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { statementList } from '../src/analysis/routing.js';
 import { methodCall, someNode, unwrapValue } from '../src/analysis/syntax.js';
@@ -59,23 +60,7 @@ function isCapCheck(call: TSESTree.CallExpression, forgets: (region: readonly TS
   if (!found) return false;
   if (!found.exceededWhenTrue) return true;
   const region = giveUpRegion(found.comparison, found.exceededWhenTrue);
-  return region !== undefined && (region.some(endsAbruptly) || forgets(region));
-}
-
-function endsAbruptly(node: TSESTree.Node): boolean {
-  switch (node.type) {
-    case AST_NODE_TYPES.ReturnStatement:
-    case AST_NODE_TYPES.ThrowStatement:
-    case AST_NODE_TYPES.BreakStatement:
-    case AST_NODE_TYPES.ContinueStatement:
-      return true;
-    case AST_NODE_TYPES.BlockStatement: {
-      const last = node.body[node.body.length - 1];
-      return last !== undefined && endsAbruptly(last);
-    }
-    default:
-      return false;
-  }
+  return region !== undefined && (region.some(isAbrupt) || forgets(region));
 }
 
 /** The statements that run when the cap is exceeded, for the `if` the comparison decides. */
@@ -141,7 +126,7 @@ export default createRule<Options, MessageIds>({
       const queue = sourceCode.getText(method.object);
       const itemText = sourceCode.getText(item);
       // A threshold whose branch neither gives up nor forgets is no cap: unboundedRetry speaks for it.
-      if (found.exceededWhenTrue && !region.some(endsAbruptly)) return;
+      if (found.exceededWhenTrue && !region.some(isAbrupt)) return;
       if (forgetsIn(region, queue, itemText)) return;
       const block = region.length === 1 && region[0]?.type === AST_NODE_TYPES.BlockStatement ? region[0] : undefined;
       const firstStatement = block?.body[0];

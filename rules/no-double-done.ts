@@ -1,5 +1,5 @@
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
-import { acquireText } from '../src/analysis/report.js';
+import { secondReleases } from '../src/analysis/report.js';
 import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
@@ -41,19 +41,8 @@ export default createRule<Options, MessageIds>({
       // Discarded gets are require-done's to report.
       onDiscarded: () => undefined,
       onResult: (result) => {
-        for (const [ob, nodes] of result.doubles) {
-          if (!ob.acquire) continue;
-          for (const node of nodes) {
-            context.report({
-              node,
-              messageId: 'doubleDone',
-              data: {
-                acquire: acquireText(sourceCode, ob.acquire),
-                acquireLine: ob.acquire.loc.start.line,
-                release: queues.releaseText(ob),
-              },
-            });
-          }
+        for (const { node, ob, acquire, acquireLine } of secondReleases(sourceCode, result)) {
+          context.report({ node, messageId: 'doubleDone', data: { acquire, acquireLine, release: queues.releaseText(ob) } });
         }
       },
     });

@@ -3,7 +3,7 @@ import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-esli
 
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
-import { acquireText, type LeakMessageId, leakMessages, reportLeaks } from '../src/analysis/report.js';
+import { acquireText, type LeakMessageId, leakMessages, reportLeaks, secondReleases } from '../src/analysis/report.js';
 import { isFunctionNode, memberName, methodCall } from '../src/analysis/syntax.js';
 import { isAsyncCall, isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
 import { createRule } from '../src/util/create-rule.js';
@@ -367,20 +367,9 @@ export default createRule<Options, MessageIds>({
       },
       onResult: (result, _fn, queries) => {
         reportLeaks(context, result, queries, (ob) => ({ ...describe(ob), anchor: 'it is acquired' }));
-        for (const [ob, nodes] of result.doubles) {
-          if (!ob.acquire) continue;
-          for (const node of nodes) {
-            context.report({
-              node,
-              messageId: 'doubleRelease',
-              data: {
-                release: describe(ob).release,
-                resource: describe(ob).resource,
-                acquire: acquireText(sourceCode, ob.acquire),
-                acquireLine: ob.acquire.loc.start.line,
-              },
-            });
-          }
+        for (const { node, ob, acquire, acquireLine } of secondReleases(sourceCode, result)) {
+          const { release, resource } = describe(ob);
+          context.report({ node, messageId: 'doubleRelease', data: { release, resource, acquire, acquireLine } });
         }
       },
     });

@@ -30,7 +30,8 @@ export interface TryFinallyFix {
   readonly fix: TSESLint.ReportFixFunction;
 }
 
-function isAbrupt(statement: TSESTree.Node): boolean {
+/** The statement always leaves abruptly: `return`, `throw`, `break`, `continue`, or a block that ends in one. */
+export function isAbrupt(statement: TSESTree.Node): boolean {
   switch (statement.type) {
     case AST_NODE_TYPES.ReturnStatement:
     case AST_NODE_TYPES.ThrowStatement:

@@ -70,6 +70,20 @@ export function acquireText(sourceCode: Readonly<TSESLint.SourceCode>, call: TSE
   return hasCallback ? `${oneLine(sourceCode.getText(call.callee))}(…)` : oneLine(sourceCode.getText(call));
 }
 
+/** Every second release the analysis found, with how messages name its acquire. */
+export function secondReleases(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  result: AnalysisResult,
+): { node: TSESTree.Node; ob: Obligation; acquire: string; acquireLine: number }[] {
+  const found = [];
+  for (const [ob, nodes] of result.doubles) {
+    if (!ob.acquire) continue;
+    const acquire = acquireText(sourceCode, ob.acquire);
+    for (const node of nodes) found.push({ node, ob, acquire, acquireLine: ob.acquire.loc.start.line });
+  }
+  return found;
+}
+
 export interface LeakDescription {
   /** The release as the user would write it: `q.done(item)`, `client.release()`. */
   readonly release: string;
