@@ -165,11 +165,14 @@ function moveIntoTry(
   const first = moved[0];
   const last = moved[moved.length - 1];
   if (!first || !last) return undefined;
-  // Declarations moved into the try block would vanish for code after it.
+  // Declarations moved into the try block would vanish for code after it. The moved statements are contiguous, so
+  // one range test per reference answers "is it among them".
+  const [movedFrom, movedTo] = [first.range[0], last.range[1]];
   for (const statement of moved) {
     for (const variable of sourceCode.getDeclaredVariables(statement)) {
       for (const reference of variable.references) {
-        const inside = moved.some((node) => contains(node, reference.identifier)) || contains(tryStatement.block, reference.identifier);
+        const at = reference.identifier.range[0];
+        const inside = (at >= movedFrom && at < movedTo) || contains(tryStatement.block, reference.identifier);
         if (!inside) return undefined;
       }
     }
