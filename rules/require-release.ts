@@ -4,7 +4,7 @@ import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-esli
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { acquireText, type LeakMessageId, leakMessages, reportLeaks, secondReleases } from '../src/analysis/report.js';
-import { isFunctionNode, memberName, methodCall } from '../src/analysis/syntax.js';
+import { isFunctionNode, methodCall, receiverName } from '../src/analysis/syntax.js';
 import { isAsyncCall, isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
 import { createRule } from '../src/util/create-rule.js';
 
@@ -196,12 +196,6 @@ function pairFromOption(option: PairOption, index: number): Pair {
     }),
     callbackMethods: new Set(),
   };
-}
-
-function receiverName(node: TSESTree.Node): string | undefined {
-  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
-  if (node.type === AST_NODE_TYPES.MemberExpression) return memberName(node);
-  return undefined;
 }
 
 function typeName(services: TypeServices, node: TSESTree.Node): string | undefined {

@@ -93,6 +93,13 @@ export function memberName(node: TSESTree.MemberExpression): string | undefined 
   return undefined;
 }
 
+/** The name of a receiver as written last: `queue` in `this.queue`, `errTasks` in `cc.errTasks`. */
+export function receiverName(node: TSESTree.Node): string | undefined {
+  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
+  if (node.type === AST_NODE_TYPES.MemberExpression) return memberName(node);
+  return undefined;
+}
+
 /** `x.name(...)` → the member callee, when the method name is one of `names`. */
 export function methodCall(
   call: TSESTree.CallExpression,

@@ -3,11 +3,11 @@
  * `[item, shutdown]` → `done(item)`), the options that widen or name queues, and the matcher the analysis calls.
  */
 import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
-import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import type { Obligation, ObligationKind } from './events.js';
 import type { ObligationAnalysisOptions } from './obligations.js';
-import { memberName, methodCall } from './syntax.js';
+import { methodCall, receiverName } from './syntax.js';
 import { hasMethods, isAsyncCall, isOpaque, isThenable, matchesSpecifiers, typeServices } from './types.js';
 
 /** client-go's contract: `const [item, shutdown] = await q.get()`, then exactly one `q.done(item)`. */
@@ -44,13 +44,6 @@ export const QUEUE_OPTION_SCHEMA: Record<keyof QueueOptions, JSONSchema.JSONSche
       'Regular expression for receiver names treated as queues when a file has no type information (or the receiver is `any`).',
   },
 };
-
-/** The name of the receiver as written last: `queue` in `this.queue`, `errTasks` in `cc.errTasks`. */
-function receiverName(node: TSESTree.Node): string | undefined {
-  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
-  if (node.type === AST_NODE_TYPES.MemberExpression) return memberName(node);
-  return undefined;
-}
 
 const GET = new Set(['get']);
 

@@ -1,5 +1,5 @@
 import rule from '../../rules/bounded-retries.js';
-import { QUEUE_PRELUDE, typedTester, untypedTester } from './tester.js';
+import { invalidWithQueuePrelude, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
 
 const valid = [
   // Volcano's pattern after the fix: cap, forget, give up; re-queue below the cap.
@@ -263,17 +263,8 @@ async function worker(maxRetries: number) {
 ];
 
 typedTester.run('bounded-retries (typed)', rule, {
-  valid: valid.map((code) => code + QUEUE_PRELUDE),
-  invalid: invalid.map((test) => ({
-    ...test,
-    code: test.code + QUEUE_PRELUDE,
-    errors: test.errors.map((error) => ({
-      ...error,
-      ...('suggestions' in error
-        ? { suggestions: error.suggestions.map((suggestion) => ({ ...suggestion, output: suggestion.output + QUEUE_PRELUDE })) }
-        : {}),
-    })),
-  })),
+  valid: valid.map(validWithQueuePrelude),
+  invalid: invalid.map(invalidWithQueuePrelude),
 });
 
 untypedTester.run('bounded-retries (untyped)', rule, { valid, invalid });

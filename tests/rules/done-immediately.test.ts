@@ -1,5 +1,5 @@
 import rule from '../../rules/done-immediately.js';
-import { QUEUE_PRELUDE, typedTester, untypedTester } from './tester.js';
+import { invalidWithQueuePrelude, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
 
 const valid = [
   // The try begins right after the shutdown check.
@@ -95,15 +95,8 @@ async function worker() {
 ];
 
 typedTester.run('done-immediately (typed)', rule, {
-  valid: valid.map((code) => code + QUEUE_PRELUDE),
-  invalid: invalid.map((test) => ({
-    ...test,
-    code: test.code + QUEUE_PRELUDE,
-    errors: test.errors.map((error) => ({
-      ...error,
-      suggestions: error.suggestions.map((suggestion) => ({ ...suggestion, output: suggestion.output + QUEUE_PRELUDE })),
-    })),
-  })),
+  valid: valid.map(validWithQueuePrelude),
+  invalid: invalid.map(invalidWithQueuePrelude),
 });
 
 untypedTester.run('done-immediately (untyped)', rule, { valid, invalid });

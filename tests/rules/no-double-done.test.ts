@@ -1,5 +1,5 @@
 import rule from '../../rules/no-double-done.js';
-import { QUEUE_PRELUDE, typedTester, untypedTester } from './tester.js';
+import { invalidWithQueuePrelude, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
 
 const valid = [
   // One done in the finally.
@@ -261,8 +261,8 @@ async function worker(parts: string[]) {
 ];
 
 typedTester.run('no-double-done (typed)', rule, {
-  valid: valid.map((code) => code + QUEUE_PRELUDE),
-  invalid: invalid.map((test) => ({ ...test, code: test.code + QUEUE_PRELUDE })),
+  valid: valid.map(validWithQueuePrelude),
+  invalid: invalid.map(invalidWithQueuePrelude),
 });
 
 untypedTester.run('no-double-done (untyped)', rule, { valid, invalid });

@@ -1,7 +1,7 @@
 import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tester';
 
 import rule, { type MessageIds, type Options } from '../../rules/require-done.js';
-import { QUEUE_PRELUDE, typedTester, untypedTester } from './tester.js';
+import { invalidWithQueuePrelude, QUEUE_PRELUDE, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
 
 type Valid = ValidTestCase<Options>;
 type Invalid = InvalidTestCase<MessageIds, Options>;
@@ -1155,17 +1155,9 @@ async function worker() {
   },
 ];
 
-const withPrelude = <T extends { code: string; output?: unknown }>(test: T): T => ({ ...test, code: test.code + QUEUE_PRELUDE });
-
 typedTester.run('require-done (typed)', rule, {
-  valid: valid.map((test) => withPrelude(typeof test === 'string' ? { code: test } : test)),
-  invalid: invalid.map((test) => ({
-    ...withPrelude(test),
-    errors: test.errors.map((error) => ({
-      ...error,
-      suggestions: error.suggestions?.map((suggestion) => ({ ...suggestion, output: suggestion.output + QUEUE_PRELUDE })),
-    })),
-  })),
+  valid: valid.map(validWithQueuePrelude),
+  invalid: invalid.map(invalidWithQueuePrelude),
 });
 
 // Without type information the rule works from receiver names; the same shapes give the same verdicts.

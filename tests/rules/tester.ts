@@ -26,6 +26,24 @@ export const typedTester = new RuleTester({
 
 export const untypedTester = new RuleTester();
 
+/** A valid case for the typed run: the queue declarations appended. */
+export function validWithQueuePrelude<T extends { code: string }>(test: string | T): T | { code: string } {
+  return typeof test === 'string' ? { code: test + QUEUE_PRELUDE } : { ...test, code: test.code + QUEUE_PRELUDE };
+}
+
+/** An invalid case for the typed run: the queue declarations appended to its code and to every suggestion output. */
+export function invalidWithQueuePrelude<T extends { code: string; errors: readonly object[] }>(test: T): T {
+  const withPrelude = (error: object): object => {
+    if (!('suggestions' in error) || !Array.isArray(error.suggestions)) return error;
+    const suggestions = (error.suggestions as { output: string }[]).map((suggestion) => ({
+      ...suggestion,
+      output: suggestion.output + QUEUE_PRELUDE,
+    }));
+    return { ...error, suggestions };
+  };
+  return { ...test, code: test.code + QUEUE_PRELUDE, errors: test.errors.map(withPrelude) };
+}
+
 /**
  * Declarations the typed cases rely on. They go at the end of each case, so line numbers in assertions are the case's
  * own: TypeScript hoists declarations for type checking.
