@@ -4,12 +4,13 @@ import { type Listeners, mergeListeners } from '../src/analysis/code-path.js';
 import type { ObligationKind } from '../src/analysis/events.js';
 import { isAbrupt } from '../src/analysis/fixes.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { statementList } from '../src/analysis/routing.js';
 import { methodCall, someNode, unwrapValue } from '../src/analysis/syntax.js';
 import { QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
-export type Options = [QueueOptions];
+export type Options = [QueueOptions & ThrowModelOptions];
 export type MessageIds = 'unboundedRetry' | 'missingForget' | 'addForget';
 
 /**
@@ -97,8 +98,8 @@ export default createRule<Options, MessageIds>({
         'The branch that gives up when `{{comparison}}` does not call `{{queue}}.forget({{item}})`: the rate limiter keeps the item\'s failure count forever.',
       addForget: 'Call `{{queue}}.forget({{item}})` first in the give-up branch.',
     },
-    defaultOptions: [{ queueTypes: [] }],
-    schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA } }],
+    defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false }],
+    schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA, ...THROW_MODEL_SCHEMA } }],
   },
   create(context, [options]) {
     const { sourceCode } = context;
@@ -167,6 +168,7 @@ export default createRule<Options, MessageIds>({
       },
       // Implicit throws are how a catch block that re-queues is reached.
       explicitThrowsOnly: false,
+      throwModel: options,
       onDiscarded: () => undefined,
       onResult: (result) => {
         for (const [ob, calls] of result.checkpoints) {

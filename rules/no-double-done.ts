@@ -1,9 +1,10 @@
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { secondReleases } from '../src/analysis/report.js';
 import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
-export type Options = [QueueOptions];
+export type Options = [QueueOptions & ThrowModelOptions];
 export type MessageIds = 'doubleDone';
 
 export default createRule<Options, MessageIds>({
@@ -20,12 +21,12 @@ export default createRule<Options, MessageIds>({
       doubleDone:
         'The item taken by `{{acquire}}` on line {{acquireLine}} may be marked done twice: `{{release}}` runs here on a path where it was already marked done. Get and Done must pair one to one.',
     },
-    defaultOptions: [{ queueTypes: [] }],
+    defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false }],
     schema: [
       {
         type: 'object',
         additionalProperties: false,
-        properties: { ...QUEUE_OPTION_SCHEMA },
+        properties: { ...QUEUE_OPTION_SCHEMA, ...THROW_MODEL_SCHEMA },
       },
     ],
   },
@@ -38,6 +39,7 @@ export default createRule<Options, MessageIds>({
       ...queues.analysis,
       // A call that throws between two releases does not make the second one run twice.
       explicitThrowsOnly: false,
+      throwModel: options,
       // Discarded gets are require-done's to report.
       onDiscarded: () => undefined,
       onResult: (result) => {

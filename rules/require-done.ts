@@ -1,11 +1,12 @@
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { type LeakMessageId, leakMessages, oneLine, reportLeaks } from '../src/analysis/report.js';
 import { DEFAULT_UNTYPED_QUEUE_NAMES, mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export { DEFAULT_UNTYPED_QUEUE_NAMES, WORK_QUEUE } from '../src/analysis/work-queue.js';
 
-export type Options = [QueueOptions & { explicitThrowsOnly?: boolean }];
+export type Options = [QueueOptions & ThrowModelOptions & { explicitThrowsOnly?: boolean }];
 
 export type MessageIds =
   | LeakMessageId
@@ -38,7 +39,9 @@ export default createRule<Options, MessageIds>({
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
       wrapInTryFinally: 'Wrap the work after the shutdown check in `try { … } finally { {{release}}; }`.',
     },
-    defaultOptions: [{ queueTypes: [], explicitThrowsOnly: false, untypedQueueNames: DEFAULT_UNTYPED_QUEUE_NAMES }],
+    defaultOptions: [
+      { queueTypes: [], explicitThrowsOnly: false, untypedQueueNames: DEFAULT_UNTYPED_QUEUE_NAMES, nonThrowing: [], promiseFunctionsMayThrow: false },
+    ],
     schema: [
       {
         type: 'object',
@@ -51,6 +54,7 @@ export default createRule<Options, MessageIds>({
               'Treat only `throw` statements as throwing, not every call, `new`, `await` and `yield` between `get()` and `done()`. Misses leaks on error paths.',
           },
           untypedQueueNames: QUEUE_OPTION_SCHEMA.untypedQueueNames,
+          ...THROW_MODEL_SCHEMA,
         },
       },
     ],
@@ -64,6 +68,7 @@ export default createRule<Options, MessageIds>({
       sourceCode,
       ...queues.analysis,
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
+      throwModel: options,
       onDiscarded: (call) => {
         context.report({ node: call, messageId: 'discardedGet', data: { acquire: oneLine(sourceCode.getText(call)) } });
       },

@@ -3,9 +3,10 @@ import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-esli
 
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { acquireText, type LeakMessageId, leakMessages, reportLeaks, secondReleases } from '../src/analysis/report.js';
 import { isFunctionNode, methodCall, receiverName } from '../src/analysis/syntax.js';
-import { isAsyncCall, isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
+import { guarded, isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export const PRESET_NAMES = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'] as const;
@@ -33,7 +34,7 @@ export interface PairOption {
   };
 }
 
-export type Options = [{ presets?: PresetName[]; pairs?: PairOption[]; explicitThrowsOnly?: boolean }];
+export type Options = [{ presets?: PresetName[]; pairs?: PairOption[]; explicitThrowsOnly?: boolean } & ThrowModelOptions];
 export type MessageIds = LeakMessageId | 'discardedAcquire' | 'doubleRelease' | 'moveIntoTry' | 'wrapInTryFinally';
 
 /** One acquire/release pair as the rule matches it. */
@@ -274,7 +275,7 @@ export default createRule<Options, MessageIds>({
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
       wrapInTryFinally: 'Wrap the work after the acquire in `try { … } finally { {{release}}; }`.',
     },
-    defaultOptions: [{ presets: [...PRESET_NAMES], pairs: [], explicitThrowsOnly: false }],
+    defaultOptions: [{ presets: [...PRESET_NAMES], pairs: [], explicitThrowsOnly: false, nonThrowing: [], promiseFunctionsMayThrow: false }],
     schema: [
       {
         type: 'object',
@@ -291,6 +292,7 @@ export default createRule<Options, MessageIds>({
             type: 'boolean',
             description: 'Treat only `throw` statements as throwing, not every call, `new`, `await` and `yield`.',
           },
+          ...THROW_MODEL_SCHEMA,
         },
       },
     ],
@@ -309,8 +311,8 @@ export default createRule<Options, MessageIds>({
 
     const receiverMatches = (pair: Pair, receiver: TSESTree.Node): boolean => {
       if (services) {
-        const type = services.typeOf(receiver);
-        if (!isOpaque(type)) {
+        const type = guarded(() => services.typeOf(receiver), undefined);
+        if (type && !isOpaque(type)) {
           if (matchesSpecifiers(services, type, pair.types)) return true;
           const name = pair.typeNames.size > 0 ? typeName(services, receiver) : undefined;
           return name !== undefined && pair.typeNames.has(name);
@@ -337,6 +339,7 @@ export default createRule<Options, MessageIds>({
       sourceCode,
       kinds: pairs.map((pair) => pair.kind),
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
+      throwModel: options,
       matchAcquire: (call) => {
         // Callback-style APIs (`pool.connect((err, client, done) => …)`) hand the resource elsewhere.
         if (call.arguments.some((arg) => isFunctionNode(arg))) return undefined;
@@ -351,7 +354,7 @@ export default createRule<Options, MessageIds>({
         return pair && { call, kind: pair.kind, param: 0 };
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
-      isAsyncCall: services ? (call) => isAsyncCall(services, call) : undefined,
+      services,
       onDiscarded: (call, discardedKind) => {
         context.report({
           node: call,

@@ -14,7 +14,10 @@ export const PENDING = 1;
 export const CLOBBERED = 2;
 /** Released once on this path; a second release is a double release. */
 export const RELEASED = 4;
-export const UNRELEASED = PENDING | CLOBBERED;
+/** Released when a promise fulfils, still held when it rejects (`p.then(() => release())`). */
+export const REJECTED = 8;
+export const UNRELEASED = PENDING | CLOBBERED | REJECTED;
+export const STATE_BITS = [PENDING, CLOBBERED, RELEASED, REJECTED] as const;
 
 export type Variable = TSESLint.Scope.Variable;
 
@@ -59,21 +62,34 @@ export interface Obligation {
   readonly resultVars: Set<Variable>;
   /** Variables that hold the shutdown flag. */
   readonly flagVars: Set<Variable>;
+  /**
+   * In a closure that releases a resource of an enclosing function: the obligation it stands for. The closure's
+   * own dataflow then says whether it releases on every path.
+   */
+  readonly capture?: Obligation;
 }
 
+/** The obligation of the function that acquired: itself, or the one a closure's capture stands for. */
+export function rootOf(ob: Obligation): Obligation {
+  return ob.capture ?? ob;
+}
+
+/**
+ * What a hand-off does to an obligation, decided when the function is solved (it may need another function's
+ * result): `maybe-release` releases on some paths only (a second release is still a double), `release-on-fulfil`
+ * releases unless a promise rejects.
+ */
+export type Effect = 'release' | 'maybe-release' | 'release-on-fulfil' | 'transfer' | 'none';
+
 export type AnalysisEvent =
-  | { readonly type: 'acquire'; readonly ob: Obligation }
+  /** `call`: the acquiring call, when it is not the obligation's first (the same value taken again in a loop). */
+  | { readonly type: 'acquire'; readonly ob: Obligation; readonly call?: TSESTree.CallExpression }
   | { readonly type: 'release'; readonly ob: Obligation; readonly node: TSESTree.Node }
   | { readonly type: 'clobber'; readonly ob: Obligation }
   /** Ownership moves elsewhere; `unlessReleasedHere`: only if the function never releases the obligation itself. */
   | { readonly type: 'transfer'; readonly ob: Obligation; readonly unlessReleasedHere?: boolean }
-  | {
-      readonly type: 'helper-call';
-      readonly ob: Obligation;
-      readonly callee: TSESTree.Node;
-      readonly param: number;
-      readonly node: TSESTree.CallExpression;
-    }
+  /** A call, closure or promise chain whose effect on the obligation is known once other functions are solved. */
+  | { readonly type: 'effect'; readonly ob: Obligation; readonly node: TSESTree.Node; resolve(): Effect }
   /**
    * The start and end of a `finally` block: where computing what the block does to an obligation starts and stops.
    * When the `try` never leaves abruptly, ESLint runs the block inside the segments around it.
@@ -84,13 +100,7 @@ export type AnalysisEvent =
   /** An abrupt completion: nothing after it in the segment runs. */
   | { readonly type: 'terminate'; readonly terminator: Terminator }
   /** A point that may throw: a call, `new`, `await`, `yield`, tagged template; `returns` for `yield`. */
-  | {
-      readonly type: 'throw-point';
-      readonly node: TSESTree.Node;
-      readonly alsoReturns: boolean;
-      /** Obligations a `.finally` later in the same promise chain releases even if this call throws. */
-      readonly covered?: readonly Obligation[];
-    };
+  | { readonly type: 'throw-point'; readonly node: TSESTree.Node; readonly alsoReturns: boolean };
 
 /** How a segment ends abruptly. */
 export type Terminator =
@@ -109,7 +119,7 @@ export interface Refinement {
   readonly dropWhenTruthy: boolean;
 }
 
-/** The first way out on which an obligation is still held. */
+/** A way out on which an obligation is still held. */
 export type Exit =
   | { readonly type: 'return'; readonly node: TSESTree.Node }
   | { readonly type: 'throw'; readonly node: TSESTree.Node; readonly explicit: boolean }
@@ -117,10 +127,20 @@ export type Exit =
   | { readonly type: 'break'; readonly node: TSESTree.BreakStatement }
   | { readonly type: 'continue'; readonly node: TSESTree.ContinueStatement }
   | { readonly type: 'iteration-end'; readonly node: TSESTree.Node }
-  | { readonly type: 'function-end'; readonly node: TSESTree.Node };
+  | { readonly type: 'function-end'; readonly node: TSESTree.Node }
+  /** The promise chain whose handlers release only when it fulfils. */
+  | { readonly type: 'rejection'; readonly node: TSESTree.Node };
+
+export function isImplicitExit(exit: Exit): boolean {
+  return exit.type === 'throw' && !exit.explicit;
+}
 
 export interface AnalysisResult {
-  readonly leaks: ReadonlyMap<Obligation, Exit>;
+  /**
+   * The exits on which each obligation may still be held: every explicit one (a `return`, `break`, `continue`,
+   * `throw`, `yield`, the end of an iteration or of the function, a rejection), or else the first implicit throw.
+   */
+  readonly leaks: ReadonlyMap<Obligation, readonly Exit[]>;
   /** Second releases on some path, by obligation. */
   readonly doubles: ReadonlyMap<Obligation, readonly TSESTree.Node[]>;
   /** Checkpoint calls reached on some path while the obligation was still pending. */

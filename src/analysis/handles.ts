@@ -2,7 +2,9 @@
  * Which variables and expressions name an obligation's handle, its whole acquired value, or its shutdown flag, and
  * which receivers are "the same" (`q`, `this.queue`, `cc.errTasks`) — by scope, not by spelling.
  */
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
 import { memberName, someNode, unwrapAwaited, unwrapValue } from './syntax.js';
@@ -11,7 +13,12 @@ export class HandleIndex {
   private readonly handles = new Map<Variable, Obligation[]>();
   private readonly results = new Map<Variable, Obligation[]>();
   private readonly flags = new Map<Variable, Obligation[]>();
+  /** Variables holding an object, array or closure that carries a handle (`const ctx = { client }`). */
+  private readonly containers = new Map<Variable, Obligation[]>();
   private readonly variableIds = new Map<Variable, number>();
+  private readonly keys = new Map<TSESTree.Node, string | undefined>();
+  /** The obligations a closure releases somewhere in its body (it carries them wherever it goes). */
+  closureCarries: (fn: TSESTree.Node) => readonly Obligation[] = () => [];
 
   constructor(private readonly sourceCode: Readonly<TSESLint.SourceCode>) {}
 
@@ -51,6 +58,10 @@ export class HandleIndex {
     ob.resultVars.add(variable);
     push(this.results, variable, ob);
     if (ob.kind.handle === 'self') this.addHandle(variable, ob);
+  }
+
+  addContainer(variable: Variable, ob: Obligation): void {
+    push(this.containers, variable, ob);
   }
 
   addFlag(variable: Variable, ob: Obligation): void {
@@ -95,10 +106,20 @@ export class HandleIndex {
     if (!node) return found;
     const value = unwrapAwaited(node).inner;
     switch (value.type) {
-      case AST_NODE_TYPES.Identifier:
+      case AST_NODE_TYPES.Identifier: {
+        const variable = this.resolve(value);
+        for (const ob of (variable && this.containers.get(variable)) ?? []) found.add(ob);
+        for (const ob of this.handleOf(value)) found.add(ob);
+        for (const ob of this.resultOf(value)) found.add(ob);
+        break;
+      }
       case AST_NODE_TYPES.MemberExpression:
         for (const ob of this.handleOf(value)) found.add(ob);
         for (const ob of this.resultOf(value)) found.add(ob);
+        break;
+      case AST_NODE_TYPES.ArrowFunctionExpression:
+      case AST_NODE_TYPES.FunctionExpression:
+        for (const ob of this.closureCarries(value)) found.add(ob);
         break;
       case AST_NODE_TYPES.ArrayExpression:
         for (const element of value.elements) this.carried(element, found);
@@ -148,10 +169,22 @@ export class HandleIndex {
    */
   accessKey(node: TSESTree.Node): string | undefined {
     const value = unwrapValue(node);
+    if (this.keys.has(value)) return this.keys.get(value);
+    // A cycle (`const a = a`) reads as computed.
+    this.keys.set(value, undefined);
+    const key = this.computeKey(value);
+    this.keys.set(value, key);
+    return key;
+  }
+
+  private computeKey(value: TSESTree.Node): string | undefined {
     switch (value.type) {
       case AST_NODE_TYPES.Identifier: {
         const variable = this.resolve(value);
         if (!variable) return `global:${value.name}`;
+        // `const q = this.queue`: the same queue under two names.
+        const alias = constAliasOf(variable);
+        if (alias) return this.accessKey(alias);
         let id = this.variableIds.get(variable);
         if (id === undefined) {
           id = this.variableIds.size;
@@ -163,6 +196,9 @@ export class HandleIndex {
         return 'this';
       case AST_NODE_TYPES.MemberExpression: {
         const name = memberName(value);
+        // `get queue() { return this.#queue; }`: the getter's field.
+        const field = name !== undefined && value.object.type === AST_NODE_TYPES.ThisExpression ? getterField(value, name) : undefined;
+        if (field) return this.accessKey(field);
         const object = name === undefined ? undefined : this.accessKey(value.object);
         return object === undefined ? undefined : `${object}.${name}`;
       }
@@ -182,6 +218,33 @@ export class HandleIndex {
       return position !== undefined && (name === position.key || name === String(position.index));
     });
   }
+}
+
+/** The initialiser of a `const` (or never reassigned) variable that names a receiver: `const q = this.queue`. */
+function constAliasOf(variable: Variable): TSESTree.Node | undefined {
+  const def = variable.defs[0];
+  if (variable.defs.length !== 1 || def?.type !== DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier || !def.node.init) return undefined;
+  if (variable.references.some((reference) => reference.isWrite() && reference.identifier !== def.node.id)) return undefined;
+  const init = unwrapValue(def.node.init);
+  return init.type === AST_NODE_TYPES.MemberExpression || init.type === AST_NODE_TYPES.ThisExpression ? init : undefined;
+}
+
+/** The `this.field` a getter of the enclosing class returns, for `this.name`. */
+function getterField(node: TSESTree.MemberExpression, name: string): TSESTree.Node | undefined {
+  let current: TSESTree.Node | undefined = node.parent;
+  while (current && current.type !== AST_NODE_TYPES.ClassBody) current = current.parent;
+  if (!current) return undefined;
+  for (const member of current.body) {
+    if (member.type !== AST_NODE_TYPES.MethodDefinition || member.kind !== 'get' || member.computed) continue;
+    if (member.key.type !== AST_NODE_TYPES.Identifier && member.key.type !== AST_NODE_TYPES.PrivateIdentifier) continue;
+    if (member.key.name !== name) continue;
+    const body = member.value.body?.body;
+    const only = body?.length === 1 ? body[0] : undefined;
+    if (only?.type !== AST_NODE_TYPES.ReturnStatement || !only.argument) return undefined;
+    const returned = unwrapValue(only.argument);
+    return returned.type === AST_NODE_TYPES.MemberExpression && returned.object.type === AST_NODE_TYPES.ThisExpression ? returned : undefined;
+  }
+  return undefined;
 }
 
 function push(map: Map<Variable, Obligation[]>, variable: Variable, ob: Obligation): void {

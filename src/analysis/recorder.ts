@@ -59,6 +59,8 @@ export interface FunctionRecord {
   readonly paramObligations: Map<number, Obligation>;
   /** Obligations held from the function's entry: helper parameters, and handles a callback receives. */
   readonly entryObligations: Obligation[];
+  /** An enclosing function's obligation → the one that stands for it here, where this closure releases it. */
+  readonly captures: Map<Obligation, Obligation>;
 }
 
 /** Tracks code paths; the analysis asks it for the current function and lanes, and records into them. */
@@ -69,6 +71,11 @@ export class Recorder {
 
   get current(): FunctionRecord | undefined {
     return this.stack[this.stack.length - 1];
+  }
+
+  /** The functions being walked, outermost first (the current one last). */
+  get open(): readonly FunctionRecord[] {
+    return this.stack;
   }
 
   /** The segments that are executing now, one per lane. */
@@ -158,6 +165,7 @@ export class Recorder {
           obligations: [],
           paramObligations: new Map(),
           entryObligations: [],
+          captures: new Map(),
         };
         this.stack.push(fn);
         this.functions.push(fn);

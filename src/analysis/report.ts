@@ -15,7 +15,8 @@ export type LeakMessageId =
   | 'leakOnBreak'
   | 'leakOnContinue'
   | 'leakAtIterationEnd'
-  | 'leakAtFunctionEnd';
+  | 'leakAtFunctionEnd'
+  | 'leakOnRejection';
 
 /**
  * The leak messages of a rule. `subject` says what is held and by which call, with `{{acquire}}` and
@@ -31,6 +32,7 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakOnContinue: `${subject} when the \`continue\` on line {{line}} runs, and the next iteration orphans it; ${advice}`,
     leakAtIterationEnd: `${subject} when the loop iteration ends on line {{line}}, and the next iteration orphans it; ${advice}`,
     leakAtFunctionEnd: `${subject} when the function ends on line {{line}}; ${advice}`,
+    leakOnRejection: `${subject} if the promise on line {{line}} rejects: a release inside \`.then\` runs only on success; release in \`.finally\` or in both handlers.`,
   };
 }
 
@@ -42,6 +44,7 @@ const EXIT_MESSAGE: Record<Exit['type'], LeakMessageId> = {
   continue: 'leakOnContinue',
   'iteration-end': 'leakAtIterationEnd',
   'function-end': 'leakAtFunctionEnd',
+  rejection: 'leakOnRejection',
 };
 
 /** Source text on one line, shortened for a message. */
@@ -95,7 +98,10 @@ export interface LeakDescription {
 
 type SuggestionId = 'moveIntoTry' | 'wrapInTryFinally';
 
-/** One report per leaking obligation that has an acquiring call, with the try/finally suggestion when safe. */
+/**
+ * One report per exit through which an obligation with an acquiring call escapes, with the try/finally suggestion
+ * when safe (the same one on each: applying it closes every exit of that acquire).
+ */
 export function reportLeaks<MessageId extends string>(
   context: Readonly<TSESLint.RuleContext<MessageId | LeakMessageId | SuggestionId, readonly unknown[]>>,
   result: AnalysisResult,
@@ -103,11 +109,12 @@ export function reportLeaks<MessageId extends string>(
   describe: (ob: Obligation) => LeakDescription,
 ): void {
   const { sourceCode } = context;
-  for (const [ob, exit] of result.leaks) {
+  for (const [ob, exits] of result.leaks) {
     if (!ob.acquire) continue;
     const description = describe(ob);
-    const location = exitLocation(sourceCode, exit);
     const fix = tryFinallyFix(queries, ob, description.release);
+    for (const exit of exits) {
+    const location = exitLocation(sourceCode, exit);
     context.report({
       loc: location,
       messageId: exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type],
@@ -122,5 +129,6 @@ export function reportLeaks<MessageId extends string>(
       },
       suggest: fix ? [{ messageId: fix.messageId, data: { release: description.release }, fix: fix.fix }] : [],
     });
+    }
   }
 }

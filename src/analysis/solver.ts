@@ -16,24 +16,26 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import {
   type AnalysisEvent,
   type AnalysisResult,
+  type Effect,
   type Exit,
+  isImplicitExit,
   type Obligation,
   type Terminator,
   CLOBBERED,
   PENDING,
+  REJECTED,
   RELEASED,
+  STATE_BITS,
   UNRELEASED,
 } from './events.js';
 import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
 import { type Protector, Router } from './routing.js';
-import { contains, enclosingCatch, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
+import { contains, enclosingCatch, isFunctionNode, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
 
 export interface SolverHooks {
   /** Only `throw` statements throw (the `explicitThrowsOnly` option). */
   readonly explicitThrowsOnly: boolean;
   readonly router: Router;
-  /** A same-file helper releases the handle passed at `param` on every path. */
-  helperReleases(callee: TSESTree.Node, param: number): boolean;
   /** Disposing this `using` declaration releases the obligation. */
   usingReleases(declaration: TSESTree.VariableDeclaration, ob: Obligation): boolean;
   /** The function has a release call for the obligation somewhere. */
@@ -93,15 +95,25 @@ function exitPosition(exit: Exit): number {
   return exit.type === 'function-end' || exit.type === 'iteration-end' ? exit.node.range[1] : exit.node.range[0];
 }
 
-/** Explicit exits read better in a message than "this call may throw", so they win; then the earliest. */
-function betterExit(candidate: Exit, current: Exit): boolean {
-  const implicit = (exit: Exit): number => (exit.type === 'throw' && !exit.explicit ? 1 : 0);
-  const rank = implicit(candidate) - implicit(current);
-  return rank !== 0 ? rank < 0 : exitPosition(candidate) < exitPosition(current);
+function sameExit(a: Exit, b: Exit): boolean {
+  return a.type === b.type && a.node === b.node;
+}
+
+/**
+ * Every explicit exit is kept (a fix that closes one still leaves the others reported); implicit throws only when no
+ * explicit exit leaks, and then only the first: one report per call that may throw would bury the real one.
+ */
+function reportedExits(exits: readonly Exit[]): Exit[] {
+  const explicit = exits.filter((exit) => !isImplicitExit(exit));
+  const chosen = explicit.length > 0 ? explicit : exits.slice().sort((a, b) => exitPosition(a) - exitPosition(b)).slice(0, 1);
+  return chosen.sort((a, b) => exitPosition(a) - exitPosition(b));
 }
 
 export class Solver {
-  private readonly leaks = new Map<Obligation, Exit>();
+  private readonly exits = new Map<Obligation, Exit[]>();
+  /** Where a promise chain left an obligation held if it rejects. */
+  private readonly rejections = new Map<Obligation, TSESTree.Node>();
+  private readonly effects = new Map<AnalysisEvent, Effect>();
   private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
   private readonly checkpoints = new Map<Obligation, TSESTree.CallExpression[]>();
   private readonly finallyEffects = new Map<string, number>();
@@ -123,7 +135,9 @@ export class Solver {
       main.join(initial, state);
       this.drain(main);
     }
-    return { leaks: this.leaks, doubles: this.doubles, checkpoints: this.checkpoints };
+    const leaks = new Map<Obligation, readonly Exit[]>();
+    for (const [ob, exits] of this.exits) leaks.set(ob, reportedExits(exits));
+    return { leaks, doubles: this.doubles, checkpoints: this.checkpoints };
   }
 
   private drain(run: Run): void {
@@ -166,7 +180,7 @@ export class Solver {
     }
     if (!terminated && segment.endNode === this.fn.node) {
       this.forEachHeld(state, (ob, bits) => {
-        if (bits & UNRELEASED) this.leak(ob, { type: 'function-end', node: this.fn.node });
+        if (bits & UNRELEASED) this.leak(ob, { type: 'function-end', node: this.fn.node }, bits);
       });
     }
     for (const nextSegment of segment.segment.allNextSegments) {
@@ -195,15 +209,26 @@ export class Solver {
 
   private apply(event: AnalysisEvent, state: State, segment: SegmentRecord, run: Run): void {
     switch (event.type) {
-      case 'acquire':
+      case 'acquire': {
+        // The same acquire again while its last value is still held: a loop re-ran it into a variable that outlives
+        // the iteration, and the held value is orphaned.
+        const bits = state[event.ob.id] ?? 0;
+        const call = event.call ?? event.ob.acquire;
+        if (bits & UNRELEASED && call) {
+          const loop = enclosingLoopBody(call);
+          if (loop) this.leak(event.ob, { type: 'iteration-end', node: loop }, bits);
+        }
         state[event.ob.id] = PENDING;
         return;
+      }
       case 'release':
         state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
         return;
       case 'clobber': {
+        // The name now denotes another value: a held one can no longer be released through it, and a released one
+        // is forgotten (a release through the name releases the new value, not this one a second time).
         const bits = state[event.ob.id] ?? 0;
-        if (bits & PENDING) state[event.ob.id] = (bits & ~PENDING) | CLOBBERED;
+        state[event.ob.id] = (bits & (PENDING | REJECTED) ? CLOBBERED : 0) | (bits & CLOBBERED);
         return;
       }
       case 'transfer':
@@ -212,10 +237,8 @@ export class Solver {
       case 'checkpoint':
         if ((state[event.ob.id] ?? 0) & UNRELEASED) addOnce(this.checkpoints, event.ob, event.node);
         return;
-      case 'helper-call':
-        if (state[event.ob.id] && this.hooks.helperReleases(event.callee, event.param)) {
-          state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
-        }
+      case 'effect':
+        state[event.ob.id] = this.applyEffect(event, state[event.ob.id] ?? 0);
         return;
       case 'finally-start':
       case 'finally-end':
@@ -223,10 +246,9 @@ export class Solver {
         return;
       case 'throw-point':
         if (!this.hooks.explicitThrowsOnly) {
-          this.forEachHeld(state, (ob, bits) => {
-            if (event.covered?.includes(ob)) return;
-            this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false });
-          });
+          this.forEachHeld(state, (ob, bits) =>
+            this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false }),
+          );
         }
         if (event.alsoReturns) {
           // A generator can be closed at a `yield`: the consumer's `return()` resumes it as a `return`.
@@ -240,7 +262,32 @@ export class Solver {
 
   private release(ob: Obligation, bits: number, node: TSESTree.Node): number {
     if (bits & RELEASED) addOnce(this.doubles, ob, node);
-    return bits & PENDING ? (bits & ~PENDING) | RELEASED : bits;
+    return bits & (PENDING | REJECTED) ? (bits & ~(PENDING | REJECTED)) | RELEASED : bits;
+  }
+
+  private applyEffect(event: Extract<AnalysisEvent, { type: 'effect' }>, bits: number): number {
+    if (!bits) return bits;
+    let effect = this.effects.get(event);
+    if (effect === undefined) {
+      effect = event.resolve();
+      this.effects.set(event, effect);
+    }
+    switch (effect) {
+      case 'release':
+        return this.release(event.ob, bits, event.node);
+      case 'maybe-release':
+        if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
+        return bits & (PENDING | REJECTED) ? bits | RELEASED : bits;
+      case 'release-on-fulfil':
+        if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
+        if (!(bits & PENDING)) return bits;
+        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, event.node);
+        return (bits & ~PENDING) | RELEASED | REJECTED;
+      case 'transfer':
+        return 0;
+      case 'none':
+        return bits;
+    }
   }
 
   private terminate(terminator: Terminator, segment: SegmentRecord, state: State, run: Run): void {
@@ -275,7 +322,7 @@ export class Solver {
               ? ob.acquire !== undefined && contains(target, ob.acquire)
               : declaredWithin(ob, target);
           if (bits & UNRELEASED && leaves) {
-            this.leak(ob, terminator.type === 'break' ? { type: 'break', node: terminator.node } : { type: 'continue', node: terminator.node });
+            this.leak(ob, terminator.type === 'break' ? { type: 'break', node: terminator.node } : { type: 'continue', node: terminator.node }, bits);
             state[ob.id] = 0;
           } else {
             state[ob.id] = leaves ? 0 : bits;
@@ -297,13 +344,13 @@ export class Solver {
       state[ob.id] = bits;
       for (const entry of sameLane.length > 0 ? sameLane : entries) this.runFor(entry, run).join(entry, state);
     } else if (bits & UNRELEASED) {
-      this.leak(ob, exit);
+      this.leak(ob, exit, bits);
     }
   }
 
   private returnFrom(node: TSESTree.Node, ob: Obligation, held: number, run: Run, exit: Exit): void {
     const bits = this.cross(this.hooks.router.returnFrom(node).protectors, ob, held, run);
-    if (bits & UNRELEASED) this.leak(ob, exit);
+    if (bits & UNRELEASED) this.leak(ob, exit, bits);
   }
 
   /** The innermost run that computes the given segment. */
@@ -331,7 +378,7 @@ export class Solver {
     const region = this.fn.finallyRegions.get(block);
     if (!region) return bits;
     let out = 0;
-    for (const bit of [PENDING, CLOBBERED, RELEASED]) {
+    for (const bit of STATE_BITS) {
       if (!(bits & bit)) continue;
       const key = `${block.range[0]}:${ob.id}:${bit}`;
       let effect = this.finallyEffects.get(key);
@@ -382,14 +429,24 @@ export class Solver {
     if (!body) return;
     this.forEachHeld(out, (ob, bits) => {
       if (!ob.acquire || !contains(body, ob.acquire)) return;
-      if (bits & UNRELEASED) this.leak(ob, { type: 'iteration-end', node: body });
+      // A variable declared outside the loop still names the value in the next iteration (the next item fetched at
+      // the bottom of the loop): it is not orphaned here, only if the acquire runs again while it is held.
+      if (namedOutside(ob, body)) return;
+      if (bits & UNRELEASED) this.leak(ob, { type: 'iteration-end', node: body }, bits);
       out[ob.id] = 0;
     });
   }
 
-  private leak(ob: Obligation, exit: Exit): void {
-    const current = this.leaks.get(ob);
-    if (!current || betterExit(exit, current)) this.leaks.set(ob, exit);
+  /** `bits` held at `exit`: a value held only because a promise may reject leaks at that promise chain instead. */
+  private leak(ob: Obligation, exit: Exit, bits: number): void {
+    const list = this.exits.get(ob) ?? [];
+    this.exits.set(ob, list);
+    const add = (candidate: Exit): void => {
+      if (!list.some((known) => sameExit(known, candidate))) list.push(candidate);
+    };
+    const rejection = this.rejections.get(ob);
+    if (bits & REJECTED && rejection) add({ type: 'rejection', node: rejection });
+    if (bits & (PENDING | CLOBBERED) || !rejection) add(exit);
   }
 }
 
@@ -429,6 +486,26 @@ function continuePoints(loop: TSESTree.Node): TSESTree.Node[] {
 }
 
 const catchOfSegment = new WeakMap<SegmentRecord, TSESTree.CatchClause | null>();
+
+/** Some variable naming the handle (or the whole acquired value) is declared outside `body`. */
+function namedOutside(ob: Obligation, body: TSESTree.Node): boolean {
+  for (const variable of [...ob.handleVars, ...ob.resultVars]) {
+    const def = variable.defs[0];
+    if (def && !contains(body, def.name)) return true;
+  }
+  return false;
+}
+
+/** The body of the innermost loop around `node` in its function. */
+function enclosingLoopBody(node: TSESTree.Node): TSESTree.Node | undefined {
+  let current: TSESTree.Node | undefined = node.parent;
+  while (current && !isFunctionNode(current)) {
+    const body = loopBody(current);
+    if (body && contains(body, node)) return body;
+    current = current.parent;
+  }
+  return undefined;
+}
 
 /** The variables naming the handle are all declared inside `target`: leaving it drops the last reference. */
 function declaredWithin(ob: Obligation, target: TSESTree.Node): boolean {

@@ -89,6 +89,7 @@ export function owningCodePathNode(node: TSESTree.Node): TSESTree.Node {
 /** Name of a non-computed member property, or of a computed string literal key. */
 export function memberName(node: TSESTree.MemberExpression): string | undefined {
   if (!node.computed && node.property.type === AST_NODE_TYPES.Identifier) return node.property.name;
+  if (!node.computed && node.property.type === AST_NODE_TYPES.PrivateIdentifier) return `#${node.property.name}`;
   if (node.computed && node.property.type === AST_NODE_TYPES.Literal) return String(node.property.value);
   return undefined;
 }
@@ -194,14 +195,19 @@ function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
-/** Depth-first search of `root` and everything inside it, by the source's visitor keys. */
+/**
+ * Depth-first search of `root` and everything inside it, by the source's visitor keys. `skip` names nodes (below the
+ * root) whose insides are not searched, nor the nodes themselves.
+ */
 export function someNode(
   sourceCode: Readonly<TSESLint.SourceCode>,
   root: TSESTree.Node,
   predicate: (node: TSESTree.Node) => boolean,
+  skip?: (node: TSESTree.Node) => boolean,
 ): boolean {
   const stack: TSESTree.Node[] = [root];
   for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node !== root && skip?.(node)) continue;
     if (predicate(node)) return true;
     for (const key of sourceCode.visitorKeys[node.type] ?? []) {
       const child = (node as unknown as Record<string, unknown>)[key];

@@ -7,6 +7,8 @@ import { ESLintUtils, type ParserServicesWithTypeInformation, type TSESLint, typ
 import * as ts from 'typescript';
 
 export interface TypeServices {
+  /** The TypeScript module the program was built with. */
+  readonly ts: typeof ts;
   readonly checker: ts.TypeChecker;
   readonly program: ts.Program;
   typeOf(node: TSESTree.Node): ts.Type;
@@ -20,11 +22,25 @@ export function typeServices(context: Readonly<TSESLint.RuleContext<string, read
   const services = ESLintUtils.getParserServices(context, true) as ParserServicesWithTypeInformation;
   const program = provided.program;
   return {
+    ts,
     checker: program.getTypeChecker(),
     program,
     typeOf: (node) => services.getTypeAtLocation(node),
     tsNodeOf: (node) => services.esTreeNodeToTSNodeMap.get(node),
   };
+}
+
+/**
+ * Every question to the TypeScript checker goes through here: the checker can throw on programs it cannot make sense
+ * of (TypeScript 5.9's `getResolvedSignature` on conflicting declarations of one global). The rule then falls back to
+ * the answer it gives without types for that node, rather than crash the file.
+ */
+export function guarded<T>(question: () => T, fallback: T): T {
+  try {
+    return question();
+  } catch {
+    return fallback;
+  }
 }
 
 /** `any`, `unknown` and unresolved types say nothing: the rule falls back to names for them. */
@@ -60,6 +76,7 @@ export function hasMethods(
   withArgument: readonly string[],
 ): boolean {
   const { checker } = services;
+  return guarded(() => {
   const nonNullable = checker.getNonNullableType(type);
   const parts = nonNullable.isUnion() ? nonNullable.types : [nonNullable];
   return parts.every((part) => {
@@ -71,27 +88,23 @@ export function hasMethods(
       ),
     );
   });
+  }, false);
 }
 
 export function matchesSpecifiers(services: TypeServices, type: ts.Type, specifiers: readonly TypeOrValueSpecifier[]): boolean {
   if (specifiers.length === 0) return false;
-  const nonNullable = services.checker.getNonNullableType(type);
-  const parts = nonNullable.isUnion() ? nonNullable.types : [nonNullable];
-  return parts.some((part) => typeMatchesSomeSpecifier(part, [...specifiers], services.program));
+  return guarded(() => {
+    const nonNullable = services.checker.getNonNullableType(type);
+    const parts = nonNullable.isUnion() ? nonNullable.types : [nonNullable];
+    return parts.some((part) => typeMatchesSomeSpecifier(part, [...specifiers], services.program));
+  }, false);
 }
 
 /** The call's value is a promise (has a callable `then`). */
 export function isThenable(services: TypeServices, node: TSESTree.Node): boolean {
-  const type = services.checker.getNonNullableType(services.typeOf(node));
-  const parts = type.isUnion() ? type.types : [type];
-  return parts.some((part) => callSignatures(services.checker, part, 'then').length > 0);
-}
-
-/** The call resolves to a signature declared `async` (which rejects instead of throwing). */
-export function isAsyncCall(services: TypeServices, call: TSESTree.CallExpression): boolean {
-  const tsCall = services.tsNodeOf(call);
-  if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-  const declaration = services.checker.getResolvedSignature(tsCall)?.getDeclaration() as ts.Declaration | undefined;
-  if (!declaration || !ts.canHaveModifiers(declaration)) return false;
-  return ts.getModifiers(declaration)?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+  return guarded(() => {
+    const type = services.checker.getNonNullableType(services.typeOf(node));
+    const parts = type.isUnion() ? type.types : [type];
+    return parts.some((part) => callSignatures(services.checker, part, 'then').length > 0);
+  }, false);
 }

@@ -8,7 +8,7 @@ import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { Obligation, ObligationKind } from './events.js';
 import type { ObligationAnalysisOptions } from './obligations.js';
 import { methodCall, receiverName } from './syntax.js';
-import { hasMethods, isAsyncCall, isOpaque, isThenable, matchesSpecifiers, typeServices } from './types.js';
+import { guarded, hasMethods, isOpaque, isThenable, matchesSpecifiers, typeServices } from './types.js';
 
 /** client-go's contract: `const [item, shutdown] = await q.get()`, then exactly one `q.done(item)`. */
 export const WORK_QUEUE: ObligationKind = {
@@ -53,7 +53,7 @@ export interface WorkQueueMatcher {
   /** The analysis options that recognise a queue's `get()`. */
   readonly analysis: Pick<
     ObligationAnalysisOptions,
-    'kinds' | 'matchAcquire' | 'isUnawaitedPromise' | 'isAcquireReceiver' | 'isAsyncCall'
+    'kinds' | 'matchAcquire' | 'isUnawaitedPromise' | 'isAcquireReceiver' | 'services'
   >;
   /** `q.done(item)` as the user would write it for an obligation. */
   releaseText(ob: Obligation): string;
@@ -78,8 +78,8 @@ export function workQueueMatcher(
 
   const isQueue = (receiver: TSESTree.Node): boolean => {
     if (services) {
-      const type = services.typeOf(receiver);
-      if (!isOpaque(type)) return hasMethods(services, type, 'get', ['done']) || matchesSpecifiers(services, type, queueTypes);
+      const type = guarded(() => services.typeOf(receiver), undefined);
+      if (type && !isOpaque(type)) return hasMethods(services, type, 'get', ['done']) || matchesSpecifiers(services, type, queueTypes);
     }
     const name = receiverName(receiver);
     return name !== undefined && namePattern.test(name);
@@ -96,7 +96,7 @@ export function workQueueMatcher(
         return { kind: WORK_QUEUE, receiver: method.object };
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
-      isAsyncCall: services ? (call) => isAsyncCall(services, call) : undefined,
+      services,
       isAcquireReceiver: isQueue,
     },
     releaseText: (ob) => {

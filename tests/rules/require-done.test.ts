@@ -768,7 +768,7 @@ async function worker(mode: number) {
 }`,
     errors: [{ messageId: 'leakOnReturn', line: 7, column: 7 }],
   },
-  // done inside then / setTimeout callbacks is not guaranteed.
+  // A done inside `.then` runs only when the promise fulfils: the report is on the chain, and says so.
   {
     code: `
 async function worker() {
@@ -776,24 +776,25 @@ async function worker() {
   if (shutdown) return;
   work(item).then(() => q.done(item));
 }`,
-    errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
+    errors: [{ messageId: 'leakOnRejection', line: 5, column: 3 }],
   },
+  // A done inside an iteration callback runs once per element: zero times for an empty list.
   {
     code: `
-async function worker() {
+async function worker(parts: string[]) {
   const [item, shutdown] = await q.get();
   if (shutdown) return;
-  setTimeout(() => q.done(item), 0);
+  parts.forEach(() => q.done(item));
 }`,
     errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
   },
-  // promise.finally on a promise nobody awaits.
+  // A timer callback that marks done only on some path.
   {
     code: `
 async function worker() {
   const [item, shutdown] = await q.get();
   if (shutdown) return;
-  void work(item).finally(() => q.done(item));
+  setTimeout(() => { if (check(item)) q.done(item); }, 0);
 }`,
     errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
   },
@@ -916,7 +917,7 @@ async function worker() {
 }`,
     errors: [{ messageId: 'leakOnReturn', line: 4, column: 41 }],
   },
-  // promise.finally whose promise comes from a function not known to be async: it may throw before .finally is attached.
+  // The strict view: a promise-returning function not declared async may throw before `.finally` is attached.
   {
     code: `
 async function worker() {
@@ -924,6 +925,7 @@ async function worker() {
   if (shutdown) return;
   await work(item).finally(() => q.done(item));
 }`,
+    options: [{ promiseFunctionsMayThrow: true }],
     errors: [{ messageId: 'leakOnMayThrow', line: 5, column: 9, data: { acquire: 'q.get()', acquireLine: 3, line: 5, expression: 'work(item)', release: 'q.done(item)', anchor: 'the shutdown check' } }],
   },
   // A generator that yields the item and marks it done itself leaks when the consumer stops at the yield.
@@ -1155,19 +1157,237 @@ async function worker() {
   },
 ];
 
+// The throw model and the ownership model (issue 11): forms that hand the item on or cannot throw.
+const modelValid: (string | Valid)[] = [
+  // Calls that never throw between the shutdown check and the try.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  console.log('got', item, Date.now(), Math.max(1, 2));
+  const started = performance.now();
+  try { await work(item); } finally { q.done(item); }
+  return started;
+}`,
+  // A Map used as a cache before the try: its methods never throw.
+  `
+const seen = new Map<string, number>();
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  seen.set(item, (seen.get(item) ?? 0) + 1);
+  try { await work(item); } finally { q.done(item); }
+}`,
+  // A same-file helper whose body cannot throw.
+  `
+function note(x: unknown): void { console.log('item', x); }
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  note(item);
+  try { await work(item); } finally { q.done(item); }
+}`,
+  // Both settlement handlers mark done.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await Promise.resolve(item).then(() => q.done(item), () => q.done(item));
+}`,
+  // .then(a).catch(b): both outcomes mark done.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  return Promise.resolve(item).then(() => { q.done(item); }).catch(() => { q.done(item); });
+}`,
+  // A timer callback marks the item done once, later.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  setTimeout(() => q.done(item), 0);
+}`,
+  // A listener takes ownership of the item.
+  `
+async function worker(emitter: { once(event: string, fn: () => void): void }) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  emitter.once('drained', () => q.done(item));
+}`,
+  // A returned object whose closure finishes the item: the caller owns it.
+  `
+async function take() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return undefined;
+  return { item, finish: () => q.done(item) };
+}`,
+  // A closure stored in a field owns the item.
+  `
+class Worker {
+  finish?: () => void;
+  async take() {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    this.finish = () => q.done(item);
+  }
+}`,
+  // A synchronous callback that runs once marks done on every path of its own.
+  `
+declare const storage: { run<R>(store: unknown, fn: () => R): R };
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  storage.run({}, () => {
+    try { sync(item); } finally { q.done(item); }
+  });
+}`,
+  // One queue, two references.
+  `
+class Controller {
+  readonly queue = q;
+  async worker() {
+    const queue = this.queue;
+    const [key, shutdown] = await queue.get();
+    if (shutdown) return;
+    try { await work(key); } finally { this.queue?.done(key); }
+  }
+}`,
+  // A getter over the field is the same queue.
+  `
+class Controller {
+  readonly #queue = q;
+  get queue() { return this.#queue; }
+  async worker() {
+    const [key, shutdown] = await this.#queue.get();
+    if (shutdown) return;
+    try { await work(key); } finally { this.queue.done(key); }
+  }
+}`,
+  // The next item fetched at the bottom of the loop.
+  `
+async function worker() {
+  let [key, shutdown] = await q.get();
+  while (!shutdown) {
+    try { await work(key); } finally { q.done(key); }
+    [key, shutdown] = await q.get();
+  }
+}`,
+  // A finisher closure called in the finally.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const finish = () => q.done(item);
+  try { await work(item); } finally { finish(); }
+}`,
+];
+
+const modelInvalid: Invalid[] = [
+  // Each leaking exit gets its own report: fixing one still leaves the other.
+  {
+    code: `
+async function worker(mode: number) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  if (mode === 1) return;
+  if (mode === 2) throw new Error('bad');
+  q.done(item);
+}`,
+    errors: [
+      { messageId: 'leakOnReturn', line: 5, column: 19, suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker(mode: number) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    if (mode === 1) return;
+    if (mode === 2) throw new Error('bad');
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ]  },
+      { messageId: 'leakOnThrow', line: 6, column: 19, suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker(mode: number) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    if (mode === 1) return;
+    if (mode === 2) throw new Error('bad');
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ]  },
+    ],
+  },
+  // The next item at the bottom of the loop, orphaned when the body forgets it.
+  {
+    code: `
+async function worker() {
+  let [key, shutdown] = await q.get();
+  while (!shutdown) {
+    if (check(key)) q.done(key);
+    [key, shutdown] = await q.get();
+  }
+}`,
+    errors: [{ messageId: 'leakAtIterationEnd', line: 7, column: 3 }],
+  },
+  // A listener registered with a chain whose value goes elsewhere still leaks on the path before it.
+  {
+    code: `
+async function worker(emitter: { once(event: string, fn: () => void): void }) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  if (check(item)) return;
+  emitter.once('drained', () => q.done(item));
+}`,
+    errors: [{ messageId: 'leakOnReturn', line: 5, column: 20 }],
+  },
+];
+
 typedTester.run('require-done (typed)', rule, {
-  valid: valid.map(validWithQueuePrelude),
-  invalid: invalid.map(invalidWithQueuePrelude),
+  valid: [...valid, ...modelValid].map(validWithQueuePrelude),
+  invalid: [...invalid, ...modelInvalid].map(invalidWithQueuePrelude),
 });
 
 // Without type information the rule works from receiver names; the same shapes give the same verdicts.
 untypedTester.run('require-done (untyped)', rule, {
-  valid: valid.filter((test) => !(typeof test === 'string' ? test : test.code).includes('cache.get')),
-  invalid,
+  valid: [...valid, ...modelValid].filter((test) => !(typeof test === 'string' ? test : test.code).includes('cache.get')),
+  invalid: [...invalid, ...modelInvalid],
 });
 
 typedTester.run('require-done (typed only)', rule, {
   valid: [
+    // Typed: work() returns a promise, so it rejects rather than throws, and the .finally is always attached.
+    `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  void work(item).finally(() => q.done(item));
+}${QUEUE_PRELUDE}`,
+    `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await work(item).finally(() => q.done(item));
+}${QUEUE_PRELUDE}`,
+    // Typed: a promise-returning call before the try does not throw.
+    `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  void work('audit');
+  try { await work(item); } finally { q.done(item); }
+}${QUEUE_PRELUDE}`,
     // Typed: a receiver named like a queue but without done() is not a queue.
     `
 declare const workQueue: { get(): number };
@@ -1321,6 +1541,16 @@ async function f(inbox) {
     },
   ],
   invalid: [
+    // Untyped, work() may be any function: it may throw before the .finally is attached.
+    {
+      code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  void work(item).finally(() => q.done(item));
+}`,
+      errors: [{ messageId: 'leakOnMayThrow', line: 5, column: 8 }],
+    },
     {
       code: `
 async function f(inbox) {

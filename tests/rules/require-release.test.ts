@@ -305,7 +305,7 @@ export async function bare(skip: boolean) {
     code: `
 export async function permits() {
   const [, release] = await semaphore.acquire();
-  await work(release);
+  await work();
 }`,
     errors: [
       {
@@ -319,7 +319,7 @@ export async function permits() {
 export async function permits() {
   const [, release] = await semaphore.acquire();
   try {
-    await work(release);
+    await work();
   } finally {
     release();
   }

@@ -1,0 +1,256 @@
+/**
+ * What is owed: which calls acquire, the obligation each makes, and the variables that name it (the handle, the
+ * whole acquired value, the shutdown flag). Also the obligations a function starts with: a parameter a helper
+ * releases, a resource a callback is handed, and — in a closure that releases an enclosing function's resource —
+ * the obligation that stands for it there.
+ */
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import type { Obligation, ObligationKind } from './events.js';
+import type { HandleIndex } from './handles.js';
+import type { FunctionRecord, Recorder } from './recorder.js';
+import { contains, isFunctionNode, unwrapAwaited } from './syntax.js';
+
+export interface AcquireMatch {
+  readonly kind: ObligationKind;
+  /** The receiver whose release methods discharge it (`q` in `q.get()`). */
+  readonly receiver: TSESTree.Node | undefined;
+}
+
+export interface OwedOptions {
+  readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  matchAcquire(call: TSESTree.CallExpression): AcquireMatch | undefined;
+  isUnawaitedPromise?(call: TSESTree.CallExpression): boolean;
+  onDiscarded(call: TSESTree.CallExpression, kind: ObligationKind): void;
+  matchCallbackAcquire?(fn: TSESTree.Node): { call: TSESTree.CallExpression; kind: ObligationKind; param: number } | undefined;
+}
+
+export class Owed {
+  /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
+  readonly byCall = new Map<TSESTree.CallExpression, Obligation>();
+
+  constructor(
+    private readonly options: OwedOptions,
+    private readonly recorder: Recorder,
+    private readonly handles: HandleIndex,
+  ) {}
+
+  create(
+    fn: FunctionRecord,
+    kind: ObligationKind,
+    acquire: TSESTree.CallExpression | undefined,
+    binding: TSESTree.Node,
+    receiver: TSESTree.Node | undefined,
+    capture?: Obligation,
+  ): Obligation {
+    const ob: Obligation = {
+      id: fn.obligations.length,
+      kind,
+      fn,
+      acquire,
+      binding,
+      receiverKey: capture ? capture.receiverKey : receiver && this.handles.accessKey(receiver),
+      receiverNode: capture ? capture.receiverNode : receiver,
+      handleVars: capture ? capture.handleVars : new Set(),
+      resultVars: capture ? capture.resultVars : new Set(),
+      flagVars: capture ? capture.flagVars : new Set(),
+      capture,
+    };
+    fn.obligations.push(ob);
+    return ob;
+  }
+
+  /**
+   * The obligation that stands for `root` in `fn`: `root` itself in the function that acquired it; in a closure
+   * nested inside that function, a capture held from the closure's entry. `undefined` elsewhere.
+   */
+  in(fn: FunctionRecord, root: Obligation): Obligation | undefined {
+    if (root.fn === fn) return root;
+    if (!contains(root.fn.node, fn.node)) return undefined;
+    let ob = fn.captures.get(root);
+    if (!ob) {
+      ob = this.create(fn, root.kind, undefined, fn.node, undefined, root);
+      fn.captures.set(root, ob);
+      fn.entryObligations.push(ob);
+    }
+    return ob;
+  }
+
+  /** The obligations a function's closures capture, by root. */
+  capturedBy(fnNode: TSESTree.Node): Obligation[] {
+    const record = this.recorder.byNode.get(fnNode);
+    return record ? [...record.captures.keys()] : [];
+  }
+
+  // ---- binding ----------------------------------------------------------------------------------------------
+
+  /** Binds `pattern` (a declarator id or assignment target) to what `ob` acquired. Returns whether a handle was bound. */
+  bindPattern(pattern: TSESTree.Node, ob: Obligation): boolean {
+    const { handles } = this;
+    const target = pattern.type === AST_NODE_TYPES.AssignmentPattern ? pattern.left : pattern;
+    if (target.type === AST_NODE_TYPES.Identifier) {
+      const variable = handles.resolve(target);
+      if (!variable) return false;
+      handles.addResult(variable, ob);
+      return true;
+    }
+    const { handle, flag } = ob.kind;
+    if (handle === 'self') return false;
+    let bound = false;
+    const bindElement = (node: TSESTree.Node | null | undefined, as: 'handle' | 'flag'): void => {
+      const element = node?.type === AST_NODE_TYPES.AssignmentPattern ? node.left : node;
+      if (element?.type !== AST_NODE_TYPES.Identifier) return;
+      const variable = handles.resolve(element);
+      if (!variable) return;
+      if (as === 'handle') {
+        handles.addHandle(variable, ob);
+        bound = true;
+      } else {
+        handles.addFlag(variable, ob);
+      }
+    };
+    if (target.type === AST_NODE_TYPES.ArrayPattern) {
+      const first = target.elements[0];
+      // `const [...r] = …` copies the whole tuple.
+      if (first?.type === AST_NODE_TYPES.RestElement) return this.bindPattern(first.argument, ob);
+      bindElement(target.elements[handle.index], 'handle');
+      if (flag) bindElement(target.elements[flag.index], 'flag');
+    } else if (target.type === AST_NODE_TYPES.ObjectPattern) {
+      for (const property of target.properties) {
+        if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+        const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : String((property.key as TSESTree.Literal).value);
+        if (key === handle.key || key === String(handle.index)) bindElement(property.value, 'handle');
+        else if (flag && (key === flag.key || key === String(flag.index))) bindElement(property.value, 'flag');
+      }
+    }
+    return bound;
+  }
+
+  /**
+   * `const x = item`, `const [item, sd] = r`, `const item = r[0]`: more names for an existing obligation.
+   * `const ctx = { client }` and `const finish = () => client.release()` name a container of it.
+   */
+  bindAliases(pattern: TSESTree.Node, value: TSESTree.Node): void {
+    const { handles } = this;
+    const target = pattern.type === AST_NODE_TYPES.AssignmentPattern ? pattern.left : pattern;
+    if (target.type === AST_NODE_TYPES.Identifier) {
+      const variable = handles.resolve(target);
+      if (!variable) return;
+      for (const ob of handles.handleOf(value)) handles.addHandle(variable, ob);
+      for (const ob of handles.resultOf(value)) handles.addResult(variable, ob);
+      for (const ob of handles.flagOf(value)) handles.addFlag(variable, ob);
+      const inner = unwrapAwaited(value).inner;
+      if (
+        inner.type === AST_NODE_TYPES.ObjectExpression ||
+        inner.type === AST_NODE_TYPES.ArrayExpression ||
+        isFunctionNode(inner)
+      ) {
+        for (const ob of handles.carried(inner)) handles.addContainer(variable, ob);
+      }
+      return;
+    }
+    for (const ob of handles.resultOf(value)) this.bindPattern(target, ob);
+  }
+
+  acquireFrom(
+    value: TSESTree.Node | null | undefined,
+  ): { call: TSESTree.CallExpression; match: AcquireMatch; awaited: boolean } | undefined {
+    if (!value) return undefined;
+    const { inner, awaited } = unwrapAwaited(value);
+    if (inner.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    const match = this.options.matchAcquire(inner);
+    return match && { call: inner, match, awaited };
+  }
+
+  /** The binding site of an acquire: a declarator or an assignment. */
+  onBinding(node: TSESTree.Node, pattern: TSESTree.Node, value: TSESTree.Node | null | undefined): void {
+    const fn = this.recorder.current;
+    const acquired = this.acquireFrom(value);
+    if (!acquired) {
+      if (value && fn && !this.handles.empty) this.bindAliases(pattern, value);
+      return;
+    }
+    if (!fn) return;
+    if (!acquired.awaited && this.options.isUnawaitedPromise?.(acquired.call)) return;
+    let ob = this.byCall.get(acquired.call) ?? this.reacquired(fn, node, pattern, acquired.match);
+    const fresh = !ob;
+    ob ??= this.create(fn, acquired.match.kind, acquired.call, node, acquired.match.receiver);
+    this.byCall.set(acquired.call, ob);
+    const bound = this.bindPattern(pattern, ob);
+    if (fresh && !bound) {
+      this.options.onDiscarded(acquired.call, ob.kind);
+      return;
+    }
+    this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+  }
+
+  /**
+   * `[key, shutdown] = await q.get()` into the variables an earlier get of the same queue was bound to (the next item
+   * fetched at the bottom of a loop): the same obligation taken again, so a release written earlier in the loop
+   * through those names releases it too. Taking it again while it is still held orphans the held one.
+   */
+  private reacquired(fn: FunctionRecord, node: TSESTree.Node, pattern: TSESTree.Node, match: AcquireMatch): Obligation | undefined {
+    if (node.type !== AST_NODE_TYPES.AssignmentExpression) return undefined;
+    const key = match.receiver && this.handles.accessKey(match.receiver);
+    if (key === undefined) return undefined;
+    for (const id of patternIdentifiers(pattern)) {
+      const variable = this.handles.resolve(id);
+      const previous = fn.obligations.find(
+        (ob) => ob.acquire && ob.kind === match.kind && ob.receiverKey === key && variable && (ob.handleVars.has(variable) || ob.resultVars.has(variable)),
+      );
+      if (previous) return previous;
+    }
+    return undefined;
+  }
+
+  /** An acquire whose value is dropped: an obligation only when an unbound acquire still holds (a mutex). */
+  onStatement(node: TSESTree.ExpressionStatement): void {
+    let expression = unwrapAwaited(node.expression).inner;
+    if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === 'void') expression = expression.argument;
+    const acquired = this.acquireFrom(expression);
+    if (!acquired || this.byCall.has(acquired.call)) return;
+    const fn = this.recorder.current;
+    if (acquired.match.kind.unboundHolds && fn) {
+      const ob = this.create(fn, acquired.match.kind, acquired.call, node, acquired.match.receiver);
+      this.byCall.set(acquired.call, ob);
+      this.recorder.record({ type: 'acquire', ob });
+      return;
+    }
+    this.options.onDiscarded(acquired.call, acquired.match.kind);
+  }
+
+  /** A function handed a resource it must release: `tracer.startActiveSpan(name, (span) => { … })`. */
+  onFunction(node: TSESTree.Node): void {
+    const match = this.options.matchCallbackAcquire?.(node);
+    const fn = this.recorder.current;
+    if (!match || !fn || fn.node !== node || !isFunctionNode(node)) return;
+    const param = node.params[match.param];
+    const name = param?.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+    if (name?.type !== AST_NODE_TYPES.Identifier) return;
+    const variable = this.handles.resolve(name);
+    if (!variable) return;
+    const ob = this.create(fn, match.kind, match.call, name, undefined);
+    this.handles.addHandle(variable, ob);
+    fn.entryObligations.push(ob);
+  }
+}
+
+/** The identifiers an assignment target writes. */
+export function patternIdentifiers(node: TSESTree.Node): TSESTree.Identifier[] {
+  switch (node.type) {
+    case AST_NODE_TYPES.Identifier:
+      return [node];
+    case AST_NODE_TYPES.ArrayPattern:
+      return node.elements.flatMap((element) => (element ? patternIdentifiers(element) : []));
+    case AST_NODE_TYPES.ObjectPattern:
+      return node.properties.flatMap((property) =>
+        patternIdentifiers(property.type === AST_NODE_TYPES.Property ? property.value : property.argument),
+      );
+    case AST_NODE_TYPES.AssignmentPattern:
+      return patternIdentifiers(node.left);
+    case AST_NODE_TYPES.RestElement:
+      return patternIdentifiers(node.argument);
+    default:
+      return [];
+  }
+}

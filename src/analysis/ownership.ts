@@ -1,0 +1,303 @@
+/**
+ * What hands a resource on. On a path, an obligation can leave the function's hands without a release call here:
+ *
+ * - **returned, yielded or stored** where it outlives the function (a field, an outer variable, a collection), on
+ *   its own or inside an object, array or closure that carries it;
+ * - **a same-file helper** it is passed to releases it (on every path: a release; on some: a maybe);
+ * - **a closure that releases it**, by where the closure goes: a callback that runs exactly once (a timer,
+ *   `queueMicrotask`, `process.nextTick`, an IIFE, `new Promise(executor)`, `context.with`, `AsyncLocalStorage#run`,
+ *   `runExclusive`) releases as the closure does on its own paths; an array iteration callback runs zero or many
+ *   times and counts for nothing; any other destination (a listener registration, an unknown function, a returned
+ *   or stored closure) takes ownership;
+ * - **a promise chain's settlement handlers** (`.then(onFulfilled, onRejected)`, `.catch`, `.finally`): on a chain
+ *   that is awaited, returned, `void`ed or left as a statement, they release when both outcomes release; a release
+ *   on fulfilment only leaves the resource held if the promise rejects. A chain whose value goes anywhere else owns
+ *   what its handlers release.
+ *
+ * Effects that depend on another function (does the helper or closure release on every path?) are recorded as
+ * `effect` events and resolved when the function is solved.
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+
+import type { Effect, Obligation } from './events.js';
+import type { HandleIndex } from './handles.js';
+import { type Owed, patternIdentifiers } from './owed.js';
+import type { FunctionRecord, Recorder } from './recorder.js';
+import type { Summaries } from './summaries.js';
+import { isFunctionNode, memberName, methodCall, owningCodePathNode, unwrapValue } from './syntax.js';
+
+const STORING_METHODS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
+const PROMISE_LINKS = new Set(['then', 'catch', 'finally']);
+/** Callbacks run zero or many times: a release inside releases nothing for sure. */
+const ITERATION_METHODS = new Set([
+  'forEach',
+  'map',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'reduce',
+  'reduceRight',
+  'flatMap',
+  'sort',
+]);
+/** Global functions that run their callback exactly once, later. */
+const ONCE_TIMERS = new Set(['setTimeout', 'setImmediate', 'queueMicrotask']);
+/** Methods that run their callback exactly once, at the index given (-1: the last argument). */
+const ONCE_METHODS = new Map<string, number>([
+  ['with', 1],
+  ['run', 1],
+  ['exit', 0],
+  ['runExclusive', 0],
+  ['startActiveSpan', -1],
+  ['nextTick', 0],
+]);
+
+type Role = 'once' | 'none' | 'owner';
+
+export class Ownership {
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly handles: HandleIndex,
+    private readonly owed: Owed,
+    private readonly summaries: Summaries,
+    /** A receiver that is itself an acquiring receiver (a queue): `q.add(item)` is not a hand-off. */
+    private readonly isAcquireReceiver: ((node: TSESTree.Node) => boolean) | undefined,
+  ) {
+    handles.closureCarries = (fnNode) => owed.capturedBy(fnNode);
+  }
+
+  private effect(fn: FunctionRecord, root: Obligation, node: TSESTree.Node, resolve: () => Effect): void {
+    const ob = this.owed.in(fn, root);
+    if (ob) this.recorder.record({ type: 'effect', ob, node, resolve });
+  }
+
+  private transfer(fn: FunctionRecord, roots: Iterable<Obligation>, unlessReleasedHere?: boolean): void {
+    for (const root of roots) {
+      const ob = this.owed.in(fn, root);
+      if (ob) this.recorder.record({ type: 'transfer', ob, unlessReleasedHere });
+    }
+  }
+
+  /** `return <arg>` hands the obligation to the caller. */
+  returnTransfers(node: TSESTree.ReturnStatement, ob: Obligation): boolean {
+    return this.handles.carried(node.argument).has(ob.capture ?? ob);
+  }
+
+  /** Yielding the handle hands it to the consumer, unless the generator releases it itself afterwards. */
+  onYield(node: TSESTree.YieldExpression, fn: FunctionRecord): void {
+    this.transfer(fn, this.handles.carried(node.argument), true);
+  }
+
+  /** Overwriting a name of a held handle, or storing the handle where it outlives the function. */
+  onAssignment(node: TSESTree.AssignmentExpression, fn: FunctionRecord, acquiredOb: Obligation | undefined): void {
+    const { handles } = this;
+    for (const id of patternIdentifiers(node.left)) {
+      const variable = handles.resolve(id);
+      if (!variable) continue;
+      for (const ob of fn.obligations) {
+        if (ob !== acquiredOb && (ob.handleVars.has(variable) || ob.resultVars.has(variable))) {
+          this.recorder.record({ type: 'clobber', ob });
+        }
+      }
+    }
+    if (acquiredOb) return;
+    const stored = handles.carried(node.right);
+    if (stored.size === 0) return;
+    const left = unwrapValue(node.left);
+    const outlives =
+      left.type === AST_NODE_TYPES.MemberExpression ||
+      (left.type === AST_NODE_TYPES.Identifier && owningCodePathNode(handles.resolve(left)?.defs[0]?.name ?? left) !== fn.node);
+    if (outlives) this.transfer(fn, stored);
+    else this.owed.bindAliases(node.left, node.right);
+  }
+
+  /** Every hand-off a call can make. */
+  onCall(call: TSESTree.CallExpression, fn: FunctionRecord): void {
+    const method = methodCall(call);
+    if (method && PROMISE_LINKS.has(method.name)) {
+      if (!isChainLink(call.parent, call)) this.onChain(call, fn);
+      return;
+    }
+    if (method && STORING_METHODS.has(method.name) && !this.isAcquireReceiver?.(method.object)) {
+      const stored = new Set<Obligation>();
+      for (const arg of call.arguments) this.handles.carried(arg, stored);
+      const receiverKey = this.handles.accessKey(method.object);
+      this.transfer(fn, [...stored].filter((root) => receiverKey === undefined || receiverKey !== root.receiverKey));
+      return;
+    }
+    this.onHelper(call, fn);
+    // `(() => { … })()` or `finish()` for `const finish = () => q.done(item)`: the closure runs once, here.
+    const invoked = this.summaries.closureOf(call.callee);
+    if (invoked) this.onClosure(fn, invoked, call, 'once');
+    call.arguments.forEach((arg, index) => this.onArgument(fn, call, arg, this.roleOf(call, index)));
+  }
+
+  /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
+  onNew(node: TSESTree.NewExpression, fn: FunctionRecord): void {
+    const callee = unwrapValue(node.callee);
+    const once = callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Promise' && this.isGlobal(callee);
+    node.arguments.forEach((arg) => this.onArgument(fn, node, arg, once ? 'once' : 'owner'));
+  }
+
+  private isGlobal(identifier: TSESTree.Identifier): boolean {
+    const variable = this.handles.resolve(identifier);
+    return !variable || variable.defs.length === 0;
+  }
+
+  private roleOf(call: TSESTree.CallExpression, index: number): Role {
+    const callee = unwrapValue(call.callee);
+    if (callee.type === AST_NODE_TYPES.Identifier && ONCE_TIMERS.has(callee.name) && this.isGlobal(callee)) {
+      return index === 0 ? 'once' : 'owner';
+    }
+    if (callee.type === AST_NODE_TYPES.MemberExpression) {
+      const name = memberName(callee);
+      if (name !== undefined && ITERATION_METHODS.has(name)) return 'none';
+      const at = name === undefined ? undefined : ONCE_METHODS.get(name);
+      if (at !== undefined && (at === index || (at === -1 && index === call.arguments.length - 1))) return 'once';
+    }
+    return 'owner';
+  }
+
+  /** A same-file helper handed the resource: what it does to its parameter. */
+  private onHelper(call: TSESTree.CallExpression, fn: FunctionRecord): void {
+    // The helper may be declared (and walked) after the call: what it does is asked when the caller is solved.
+    const callee = this.summaries.resolveCallee(call.callee);
+    if (!callee || !isFunctionNode(callee)) return;
+    call.arguments.forEach((arg, param) => {
+      for (const root of this.handles.handleOf(arg)) {
+        this.effect(fn, root, call, () => summaryEffect(this.summaries.helperRelease(callee, param), 'none'));
+      }
+    });
+  }
+
+  /** A closure (or a callable handle: a releaser function) given as an argument. */
+  private onArgument(fn: FunctionRecord, call: TSESTree.Node, arg: TSESTree.Node, role: Role): void {
+    const closure = this.summaries.closureOf(arg);
+    if (closure) {
+      this.onClosure(fn, closure, call, role);
+      return;
+    }
+    if (role === 'none') return;
+    for (const root of this.handles.handleOf(arg)) {
+      if (root.kind.callReleases) this.effect(fn, root, call, () => (role === 'once' ? 'release' : 'transfer'));
+    }
+  }
+
+  private onClosure(fn: FunctionRecord, closure: TSESTree.Node, node: TSESTree.Node, role: Role): void {
+    if (role === 'none' || closure === fn.node) return;
+    for (const root of this.owed.capturedBy(closure)) {
+      if (role === 'owner') this.effect(fn, root, node, () => 'transfer');
+      else this.effect(fn, root, node, () => summaryEffect(this.summaries.closureRelease(closure, root), 'none'));
+    }
+  }
+
+  /** The handler of a chain link releases `root` on every path it runs. */
+  private handlerReleases(handler: TSESTree.Node | undefined, root: Obligation): boolean {
+    if (!handler || handler.type === AST_NODE_TYPES.SpreadElement) return false;
+    const closure = this.summaries.closureOf(handler);
+    if (closure) return this.summaries.closureRelease(closure, root) === 'every';
+    return root.kind.callReleases && this.handles.handleOf(handler).includes(root);
+  }
+
+  /** The top of a promise chain: what its handlers do, on each outcome of the promise it starts from. */
+  private onChain(top: TSESTree.CallExpression, fn: FunctionRecord): void {
+    const links: TSESTree.CallExpression[] = [];
+    let node: TSESTree.Node = top;
+    for (;;) {
+      const method = node.type === AST_NODE_TYPES.CallExpression ? methodCall(node, PROMISE_LINKS) : undefined;
+      if (!method || node.type !== AST_NODE_TYPES.CallExpression) break;
+      links.unshift(node);
+      node = unwrapValue(method.object);
+    }
+    const roots = new Set<Obligation>();
+    for (const link of links) {
+      for (const arg of link.arguments) {
+        const closure = this.summaries.closureOf(arg);
+        for (const root of closure ? this.owed.capturedBy(closure) : this.handles.handleOf(arg)) {
+          if (closure || root.kind.callReleases) roots.add(root);
+        }
+      }
+    }
+    if (roots.size === 0) return;
+    if (!settlesHere(top)) {
+      this.transfer(fn, roots);
+      return;
+    }
+    for (const root of roots) {
+      this.effect(fn, root, top, () => {
+        // Follow both outcomes of the first promise down the chain: which handlers run, and do they release.
+        const outcome = (rejected: boolean): boolean => {
+          let failing = rejected;
+          let released = false;
+          for (const link of links) {
+            const name = methodCall(link)?.name;
+            if (name === 'finally') {
+              released ||= this.handlerReleases(link.arguments[0], root);
+            } else if (name === 'then' && !failing) {
+              released ||= this.handlerReleases(link.arguments[0], root);
+            } else if (failing && (name === 'catch' || (name === 'then' && link.arguments[1]))) {
+              const handler = name === 'catch' ? link.arguments[0] : link.arguments[1];
+              released ||= this.handlerReleases(handler, root);
+              failing = false;
+            }
+          }
+          return released;
+        };
+        const onFulfil = outcome(false);
+        const onReject = outcome(true);
+        if (onFulfil && onReject) return 'release';
+        if (onFulfil) return 'release-on-fulfil';
+        return 'maybe-release';
+      });
+    }
+  }
+}
+
+function summaryEffect(summary: 'every' | 'some' | 'none', otherwise: Effect): Effect {
+  if (summary === 'every') return 'release';
+  if (summary === 'some') return 'maybe-release';
+  return otherwise;
+}
+
+/** `call` is the object of a further `.then`/`.catch`/`.finally` link. */
+function isChainLink(parent: TSESTree.Node | undefined, call: TSESTree.Node): boolean {
+  if (parent?.type !== AST_NODE_TYPES.MemberExpression || parent.object !== call) return false;
+  const name = memberName(parent);
+  return name !== undefined && PROMISE_LINKS.has(name) && parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent;
+}
+
+/**
+ * The chain's handlers run for this function: the chain is awaited, returned, deliberately detached with `void`,
+ * or left as a statement (a detached chain still settles).
+ */
+function settlesHere(top: TSESTree.Node): boolean {
+  let node: TSESTree.Node = top;
+  let parent = node.parent;
+  while (
+    parent &&
+    (parent.type === AST_NODE_TYPES.TSAsExpression ||
+      parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+      parent.type === AST_NODE_TYPES.ChainExpression)
+  ) {
+    node = parent;
+    parent = node.parent;
+  }
+  if (!parent) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.AwaitExpression:
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.ExpressionStatement:
+      return true;
+    case AST_NODE_TYPES.UnaryExpression:
+      return parent.operator === 'void';
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+      return parent.body === node;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * What a function does for its callers: which declaration a call runs (in this file), and whether that function —
+ * a helper handed the resource as a parameter, or a closure that captures it — releases it on every path, on some
+ * path, or not at all. Each function is solved once; a function still being solved (a cycle of calls) releases
+ * nothing.
+ */
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import type { AnalysisResult, Obligation } from './events.js';
+import type { HandleIndex } from './handles.js';
+import type { FunctionRecord, Recorder } from './recorder.js';
+import { isFunctionNode, unwrapValue } from './syntax.js';
+
+const { DefinitionType } = TSESLint.Scope;
+
+export type ReleaseSummary = 'every' | 'some' | 'none';
+
+export class Summaries {
+  private readonly results = new Map<FunctionRecord, AnalysisResult>();
+  private readonly solving = new Set<FunctionRecord>();
+
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly handles: HandleIndex,
+    private readonly solveFunction: (fn: FunctionRecord) => AnalysisResult,
+  ) {}
+
+  /** The function's result, solved once. */
+  solve(fn: FunctionRecord): AnalysisResult {
+    const known = this.results.get(fn);
+    if (known) return known;
+    this.solving.add(fn);
+    const result = this.solveFunction(fn);
+    this.solving.delete(fn);
+    this.results.set(fn, result);
+    return result;
+  }
+
+  /** Whether `fnNode` releases the obligation `inner` (one of its own entry obligations) on its paths. */
+  private releaseIn(fnNode: TSESTree.Node, inner: (fn: FunctionRecord) => Obligation | undefined): ReleaseSummary {
+    const fn = this.recorder.byNode.get(fnNode);
+    const ob = fn && inner(fn);
+    if (!fn || !ob || this.solving.has(fn)) return 'none';
+    return this.solve(fn).leaks.has(ob) ? 'some' : 'every';
+  }
+
+  /** A helper releases the resource passed as parameter `param`. */
+  helperRelease(callee: TSESTree.Node, param: number): ReleaseSummary {
+    return this.releaseIn(callee, (fn) => fn.paramObligations.get(param));
+  }
+
+  /** A closure releases the enclosing function's `root`. */
+  closureRelease(closure: TSESTree.Node, root: Obligation): ReleaseSummary {
+    return this.releaseIn(closure, (fn) => fn.captures.get(root));
+  }
+
+  /**
+   * The function or class a callee names in this file: a function declaration, a `const` bound to a function or
+   * class, a class declaration, or a method of the enclosing class called on `this`.
+   */
+  resolveCallee(calleeNode: TSESTree.Node): TSESTree.Node | undefined {
+    const callee = unwrapValue(calleeNode);
+    if (isFunctionNode(callee)) return callee;
+    if (callee.type === AST_NODE_TYPES.Identifier) {
+      const def = this.handles.resolve(callee)?.defs[0];
+      if (def?.type === DefinitionType.FunctionName || def?.type === DefinitionType.ClassName) return def.node;
+      if (def?.type === DefinitionType.Variable && def.node.init && def.parent.kind === 'const') {
+        const init = unwrapValue(def.node.init);
+        return isFunctionNode(init) || init.type === AST_NODE_TYPES.ClassExpression ? init : undefined;
+      }
+      return undefined;
+    }
+    if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.ThisExpression) {
+      const name = callee.computed ? undefined : callee.property.name;
+      let classBody: TSESTree.Node | undefined = callee.parent;
+      while (classBody && classBody.type !== AST_NODE_TYPES.ClassBody) classBody = classBody.parent;
+      if (!name || !classBody) return undefined;
+      for (const member of classBody.body) {
+        if (
+          (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'method') &&
+          !member.computed &&
+          (member.key.type === AST_NODE_TYPES.Identifier || member.key.type === AST_NODE_TYPES.PrivateIdentifier) &&
+          member.key.name === name
+        ) {
+          return member.value;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The closure an argument names: a function written in place, or a `const` bound to one. */
+  closureOf(node: TSESTree.Node): TSESTree.Node | undefined {
+    const value = unwrapValue(node);
+    if (isFunctionNode(value)) return value;
+    if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const declaration = this.resolveCallee(value);
+    return declaration && isFunctionNode(declaration) ? declaration : undefined;
+  }
+}

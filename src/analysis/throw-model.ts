@@ -1,0 +1,511 @@
+/**
+ * What may throw: the one place that decides whether evaluating a call, `new`, tagged template or `import()` can
+ * complete abruptly with an exception *synchronously*, at that point of the path.
+ *
+ * The default is "it may": an unknown call can always throw. These never do:
+ *
+ * - ECMAScript built-ins that cannot fail on any argument (`Date.now()`, `Math.*`, `Array.isArray`, `Object.is`,
+ *   `Number.isFinite`…, `Symbol()`, every `Promise.*` static, which reports failure by rejecting), and the
+ *   constructors `new Date(…)`, `new Promise(executor)` (an executor's throw becomes a rejection), the standard
+ *   `Error` constructors, `new Map()`/`Set`/`WeakMap`/`WeakSet` without an iterable;
+ * - the host globals `console.*`, `performance.now()`, `process.hrtime()`, the timers and `queueMicrotask`, and
+ *   `new AbortController()`, `new TextEncoder()`/`TextDecoder()` without arguments;
+ * - `get`/`has`/`set`/`add`/`delete`/`clear` on a `Map`, `Set`, `WeakMap` or `WeakSet` (by type; without types, on
+ *   a variable or field created or declared as one);
+ * - the OpenTelemetry API, whose specification forbids its methods to throw;
+ * - `.then`/`.catch`/`.finally`: a promise's methods report failure by rejecting;
+ * - a call that returns a promise: it rejects rather than throws (typed; `async` functions of this file without
+ *   types). The option `promiseFunctionsMayThrow` keeps this only for functions declared `async`;
+ * - a function of this file (or, typed, of another source file of the program) whose body has no throw point by
+ *   these rules, and `new` of such a class;
+ * - whatever the user lists in `nonThrowing`.
+ *
+ * Answers are memoised per node.
+ */
+import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema, valueMatchesSomeSpecifier } from '@typescript-eslint/type-utils';
+import { AST_NODE_TYPES, type JSONSchema, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type * as ts from 'typescript';
+
+import type { HandleIndex } from './handles.js';
+import { isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
+import { guarded, isOpaque, matchesSpecifiers, type TypeServices } from './types.js';
+
+const { DefinitionType } = TSESLint.Scope;
+
+export interface ThrowModelOptions {
+  /** Calls the user knows never throw: `logger.info`, `metrics.*`, or TypeOrValueSpecifiers of receivers/functions. */
+  readonly nonThrowing?: readonly TypeOrValueSpecifier[];
+  /** A promise-returning function that is not declared `async` may still throw before it returns its promise. */
+  readonly promiseFunctionsMayThrow?: boolean;
+}
+
+/** The schema properties of the throw model, shared by every rule that runs the dataflow. */
+export const THROW_MODEL_SCHEMA: Record<keyof ThrowModelOptions, JSONSchema.JSONSchema4> = {
+  nonThrowing: {
+    ...typeOrValueSpecifiersSchema,
+    description:
+      'Calls that never throw, besides the built-in list: callee paths as strings (`log`, `logger.info`, `metrics.*`; a leading `this.` is ignored) or TypeOrValueSpecifiers of the receiver type or the function (typed only).',
+  },
+  promiseFunctionsMayThrow: {
+    type: 'boolean',
+    description:
+      'Treat a promise-returning function that is not declared `async` as able to throw before it returns its promise (the strict view). Default: it rejects instead.',
+  },
+};
+
+/** Global functions (and namespaces whose every function) that cannot throw, by callee path. */
+const NON_THROWING_GLOBAL_CALLS = new Set([
+  'Date.now',
+  'Number.isFinite',
+  'Number.isInteger',
+  'Number.isNaN',
+  'Number.isSafeInteger',
+  'Array.isArray',
+  'Object.is',
+  'Symbol',
+  'performance.now',
+  'process.hrtime',
+  'process.hrtime.bigint',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'queueMicrotask',
+  'clearTimeout',
+  'clearInterval',
+  'clearImmediate',
+]);
+const NON_THROWING_GLOBAL_NAMESPACES = new Set(['Math', 'console', 'Promise']);
+/** Constructors that cannot throw on any argument. */
+const NON_THROWING_CONSTRUCTORS = new Set([
+  'Date',
+  'Promise',
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+]);
+/** Constructors that cannot throw when called without arguments. */
+const NON_THROWING_EMPTY_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'AbortController', 'TextDecoder', 'TextEncoder']);
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet']);
+const COLLECTION_METHODS = new Set(['get', 'has', 'set', 'add', 'delete', 'clear']);
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+const OTEL_API = '@opentelemetry/api';
+/** `trace`, `context`… imported from the OpenTelemetry API: namespaces whose functions never throw. */
+const OTEL_NAMESPACES = new Set(['trace', 'context', 'propagation', 'metrics', 'diag', 'baggage', 'api']);
+
+/** The dotted path of a callee (`console.log`, `this.logger.info` → `logger.info`), if it is one. */
+export function calleePath(node: TSESTree.Node): string[] | undefined {
+  const value = unwrapValue(node);
+  if (value.type === AST_NODE_TYPES.Identifier) return [value.name];
+  if (value.type === AST_NODE_TYPES.ThisExpression) return [];
+  if (value.type === AST_NODE_TYPES.MemberExpression) {
+    const name = memberName(value);
+    const object = name === undefined ? undefined : calleePath(value.object);
+    return object && name !== undefined ? [...object, name] : undefined;
+  }
+  return undefined;
+}
+
+/** The identifier a callee path starts from (`console` in `console.log`). */
+function rootIdentifier(node: TSESTree.Node): TSESTree.Identifier | undefined {
+  let value = unwrapValue(node);
+  while (value.type === AST_NODE_TYPES.MemberExpression) value = unwrapValue(value.object);
+  return value.type === AST_NODE_TYPES.Identifier ? value : undefined;
+}
+
+function pathMatches(pattern: string, path: readonly string[]): boolean {
+  const parts = pattern.replace(/^this\./, '').split('.');
+  if (parts.length !== path.length) return false;
+  return parts.every((part, index) => part === '*' || part === path[index]);
+}
+
+export interface ThrowModelDeps {
+  readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  readonly handles: HandleIndex;
+  readonly services: TypeServices | undefined;
+  readonly options: ThrowModelOptions;
+  /** The declaration of a callee in this file (a function or a class), if it can be found. */
+  resolveCallee(callee: TSESTree.Node): TSESTree.Node | undefined;
+  /** The method is one a resource handle offers without throwing (an OpenTelemetry span's `setAttribute`). */
+  isNonThrowingHandleMethod(call: TSESTree.CallExpression): boolean;
+}
+
+export class ThrowModel {
+  private readonly memo = new Map<TSESTree.Node, boolean>();
+  private readonly bodies = new Map<TSESTree.Node, boolean>();
+  private readonly tsBodies = new Map<ts.Node, boolean>();
+  private readonly nameSpecifiers: readonly string[];
+  private readonly typeSpecifiers: readonly Exclude<TypeOrValueSpecifier, string>[];
+  private otelImports: Set<string> | undefined;
+
+  constructor(private readonly deps: ThrowModelDeps) {
+    const all = deps.options.nonThrowing ?? [];
+    this.nameSpecifiers = all.filter((spec): spec is string => typeof spec === 'string');
+    this.typeSpecifiers = all.filter((spec): spec is Exclude<TypeOrValueSpecifier, string> => typeof spec !== 'string');
+  }
+
+  /** Evaluating `node` (a call, `new`, tagged template or `import()`) may throw synchronously. */
+  mayThrow(node: TSESTree.Node): boolean {
+    let answer = this.memo.get(node);
+    if (answer === undefined) {
+      answer = this.decide(node);
+      this.memo.set(node, answer);
+    }
+    return answer;
+  }
+
+  private decide(node: TSESTree.Node): boolean {
+    switch (node.type) {
+      case AST_NODE_TYPES.ImportExpression:
+        // `import()` reports every failure by rejecting.
+        return false;
+      case AST_NODE_TYPES.NewExpression:
+        return this.constructorMayThrow(node);
+      case AST_NODE_TYPES.CallExpression:
+        return this.callMayThrow(node);
+      default:
+        return true;
+    }
+  }
+
+  private isGlobal(identifier: TSESTree.Identifier): boolean {
+    const variable = this.deps.handles.resolve(identifier);
+    return !variable || variable.defs.length === 0;
+  }
+
+  private constructorMayThrow(node: TSESTree.NewExpression): boolean {
+    const callee = unwrapValue(node.callee);
+    if (callee.type === AST_NODE_TYPES.Identifier && this.isGlobal(callee)) {
+      if (NON_THROWING_CONSTRUCTORS.has(callee.name)) return false;
+      if (NON_THROWING_EMPTY_CONSTRUCTORS.has(callee.name) && node.arguments.length === 0) return false;
+    }
+    const declaration = this.deps.resolveCallee(node.callee);
+    if (declaration && isClass(declaration)) return this.classMayThrow(declaration);
+    return this.userSaysNonThrowing(node.callee) ? false : !this.typedBodyCannotThrow(node);
+  }
+
+  private callMayThrow(call: TSESTree.CallExpression): boolean {
+    const callee = unwrapValue(call.callee);
+    const path = calleePath(callee);
+    const root = rootIdentifier(callee);
+    if (path && root && this.isGlobal(root)) {
+      const dotted = path.join('.');
+      if (NON_THROWING_GLOBAL_CALLS.has(dotted)) return false;
+      if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(path[0] as string)) return false;
+    }
+    if (callee.type === AST_NODE_TYPES.MemberExpression) {
+      const method = memberName(callee);
+      if (method !== undefined && PROMISE_METHODS.has(method)) return false;
+      if (method !== undefined && COLLECTION_METHODS.has(method) && this.isCollection(callee.object)) return false;
+      if (this.deps.isNonThrowingHandleMethod(call)) return false;
+    }
+    if (root && this.isOtelImport(root)) return false;
+    if (this.userSaysNonThrowing(callee)) return false;
+    const declaration = this.deps.resolveCallee(call.callee);
+    if (declaration && isFunctionNode(declaration)) {
+      // An async function rejects, and a generator does not run its body until it is iterated.
+      if (declaration.async || declaration.generator) return false;
+      return this.bodyMayThrow(declaration);
+    }
+    const { services } = this.deps;
+    if (services) {
+      if (this.declaredIn(call, OTEL_API)) return false;
+      if (this.returnsPromise(services, call)) return false;
+      if (this.typedBodyCannotThrow(call)) return false;
+    }
+    return true;
+  }
+
+  /** The receiver is a Map, Set, WeakMap or WeakSet. */
+  private isCollection(receiver: TSESTree.Node): boolean {
+    const { services } = this.deps;
+    if (services) {
+      const type = guarded(() => services.checker.getNonNullableType(services.typeOf(receiver)), undefined);
+      if (type && !isOpaque(type)) {
+        const name = (type.aliasSymbol ?? type.getSymbol())?.getName();
+        return name !== undefined && COLLECTIONS.has(name);
+      }
+    }
+    return this.declaredAsCollection(receiver);
+  }
+
+  /** Without types: `const cache = new Map()`, or a field `cache = new Map()` / `cache: Map<K, V>`. */
+  private declaredAsCollection(receiver: TSESTree.Node): boolean {
+    const value = unwrapValue(receiver);
+    if (value.type === AST_NODE_TYPES.Identifier) {
+      const def = this.deps.handles.resolve(value)?.defs[0];
+      if (def?.type !== DefinitionType.Variable) return false;
+      return isCollectionInit(def.node.init) || isCollectionAnnotation(def.node.id.typeAnnotation?.typeAnnotation);
+    }
+    if (value.type === AST_NODE_TYPES.MemberExpression && value.object.type === AST_NODE_TYPES.ThisExpression) {
+      const name = memberName(value);
+      const field = name === undefined ? undefined : classField(value, name);
+      return field !== undefined && (isCollectionInit(field.value) || isCollectionAnnotation(field.typeAnnotation?.typeAnnotation));
+    }
+    return false;
+  }
+
+  private isOtelImport(root: TSESTree.Identifier): boolean {
+    if (!this.otelImports) {
+      this.otelImports = new Set();
+      for (const statement of this.deps.sourceCode.ast.body) {
+        if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.source.value !== OTEL_API) continue;
+        for (const specifier of statement.specifiers) {
+          const imported =
+            specifier.type === AST_NODE_TYPES.ImportSpecifier && specifier.imported.type === AST_NODE_TYPES.Identifier
+              ? specifier.imported.name
+              : 'api';
+          if (OTEL_NAMESPACES.has(imported)) this.otelImports.add(specifier.local.name);
+        }
+      }
+    }
+    if (!this.otelImports.has(root.name)) return false;
+    const def = this.deps.handles.resolve(root)?.defs[0];
+    return def?.type === DefinitionType.ImportBinding;
+  }
+
+  private userSaysNonThrowing(callee: TSESTree.Node): boolean {
+    const path = calleePath(callee);
+    if (path && this.nameSpecifiers.some((pattern) => pathMatches(pattern, path))) return true;
+    const { services } = this.deps;
+    if (!services || this.typeSpecifiers.length === 0) return false;
+    const value = unwrapValue(callee);
+    return guarded(() => {
+      const specifiers = [...this.typeSpecifiers];
+      if (value.type === AST_NODE_TYPES.MemberExpression && matchesSpecifiers(services, services.typeOf(value.object), specifiers)) {
+        return true;
+      }
+      return valueMatchesSomeSpecifier(value, specifiers, services.program, services.typeOf(value));
+    }, false);
+  }
+
+  private returnsPromise(services: TypeServices, call: TSESTree.CallExpression): boolean {
+    return guarded(() => {
+      const type = services.checker.getNonNullableType(services.typeOf(call));
+      const parts = type.isUnion() ? type.types : [type];
+      const thenable = parts.length > 0 && parts.every((part) => services.checker.getPropertyOfType(part, 'then') !== undefined);
+      if (!thenable) return false;
+      if (!this.deps.options.promiseFunctionsMayThrow) return true;
+      const declaration = this.signatureDeclaration(services, call);
+      return declaration !== undefined && isAsyncDeclaration(services.ts, declaration);
+    }, false);
+  }
+
+  private signatureDeclaration(services: TypeServices, node: TSESTree.CallExpression | TSESTree.NewExpression): ts.Declaration | undefined {
+    return guarded(() => {
+      const tsNode = services.tsNodeOf(node);
+      if (!tsNode || !(services.ts.isCallExpression(tsNode) || services.ts.isNewExpression(tsNode))) return undefined;
+      return services.checker.getResolvedSignature(tsNode)?.getDeclaration();
+    }, undefined);
+  }
+
+  private declaredIn(call: TSESTree.CallExpression, packageName: string): boolean {
+    const { services } = this.deps;
+    if (!services) return false;
+    const declaration = this.signatureDeclaration(services, call);
+    const file = declaration?.getSourceFile().fileName;
+    return file !== undefined && file.includes(`/node_modules/${packageName}/`);
+  }
+
+  /** Typed: the callee is declared with a body in a source file of the program, and that body cannot throw. */
+  private typedBodyCannotThrow(node: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+    const { services } = this.deps;
+    if (!services) return false;
+    const declaration = this.signatureDeclaration(services, node);
+    return declaration !== undefined && !this.tsDeclarationMayThrow(services, declaration, 0);
+  }
+
+  /** A same-file function body: a throw point outside any nested function makes it throwing. */
+  private bodyMayThrow(fn: TSESTree.Node): boolean {
+    const known = this.bodies.get(fn);
+    if (known !== undefined) return known;
+    // A call cycle: assume the worst until the body is known.
+    this.bodies.set(fn, true);
+    const body = isFunctionNode(fn) ? fn.body : fn;
+    const answer = someNode(this.deps.sourceCode, body, (inner) => this.isThrowPointSyntax(inner), isNestedFunction);
+    this.bodies.set(fn, answer);
+    return answer;
+  }
+
+  /** Syntax that may throw inside a body being summarised. */
+  isThrowPointSyntax(node: TSESTree.Node): boolean {
+    switch (node.type) {
+      case AST_NODE_TYPES.ThrowStatement:
+      case AST_NODE_TYPES.TaggedTemplateExpression:
+      case AST_NODE_TYPES.AwaitExpression:
+      case AST_NODE_TYPES.YieldExpression:
+      case AST_NODE_TYPES.ForOfStatement:
+      case AST_NODE_TYPES.ForInStatement:
+      case AST_NODE_TYPES.SpreadElement:
+      case AST_NODE_TYPES.ArrayPattern:
+        return true;
+      case AST_NODE_TYPES.CallExpression:
+      case AST_NODE_TYPES.NewExpression:
+        return this.mayThrow(node);
+      default:
+        return false;
+    }
+  }
+
+  /** A class whose construction runs only assignments and calls that cannot throw. */
+  private classMayThrow(declaration: TSESTree.ClassDeclaration | TSESTree.ClassExpression): boolean {
+    const known = this.bodies.get(declaration);
+    if (known !== undefined) return known;
+    this.bodies.set(declaration, true);
+    let answer = declaration.superClass !== null;
+    for (const member of declaration.body.body) {
+      if (answer) break;
+      if (member.type === AST_NODE_TYPES.PropertyDefinition && !member.static && member.value) {
+        answer = this.expressionMayThrow(member.value);
+      } else if (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'constructor') {
+        answer = this.bodyMayThrow(member.value);
+      }
+    }
+    this.bodies.set(declaration, answer);
+    return answer;
+  }
+
+  private expressionMayThrow(node: TSESTree.Node): boolean {
+    return someNode(this.deps.sourceCode, node, (inner) => this.isThrowPointSyntax(inner), isNestedFunction);
+  }
+
+  /**
+   * The same question for a declaration in another file, on TypeScript's own tree. Only bodies in source files of
+   * the program are read (a declaration file says nothing about what a function does); depth-limited.
+   */
+  private tsDeclarationMayThrow(services: TypeServices, declaration: ts.Node, depth: number): boolean {
+    const t = services.ts;
+    const body =
+      t.isFunctionDeclaration(declaration) || t.isMethodDeclaration(declaration) || t.isFunctionExpression(declaration) || t.isArrowFunction(declaration) || t.isConstructorDeclaration(declaration)
+        ? declaration.body
+        : undefined;
+    if (!body || declaration.getSourceFile().isDeclarationFile || depth > 4) return true;
+    const modifiers = t.canHaveModifiers(declaration) ? t.getModifiers(declaration) : undefined;
+    if (modifiers?.some((modifier) => modifier.kind === t.SyntaxKind.AsyncKeyword)) return false;
+    const known = this.tsBodies.get(declaration);
+    if (known !== undefined) return known;
+    this.tsBodies.set(declaration, true);
+    const answer = guarded(() => this.tsNodeMayThrow(services, body, depth), true);
+    this.tsBodies.set(declaration, answer);
+    return answer;
+  }
+
+  private tsNodeMayThrow(services: TypeServices, root: ts.Node, depth: number): boolean {
+    const t = services.ts;
+    const visit = (node: ts.Node): boolean => {
+      if (node !== root && (t.isFunctionLike(node) || t.isClassLike(node))) return false;
+      switch (node.kind) {
+        case t.SyntaxKind.ThrowStatement:
+        case t.SyntaxKind.TaggedTemplateExpression:
+        case t.SyntaxKind.AwaitExpression:
+        case t.SyntaxKind.YieldExpression:
+        case t.SyntaxKind.ForOfStatement:
+        case t.SyntaxKind.ForInStatement:
+        case t.SyntaxKind.SpreadElement:
+        case t.SyntaxKind.ArrayBindingPattern:
+          return true;
+        default:
+          break;
+      }
+      if (t.isCallExpression(node) || t.isNewExpression(node)) {
+        if (this.tsCallMayThrow(services, node, depth)) return true;
+      }
+      return t.forEachChild(node, visit) === true;
+    };
+    return visit(root);
+  }
+
+  private tsCallMayThrow(services: TypeServices, call: ts.CallExpression | ts.NewExpression, depth: number): boolean {
+    const t = services.ts;
+    const text = call.expression.getText();
+    const path = text.replace(/^this\./, '').split('.');
+    const rootName = path[0] ?? '';
+    const rootSymbol = services.checker.getSymbolAtLocation(rootIdentifierOf(t, call.expression) ?? call.expression);
+    const isGlobal = !rootSymbol || (rootSymbol.declarations ?? []).every((declaration) => declaration.getSourceFile().isDeclarationFile);
+    if (isGlobal && !text.startsWith('this.')) {
+      if (t.isNewExpression(call)) {
+        if (NON_THROWING_CONSTRUCTORS.has(text)) return false;
+        if (NON_THROWING_EMPTY_CONSTRUCTORS.has(text) && (call.arguments?.length ?? 0) === 0) return false;
+      } else {
+        if (NON_THROWING_GLOBAL_CALLS.has(text)) return false;
+        if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(rootName)) return false;
+      }
+    }
+    if (t.isCallExpression(call) && t.isPropertyAccessExpression(call.expression)) {
+      const method = call.expression.name.text;
+      if (PROMISE_METHODS.has(method)) return false;
+      if (COLLECTION_METHODS.has(method)) {
+        const receiver = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call.expression.expression));
+        const name = (receiver.aliasSymbol ?? receiver.getSymbol())?.getName();
+        if (name !== undefined && COLLECTIONS.has(name)) return false;
+      }
+    }
+    if (this.nameSpecifiers.some((pattern) => pathMatches(pattern, path))) return false;
+    const declaration = services.checker.getResolvedSignature(call)?.getDeclaration() as ts.Declaration | undefined;
+    if (!declaration) return true;
+    if (declaration.getSourceFile().fileName.includes(`/node_modules/${OTEL_API}/`)) return false;
+    if (t.isCallExpression(call)) {
+      const type = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call));
+      const parts = type.isUnion() ? type.types : [type];
+      if (!this.deps.options.promiseFunctionsMayThrow && parts.every((part) => services.checker.getPropertyOfType(part, 'then') !== undefined)) {
+        return false;
+      }
+    }
+    return this.tsDeclarationMayThrow(services, declaration, depth + 1);
+  }
+}
+
+/** A nested function's body does not run when the function that creates it runs. */
+function isNestedFunction(node: TSESTree.Node): boolean {
+  return isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody;
+}
+
+function rootIdentifierOf(t: typeof ts, node: ts.Expression): ts.Identifier | undefined {
+  let current: ts.Expression = node;
+  while (t.isPropertyAccessExpression(current)) current = current.expression;
+  return t.isIdentifier(current) ? current : undefined;
+}
+
+function isAsyncDeclaration(t: typeof ts, declaration: ts.Declaration): boolean {
+  if (!t.canHaveModifiers(declaration)) return false;
+  return t.getModifiers(declaration)?.some((modifier) => modifier.kind === t.SyntaxKind.AsyncKeyword) ?? false;
+}
+
+function isClass(node: TSESTree.Node): node is TSESTree.ClassDeclaration | TSESTree.ClassExpression {
+  return node.type === AST_NODE_TYPES.ClassDeclaration || node.type === AST_NODE_TYPES.ClassExpression;
+}
+
+function isCollectionInit(init: TSESTree.Node | null | undefined): boolean {
+  if (!init) return false;
+  const value = unwrapValue(init);
+  return value.type === AST_NODE_TYPES.NewExpression && value.callee.type === AST_NODE_TYPES.Identifier && COLLECTIONS.has(value.callee.name);
+}
+
+function isCollectionAnnotation(annotation: TSESTree.TypeNode | undefined): boolean {
+  return (
+    annotation?.type === AST_NODE_TYPES.TSTypeReference &&
+    annotation.typeName.type === AST_NODE_TYPES.Identifier &&
+    COLLECTIONS.has(annotation.typeName.name)
+  );
+}
+
+/** The field `name` of the class around `node`. */
+export function classField(node: TSESTree.Node, name: string): TSESTree.PropertyDefinition | undefined {
+  let current: TSESTree.Node | undefined = node.parent;
+  while (current && current.type !== AST_NODE_TYPES.ClassBody) current = current.parent;
+  if (!current) return undefined;
+  for (const member of current.body) {
+    if (
+      member.type === AST_NODE_TYPES.PropertyDefinition &&
+      !member.computed &&
+      (member.key.type === AST_NODE_TYPES.Identifier || member.key.type === AST_NODE_TYPES.PrivateIdentifier) &&
+      member.key.name === name
+    ) {
+      return member;
+    }
+  }
+  return undefined;
+}
