@@ -38,14 +38,40 @@ function isCap(node: TSESTree.Node): boolean {
   return false;
 }
 
-/** `numRequeues(item) > cap` or `cap < numRequeues(item)`: the comparison and whether true means "give up". */
-function capComparison(call: TSESTree.CallExpression): { comparison: TSESTree.BinaryExpression; exceededWhenTrue: boolean } | undefined {
-  let node: TSESTree.Node = call;
-  while (node.parent.type === AST_NODE_TYPES.TSAsExpression || node.parent.type === AST_NODE_TYPES.TSNonNullExpression) {
+type CapComparison = { comparison: TSESTree.BinaryExpression; exceededWhenTrue: boolean };
+
+/**
+ * `numRequeues(item) > cap` or `cap < numRequeues(item)`: the comparison and whether true means "give up". The
+ * count may be read into a `const` first: `const retries = q.numRequeues(item); if (retries >= MAX) …`.
+ */
+function capComparison(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression): CapComparison | undefined {
+  const direct = comparisonAt(call);
+  if (direct) return direct;
+  const declarator = call.parent;
+  if (
+    declarator.type !== AST_NODE_TYPES.VariableDeclarator ||
+    declarator.init !== call ||
+    declarator.parent.kind !== 'const' ||
+    declarator.id.type !== AST_NODE_TYPES.Identifier
+  ) {
+    return undefined;
+  }
+  for (const variable of sourceCode.getDeclaredVariables(declarator)) {
+    for (const reference of variable.references) {
+      const found = reference.isRead() ? comparisonAt(reference.identifier) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function comparisonAt(value: TSESTree.Node): CapComparison | undefined {
+  let node: TSESTree.Node = value;
+  while (node.parent?.type === AST_NODE_TYPES.TSAsExpression || node.parent?.type === AST_NODE_TYPES.TSNonNullExpression) {
     node = node.parent;
   }
   const comparison = node.parent;
-  if (comparison.type !== AST_NODE_TYPES.BinaryExpression || !RELATIONAL.has(comparison.operator)) return undefined;
+  if (comparison?.type !== AST_NODE_TYPES.BinaryExpression || !RELATIONAL.has(comparison.operator)) return undefined;
   const callOnLeft = comparison.left === node;
   if (!isCap(callOnLeft ? comparison.right : comparison.left)) return undefined;
   const greater = comparison.operator === '>' || comparison.operator === '>=';
@@ -56,8 +82,12 @@ function capComparison(call: TSESTree.CallExpression): { comparison: TSESTree.Bi
  * A comparison is a retry cap only if the branch taken past it gives up (ends the work or forgets the item): a
  * threshold that only decides whether to log re-queues all the same. `n < cap` guards the re-queue itself.
  */
-function isCapCheck(call: TSESTree.CallExpression, forgets: (region: readonly TSESTree.Node[]) => boolean): boolean {
-  const found = capComparison(call);
+function isCapCheck(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  call: TSESTree.CallExpression,
+  forgets: (region: readonly TSESTree.Node[]) => boolean,
+): boolean {
+  const found = capComparison(sourceCode, call);
   if (!found) return false;
   if (!found.exceededWhenTrue) return true;
   const region = giveUpRegion(found.comparison, found.exceededWhenTrue);
@@ -120,7 +150,7 @@ export default createRule<Options, MessageIds>({
     const checkForget = (call: TSESTree.CallExpression): void => {
       const method = methodCall(call, NUM_REQUEUES);
       const item = call.arguments[0];
-      const found = capComparison(call);
+      const found = capComparison(sourceCode, call);
       if (!method || !item || !found || !queues.isQueue(method.object)) return;
       const region = giveUpRegion(found.comparison, found.exceededWhenTrue);
       if (!region) return;
@@ -131,8 +161,9 @@ export default createRule<Options, MessageIds>({
       if (forgetsIn(region, queue, itemText)) return;
       const block = region.length === 1 && region[0]?.type === AST_NODE_TYPES.BlockStatement ? region[0] : undefined;
       const firstStatement = block?.body[0];
+      // On the give-up branch, where the forget goes.
       context.report({
-        node: found.comparison,
+        node: firstStatement ?? region[0] ?? found.comparison,
         messageId: 'missingForget',
         data: { comparison: sourceCode.getText(found.comparison), queue, item: itemText },
         suggest:
@@ -164,7 +195,7 @@ export default createRule<Options, MessageIds>({
         const item = call.arguments[0];
         if (!method || !item) return false;
         const queue = sourceCode.getText(method.object);
-        return isCapCheck(call, (region) => forgetsIn(region, queue, sourceCode.getText(item)));
+        return isCapCheck(sourceCode, call, (region) => forgetsIn(region, queue, sourceCode.getText(item)));
       },
       // Implicit throws are how a catch block that re-queues is reached.
       explicitThrowsOnly: false,

@@ -1,5 +1,5 @@
 import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
-import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
@@ -49,6 +49,11 @@ interface Pair {
   readonly kind: ObligationKind;
   /** Methods whose callback receives the resource as its first parameter (`startActiveSpan`). */
   readonly callbackMethods: ReadonlySet<string>;
+  /**
+   * Without types, a receiver name is evidence only in a file that imports (or requires) one of these packages: a
+   * `pool` is as often another library's object. Empty: names are enough (web streams are globals; your own pairs).
+   */
+  readonly packages: readonly string[];
 }
 
 function kind(
@@ -73,12 +78,18 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
   pg: [
     {
       preset: 'pg',
+      packages: ['pg', 'pg-pool'],
       resource: 'client',
       methods: new Set(['connect']),
       types: [{ from: 'package', package: 'pg', name: 'Pool' }, { from: 'package', package: 'pg-pool', name: 'Pool' }],
       typeNames: new Set(),
       receiverNames: /(?:^|[a-z])(?:pool|Pool)$/,
-      kind: kind('pg', { handleReleases: new Set(['release']), describeRelease: (_r, h) => `${h}.release()` }),
+      kind: kind('pg', {
+        handleReleases: new Set(['release']),
+        // `client.query(text)` returns a promise and reports failures by rejecting, typed or not.
+        nonThrowingHandleMethods: new Set(['query']),
+        describeRelease: (_r, h) => `${h}.release()`,
+      }),
       callbackMethods: new Set(),
     },
   ],
@@ -86,6 +97,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
   'async-mutex': [
     {
       preset: 'async-mutex',
+      packages: ['async-mutex'],
       resource: 'lock',
       methods: new Set(['acquire']),
       types: [{ from: 'package', package: 'async-mutex', name: ['Mutex', 'MutexInterface'] }],
@@ -101,6 +113,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
     },
     {
       preset: 'async-mutex',
+      packages: ['async-mutex'],
       resource: 'permit',
       methods: new Set(['acquire']),
       types: [{ from: 'package', package: 'async-mutex', name: ['Semaphore', 'SemaphoreInterface'] }],
@@ -120,6 +133,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
   'generic-pool': [
     {
       preset: 'generic-pool',
+      packages: ['generic-pool'],
       resource: 'resource',
       methods: new Set(['acquire']),
       types: [{ from: 'package', package: 'generic-pool', name: 'Pool' }],
@@ -136,6 +150,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
   'web-streams': [
     {
       preset: 'web-streams',
+      packages: [],
       resource: 'reader',
       methods: new Set(['getReader']),
       types: [{ from: 'lib', name: 'ReadableStream' }],
@@ -149,12 +164,29 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
   opentelemetry: [
     {
       preset: 'opentelemetry',
+      packages: ['@opentelemetry/api'],
       resource: 'span',
       methods: new Set(['startSpan']),
       types: [{ from: 'package', package: '@opentelemetry/api', name: 'Tracer' }],
       typeNames: new Set(),
       receiverNames: /(?:tracer|Tracer)$/,
-      kind: kind('opentelemetry', { handleReleases: new Set(['end']), describeRelease: (_r, h) => `${h}.end()` }),
+      kind: kind('opentelemetry', {
+        handleReleases: new Set(['end']),
+        // The OpenTelemetry specification forbids the API to throw: a span's methods never leave it open by throwing.
+        nonThrowingHandleMethods: new Set([
+          'setAttribute',
+          'setAttributes',
+          'addEvent',
+          'addLink',
+          'addLinks',
+          'setStatus',
+          'updateName',
+          'recordException',
+          'isRecording',
+          'spanContext',
+        ]),
+        describeRelease: (_r, h) => `${h}.end()`,
+      }),
       callbackMethods: new Set(['startActiveSpan']),
     },
   ],
@@ -196,7 +228,32 @@ function pairFromOption(option: PairOption, index: number): Pair {
             : `${h}()`,
     }),
     callbackMethods: new Set(),
+    packages: [],
   };
+}
+
+/** Every module the file imports, re-exports or requires, by specifier. */
+function importedModules(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
+  const modules = new Set<string>();
+  for (const statement of sourceCode.ast.body) {
+    if (
+      (statement.type === AST_NODE_TYPES.ImportDeclaration ||
+        statement.type === AST_NODE_TYPES.ExportAllDeclaration ||
+        statement.type === AST_NODE_TYPES.ExportNamedDeclaration) &&
+      statement.source
+    ) {
+      modules.add(statement.source.value);
+    } else if (
+      statement.type === AST_NODE_TYPES.TSImportEqualsDeclaration &&
+      statement.moduleReference.type === AST_NODE_TYPES.TSExternalModuleReference
+    ) {
+      modules.add(statement.moduleReference.expression.value);
+    }
+  }
+  for (const match of sourceCode.text.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    if (match[1]) modules.add(match[1]);
+  }
+  return modules;
 }
 
 function typeName(services: TypeServices, node: TSESTree.Node): string | undefined {
@@ -309,6 +366,14 @@ export default createRule<Options, MessageIds>({
     const services = typeServices(context);
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
+    let modules: Set<string> | undefined;
+    const importsPackageOf = (pair: Pair): boolean => {
+      if (pair.packages.length === 0) return true;
+      modules ??= importedModules(sourceCode);
+      const imported = [...modules];
+      return pair.packages.some((name) => imported.some((module) => module === name || module.startsWith(`${name}/`)));
+    };
+
     const receiverMatches = (pair: Pair, receiver: TSESTree.Node): boolean => {
       if (services) {
         const type = guarded(() => services.typeOf(receiver), undefined);
@@ -319,7 +384,7 @@ export default createRule<Options, MessageIds>({
         }
       }
       const name = receiverName(receiver);
-      return name !== undefined && pair.receiverNames.test(name);
+      return name !== undefined && pair.receiverNames.test(name) && importsPackageOf(pair);
     };
 
     const findPair = (call: TSESTree.CallExpression, methods: (pair: Pair) => ReadonlySet<string>): Pair | undefined => {

@@ -41,6 +41,8 @@ export interface ObligationKind {
   readonly callReleases: boolean;
   /** `receiver.method(handle)` that must not run while the obligation is still pending (a checkpoint). */
   readonly checkpoints: ReadonlySet<string>;
+  /** `handle.method()` calls that never throw (an OpenTelemetry span's `setAttribute`). */
+  readonly nonThrowingHandleMethods?: ReadonlySet<string>;
   /** How users write the release, for messages and fixes: `q.done(item)`. */
   describeRelease(receiverText: string, handleText: string): string;
 }

@@ -27,7 +27,7 @@ import { Releases } from './releases.js';
 import { Router, usingDeclarationsIn } from './routing.js';
 import { Solver } from './solver.js';
 import { Summaries } from './summaries.js';
-import { unwrapAwaited } from './syntax.js';
+import { methodCall, unwrapAwaited } from './syntax.js';
 import { ThrowModel, type ThrowModelOptions } from './throw-model.js';
 import type { TypeServices } from './types.js';
 
@@ -46,8 +46,6 @@ export interface ObligationAnalysisOptions {
   acceptRelease?(call: TSESTree.CallExpression, ob: Obligation): boolean;
   /** A receiver that is itself an acquiring receiver (a queue): `q.add(item)` is not a hand-off. */
   isAcquireReceiver?(node: TSESTree.Node): boolean;
-  /** A method call on a handle that never throws (an OpenTelemetry span's `setAttribute`). */
-  isNonThrowingHandleMethod?(call: TSESTree.CallExpression): boolean;
   readonly explicitThrowsOnly: boolean;
   readonly throwModel?: ThrowModelOptions;
   /** `false` for rules that only need the obligations and their bindings, not the dataflow. Default true. */
@@ -91,7 +89,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     services: options.services,
     options: options.throwModel ?? {},
     resolveCallee: (callee) => summaries.resolveCallee(callee),
-    isNonThrowingHandleMethod: (call) => options.isNonThrowingHandleMethod?.(call) ?? false,
+    isNonThrowingHandleMethod: (call) => {
+      const method = methodCall(call);
+      return method !== undefined && handles.handleOf(method.object).some((ob) => ob.kind.nonThrowingHandleMethods?.has(method.name));
+    },
   });
 
   const optionalReleases = new Map<TSESTree.ChainExpression, { ob: Obligation; call: TSESTree.CallExpression }[]>();

@@ -2,6 +2,20 @@ import rule from '../../rules/bounded-retries.js';
 import { invalidWithQueuePrelude, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
 
 const valid = [
+  // The count read into a const, compared with a cap, forgotten on the give-up branch.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const retries = q.numRequeues(item);
+  if (retries >= 5) {
+    q.forget(item);
+    q.done(item);
+    return;
+  }
+  q.addRateLimited(item);
+  q.done(item);
+}`,
   // Volcano's pattern after the fix: cap, forget, give up; re-queue below the cap.
   `
 async function processResyncTask(maxRequeueNum: number) {
@@ -217,6 +231,48 @@ async function worker(limit: () => number) {
 }`,
     errors: [{ messageId: 'unboundedRetry' as const, line: 9, column: 3 }],
   },
+  // The count read into a const before the comparison is a cap; its give-up branch must still forget.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const retries = q.numRequeues(item);
+  if (retries >= 5) {
+    q.done(item);
+    return;
+  }
+  q.addRateLimited(item);
+  q.done(item);
+}`,
+    errors: [
+      {
+        messageId: 'missingForget' as const,
+        line: 7,
+        column: 5,
+        data: { comparison: 'retries >= 5', queue: 'q', item: 'item' },
+        suggestions: [
+          {
+            messageId: 'addForget' as const,
+            data: { queue: 'q', item: 'item' },
+            output: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const retries = q.numRequeues(item);
+  if (retries >= 5) {
+    q.forget(item);
+    q.done(item);
+    return;
+  }
+  q.addRateLimited(item);
+  q.done(item);
+}`,
+          },
+        ],
+      },
+    ],
+  },
   // The give-up branch forgets nothing: the limiter keeps the item's failures forever.
   {
     code: `
@@ -233,10 +289,11 @@ async function worker(maxRetries: number) {
 }`,
     errors: [
       {
+        // On the give-up branch, where the forget goes.
         messageId: 'missingForget' as const,
-        line: 5,
-        column: 7,
-        endColumn: 40,
+        line: 6,
+        column: 5,
+        endColumn: 27,
         data: { comparison: 'q.numRequeues(item) >= maxRetries', queue: 'q', item: 'item' },
         suggestions: [
           {

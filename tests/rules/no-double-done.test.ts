@@ -2,6 +2,14 @@ import rule from '../../rules/no-double-done.js';
 import { invalidWithQueuePrelude, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
 
 const valid = [
+  // Two listeners, only one of which fires: a hand-off, not two dones.
+  `
+async function worker(stream: { once(event: string, fn: () => void): void }) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  stream.once('end', () => q.done(key));
+  stream.once('error', () => q.done(key));
+}`,
   // One done in the finally.
   `
 async function worker() {
@@ -112,6 +120,36 @@ async function worker() {
 ];
 
 const invalid = [
+  // A same-file helper that marks the item done on some path, then the finally marks it done again.
+  {
+    code: `
+function finish(key: string) {
+  q.forget(key);
+  q.done(key);
+}
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(key);
+    finish(key);
+  } finally {
+    q.done(key);
+  }
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 13, column: 5 }],
+  },
+  // A timer that marks done later, and a done now.
+  {
+    code: `
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  setTimeout(() => q.done(key), 10);
+  q.done(key);
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 6, column: 3 }],
+  },
   // Regression from the differential fuzzer: a finally entered by continue, whose catch leaves through a nested
   // try/finally that marks done, and whose own finally marks done again.
   {

@@ -52,6 +52,56 @@ function typed<T extends Valid | Invalid>(test: T): T {
 }
 
 const valid: Valid[] = [
+  // OpenTelemetry: span attributes, events and status never throw (the API specification forbids it).
+  {
+    code: `
+export async function traced(id: string) {
+  const span = tracer.startSpan('job');
+  span.setAttribute('job.id', id);
+  span.addEvent('start', { at: Date.now() });
+  try {
+    await work(id);
+  } catch (error) {
+    span.recordException(error as Error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}`,
+  },
+  // pg: a listener and the settlement handlers release the client.
+  {
+    code: `
+export async function listen() {
+  const client = await pool.connect();
+  client.on('end', () => client.release());
+}
+export async function settled() {
+  const client = await pool.connect();
+  return client.query('select 1').finally(() => client.release());
+}
+export async function both() {
+  const client = await pool.connect();
+  await client.query('select 1').then(() => client.release(), () => client.release());
+}`,
+  },
+  // async-mutex: the releaser itself as the promise's finally handler.
+  {
+    code: `
+async function job(): Promise<void> {}
+export async function guarded() {
+  const release = await mutex.acquire();
+  return job().finally(release);
+}`,
+  },
+  // web streams: a returned object that owns the reader and its release.
+  {
+    code: `
+export function open() {
+  const reader = stream.getReader();
+  return { reader, close: () => reader.releaseLock() };
+}`,
+  },
   // pg: the documented form — release in a finally; pool.query checks out and returns a client itself.
   {
     code: `
@@ -437,11 +487,16 @@ typedTester.run('require-release (typed, real package types)', rule, {
   invalid: invalid.map(typed),
 });
 
-// Without type information the presets match receivers by name (pool, mutex, semaphore, stream, tracer…).
-const untypedValid = valid.map((test) => ({ ...test, code: test.code.replace(/: ReadableStream<Uint8Array>|: \{ release\(\): void \}|: string|: boolean|: Uint8Array\[\]/g, '') }));
+// Without type information the presets match receivers by name (pool, mutex, semaphore, stream, tracer…) in a file
+// that imports the preset's package. The imports go last, so the line numbers stay.
+const EVIDENCE = `\nimport 'pg'; import 'async-mutex'; import 'generic-pool'; import '@opentelemetry/api';\n`;
+const untypedValid = valid.map((test) => ({
+  ...test,
+  code: test.code.replace(/: ReadableStream<Uint8Array>|: \{ release\(\): void \}|: string|: boolean|: Uint8Array\[\]/g, '') + EVIDENCE,
+}));
 const untypedInvalid = invalid.map((test) => ({
   ...test,
-  code: test.code.replace(/: string|: boolean/g, ''),
+  code: test.code.replace(/: string|: boolean/g, '') + EVIDENCE,
   errors: test.errors.map((error) => {
     const { suggestions } = error;
     // Untyped, the messages are the same; the data is asserted by the typed run.
@@ -451,11 +506,76 @@ const untypedInvalid = invalid.map((test) => ({
       ...(error.column !== undefined && /: (string|boolean)/.test(test.code.split('\n')[(error.line ?? 1) - 1] ?? '')
         ? { column: error.column - (/: string/.test(test.code.split('\n')[(error.line ?? 1) - 1] ?? '') ? 8 : 9) }
         : {}),
-      suggestions: suggestions?.map((suggestion) => ({ ...suggestion, output: suggestion.output.replace(/: string|: boolean/g, '') })),
+      suggestions: suggestions?.map((suggestion) => ({ ...suggestion, output: suggestion.output.replace(/: string|: boolean/g, '') + EVIDENCE })),
     };
   }),
 }));
 untypedTester.run('require-release (untyped)', rule, { valid: untypedValid, invalid: untypedInvalid });
+
+untypedTester.run('require-release (untyped, evidence)', rule, {
+  valid: [
+    // A receiver named pool in a file that imports no pool package: another library's object, not reported.
+    `
+export async function other(pool) {
+  const conn = await pool.connect();
+  await conn.query('x');
+}`,
+    // The same for a tracer and a mutex.
+    `
+export function spans(tracer, mutex) {
+  const span = tracer.startSpan('x');
+  void mutex.acquire();
+  return span.name;
+}`,
+  ],
+  invalid: [
+    // A require() is evidence too.
+    {
+      code: `
+const { Pool } = require('pg');
+export async function leak(pool) {
+  const client = await pool.connect();
+  await client.query('x');
+}`,
+      errors: [
+        {
+          messageId: 'leakAtFunctionEnd',
+          line: 6,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+const { Pool } = require('pg');
+export async function leak(pool) {
+  const client = await pool.connect();
+  try {
+    await client.query('x');
+  } finally {
+    client.release();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    // A private field named like a mutex, in a file that imports async-mutex.
+    {
+      code: `
+import { Mutex } from 'async-mutex';
+export class Nonces {
+  #mutex = new Mutex();
+  async next(skip) {
+    const release = await this.#mutex.acquire();
+    if (skip) return 0;
+    release();
+    return 1;
+  }
+}`,
+      errors: [{ messageId: 'leakOnReturn', line: 7 }],
+    },
+  ],
+});
 
 typedTester.run('require-release (custom pairs, typed)', rule, {
   valid: [
