@@ -1367,6 +1367,17 @@ untypedTester.run('require-done (untyped)', rule, {
 
 typedTester.run('require-done (typed only)', rule, {
   valid: [
+    // Typed: helpers in another file of the program whose bodies cannot throw.
+    `
+import { Audit, note } from './helpers.js';
+const audit = new Audit();
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  note(item);
+  audit.record(item);
+  try { await work(item); } finally { q.done(item); }
+}${QUEUE_PRELUDE}`,
     // Typed: work() returns a promise, so it rejects rather than throws, and the .finally is always attached.
     `
 async function worker() {
@@ -1405,6 +1416,45 @@ async function worker() {
 }${QUEUE_PRELUDE}`,
   ],
   invalid: [
+    // Typed: a helper in another file that throws.
+    {
+      code: `
+import { risky } from './helpers.js';
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  risky(item);
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}${QUEUE_PRELUDE}`,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 6,
+          column: 3,
+          suggestions: [
+            {
+              messageId: 'moveIntoTry',
+              output: `
+import { risky } from './helpers.js';
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    risky(item);
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}${QUEUE_PRELUDE}`,
+            },
+          ],
+        },
+      ],
+    },
     // Two queues in one function: only the unprotected one is reported (untyped, \`other\` is no queue name).
   {
     code: `
