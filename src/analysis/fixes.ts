@@ -23,6 +23,8 @@ export interface FixQueries {
   containsRelease(node: TSESTree.Node, ob: Obligation): boolean;
   /** `node` is a shutdown check of the obligation: true exactly when there is nothing to release. */
   isShutdownTest(node: TSESTree.Node, ob: Obligation): boolean;
+  /** A release of the obligation inside an iteration callback (`forEach`), which does not count: for the message. */
+  iterationRelease(ob: Obligation): { readonly method: string; readonly node: TSESTree.Node } | undefined;
 }
 
 export interface TryFinallyFix {

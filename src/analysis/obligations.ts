@@ -140,6 +140,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
         return helper !== undefined && inner.arguments.some((arg, index) => helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob));
       }),
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
+    iterationRelease: (ob) => ownership.iterationReleases.get(ob),
   };
 
   const nodeListeners: Listeners = {

@@ -187,8 +187,18 @@ export class Ownership {
     }
   }
 
+  /** Releases the rule does not count because their closure runs once per element: for messages. */
+  readonly iterationReleases = new Map<Obligation, { method: string; node: TSESTree.Node }>();
+
   private onClosure(fn: FunctionRecord, closure: TSESTree.Node, node: TSESTree.Node, role: Role): void {
-    if (role === 'none' || closure === fn.node) return;
+    if (closure === fn.node) return;
+    if (role === 'none') {
+      const method = node.type === AST_NODE_TYPES.CallExpression ? methodCall(node)?.name : undefined;
+      for (const root of this.owed.capturedBy(closure)) {
+        if (method && !this.iterationReleases.has(root)) this.iterationReleases.set(root, { method, node });
+      }
+      return;
+    }
     for (const root of this.owed.capturedBy(closure)) {
       if (role === 'owner') this.effect(fn, root, node, () => 'transfer');
       else this.effect(fn, root, node, () => summaryEffect(this.summaries.closureRelease(closure, root), 'none'));

@@ -16,7 +16,8 @@ export type LeakMessageId =
   | 'leakOnContinue'
   | 'leakAtIterationEnd'
   | 'leakAtFunctionEnd'
-  | 'leakOnRejection';
+  | 'leakOnRejection'
+  | 'leakReleaseInIteration';
 
 /**
  * The leak messages of a rule. `subject` says what is held and by which call, with `{{acquire}}` and
@@ -32,6 +33,7 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakOnContinue: `${subject} when the \`continue\` on line {{line}} runs, and the next iteration orphans it; ${advice}`,
     leakAtIterationEnd: `${subject} when the loop iteration ends on line {{line}}, and the next iteration orphans it; ${advice}`,
     leakAtFunctionEnd: `${subject} when the function ends on line {{line}}; ${advice}`,
+    leakReleaseInIteration: `${subject} when the function ends on line {{line}}: the release inside the \`{{method}}\` callback on line {{callbackLine}} runs once per element, maybe never; ${advice}`,
     leakOnRejection: `${subject} if the promise on line {{line}} rejects: a release inside \`.then\` runs only on success; release in \`.finally\` or in both handlers.`,
   };
 }
@@ -115,10 +117,13 @@ export function reportLeaks<MessageId extends string>(
     const fix = tryFinallyFix(queries, ob, description.release);
     for (const exit of exits) {
     const location = exitLocation(sourceCode, exit);
+    const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;
     context.report({
       loc: location,
-      messageId: exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type],
+      messageId: iteration ? 'leakReleaseInIteration' : exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type],
       data: {
+        method: iteration?.method ?? '',
+        callbackLine: iteration?.node.loc.start.line ?? 0,
         acquire: acquireText(sourceCode, ob.acquire),
         acquireLine: ob.acquire.loc.start.line,
         line: location.start.line,

@@ -388,9 +388,26 @@ export class ThrowModel {
     const known = this.tsBodies.get(declaration);
     if (known !== undefined) return known;
     this.tsBodies.set(declaration, true);
-    const answer = guarded(() => this.tsNodeMayThrow(services, body, depth), true);
+    const answer = guarded(
+      () => this.tsNodeMayThrow(services, body, depth) || (t.isConstructorDeclaration(declaration) && this.tsClassSetupMayThrow(services, declaration, depth)),
+      true,
+    );
     this.tsBodies.set(declaration, answer);
     return answer;
+  }
+
+  /** A constructor also runs its superclass's and the field initialisers. */
+  private tsClassSetupMayThrow(services: TypeServices, constructor: ts.ConstructorDeclaration, depth: number): boolean {
+    const t = services.ts;
+    const owner = constructor.parent;
+    if (owner.heritageClauses?.some((clause) => clause.token === t.SyntaxKind.ExtendsKeyword)) return true;
+    return owner.members.some(
+      (member) =>
+        t.isPropertyDeclaration(member) &&
+        member.initializer !== undefined &&
+        !member.modifiers?.some((modifier) => modifier.kind === t.SyntaxKind.StaticKeyword) &&
+        this.tsNodeMayThrow(services, member.initializer, depth),
+    );
   }
 
   private tsNodeMayThrow(services: TypeServices, root: ts.Node, depth: number): boolean {

@@ -786,7 +786,7 @@ async function worker(parts: string[]) {
   if (shutdown) return;
   parts.forEach(() => q.done(item));
 }`,
-    errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
+    errors: [{ messageId: 'leakReleaseInIteration', line: 6, column: 1, data: { acquire: 'q.get()', acquireLine: 3, line: 6, method: 'forEach', callbackLine: 5, release: 'q.done(item)', anchor: 'the shutdown check' } }],
   },
   // A timer callback that marks done only on some path.
   {
