@@ -359,6 +359,34 @@ describe('oracle: v2 callback releases and the hand-off', () => {
     expect(u.leakExits).toEqual([{ kind: 'throw', line: u.line('work2(item);') }]);
   });
 
+  it('in a worker loop: a rejected then(done) leaks at the .then line instead of the iteration end; timer and hand-off cover the iteration', () => {
+    const r = run([cb('then')], { ...forLoop, ...shutdownBreak });
+    const t = r.line('work(item).then(');
+    expect(r.leakExits).toEqual([
+      { kind: 'rejection', line: t },
+      { kind: 'throw', line: t },
+    ]);
+    expect(r.reportLines).toEqual([t]);
+    const s = run([b.if(1, [cb('setTimeout'), b.continue()]), b.handOff()], { ...forLoop, ...shutdownBreak });
+    expect(s.leakExits).toEqual([{ kind: 'throw', line: s.line('if (check(1))') }]);
+    expect(s.doubleDone).toBe(false);
+    // the next get starts fresh: a timer done in one iteration is no double with the next iteration's done
+    expect(run([cb('setTimeout')], { ...whileLoop, ...shutdownContinue }).doubleDone).toBe(false);
+  });
+
+  it('rejections of two then(done) statements: each rejection line is a leak, a later fulfilment covers an earlier rejection', () => {
+    const r = run([tryCatch([cb('then'), cb('then')], [done(), b.return()], false)]);
+    const t1 = r.line('work(item).then(');
+    const t2 = r.line('work(item).then(', 2);
+    // owed only when both reject (first rejects, second fulfils: done)
+    expect(r.leakExits).toEqual([
+      { kind: 'rejection', line: t1 },
+      { kind: 'rejection', line: t2 },
+    ]);
+    // both fulfil: the second is a double; the first fulfils and the second work(item) throws: the catch's done is
+    expect(r.doubleDoneLines).toEqual([t2, r.line('q.done(item);')]);
+  });
+
   it('forEach(done): unchanged, the done never counts and the calls may throw', () => {
     const r = run([cb('forEach')]);
     expect(r.leakExits.map((e) => e.kind)).toEqual(['throw', 'fall-off-end']);
