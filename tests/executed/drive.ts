@@ -7,7 +7,8 @@
  * 1. a rate-limiting queue (exponential per-item backoff, 5 ms … 1 s) gets `default/web` then `default/db`
  *    (`default/web/extra` instead of `default/web` in `invalid-key`); in `retry-cap`, the limiter has already
  *    counted `maxRetries + 1` failures of the first key;
- * 2. the fixture's `run(deps)` starts; the driver flushes and steps the clock to each retry deadline, a bounded
+ * 2. the fixture's `run(deps)` starts; the driver flushes (letting short real `setTimeout` timers the fixture set
+ *    fire too: they are real time, not `FakeClock` time) and steps the clock to each retry deadline, a bounded
  *    number of times (in `poison`, until `POISON_SPAN_MS` of fake time have passed, and every queue records its
  *    `workqueue_retries_total`);
  * 3. the queue (and every queue made with `deps.newQueue`) is shut down with `shutDownWithDrain({ timeoutMs })`;
@@ -92,8 +93,58 @@ export interface ScenarioOutcome {
   retry: RetryOutcome;
 }
 
-/** Lets the workers run: every promise job queued until now, and the jobs they queue, run before this resolves. */
-export const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * The real 0-ms timers (`setTimeout`) a fixture has set and that have not fired yet, counted while a scenario runs
+ * (see {@link countFixtureTimers}). A timer is real time, not `FakeClock` time: `flush` waits for them to fire.
+ */
+const fixtureTimers = new Set<unknown>();
+/** A timer longer than this is no "later on this tick" release: `flush` does not wait for it. */
+const SHORT_TIMER_MS = 10;
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/**
+ * While `fn` runs, a fixture's `setTimeout(cb, ms ≤ SHORT_TIMER_MS)` is a real timer that `flush` knows about (the
+ * callback still runs exactly once, later, on Node's timer queue). Only the fixture's timers are counted: the
+ * harness itself never calls `setTimeout` during a run.
+ */
+async function countFixtureTimers<T>(fn: () => Promise<T>): Promise<T> {
+  const counting = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle: unknown = realSetTimeout(() => {
+      fixtureTimers.delete(handle);
+      callback(...args);
+    }, ms);
+    if ((ms ?? 0) <= SHORT_TIMER_MS) fixtureTimers.add(handle);
+    return handle;
+  }) as unknown as typeof setTimeout;
+  const clearing = ((handle: Parameters<typeof clearTimeout>[0]) => {
+    fixtureTimers.delete(handle);
+    realClearTimeout(handle);
+  }) as typeof clearTimeout;
+  globalThis.setTimeout = counting;
+  globalThis.clearTimeout = clearing;
+  try {
+    return await fn();
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    globalThis.clearTimeout = realClearTimeout;
+    fixtureTimers.clear();
+  }
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Lets the workers run: every promise job queued until now, and the jobs they queue, run before this resolves; so
+ * do the short timers the fixture has set (and what they queue), which fire in real time.
+ */
+export const flush = async (): Promise<void> => {
+  await turn();
+  for (let rounds = 0; fixtureTimers.size > 0 && rounds < 100; rounds++) {
+    await new Promise((resolve) => realSetTimeout(resolve, 1));
+    await turn();
+  }
+};
 
 type Settled = { state: 'pending' } | { state: 'resolved' } | { state: 'rejected'; error: unknown };
 
@@ -173,7 +224,11 @@ function watchDone(q: RateLimitingQueue<string>, onDouble: () => void): void {
   };
 }
 
-export async function runScenario(fixture: FixtureModule, scenario: Scenario): Promise<ScenarioOutcome> {
+export function runScenario(fixture: FixtureModule, scenario: Scenario): Promise<ScenarioOutcome> {
+  return countFixtureTimers(() => runScenarioCounted(fixture, scenario));
+}
+
+async function runScenarioCounted(fixture: FixtureModule, scenario: Scenario): Promise<ScenarioOutcome> {
   const clock = new FakeClock(1_000_000);
   const trace: string[] = [];
   const firstKey = scenario === 'invalid-key' ? INVALID_KEY : FAULT_KEY;

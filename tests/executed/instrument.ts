@@ -8,10 +8,12 @@
  * of a function, or of a loop iteration). Positions are those of the original source, 1-based like ESLint's.
  *
  * The module runs with a `require` that hands out the already loaded reference queue for
- * `eslint-plugin-workqueue/queue` and loads relative imports the same way (instrumented too). Probes are plain
+ * `eslint-plugin-workqueue/queue`, loads relative imports the same way (instrumented too), and loads Node's
+ * built-in modules (`node:…`) and the packages in {@link PACKAGES} with Node's own `require`. Probes are plain
  * synchronous calls, so the instrumented module has exactly the promise timing of the original.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import * as ts from 'typescript';
@@ -24,6 +26,10 @@ export type Hits = Set<string>;
 export const probeKey = (file: string, line: number, column: number): string => `${file}:${line}:${column}`;
 
 let currentHits: Hits | undefined;
+
+/** Packages (dev dependencies) a fixture may import besides the reference queue. */
+const PACKAGES = new Set(['@opentelemetry/api']);
+const nodeRequire = createRequire(import.meta.url);
 
 /** Runs `fn` with probe hits recorded into `hits`. Runs must not overlap. */
 export async function withProbes<T>(hits: Hits, fn: () => Promise<T>): Promise<T> {
@@ -156,6 +162,7 @@ export function loadInstrumented(file: string): { exports: Record<string, unknow
     cache.set(target, module.exports);
     const localRequire = (specifier: string): unknown => {
       if (specifier === 'eslint-plugin-workqueue/queue') return queueModule;
+      if (specifier.startsWith('node:') || PACKAGES.has(specifier)) return nodeRequire(specifier);
       if (specifier.startsWith('.')) {
         const resolved = path.resolve(path.dirname(target), specifier).replace(/\.js$/, '.ts');
         return load(resolved);

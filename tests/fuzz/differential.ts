@@ -8,6 +8,10 @@
  * Any disagreement is reported with the program, the oracle's path (leaking path / double-done
  * path), the rules' messages, and fast-check's shrunk counterexample (one per dimension).
  *
+ * Report lines are compared too, as hints (not disagreements): the leak reports against the oracle's
+ * `reportLines` (every explicit leaking exit, else the first implicit one), the double-done reports
+ * against its `doubleDoneLines`. `gen.forms` picks the model (`v1` / `v2`, see ./ir.ts).
+ *
  * The linter is injected (`lint`), so this module works with stand-in linters;
  * `createWorkqueueLinter()` / `lintWithRules()` build the real one on ESLint's `Linter`.
  */
@@ -65,14 +69,20 @@ export interface Disagreement {
   run: number;
   source: string;
   program: Program;
-  oracle: Pick<OracleResult, 'leaks' | 'exit' | 'leakExits' | 'doubleDone' | 'doubleDoneLine' | 'doubleDonePath' | 'doubleDoneLines'>;
+  oracle: Pick<
+    OracleResult,
+    'leaks' | 'exit' | 'leakExits' | 'reportLines' | 'doubleDone' | 'doubleDoneLine' | 'doubleDonePath' | 'doubleDoneLines'
+  >;
   /** the messages of both rules */
   messages: LintMessage[];
   /** for a shrunk counterexample: how many shrink steps fast-check took */
   shrinks?: number;
 }
 
-/** both say "double done", but the rule's report lines differ from the oracle's `doubleDoneLines` (not a disagreement) */
+/**
+ * both say "double done", but the rule's report lines differ from the oracle's `doubleDoneLines`; or both say
+ * "leak", but the rule's report lines differ from the oracle's `reportLines` (not a disagreement)
+ */
 export interface LineMismatch {
   run: number;
   source: string;
@@ -91,6 +101,14 @@ export interface DifferentialReport {
   bothLeak: number;
   /** … and the rule reported on one of the oracle's leaking exit lines */
   bothLeakSameLine: number;
+  /**
+   * … and the rule's report lines are exactly the oracle's `reportLines` (every explicit leaking exit — return,
+   * break, continue, throw statement, iteration end, function end, rejection — or, when there is none, the first
+   * implicit one)
+   */
+  bothLeakSameLines: number;
+  /** the other `bothLeak` runs (at most `keep` kept): worth a look, not a disagreement */
+  leakLineMismatches: LineMismatch[];
   missedLeaks: number;
   falsePositives: number;
   leakDisagreements: number;
@@ -172,14 +190,14 @@ function kindOf(dim: Dimension, oracleYes: boolean): DisagreementKind {
 }
 
 function toDisagreement(dim: Dimension, run: number, p: Program, j: Judged): Disagreement {
-  const { leaks, exit, leakExits, doubleDone, doubleDoneLine, doubleDonePath, doubleDoneLines } = j.oracle;
+  const { leaks, exit, leakExits, reportLines, doubleDone, doubleDoneLine, doubleDonePath, doubleDoneLines } = j.oracle;
   return {
     dimension: dim,
     kind: kindOf(dim, oracleSays(j, dim)),
     run,
     source: j.source,
     program: p,
-    oracle: { leaks, exit, leakExits, doubleDone, doubleDoneLine, doubleDonePath, doubleDoneLines },
+    oracle: { leaks, exit, leakExits, reportLines, doubleDone, doubleDoneLine, doubleDonePath, doubleDoneLines },
     messages: j.messages,
   };
 }
@@ -203,6 +221,8 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
     oracleSafe: 0,
     bothLeak: 0,
     bothLeakSameLine: 0,
+    bothLeakSameLines: 0,
+    leakLineMismatches: [],
     missedLeaks: 0,
     falsePositives: 0,
     leakDisagreements: 0,
@@ -249,6 +269,12 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
         report.bothLeak++;
         const lines = new Set(oracle.leakExits.map((e: LeakExit) => e.line));
         if (j.messages.some((m) => cls.isLeak(m) && lines.has(m.line))) report.bothLeakSameLine++;
+        const ruleLines = new Set(j.messages.filter(cls.isLeak).map((m) => m.line));
+        if (sameSet(oracle.reportLines, ruleLines)) report.bothLeakSameLines++;
+        else if (report.leakLineMismatches.length < keep) {
+          const sorted = [...ruleLines].sort((a, b) => a - b);
+          report.leakLineMismatches.push({ run, source: j.source, oracleLines: oracle.reportLines, ruleLines: sorted });
+        }
       }
       if (oracle.doubleDone && j.rule.double) {
         report.bothDouble++;
@@ -336,6 +362,7 @@ export function formatDisagreement(d: Disagreement, title = ''): string {
     if (o.exit) {
       parts.push('oracle: leaking path:\n' + o.exit.path.map((s) => '    ' + s).join('\n'));
       parts.push('oracle: all leaking exits: ' + o.leakExits.map((e) => `${e.kind}@L${e.line}`).join(', '));
+      parts.push('oracle: expected report lines: ' + o.reportLines.map((l) => `L${l}`).join(', '));
     }
     parts.push(`oracle: double done: ${o.doubleDone ? `yes, at ${o.doubleDoneLines.map((l) => `L${l}`).join(', ')}` : 'no'}`);
   } else {
@@ -364,7 +391,9 @@ export function formatSummary(r: DifferentialReport): string {
     `differential fuzz: seed ${r.seed}, ${r.checked} cases checked in ${(r.ms / 1000).toFixed(1)}s ` +
       `(oracle ${(r.oracleMs / 1000).toFixed(2)}s, lint ${(r.lintMs / 1000).toFixed(2)}s)${noLinter ? ' — no linter (oracle only)' : ''}`,
     `leak   (${RULE_ID}): oracle ${r.oracleLeaks} leaking (${pct(r.oracleLeaks)}) / ${r.oracleSafe} safe (${pct(r.oracleSafe)}); ` +
-      (noLinter ? '' : `both say leak ${r.bothLeak} (rule on an oracle exit line in ${r.bothLeakSameLine}); `) +
+      (noLinter
+        ? ''
+        : `both say leak ${r.bothLeak} (rule on an oracle exit line in ${r.bothLeakSameLine}, rule lines = oracle report lines in ${r.bothLeakSameLines}); `) +
       `disagreements ${r.leakDisagreements} (missed leaks ${r.missedLeaks}, false positives ${r.falsePositives})`,
     `double (${DOUBLE_RULE_ID}): oracle ${r.oracleDoubleDone} double (${pct(r.oracleDoubleDone)}) / ${r.oracleNoDoubleDone} no double (${pct(r.oracleNoDoubleDone)}); ` +
       (noLinter ? '' : `both say double ${r.bothDouble} (rule lines = oracle lines in ${r.bothDoubleSameLines}); `) +
@@ -380,6 +409,18 @@ export function formatReport(r: DifferentialReport, maxShown = 3): string {
   const lines = [formatSummary(r)];
   for (const dim of DIMENSIONS) {
     for (const d of r.disagreements.filter((x) => x.dimension === dim).slice(0, maxShown)) lines.push('', formatDisagreement(d));
+  }
+  const leakMismatches = r.bothLeak - r.bothLeakSameLines;
+  if (leakMismatches && maxShown > 0) {
+    lines.push(
+      '',
+      `leak report lines differ from the oracle's (every explicit leaking exit, else the first implicit one) in ${leakMismatches} runs ` +
+        '(verdicts agree; not counted as disagreements) — worth a look:',
+    );
+    for (const m of r.leakLineMismatches.slice(0, maxShown)) {
+      const L = (xs: number[]): string => xs.map((l) => `L${l}`).join(', ');
+      lines.push('', `run #${m.run}: oracle leak report lines ${L(m.oracleLines)}; ${RULE_ID} lines ${L(m.ruleLines)}`, numbered(m.source));
+    }
   }
   const mismatches = r.bothDouble - r.bothDoubleSameLines;
   if (mismatches && maxShown > 0) {

@@ -6,32 +6,63 @@
  * interpreter.
  *
  * The source is adapted textually for execution, preserving semantics under the contract:
- *  - `() => q.done(item)` callbacks call a no-op (a done in a callback never counts);
+ *  - v1: every `() => q.done(item)` callback calls a no-op (a done in a callback never counts) and
+ *    `setTimeout` is a stub that may throw;
+ *  - v2: the runtime itself: `setTimeout` queues its callback, which runs after the worker has
+ *    settled (its synchronous part and every promise job); `work(item).then/catch/finally(…)` get a
+ *    real promise that fulfils or rejects by choice (after `work(item)` may throw synchronously), the
+ *    handlers run as the engine runs them, and the rejections left unhandled by `.then(done)` /
+ *    detached `.finally(done)` are swallowed deliberately; `emitter.once` records the hand-off and never
+ *    fires; `console.log` is a silent stub, `Date.now()` and the preamble's `note` are real. A done
+ *    that runs in a callback is placed, for double-done purposes, at the point its callback was
+ *    registered (program order: the rule reports there), and counts only if it really ran; dones
+ *    registered after a hand-off are not judged, and a handed-off item is never a leak. The
+ *    `forEach` callback stays a no-op in both models (the model never counts it);
  *  - `while (check(n)) {` becomes `for (let $i = 0; $loopTest($i++); ) {` so the stub knows the
  *    iteration number (≤ 2 iterations, like the oracle);
  *  - the second `q.get()` (next worker-loop iteration) ends the run: "iteration end";
  *  - each direct `q.done(item);` passes its own line number, so double dones are located.
  */
 import ts from 'typescript';
+import type { Forms } from './ir.js';
 
 export interface ExecResult {
   leaks: boolean;
   doubleDone: boolean;
   /** lines of the `q.done(item)` calls that ran as a second (or later) done in some run, ascending */
   doubleDoneLines: number[];
+  /** v2: the lines of the `work(item).then(() => q.done(item))` statements that rejected in some leaking run, ascending */
+  rejectionLeakLines: number[];
+  /** v2: deferred dones that ran only after the worker had returned or thrown (timers, late promise jobs) */
+  lateDones: number;
   runs: number;
+}
+
+export interface ExecOptions {
+  /** the model the source was printed for (default `v2`) */
+  forms?: Forms;
+  maxRuns?: number;
 }
 
 /** Thrown to end a run at the next `get()`: one iteration of the worker loop is all the oracle judges. */
 class Stop extends Error {}
 
-export async function executeAll(source: string, maxRuns = 200_000): Promise<ExecResult> {
-  const adapted = source
-    .replace(/\(\) => q\.done\(item\)/g, '() => q.callbackDone(item)')
-    .replace(/while \(check\(\d+\)\) \{/g, 'for (let $i = 0; $loopTest($i++); ) {')
-    .split('\n')
-    .map((l, i) => l.replace('q.done(item);', `q.done(item, ${i + 1});`))
-    .join('\n');
+export async function executeAll(source: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  const maxRuns = opts.maxRuns ?? 200_000;
+  const v2 = (opts.forms ?? 'v2') === 'v2';
+  const numbered = source.split('\n').map((l, i) => {
+    const line = i + 1;
+    let out = l.replace('q.done(item);', `q.done(item, ${line});`);
+    if (v2) {
+      out = out
+        .replace('xs().forEach(() => q.done(item))', 'xs().forEach(() => q.callbackDone(item))')
+        .replace(/work\(item\)\.(then|catch|finally)\(/, '$$work(item, ' + String(line) + ').$1(')
+        .replace(/\(\) => q\.done\(item\)/g, `q.later(${line})`);
+    }
+    return out;
+  });
+  let adapted = numbered.join('\n').replace(/while \(check\(\d+\)\) \{/g, 'for (let $i = 0; $loopTest($i++); ) {');
+  if (!v2) adapted = adapted.replace(/\(\) => q\.done\(item\)/g, '() => q.callbackDone(item)');
   const js = ts
     .transpileModule(adapted, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } })
     .outputText.replace(/^export /gm, '')
@@ -50,32 +81,72 @@ export async function executeAll(source: string, maxRuns = 200_000): Promise<Exe
     if (choose(2) === 1) throw new Error('stub throws');
   };
 
-  let state: { shutdown: boolean; done: number; gets: number; leakAtIterationEnd: boolean };
+  interface DoneEvent {
+    /** registration order: a direct done's own position, a callback's registration */
+    seq: number;
+    line: number;
+  }
+  let state: {
+    shutdown: boolean;
+    gets: number;
+    seq: number;
+    dones: DoneEvent[];
+    /** seq of the first hand-off, if any */
+    handOff: number | null;
+    /** the worker has settled (returned, thrown, or stopped at the next get) */
+    settled: boolean;
+    late: number;
+    rejectedThen: number[];
+    timers: (() => void)[];
+  };
   const q = {
     // eslint-disable-next-line @typescript-eslint/require-await -- async like the queue's get(), so await works the same
     async get(): Promise<[string, false] | [undefined, true]> {
       state.gets++;
-      if (state.gets > 1) {
-        state.leakAtIterationEnd = !state.shutdown && state.done === 0;
-        throw new Stop();
-      }
+      if (state.gets > 1) throw new Stop();
       state.shutdown = choose(2) === 1;
       return state.shutdown ? [undefined, true] : ['item', false];
     },
     done(item: string | undefined, line?: number): void {
-      if (item === undefined) return;
-      if (state.done > 0 && line !== undefined) ddLines.add(line);
-      state.done++;
+      if (item === undefined || line === undefined) return;
+      state.dones.push({ seq: state.seq++, line });
+    },
+    /** a callback that marks the item done when (if) it runs, placed at its registration */
+    later(line: number): () => void {
+      const seq = state.seq++;
+      return () => {
+        if (state.settled) state.late++;
+        state.dones.push({ seq, line });
+      };
     },
     forget(): void {
       maybeThrow();
     },
     callbackDone(): void {},
   };
+  /** a real promise with a chosen outcome, whose derived promises never count as unhandled rejections */
+  const settledPromise = (line: number): Pick<Promise<void>, 'then' | 'catch' | 'finally'> => {
+    const rejected = choose(2) === 1;
+    if (rejected) state.rejectedThen.push(line);
+    const p = rejected ? Promise.reject(new Error('work rejects')) : Promise.resolve();
+    const handled = <T>(d: Promise<T>): Promise<T> => {
+      d.catch(() => {}); // deliberately swallowed: the rejection after .then(done) / a detached .finally(done)
+      return d;
+    };
+    return {
+      then: (a, b) => handled(p.then(a, b)),
+      catch: (b) => handled(p.catch(b)),
+      finally: (f) => handled(p.finally(f)),
+    };
+  };
   const stubs = {
     work: (): Promise<void> => {
       maybeThrow();
       return Promise.resolve();
+    },
+    $work: (_item: unknown, line: number): Pick<Promise<void>, 'then' | 'catch' | 'finally'> => {
+      maybeThrow();
+      return settledPromise(line);
     },
     work2: (): void => maybeThrow(),
     check: (): boolean => {
@@ -98,7 +169,17 @@ export async function executeAll(source: string, maxRuns = 200_000): Promise<Exe
       if (c === 3) throw new Error('stub throws');
       return [[], [1], [1, 2]][c]!;
     },
-    setTimeout: (): void => maybeThrow(),
+    setTimeout: v2
+      ? (fn: () => void): void => {
+          state.timers.push(fn);
+        }
+      : (): void => maybeThrow(),
+    emitter: {
+      once(): void {
+        state.handOff ??= state.seq++;
+      },
+    },
+    console: { log(): void {} },
     $loopTest: (i: number): boolean => {
       // iterations 0 and 1 may continue; the third test may only be false or throw
       const c = choose(i < 2 ? 3 : 2);
@@ -115,24 +196,42 @@ export async function executeAll(source: string, maxRuns = 200_000): Promise<Exe
   let leaks = false;
   let doubleDone = false;
   const ddLines = new Set<number>();
+  const rejectionLines = new Set<number>();
+  let lateDones = 0;
   let runs = 0;
   for (;;) {
     if (++runs > maxRuns) throw new Error(`execute: more than ${maxRuns} runs`);
     taken = [];
-    state = { shutdown: false, done: 0, gets: 0, leakAtIterationEnd: false };
-    let stopped = false;
+    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [] };
     try {
       await worker(q);
-    } catch (e) {
-      if (e instanceof Stop) stopped = true;
+    } catch {
+      // an exception leaving the worker, or Stop at the next get: either way the iteration is over
     }
-    if (state.done > 1) doubleDone = true;
-    if (stopped ? state.leakAtIterationEnd : !state.shutdown && state.done === 0) leaks = true;
+    state.settled = true;
+    if (v2) {
+      // every promise job the worker left behind, then the timers, then what those queue
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      for (const fn of state.timers.splice(0)) fn();
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    }
+    lateDones += state.late;
+    const handOff = state.handOff;
+    const judged = state.dones.filter((d) => handOff === null || d.seq < handOff).sort((a, b) => a.seq - b.seq);
+    if (judged.length > 1) {
+      doubleDone = true;
+      for (const d of judged.slice(1)) ddLines.add(d.line);
+    }
+    if (!state.shutdown && handOff === null && judged.length === 0) {
+      leaks = true;
+      for (const l of state.rejectedThen) rejectionLines.add(l);
+    }
     // next choice vector: bump the last choice that has an untried alternative
     let i = taken.length - 1;
     while (i >= 0 && taken[i]!.choice + 1 >= taken[i]!.arity) i--;
     if (i < 0) break;
     prefix = [...taken.slice(0, i).map((t) => t.choice), taken[i]!.choice + 1];
   }
-  return { leaks, doubleDone, doubleDoneLines: [...ddLines].sort((a, b) => a - b), runs };
+  const asc = (xs: Set<number>): number[] => [...xs].sort((a, b) => a - b);
+  return { leaks, doubleDone, doubleDoneLines: asc(ddLines), rejectionLeakLines: asc(rejectionLines), lateDones, runs };
 }

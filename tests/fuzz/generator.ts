@@ -9,12 +9,31 @@
  *
  * The top-level body is drawn from a few "shapes" (plain random statement lists, and lists with
  * done-in-finally / catch-done-rethrow guards) so that roughly half the programs leak.
+ *
+ * `forms` picks the model (see ./ir.ts): `v1` generates exactly the first model's programs (the same
+ * programs for a given seed as before v2 existed, marked `forms: 'v1'`); `v2` (the default) adds the non-throwing calls
+ * (`console.log(item)`, `Date.now()`, `note(item)`), the promise-handler and timer releases and the
+ * `emitter.once` hand-off (marked `forms: 'v2'`).
  */
 import fc from 'fast-check';
-import { countStmts, type Header, type Program, type Stmt, type SwitchCase, type WorkerLoop } from './ir.js';
+import {
+  CALLBACKS_V1,
+  CALLBACKS_V2,
+  countStmts,
+  type Forms,
+  type Header,
+  type Program,
+  type SafeVia,
+  type Stmt,
+  type SwitchCase,
+  type WorkerLoop,
+} from './ir.js';
 
 export const MAX_DEPTH = 3;
 export const MAX_STMTS = 12;
+/** v2 weights (v1 keeps its own: 1 for the three callback forms, no safe statements) */
+const CALLBACK_WEIGHT_V2 = 4;
+const SAFE_WEIGHT_V2 = 2;
 
 interface Ctx {
   /** nesting level of the list being generated (0 = the worker body) */
@@ -47,9 +66,12 @@ export interface GenOptions {
   workerLoops?: boolean;
   /** allow `import type { Queue as Q }` preambles (default true) */
   importPreamble?: boolean;
+  /** the model the programs are generated for (default `v2`; `v1`: the first model's forms only) */
+  forms?: Forms;
 }
 
 export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
+  const forms: Forms = opts.forms ?? 'v2';
   const stmtMemo = new Map<string, fc.Arbitrary<Stmt>>();
   const listMemo = new Map<string, fc.Arbitrary<Stmt[]>>();
 
@@ -82,13 +104,18 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
       { weight: 9, arbitrary: fc.constant<Stmt>({ kind: 'done' }) },
       { weight: 2, arbitrary: fc.constant<Stmt>({ kind: 'forget' }) },
       { weight: 5, arbitrary: fc.boolean().map((aw): Stmt => ({ kind: 'work', await: aw })) },
-      {
-        weight: 1,
-        arbitrary: fc.constantFrom('setTimeout', 'then', 'forEach').map((via): Stmt => ({ kind: 'callback', via })),
-      },
+      forms === 'v1'
+        ? { weight: 1, arbitrary: fc.constantFrom(...CALLBACKS_V1).map((via): Stmt => ({ kind: 'callback', via })) }
+        : { weight: CALLBACK_WEIGHT_V2, arbitrary: fc.constantFrom(...CALLBACKS_V2).map((via): Stmt => ({ kind: 'callback', via })) },
       { weight: 1, arbitrary: fc.constant<Stmt>({ kind: 'throw' }) },
       { weight: 2, arbitrary: fc.constant<Stmt>({ kind: 'return' }) },
     ];
+    if (forms === 'v2') {
+      arbs.push({
+        weight: SAFE_WEIGHT_V2,
+        arbitrary: fc.constantFrom<SafeVia>('console', 'date', 'note').map((via): Stmt => ({ kind: 'safe', via })),
+      });
+    }
     if (c.eInScope) arbs.push({ weight: 3, arbitrary: fc.constant<Stmt>({ kind: 'rethrow' }) });
     if (c.inLoop) {
       const targets: (string | null)[] = [null, ...c.labels];
@@ -273,5 +300,6 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
         body: bodyArb(workerLoop),
       }),
     )
-    .filter((p) => countStmts(p.body) <= MAX_STMTS);
+    .filter((p) => countStmts(p.body) <= MAX_STMTS)
+    .map((p): Program => ({ forms, ...p }));
 }

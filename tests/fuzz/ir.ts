@@ -2,6 +2,12 @@
  * A tiny IR for generated work-queue workers, and a printer that lays the IR out as TypeScript
  * source with known line numbers.
  *
+ * Two generations of forms (`Forms`): `v1` is the first model (every call may throw, a done in any
+ * callback never counts); `v2` (the default) adds the non-throwing calls (`safe`), the callback
+ * releases that count (`setTimeout`, `.then` / `.catch` / `.finally` handlers) and the listener
+ * hand-off (`emitter.once`). A program says which model it is judged under (`Program.forms`): the
+ * printer's preamble, the oracle's semantics of `setTimeout` / `.then` and the executor's stubs follow it.
+ *
  * The IR is deliberately small: every statement kind maps to exactly one source shape, each simple
  * statement occupies exactly one line, and block statements put their header / separators /
  * closing brace on lines of their own. `layout()` returns the source together with a *located*
@@ -21,13 +27,15 @@ export type StmtOf<X> =
   /** `await work(item);` (await: true) or `work2(item);` (await: false) — may throw. */
   | ({ kind: 'work'; await: boolean } & X)
   /**
-   * `q.done(item)` inside a callback, which never counts:
-   *   setTimeout: `setTimeout(() => q.done(item), 0);`
-   *   then:       `work(item).then(() => q.done(item));`
-   *   forEach:    `xs().forEach(() => q.done(item));`
-   * The calls themselves may throw.
+   * `q.done(item)` inside a callback (see `CallbackVia` for the forms and their meaning per model).
    */
-  | ({ kind: 'callback'; via: 'setTimeout' | 'then' | 'forEach' } & X)
+  | ({ kind: 'callback'; via: CallbackVia } & X)
+  /**
+   * v2 only — a call the model says never throws, with no effect on the item:
+   *   console: `console.log(item);`   date: `Date.now();`   note: `note(item);` (a same-file helper
+   *   whose body has no throw point, printed in the preamble).
+   */
+  | ({ kind: 'safe'; via: SafeVia } & X)
   /** `if (check(n)) { … } else { … }` — `check(n)` may throw; both branches possible. */
   | ({ kind: 'if'; n: number; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
   /** `switch (k()) { case 1: … default: … }` — `k()` may throw; any case (or none without default) may be entered; fall-through is real. */
@@ -54,6 +62,56 @@ export type StmtOf<X> =
    * `label: while (check(n)) { … }` (while, the test may throw on every evaluation).
    */
   | ({ kind: 'loop'; loop: 'forOf' | 'while'; n: number; label: string | null; body: StmtOf<X>[] } & X);
+
+/**
+ * The callback forms. v1 forms: `setTimeout`, `then`, `forEach`; the others are v2 only.
+ *
+ *   setTimeout:   `setTimeout(() => q.done(item), 0);`
+ *                 v1: the call may throw, the done never counts.
+ *                 v2: never throws; the timer runs exactly once, later: a done at this point.
+ *   then:         `work(item).then(() => q.done(item));`
+ *                 v1: may throw, the done never counts.
+ *                 v2: `work(item)` may throw (sync); else fulfilled → a done here, rejected → still owed,
+ *                 and owed at an exit means a leak reported at this line (`rejection`).
+ *   thenBoth:     `work(item).then(() => q.done(item), () => q.done(item));` — may throw; else a done.
+ *   catch:        `work(item).catch(() => q.done(item));` — may throw; else rejected → a done, fulfilled → owed.
+ *   finally:      `work(item).finally(() => q.done(item));` — may throw; else a done (the rejection after it is unhandled).
+ *   voidFinally:  `void work(item).finally(() => q.done(item));` — the same.
+ *   awaitFinally: `await work(item).finally(() => q.done(item));` — may throw; else a done, then the await
+ *                 throws on the rejected outcome (a throw point after the done).
+ *   once:         `emitter.once('drained', () => q.done(item));` — a hand-off: never throws, and from here on
+ *                 nothing is judged for the item on this path (no leak, no double).
+ *   forEach:      `xs().forEach(() => q.done(item));` — may throw; the done never counts (both models).
+ */
+export type CallbackVia =
+  | 'setTimeout'
+  | 'then'
+  | 'forEach'
+  | 'thenBoth'
+  | 'catch'
+  | 'finally'
+  | 'voidFinally'
+  | 'awaitFinally'
+  | 'once';
+export const CALLBACKS_V1: readonly CallbackVia[] = ['setTimeout', 'then', 'forEach'];
+export const CALLBACKS_V2: readonly CallbackVia[] = [
+  'setTimeout',
+  'then',
+  'forEach',
+  'thenBoth',
+  'catch',
+  'finally',
+  'voidFinally',
+  'awaitFinally',
+  'once',
+];
+
+export type SafeVia = 'console' | 'date' | 'note';
+
+/** Which model a program is generated for and judged under (see the file comment); absent = `v2`. */
+export type Forms = 'v1' | 'v2';
+
+export const formsOf = (p: { forms?: Forms }): Forms => p.forms ?? 'v2';
 
 /** `test: null` is `default:`. Case bodies fall through unless they end in a jump (the generator appends `break;`). */
 export interface SwitchCaseOf<X> {
@@ -82,6 +140,8 @@ export interface WorkerLoop {
 }
 
 export interface ProgramOf<X> {
+  /** the model (absent: `v2`) */
+  forms?: Forms;
   /** `inline`: declare `interface Q` in the file; `import`: `import type { Queue as Q } from './queue-types.js'` */
   preamble: 'inline' | 'import';
   /** `null`: the get is straight-line code in the worker; otherwise the get is the first statement of this loop's body */
@@ -141,6 +201,26 @@ const DECLS = [
   'declare function xs(): number[];',
   '',
 ];
+/** v2: the emitter of the hand-off form and the same-file helper without a throw point */
+const DECLS_V2 = [
+  ...DECLS.slice(0, -1),
+  'declare const emitter: { once(event: string, fn: () => void): void };',
+  'function note(x: unknown): void { console.log(x); }',
+  '',
+];
+
+const CALLBACK_TEXT: Record<CallbackVia, string> = {
+  setTimeout: 'setTimeout(() => q.done(item), 0);',
+  then: 'work(item).then(() => q.done(item));',
+  forEach: 'xs().forEach(() => q.done(item));',
+  thenBoth: 'work(item).then(() => q.done(item), () => q.done(item));',
+  catch: 'work(item).catch(() => q.done(item));',
+  finally: 'work(item).finally(() => q.done(item));',
+  voidFinally: 'void work(item).finally(() => q.done(item));',
+  awaitFinally: 'await work(item).finally(() => q.done(item));',
+  once: "emitter.once('drained', () => q.done(item));",
+};
+const SAFE_TEXT: Record<SafeVia, string> = { console: 'console.log(item);', date: 'Date.now();', note: 'note(item);' };
 
 export interface Layout {
   source: string;
@@ -156,7 +236,8 @@ export function layout(p: Program): Layout {
   };
 
   for (const l of p.preamble === 'inline' ? PREAMBLE_INLINE : PREAMBLE_IMPORT) emit(0, l);
-  for (const l of DECLS) emit(0, l);
+  const v2 = formsOf(p) === 'v2';
+  for (const l of v2 ? DECLS_V2 : DECLS) emit(0, l);
   emit(0, 'export async function worker(q: Q): Promise<void> {');
 
   let ind = 1;
@@ -212,16 +293,11 @@ export function layout(p: Program): Layout {
       case 'work':
         return { ...s, ...simple(s.await ? 'await work(item);' : 'work2(item);') };
       case 'callback':
-        return {
-          ...s,
-          ...simple(
-            s.via === 'setTimeout'
-              ? 'setTimeout(() => q.done(item), 0);'
-              : s.via === 'then'
-                ? 'work(item).then(() => q.done(item));'
-                : 'xs().forEach(() => q.done(item));',
-          ),
-        };
+        if (!v2 && !CALLBACKS_V1.includes(s.via)) throw new Error(`layout: callback form ${s.via} needs forms v2`);
+        return { ...s, ...simple(CALLBACK_TEXT[s.via]) };
+      case 'safe':
+        if (!v2) throw new Error('layout: safe statements need forms v2');
+        return { ...s, ...simple(SAFE_TEXT[s.via]) };
       case 'throw':
         return { ...s, ...simple('throw new Error("x");') };
       case 'rethrow':
@@ -291,7 +367,11 @@ export const b = {
   forget: (): Stmt => ({ kind: 'forget' }),
   work: (): Stmt => ({ kind: 'work', await: true }),
   work2: (): Stmt => ({ kind: 'work', await: false }),
-  cb: (via: 'setTimeout' | 'then' | 'forEach' = 'setTimeout'): Stmt => ({ kind: 'callback', via }),
+  cb: (via: CallbackVia = 'setTimeout'): Stmt => ({ kind: 'callback', via }),
+  /** v2: `console.log(item);` / `Date.now();` / `note(item);` */
+  safe: (via: SafeVia = 'console'): Stmt => ({ kind: 'safe', via }),
+  /** v2: `emitter.once('drained', () => q.done(item));` */
+  handOff: (): Stmt => ({ kind: 'callback', via: 'once' }),
   if: (n: number, then: Stmt[], els: Stmt[] | null = null): Stmt => ({ kind: 'if', n, then, else: els }),
   switch: (...cases: [number | null, Stmt[]][]): Stmt => ({
     kind: 'switch',
@@ -321,6 +401,7 @@ export const b = {
 
 export function program(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}): Program {
   return {
+    ...(opts.forms ? { forms: opts.forms } : {}),
     preamble: opts.preamble ?? 'inline',
     workerLoop: opts.workerLoop ?? null,
     header: opts.header ?? { kind: 'if', or: null, exit: 'return' },

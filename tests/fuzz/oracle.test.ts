@@ -3,18 +3,36 @@ import fc from 'fast-check';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { programArb } from './generator.js';
-import { b, countStmts, print, program, type Program, type Stmt } from './ir.js';
+import { b, countStmts, formsOf, print, program, type Forms, type Program, type Stmt } from './ir.js';
 import { analyzeProgram } from './oracle.js';
 import { executeAll } from './execute.js';
 
 const { done, forget, work, work2, cb, tryCatch, tryFinally, tryCatchFinally, rethrow, forOf } = b;
 
 /** analyze + a helper to find the 1-based line of the nth line starting (after indentation) with `text` */
-const handWritten: { source: string; leaks: boolean; doubleDone: boolean; doubleDoneLines: number[] }[] = [];
+const handWritten: {
+  source: string;
+  forms: Forms;
+  leaks: boolean;
+  doubleDone: boolean;
+  doubleDoneLines: number[];
+  rejectionLines: number[];
+}[] = [];
+
+const rejectionLinesOf = (r: { leakExits: { kind: string; line: number }[] }): number[] =>
+  r.leakExits.filter((e) => e.kind === 'rejection').map((e) => e.line);
 
 function run(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}) {
-  const r = analyzeProgram(program(body, opts));
-  handWritten.push({ source: r.source, leaks: r.leaks, doubleDone: r.doubleDone, doubleDoneLines: r.doubleDoneLines });
+  const p = program(body, opts);
+  const r = analyzeProgram(p);
+  handWritten.push({
+    source: r.source,
+    forms: formsOf(p),
+    leaks: r.leaks,
+    doubleDone: r.doubleDone,
+    doubleDoneLines: r.doubleDoneLines,
+    rejectionLines: rejectionLinesOf(r),
+  });
   const lines = r.source.split('\n');
   const line = (text: string, nth = 1): number => {
     let seen = 0;
@@ -211,16 +229,192 @@ describe('oracle: try / catch / finally', () => {
   });
 });
 
-describe('oracle: callbacks', () => {
+describe('oracle: callbacks (v1 model: no callback counts, every call may throw)', () => {
+  const v1 = { forms: 'v1' as const };
   it.each(['setTimeout', 'then', 'forEach'] as const)('done inside a %s callback does not count', (via) => {
-    const r = run([cb(via)]);
+    const r = run([cb(via)], v1);
     expect(r.leaks).toBe(true);
     expect(r.leakExits.map((e) => e.kind)).toEqual(['throw', 'fall-off-end']);
   });
 
   it('callback plus a real done is safe only when the callback call cannot escape', () => {
-    expect(run([cb('setTimeout'), done()]).leaks).toBe(true);
-    expect(run([done(), cb('then')]).leaks).toBe(false);
+    expect(run([cb('setTimeout'), done()], v1).leaks).toBe(true);
+    expect(run([done(), cb('then')], v1).leaks).toBe(false);
+  });
+});
+
+describe('oracle: v2 non-throwing calls', () => {
+  it.each(['console', 'date', 'note'] as const)('%s between the get and the done is no throw point', (via) => {
+    const r = run([b.safe(via), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.paths).toBe(2);
+    // and it does not discharge
+    const s = run([b.safe(via)]);
+    expect(s.leakExits).toEqual([{ kind: 'fall-off-end', line: s.fnEnd }]);
+  });
+
+  it('the v2 preamble has the emitter and the note helper exactly as the model states', () => {
+    const r = run([b.safe('note'), done()]);
+    expect(r.source).toContain('\nfunction note(x: unknown): void { console.log(x); }\n');
+    expect(r.source).toContain('\ndeclare const emitter: { once(event: string, fn: () => void): void };\n');
+    expect(run([done()], { forms: 'v1' }).source).not.toContain('function note');
+  });
+
+  it('unknown calls still may throw next to them', () => {
+    const r = run([b.safe('console'), work2(), done()]);
+    expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('work2(item);') }]);
+  });
+});
+
+describe('oracle: v2 callback releases and the hand-off', () => {
+  it('setTimeout(done): no throw point, counts as the done (no leak)', () => {
+    const r = run([cb('setTimeout')]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+    expect(r.paths).toBe(2);
+  });
+
+  it('setTimeout(done) then a direct done is a double done at the direct done; before a direct done, the timer is the double', () => {
+    const r = run([cb('setTimeout'), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDoneLines).toEqual([r.line('q.done(item);')]);
+    const s = run([done(), cb('setTimeout')]);
+    expect(s.doubleDoneLines).toEqual([s.line('setTimeout(')]);
+  });
+
+  it('a deferred done still counts when the worker then throws (the timer runs after the function has left)', () => {
+    const r = run([cb('setTimeout'), b.throw()]);
+    expect(r.leaks).toBe(false);
+  });
+
+  it('then(done): work(item) may throw; rejected → owed, a leak reported at the .then line (rejection)', () => {
+    const r = run([cb('then')]);
+    const t = r.line('work(item).then(');
+    expect(r.leaks).toBe(true);
+    expect(r.leakExits).toEqual([
+      { kind: 'rejection', line: t },
+      { kind: 'throw', line: t },
+    ]);
+    expect(r.explicitLeakLines).toEqual([t]);
+    expect(r.reportLines).toEqual([t]);
+    expect(r.doubleDone).toBe(false);
+  });
+
+  it('then(done) followed by a direct done: no leak, the fulfilled outcome is a double done at the direct done', () => {
+    const r = run([tryCatch([cb('then')], [], false), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDoneLines).toEqual([r.line('q.done(item);')]);
+  });
+
+  it('then(done) rejected, then a return: the leak is the rejection, not the return', () => {
+    const r = run([tryCatch([cb('then')], [done(), b.return()], false), b.return()]);
+    expect(r.leakExits).toEqual([{ kind: 'rejection', line: r.line('work(item).then(') }]);
+  });
+
+  it('then(done, done): done on both outcomes, only the sync throw leaks', () => {
+    const r = run([cb('thenBoth')]);
+    expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('work(item).then(') }]);
+    expect(r.explicitLeakLines).toEqual([]);
+    expect(r.reportLines).toEqual([r.line('work(item).then(')]);
+    expect(run([tryCatch([cb('thenBoth')], [done()], false)]).leaks).toBe(false);
+  });
+
+  it('catch(done): done only on rejection; the fulfilled outcome leaks at the later exit', () => {
+    const r = run([tryCatch([cb('catch')], [done(), b.return()], false)]);
+    expect(r.leakExits).toEqual([{ kind: 'fall-off-end', line: r.fnEnd }]);
+    const s = run([tryCatch([cb('catch')], [done(), b.return()], false), done()]);
+    expect(s.leaks).toBe(false);
+    expect(s.doubleDoneLines).toEqual([s.line('q.done(item);', 2)]);
+  });
+
+  it.each(['finally', 'voidFinally'] as const)('%s(done): a done on both outcomes; the rejection after it is not thrown into the worker', (via) => {
+    const r = run([tryCatch([cb(via)], [done()], false)]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+    const s = run([cb(via), done()]);
+    expect(s.leaks).toBe(true); // work(item) may throw synchronously
+    expect(s.doubleDoneLines).toEqual([s.line('q.done(item);')]);
+  });
+
+  it('await …finally(done): the done runs, then the await throws on rejection (after the done: no leak, a throw point)', () => {
+    const r = run([tryCatch([cb('awaitFinally')], [done()], false)]);
+    expect(r.leaks).toBe(false);
+    // the catch's done runs after the finally's on the rejected outcome
+    expect(r.doubleDoneLines).toEqual([r.line('q.done(item);')]);
+    const s = run([tryFinally([cb('awaitFinally')], [])]);
+    expect(s.leakExits).toEqual([{ kind: 'throw', line: s.line('await work(item).finally(') }]);
+  });
+
+  it('emitter.once: a hand-off, no throw point; nothing is judged after it (no leak, no double)', () => {
+    const r = run([b.handOff()]);
+    expect(r.leaks).toBe(false);
+    expect(r.paths).toBe(2);
+    const s = run([b.handOff(), done(), done(), work2(), b.return()]);
+    expect(s.leaks).toBe(false);
+    expect(s.doubleDone).toBe(false);
+    // before the hand-off the item is still judged
+    const t = run([done(), done(), b.handOff()]);
+    expect(t.doubleDoneLines).toEqual([t.line('q.done(item);', 2)]);
+    const u = run([work2(), b.handOff()]);
+    expect(u.leakExits).toEqual([{ kind: 'throw', line: u.line('work2(item);') }]);
+  });
+
+  it('in a worker loop: a rejected then(done) leaks at the .then line instead of the iteration end; timer and hand-off cover the iteration', () => {
+    const r = run([cb('then')], { ...forLoop, ...shutdownBreak });
+    const t = r.line('work(item).then(');
+    expect(r.leakExits).toEqual([
+      { kind: 'rejection', line: t },
+      { kind: 'throw', line: t },
+    ]);
+    expect(r.reportLines).toEqual([t]);
+    const s = run([b.if(1, [cb('setTimeout'), b.continue()]), b.handOff()], { ...forLoop, ...shutdownBreak });
+    expect(s.leakExits).toEqual([{ kind: 'throw', line: s.line('if (check(1))') }]);
+    expect(s.doubleDone).toBe(false);
+    // the next get starts fresh: a timer done in one iteration is no double with the next iteration's done
+    expect(run([cb('setTimeout')], { ...whileLoop, ...shutdownContinue }).doubleDone).toBe(false);
+  });
+
+  it('rejections of two then(done) statements: each rejection line is a leak, a later fulfilment covers an earlier rejection', () => {
+    const r = run([tryCatch([cb('then'), cb('then')], [done(), b.return()], false)]);
+    const t1 = r.line('work(item).then(');
+    const t2 = r.line('work(item).then(', 2);
+    // owed only when both reject (first rejects, second fulfils: done)
+    expect(r.leakExits).toEqual([
+      { kind: 'rejection', line: t1 },
+      { kind: 'rejection', line: t2 },
+    ]);
+    // both fulfil: the second is a double; the first fulfils and the second work(item) throws: the catch's done is
+    expect(r.doubleDoneLines).toEqual([t2, r.line('q.done(item);')]);
+  });
+
+  it('forEach(done): unchanged, the done never counts and the calls may throw', () => {
+    const r = run([cb('forEach')]);
+    expect(r.leakExits.map((e) => e.kind)).toEqual(['throw', 'fall-off-end']);
+    expect(run([done(), cb('forEach')]).doubleDone).toBe(false);
+  });
+});
+
+describe('oracle: report lines (every explicit leaking exit; else the first implicit one)', () => {
+  it('explicit exits are all reported, implicit ones only when there is no explicit one', () => {
+    const r = run([work2(), b.if(1, [b.return()]), b.if(2, [b.throw()])]);
+    const ret = r.line('return;');
+    const thr = r.line('throw new Error');
+    expect(r.explicitLeakLines).toEqual([ret, thr, r.fnEnd]);
+    expect(r.reportLines).toEqual([ret, thr, r.fnEnd]);
+    const s = run([work2(), work(), done()]);
+    expect(s.explicitLeakLines).toEqual([]);
+    expect(s.reportLines).toEqual([s.line('work2(item);')]);
+    expect(run([done()]).reportLines).toEqual([]);
+  });
+
+  it('a rethrow and a loop continue are explicit; the header check(n) throw is not', () => {
+    const r = run([tryCatch([work()], [rethrow()]), done()]);
+    expect(r.reportLines).toEqual([r.line('throw e;')]);
+    const c = run([b.continue()], { ...forLoop, ...shutdownBreak });
+    expect(c.reportLines).toEqual([c.line('continue;')]);
+    const h = run([done()], { header: { kind: 'if', or: 1, exit: 'return' } });
+    // the `return` of `if (shutdown || check(1)) return;` is explicit, on the same line as the implicit throw
+    expect(h.reportLines).toEqual([h.line('if (shutdown || check(1)) return;')]);
   });
 });
 
@@ -317,13 +511,29 @@ describe('cross-check', () => {
   it('every hand-written verdict above matches real execution (./execute.ts)', async () => {
     expect(handWritten.length).toBeGreaterThan(40);
     for (const h of handWritten) {
-      const e = await executeAll(h.source);
-      expect({ leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines }, h.source).toEqual({
+      const e = await executeAll(h.source, { forms: h.forms });
+      expect(
+        { leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines, rejectionLines: e.rejectionLeakLines },
+        h.source,
+      ).toEqual({
         leaks: h.leaks,
         doubleDone: h.doubleDone,
         doubleDoneLines: h.doubleDoneLines,
+        rejectionLines: h.rejectionLines,
       });
     }
+  });
+
+  it('a timer done runs after the worker has returned or thrown, and still counts (and can be the double)', async () => {
+    const { source } = analyzeProgram(program([cb('setTimeout'), b.throw()]));
+    const e = await executeAll(source);
+    expect(e.leaks).toBe(false);
+    expect(e.lateDones).toBeGreaterThan(0);
+    const dd = analyzeProgram(program([done(), cb('setTimeout')]));
+    const f = await executeAll(dd.source);
+    expect(f.lateDones).toBeGreaterThan(0);
+    expect(f.doubleDoneLines).toEqual(dd.doubleDoneLines);
+    expect(f.doubleDoneLines).toHaveLength(1);
   });
 });
 
@@ -349,7 +559,47 @@ describe('generator', () => {
     // ./execute.ts: transpile, stub every may-throw call with a choice, enumerate all choices
     for (const p of samples.slice(0, 400)) {
       const o = analyzeProgram(p);
-      const e = await executeAll(o.source);
+      const e = await executeAll(o.source, { forms: formsOf(p) });
+      expect(
+        { leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines, rejectionLines: e.rejectionLeakLines },
+        o.source,
+      ).toEqual({
+        leaks: o.leaks,
+        doubleDone: o.doubleDone,
+        doubleDoneLines: o.doubleDoneLines,
+        rejectionLines: rejectionLinesOf(o),
+      });
+    }
+  });
+
+  it('v2 programs exercise every new form (the cross-check above covers them)', () => {
+    const texts = samples.slice(0, 400).map((p) => print(p).split('\n').map((l) => l.trim()));
+    for (const needle of [
+      'console.log(item);',
+      'Date.now();',
+      'note(item);',
+      'setTimeout(() => q.done(item), 0);',
+      'work(item).then(() => q.done(item));',
+      'work(item).then(() => q.done(item), () => q.done(item));',
+      'work(item).catch(() => q.done(item));',
+      'work(item).finally(() => q.done(item));',
+      'void work(item).finally(() => q.done(item));',
+      'await work(item).finally(() => q.done(item));',
+      "emitter.once('drained', () => q.done(item));",
+      'xs().forEach(() => q.done(item));',
+    ]) {
+      expect(texts.filter((t) => t.includes(needle)).length, needle).toBeGreaterThan(3);
+      // (whole statements: `work(item).finally(…)` is not counted inside `void …` / `await …`)
+    }
+  });
+
+  it('forms v1 is the first model: only its forms, judged by its semantics, checked by execution too', async () => {
+    const v1 = fc.sample(programArb({ forms: 'v1' }), { numRuns: 150, seed: 20240611 });
+    for (const p of v1) {
+      const o = analyzeProgram(p);
+      expect(o.source).not.toMatch(/console\.log\(item\)|Date\.now|note\(item\)|emitter|\.catch\(|\.finally\(|, \(\) => q\.done/);
+      expect(o.leakExits.map((x) => x.kind)).not.toContain('rejection');
+      const e = await executeAll(o.source, { forms: 'v1' });
       expect({ leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines }, o.source).toEqual({
         leaks: o.leaks,
         doubleDone: o.doubleDone,
@@ -372,6 +622,12 @@ describe('generator', () => {
     expect(ms).toBeLessThan(5000);
     // every exit kind shows up
     const kinds = new Set(results.flatMap((r) => r.leakExits.map((e) => e.kind)));
-    expect([...kinds].sort()).toEqual(['break', 'continue', 'fall-off-end', 'iteration-end', 'return', 'throw']);
+    expect([...kinds].sort()).toEqual(['break', 'continue', 'fall-off-end', 'iteration-end', 'rejection', 'return', 'throw']);
+    // and the rule's expected report lines are well formed: explicit lines, else exactly one implicit line
+    for (const r of results) {
+      expect(r.reportLines.length > 0).toBe(r.leaks);
+      if (r.explicitLeakLines.length) expect(r.reportLines).toEqual(r.explicitLeakLines);
+      else if (r.leaks) expect(r.reportLines).toEqual([Math.min(...r.leakExits.map((e) => e.line))]);
+    }
   });
 });

@@ -8,27 +8,50 @@
  * Contract (see tests/fuzz/README.md for the full text):
  *  - the obligation starts when `const [item, shutdown] = await q.get()` completes;
  *  - on a path where `shutdown` is known true it is dropped;
- *  - `q.done(item)` executed directly in the worker discharges it (callbacks never count);
- *  - every call / `new` / `await` / `throw` except `q.done(item)` and `q.get()` may throw; the
- *    exception goes to the innermost enclosing `catch` whose try-block contains the point, running
- *    every `finally` it crosses, JS completion semantics (a finally's abrupt completion wins);
+ *  - `q.done(item)` executed directly in the worker discharges it; so does, in the v2 model, a
+ *    callback that runs exactly once later (`setTimeout`, a `.then` / `.catch` / `.finally` handler on
+ *    the outcome it runs on: the promise outcome is a fork), counted at the statement that registers it;
+ *    `emitter.once(…, () => q.done(item))` hands the item off (nothing is judged after it on that path);
+ *    a done in a `forEach` callback never counts; in v1 no callback counts;
+ *  - every call / `new` / `await` / `throw` except `q.done(item)` and `q.get()` may throw — and, in
+ *    v2, except the calls the model says never throw (`console.log`, `Date.now`, a same-file helper
+ *    without a throw point, `setTimeout`, `emitter.once`); the exception goes to the innermost
+ *    enclosing `catch` whose try-block contains the point, running every `finally` it crosses, JS
+ *    completion semantics (a finally's abrupt completion wins);
  *  - `return` / `break` / `continue` run the `finally` blocks they cross;
  *  - a pending obligation at an exit is a leak: return, exception leaving the worker, falling off
  *    the end, and — with the get inside a worker loop — the end of an iteration (falling to the end
  *    of the body, `continue`, reaching a do-while test) or `break` out of the worker loop;
- *  - inner loops run 0, 1 or 2 iterations; the worker loop one iteration.
+ *    (v2) a path still owing the item after a rejected `work(item).then(() => q.done(item))` leaks
+ *    at that `.then` line (exit kind `rejection`), whatever exit it then takes;
+ *  - inner loops run 0, 1 or 2 iterations; the worker loop one iteration;
+ *  - the rule's expected report lines (`reportLines`): every explicit leaking exit (return, break,
+ *    continue, throw statement, iteration end, function end, rejection); only when there is none, the
+ *    first implicit one (an exception from a throw point).
  */
-import { layout, type LProgram, type LStmt, type Program } from './ir.js';
+import { formsOf, layout, type LProgram, type LStmt, type Program } from './ir.js';
 
-export type ExitKind = 'return' | 'throw' | 'fall-off-end' | 'iteration-end' | 'continue' | 'break';
+export type ExitKind = 'return' | 'throw' | 'fall-off-end' | 'iteration-end' | 'continue' | 'break' | 'rejection';
 
-/** Obligation state: before the get / outstanding / discharged by done / dropped by shutdown. */
-type Obl = 'none' | 'pending' | 'done' | 'dropped';
+/**
+ * Obligation: before the get / outstanding / discharged by done / dropped by shutdown / handed off
+ * (v2 `emitter.once`: nothing is judged after it).
+ */
+type Obl = 'none' | 'pending' | 'done' | 'dropped' | 'handed';
+
+/** The obligation, and (v2, while pending) the lines of the `.then(done)` statements whose rejection left it owed. */
+interface St {
+  readonly o: Obl;
+  readonly rej: readonly number[];
+}
+
+const st0 = (o: Obl): St => ({ o, rej: [] });
 
 type Completion =
   | { type: 'normal' }
   | { type: 'return'; line: number }
-  | { type: 'throw'; line: number }
+  /** `explicit`: a throw statement (`throw new Error`, `throw e`); otherwise an exception from a throw point */
+  | { type: 'throw'; line: number; explicit: boolean }
   | { type: 'break'; label: string | null; line: number }
   | { type: 'continue'; label: string | null; line: number };
 
@@ -40,7 +63,7 @@ interface Trace {
   readonly prev: Trace | null;
 }
 
-type K = (st: Obl, c: Completion, tr: Trace | null) => void;
+type K = (st: St, c: Completion, tr: Trace | null) => void;
 
 export interface LeakExit {
   kind: ExitKind;
@@ -53,6 +76,13 @@ export interface OracleResult {
   exit: (LeakExit & { path: string[] }) | null;
   /** every distinct leaking exit, sorted by line then kind */
   leakExits: LeakExit[];
+  /** the lines of the explicit leaking exits (everything but exceptions from throw points), ascending */
+  explicitLeakLines: number[];
+  /**
+   * the lines the rule is expected to report: `explicitLeakLines`, or when there is none the first
+   * (lowest) implicit leaking exit's line; [] when nothing leaks
+   */
+  reportLines: number[];
   /** `q.done(item)` executed on some path after the item was already marked done since the get */
   doubleDone: boolean;
   doubleDoneLine: number | null;
@@ -84,26 +114,49 @@ function toList(tr: Trace | null): string[] {
 export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   const maxPaths = opts.maxPaths ?? 1_000_000;
   const maxIter = opts.innerIterations ?? 2;
+  const v2 = formsOf(p) === 'v2';
 
   let paths = 0;
   let leakingPaths = 0;
   let first: { kind: ExitKind; line: number; tr: Trace | null } | null = null;
   const leakSet = new Map<string, LeakExit>();
+  const explicitLines = new Set<number>();
+  let firstImplicit: number | null = null;
   let dd: { line: number; tr: Trace | null } | null = null;
   const ddLines = new Set<number>();
 
-  const exit = (kind: ExitKind, line: number, st: Obl, tr: Trace | null): void => {
-    if (++paths > maxPaths) throw new PathExplosionError(`more than ${maxPaths} paths`);
-    if (st !== 'pending') return;
-    leakingPaths++;
+  const leakAt = (kind: ExitKind, line: number, explicit: boolean, tr: Trace | null): void => {
     const key = `${line}:${kind}`;
     if (!leakSet.has(key)) leakSet.set(key, { kind, line });
+    if (explicit) explicitLines.add(line);
+    else if (firstImplicit === null || line < firstImplicit) firstImplicit = line;
     if (!first || line < first.line) first = { kind, line, tr: push(tr, `L${line}: ${kind} with the item pending — LEAK`) };
+  };
+
+  const exit = (kind: ExitKind, line: number, st: St, tr: Trace | null, explicit = true): void => {
+    if (++paths > maxPaths) throw new PathExplosionError(`more than ${maxPaths} paths`);
+    if (st.o !== 'pending') return;
+    leakingPaths++;
+    if (st.rej.length) {
+      // owed because a `.then(done)` was rejected: the leak is that rejection, at the `.then` line
+      for (const line of st.rej) leakAt('rejection', line, true, push(tr, `L${line}: (the rejection there left the item owed)`));
+      return;
+    }
+    leakAt(kind, line, explicit, tr);
+  };
+
+  /** a done at line L — direct, or a callback that runs exactly once (counted at its registration) */
+  const doneAt = (L: number, st: St, tr: Trace | null): St => {
+    if (st.o === 'done') {
+      if (!dd) dd = { line: L, tr };
+      ddLines.add(L);
+    }
+    return st.o === 'pending' ? st0('done') : st;
   };
 
   // ---- statements -----------------------------------------------------------------------------
 
-  const execList = (list: readonly LStmt[], i: number, st: Obl, tr: Trace | null, k: K): void => {
+  const execList = (list: readonly LStmt[], i: number, st: St, tr: Trace | null, k: K): void => {
     if (i >= list.length) return k(st, NORMAL, tr);
     const s = list[i]!;
     exec(s, st, tr, (st1, c1, tr1) => {
@@ -113,21 +166,18 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   };
 
   /** a may-throw point at `line`: fork an exceptional completion, then continue normally */
-  const mayThrow = (line: number, what: string, st: Obl, tr: Trace | null, k: K, cont: () => void): void => {
-    k(st, { type: 'throw', line }, push(tr, `L${line}: ${what} throws`));
+  const mayThrow = (line: number, what: string, st: St, tr: Trace | null, k: K, cont: () => void): void => {
+    k(st, { type: 'throw', line, explicit: false }, push(tr, `L${line}: ${what} throws`));
     cont();
   };
 
-  const exec = (s: LStmt, st: Obl, tr: Trace | null, k: K): void => {
+  const exec = (s: LStmt, st: St, tr: Trace | null, k: K): void => {
     const L = s.line;
     switch (s.kind) {
-      case 'done': {
-        if (st === 'done') {
-          if (!dd) dd = { line: L, tr };
-          ddLines.add(L);
-        }
-        return k(st === 'pending' ? 'done' : st, NORMAL, push(tr, `L${L}: q.done(item)`));
-      }
+      case 'done':
+        return k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: q.done(item)`));
+      case 'safe':
+        return k(st, NORMAL, push(tr, `L${L}: ${s.via} (never throws)`));
       case 'forget':
         return mayThrow(L, 'q.forget(item)', st, tr, k, () => k(st, NORMAL, push(tr, `L${L}: q.forget(item)`)));
       case 'work': {
@@ -135,13 +185,49 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
         return mayThrow(L, what, st, tr, k, () => k(st, NORMAL, push(tr, `L${L}: ${what}`)));
       }
       case 'callback':
-        return mayThrow(L, `${s.via}(…) call`, st, tr, k, () =>
-          k(st, NORMAL, push(tr, `L${L}: ${s.via} callback registered (its done does not count)`)),
-        );
+        if (!v2 || s.via === 'forEach') {
+          return mayThrow(L, `${s.via}(…) call`, st, tr, k, () =>
+            k(st, NORMAL, push(tr, `L${L}: ${s.via} callback registered (its done does not count)`)),
+          );
+        }
+        switch (s.via) {
+          case 'setTimeout': {
+            const t = push(tr, `L${L}: setTimeout: the timer runs once, later — a done`);
+            return k(doneAt(L, st, tr), NORMAL, t);
+          }
+          case 'once': {
+            const handed: St = st.o === 'pending' || st.o === 'done' ? st0('handed') : st;
+            return k(handed, NORMAL, push(tr, `L${L}: emitter.once: the item is handed off`));
+          }
+          case 'then':
+            return mayThrow(L, 'work(item)', st, tr, k, () => {
+              k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) fulfils → the .then done runs`));
+              const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;
+              k(owed, NORMAL, push(tr, `L${L}: work(item) rejects → the .then done does not run`));
+            });
+          case 'catch':
+            return mayThrow(L, 'work(item)', st, tr, k, () => {
+              k(st, NORMAL, push(tr, `L${L}: work(item) fulfils → the .catch done does not run`));
+              k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) rejects → the .catch done runs`));
+            });
+          case 'thenBoth':
+          case 'finally':
+          case 'voidFinally':
+            return mayThrow(L, 'work(item)', st, tr, k, () =>
+              k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: ${s.via}: the done runs on either outcome`)),
+            );
+          case 'awaitFinally':
+            return mayThrow(L, 'work(item)', st, tr, k, () => {
+              const d = doneAt(L, st, tr);
+              k(d, NORMAL, push(tr, `L${L}: work(item) fulfils → finally done, await returns`));
+              k(d, { type: 'throw', line: L, explicit: false }, push(tr, `L${L}: work(item) rejects → finally done, await throws`));
+            });
+        }
+        throw new Error(`oracle: unknown callback ${String(s.via)}`);
       case 'throw':
-        return k(st, { type: 'throw', line: L }, push(tr, `L${L}: throw new Error`));
+        return k(st, { type: 'throw', line: L, explicit: true }, push(tr, `L${L}: throw new Error`));
       case 'rethrow':
-        return k(st, { type: 'throw', line: L }, push(tr, `L${L}: throw e`));
+        return k(st, { type: 'throw', line: L, explicit: true }, push(tr, `L${L}: throw e`));
       case 'return':
         return k(st, { type: 'return', line: L }, push(tr, `L${L}: return`));
       case 'break':
@@ -182,7 +268,7 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
       }
       case 'loop': {
         const label = s.label;
-        const iterate = (iter: number, st0: Obl, tr0: Trace | null): void => {
+        const iterate = (iter: number, st0: St, tr0: Trace | null): void => {
           const body = (): void =>
             execList(s.body, 0, st0, push(tr0, `L${L}: iteration ${iter + 1}`), (st1, c1, tr1) => {
               if (c1.type === 'normal' || (c1.type === 'continue' && (c1.label === null || c1.label === label))) {
@@ -221,25 +307,25 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
       case 'return':
         return exit('return', c.line, st, tr);
       case 'throw':
-        return exit('throw', c.line, st, push(tr, `L${c.line}: exception leaves the worker`));
+        return exit('throw', c.line, st, push(tr, `L${c.line}: exception leaves the worker`), c.explicit);
       case 'normal':
         if (!wl) return exit('fall-off-end', p.fnEndLine, st, push(tr, `L${p.fnEndLine}: fall off the end`));
-        if (st === 'pending') return exit('iteration-end', p.loopEndLine!, st, tr);
+        if (st.o === 'pending') return exit('iteration-end', p.loopEndLine!, st, tr);
         return afterIteration(st, tr);
       case 'continue':
         if (!wl || (c.label !== null && c.label !== wl.label)) throw new Error(`oracle: stray continue at L${c.line}`);
-        if (st === 'pending') return exit('continue', c.line, st, tr);
+        if (st.o === 'pending') return exit('continue', c.line, st, tr);
         return afterIteration(st, tr);
       case 'break':
         if (!wl || (c.label !== null && c.label !== wl.label)) throw new Error(`oracle: stray break at L${c.line}`);
-        if (st === 'pending') return exit('break', c.line, st, tr);
+        if (st.o === 'pending') return exit('break', c.line, st, tr);
         return exit('fall-off-end', p.fnEndLine, st, push(tr, `L${c.line}: leave the worker loop`));
     }
   };
 
   /** end of one worker-loop iteration with nothing pending: the do-while test may throw; otherwise next get / leave the loop */
-  const afterIteration = (st: Obl, tr: Trace | null): void => {
-    if (wl!.kind === 'doWhile') exit('throw', p.loopEndLine!, st, push(tr, `L${p.loopEndLine}: cond() throws`));
+  const afterIteration = (st: St, tr: Trace | null): void => {
+    if (wl!.kind === 'doWhile') exit('throw', p.loopEndLine!, st, push(tr, `L${p.loopEndLine}: cond() throws`), false);
     exit('iteration-end', p.loopEndLine!, st, push(tr, `L${p.loopEndLine}: next iteration / leave loop`));
   };
 
@@ -248,30 +334,37 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   const H = p.headerLine;
   const exitStmt = (exitKind: 'return' | 'break' | 'continue'): Completion =>
     exitKind === 'return' ? { type: 'return', line: H! } : { type: exitKind, label: null, line: H! };
+  const PENDING = st0('pending');
+  const DROPPED = st0('dropped');
   if (h.kind === 'none') {
-    execList(p.body, 0, 'pending', start, finish);
+    execList(p.body, 0, PENDING, start, finish);
   } else if (h.kind === 'ifNot') {
-    finish('dropped', NORMAL, push(start, `L${H}: !shutdown → false (shutdown; obligation dropped)`));
-    execList(p.body, 0, 'pending', push(start, `L${H}: !shutdown → true`), finish);
+    finish(DROPPED, NORMAL, push(start, `L${H}: !shutdown → false (shutdown; obligation dropped)`));
+    execList(p.body, 0, PENDING, push(start, `L${H}: !shutdown → true`), finish);
   } else {
-    finish('dropped', exitStmt(h.exit), push(start, `L${H}: shutdown → true (obligation dropped); ${h.exit}`));
+    finish(DROPPED, exitStmt(h.exit), push(start, `L${H}: shutdown → true (obligation dropped); ${h.exit}`));
     const notShut = push(start, `L${H}: shutdown → false`);
     if (h.or === null) {
-      execList(p.body, 0, 'pending', notShut, finish);
+      execList(p.body, 0, PENDING, notShut, finish);
     } else {
-      finish('pending', { type: 'throw', line: H! }, push(notShut, `L${H}: check(${h.or}) throws`));
-      finish('pending', exitStmt(h.exit), push(notShut, `L${H}: check(${h.or}) → true; ${h.exit}`));
-      execList(p.body, 0, 'pending', push(notShut, `L${H}: check(${h.or}) → false`), finish);
+      finish(PENDING, { type: 'throw', line: H!, explicit: false }, push(notShut, `L${H}: check(${h.or}) throws`));
+      finish(PENDING, exitStmt(h.exit), push(notShut, `L${H}: check(${h.or}) → true; ${h.exit}`));
+      execList(p.body, 0, PENDING, push(notShut, `L${H}: check(${h.or}) → false`), finish);
     }
   }
 
   const leakExits = [...leakSet.values()].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
+  const explicitLeakLines = [...explicitLines].sort((a, b) => a - b);
+  const fi = firstImplicit as number | null;
+  const reportLines = explicitLeakLines.length ? explicitLeakLines : fi !== null ? [fi] : [];
   const f = first as { kind: ExitKind; line: number; tr: Trace | null } | null;
   const d = dd as { line: number; tr: Trace | null } | null;
   return {
     leaks: f !== null,
     exit: f ? { kind: f.kind, line: f.line, path: toList(f.tr) } : null,
     leakExits,
+    explicitLeakLines,
+    reportLines,
     doubleDone: d !== null,
     doubleDoneLine: d ? d.line : null,
     doubleDonePath: d ? [...toList(d.tr), `L${d.line}: q.done(item) again — DOUBLE DONE`] : null,
