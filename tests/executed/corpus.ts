@@ -81,39 +81,14 @@ export const FINDING_SPECS: Readonly<Record<Finding, FindingSpec>> = {
  * the fixture back to the agreeing majority.
  */
 export const KNOWN_DISAGREEMENTS: Readonly<Record<CheckId, Readonly<Record<string, string>>>> = {
-  // The fixtures of the v2 model (non-throwing calls, callback releases, the listener hand-off) and a few shapes
-  // next to it. The runtime verdict is the fixture's; the entries marked "v2" are rule false positives of today's
-  // analysis that the v2 model removes — when it lands in src/analysis/, each turns into a failing "lists only real
-  // disagreements as known" test: delete the entry. The others are not covered by the v2 model.
+  // The throw model trusts a promise-returning function to reject rather than throw (docs/analysis.md); a plain
+  // function typed as returning a promise can still throw synchronously. `promiseFunctionsMayThrow: true` is the
+  // strict view that reports it (tests/rules/require-done.test.ts asserts that report).
   leak: {
-    'console-log-before-try':
-      'v2: rule false positive: today every call before the `try` may throw, so `Date.now()` (and `console.debug`, `performance.now()`) is reported as a throw point; the v2 model says `console.*`, `Date.now()` and `performance.now()` never throw.',
-    'map-cache-before-try':
-      'v2: rule false positive: today `this.attempts.get(key)` is a call that may throw; the v2 model says `get` / `set` / `has` / `add` / `delete` on a `new Map()` / `new Set()` value never throw (here class fields initialised with `new Map()` / `new Set()`).',
-    'otel-attributes-before-try':
-      'v2: rule false positive: today `tracer.startSpan(…)` / `span.setAttribute(…)` may throw; the v2 model says OpenTelemetry API calls never throw.',
-    'same-file-nonthrowing-helper-before-try':
-      'v2: rule false positive: today the call `trace(key)` may throw; the v2 model says a same-file function whose body has no throw point (`trace` only calls `console.debug`) never throws.',
-    'done-in-settimeout':
-      'v2: rule false positive: today a `done` inside a callback never counts, so the `finally` that only schedules `setTimeout(() => done(key), 0)` leaves the key pending; the v2 model counts a timer callback (it runs exactly once, later) as the `done`.',
-    'then-both-handlers-done':
-      'v2: rule false positive: today a `done` inside a `.then` callback never counts; the v2 model counts `.then(onFulfilled, onRejected)` with a `done` in both handlers as a `done` on both outcomes (here each handler calls `done` first).',
-    'detached-finally-done':
-      'v2: rule false positive: today a `done` inside a `.finally` callback of a detached (`void`) chain never counts; the v2 model counts it on both outcomes. The receiver `this.sync(key)` is a same-file `async` method, which cannot throw synchronously (the analysis must keep treating such calls as not throwing, as it does for `promise-finally-async-method`).',
-    'done-on-emitter-event':
-      'v2: rule false positive: today the `done` inside the `once` listener never counts; the v2 model treats `emitter.once(event, () => done(key))` as a hand-off (nothing is judged for the key after it).',
-    'als-run-sync-callback':
-      'rule false positive (not in the v2 model): `AsyncLocalStorage.run(store, callback)` calls the callback synchronously, exactly once, and the worker awaits what it returns, so the `try`/`finally` inside it is the worker\'s own; the rule treats it as an unknown call with a callback whose `done` never counts.',
-    'same-queue-two-refs':
-      'rule false positive (not in the v2 model): the key is taken through the local alias `q` of `this.queue` and marked done through `this.queue`; the rule does not see that both name the same queue.',
-    'next-item-at-loop-bottom':
-      'rule false positive (not in the v2 model): the loop takes the next key at its bottom (`[key, shutdown] = await queue.get()`, then `while (!shutdown)`); the rule pairs the `done` in the `finally` with the `get()` before the loop only and reports the iteration end after the re-assignment.',
+    'promise-finally-sync-throw':
+      'rule false negative (documented model choice): `reconcile` is typed `(key) => Promise<void>`, so by default the rule takes it to reject, not throw; in `throw` it throws synchronously before `.finally` is attached. With `promiseFunctionsMayThrow: true` the rule reports it.',
   },
   doubleDone: {
-    'double-done-helper-some-path':
-      'rule false negative (not in the v2 model): the first `done` is inside the same-file helper `finish(queue, key)` (after `forget`), called on the up-to-date path in the `try`; the rule does not count a `done` made by a helper that receives the key, so the `finally`\'s second `done` goes unreported.',
-    'next-item-at-loop-bottom':
-      'rule false positive (not in the v2 model): with the `get()` at the loop bottom the rule pairs the `finally`\'s `done` with the `get()` before the loop on every iteration, and reports the second iteration\'s `done` as a second `done` of that key.',
   },
   // bounded-retries follows the key from its `get()` into callbacks and same-file helpers, but not into another
   // function that receives it by `yield`, `return` or a collection (a documented limit of the rule). The runtime
@@ -125,10 +100,6 @@ export const KNOWN_DISAGREEMENTS: Readonly<Record<CheckId, Readonly<Record<strin
       'rule false negative (documented limit): as in `async-generator-finally`, the uncapped `addRateLimited` is in the consumer `run`, not in the generator that calls `get()`.',
     'batch-collect-flush':
       'rule false negative (documented limit): the `get()` is in `collect`, which stores keys in a batch; the uncapped `addRateLimited` is in `flush`, which reads them back from the batch.',
-    'next-item-at-loop-bottom':
-      'rule false positive (not in the v2 model): the rule reports `addRateLimited(key!)` although `numRequeues(key!) < deps.maxRetries` guards it (and the poison key stops at the cap); the key is a `let` re-assigned by the `get()` at the loop bottom and used as `key!`.',
-    'retry-count-in-const':
-      'rule false positive: the retry count is read into `const retries = queue.numRequeues(key)` and compared (`retries >= maxRetries` → `forget`, `return`) before `addRateLimited`; the rule only recognises the cap when `numRequeues(…)` itself is in the comparison.',
     'take-returns-item':
       'rule false negative (documented limit): `run` gets its key from `nextKey(queue)`, which returns what `get()` took; the rule starts its check at a `get()` call only, so the uncapped `addRateLimited` in `run` is never checked (require-done does follow the returned key).',
   },

@@ -19,7 +19,7 @@ const SEED = 5_000_001;
  * The model the slice's programs are generated for and judged under (./ir.ts `Forms`). `v1` until the v2 analysis
  * (non-throwing calls, callback releases, the emitter hand-off) lands in src/analysis/; then flip to `'v2'`.
  */
-const SLICE_FORMS: Forms = 'v1';
+const SLICE_FORMS: Forms = 'v2';
 const RUNS = Number(process.env.FUZZ_SLICE_RUNS ?? 300);
 
 describe('differential: oracle vs workqueue/require-done and workqueue/no-double-done', () => {
