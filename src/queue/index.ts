@@ -8,13 +8,19 @@
 export { FakeClock, realClock, type Clock, type TimerHandle } from './clock.js';
 export { DrainTimeoutError, QueueMisuseError, type QueueMisuseCode } from './errors.js';
 export {
+  defaultQueueStorage,
   newQueue,
+  type GetOptions,
   type GetResult,
+  type ItemLease,
+  type Lease,
   type MisuseMode,
   type ProcessingEntry,
   type QueueConfig,
   type QueueStats,
+  type QueueStorage,
   type ShutDownWithDrainOptions,
+  type ShutdownLease,
   type WorkQueue,
 } from './queue.js';
 export { newDelayingQueue, type DelayingQueue, type DelayingQueueConfig } from './delaying-queue.js';
@@ -41,7 +47,10 @@ export {
   type CounterMetric,
   type GaugeMetric,
   type HistogramMetric,
+  type MetricsErrorHandler,
+  type MetricsErrorInfo,
   type MetricsProvider,
   type QueueMetricsRecorder,
   type SettableGaugeMetric,
+  type WorkqueueMetricKey,
 } from './metrics.js';
