@@ -54,3 +54,4 @@ export {
   type SettableGaugeMetric,
   type WorkqueueMetricKey,
 } from './metrics.js';
+export { runWorkers, type RunWorkersOptions, type WorkContext, type WorkHandler } from './workers.js';
