@@ -1,9 +1,11 @@
 /**
- * A faithful TypeScript port of Kubernetes client-go `util/workqueue`:
- * exported as `eslint-plugin-workqueue/queue`. See docs/queue.md.
+ * A faithful TypeScript port of Kubernetes client-go `util/workqueue`: the
+ * zero-dependency package `k8s-workqueue` (this folder is its npm
+ * workspace), re-exported as `eslint-plugin-workqueue/queue`. See
+ * docs/queue.md.
  *
- * The prom-client adapter lives in `eslint-plugin-workqueue/queue/prom-client`
- * so that this module never loads prom-client.
+ * The prom-client adapter lives in `k8s-workqueue/prom-client` so that this
+ * module never loads prom-client.
  */
 export { FakeClock, realClock, type Clock, type TimerHandle } from './clock.js';
 export { DrainTimeoutError, QueueMisuseError, type QueueMisuseCode } from './errors.js';
