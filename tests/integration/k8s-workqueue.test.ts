@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ROOT, ensureBuild, killChildren, makeTempDir, removeTempDirs, run, runNode, writeFiles } from './helpers.js';
+import { ROOT, ROOT_MODULES, ensureBuild, killChildren, makeTempDir, removeTempDirs, run, runNode, writeFiles } from './helpers.js';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'queue', 'package.json'), 'utf8')) as {
@@ -151,5 +151,67 @@ describe('k8s-workqueue, installed alone from the tarball', () => {
       promClient: "ERR_MODULE_NOT_FOUND: prom-client", // the optional peer is not installed: only that subpath needs it
     });
     expect(out.retries).toHaveLength(5);
+  });
+});
+
+/** A worker in TypeScript with `await using` on `lease()`: type-checked against the published declarations, compiled, run. */
+const TYPED_WORKER = `import { newQueue, type Lease } from 'k8s-workqueue';
+
+const queue = newQueue<string>();
+const seen: string[] = [];
+
+async function worker(): Promise<void> {
+  for (;;) {
+    await using lease: Lease<string> = await queue.lease();
+    if (lease.shutdown) return;
+    const key: string = lease.item; // narrowed by the shutdown check
+    seen.push(key);
+    if (key === 'b') throw new Error('b failed'); // the lease is still disposed: done('b')
+  }
+}
+
+queue.add('a');
+queue.add('b');
+queue.add('c');
+const first = await worker().catch((error: unknown) => (error as Error).message);
+queue.shutDown();
+await worker();
+console.log(JSON.stringify({ first, seen, stats: queue.stats() }));
+`;
+
+describe('k8s-workqueue from TypeScript', () => {
+  it('type-checks (skipLibCheck off) with TypeScript and @types/node, compiles await using for Node 20, and runs', async () => {
+    // Inside the project (so that k8s-workqueue resolves to the installed copy), with this repository's TypeScript and
+    // @types/node reached through typeRoots: nothing is added to the project's node_modules.
+    const dir = path.join(project, 'typed');
+    writeFiles(dir, {
+      'package.json': JSON.stringify({ type: 'module' }),
+      'src/worker.ts': TYPED_WORKER,
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023', 'ESNext.Disposable'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [path.join(ROOT_MODULES, '@types')],
+          rootDir: 'src',
+          outDir: 'out',
+        },
+        include: ['src'],
+      }),
+    });
+    const tsc = await runNode([path.join(ROOT_MODULES, 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
+    const result = await runNode(['out/worker.js'], { cwd: dir, timeoutMs: 30_000 });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      first: 'b failed',
+      seen: ['a', 'b', 'c'],
+      stats: { gets: 3, dones: 3, misuses: 0, processing: 0 },
+    });
   });
 });
