@@ -7,6 +7,8 @@ import tseslint from 'typescript-eslint';
 export default defineConfig([
   globalIgnores([
     'dist/',
+    // The k8s-workqueue workspace's build output.
+    'src/queue/dist/',
     'coverage/',
     'tmp/',
     // The demo service: `npm run demo` lints it with the plugin's own config (it has leaks on purpose).

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds dist/ (tsc -p tsconfig.build.json) when it is missing or older than any source it is built from, so the demo,
+// Builds dist/ (the k8s-workqueue workspace's src/queue/dist, then tsc -p tsconfig.build.json) when it is missing or
+// older than any source it is built from, so the demo,
 // the docs check and the integration tests never run a stale plugin. `npm install` already builds (prepare), so on a
 // fresh clone this does nothing. Concurrent callers (parallel test files) build once: the first takes a lock, the
 // others wait for it and re-check.
@@ -9,9 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STAMP = path.join(ROOT, 'dist', 'src', 'index.js');
+/** One output file per build: both must exist and be newer than every input. */
+const STAMPS = [path.join(ROOT, 'src', 'queue', 'dist', 'index.js'), path.join(ROOT, 'dist', 'src', 'index.js')];
 const LOCK = path.join(ROOT, 'dist', '.build-lock');
 const INPUTS = ['src', 'rules', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+/** The builds, in order: the queue workspace first (the plugin re-exports it by package name), then the plugin. */
+const PROJECTS = ['src/queue/tsconfig.json', 'tsconfig.build.json'];
 
 function newestInput(entry) {
   const full = path.join(ROOT, entry);
@@ -24,7 +28,8 @@ function newestInput(entry) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
   for (const child of fs.readdirSync(full, { recursive: true, withFileTypes: true })) {
-    if (child.isFile() && /\.(?:ts|json)$/.test(child.name)) {
+    // Build output (src/queue/dist) is not an input.
+    if (child.isFile() && /\.(?:ts|json)$/.test(child.name) && !/(?:^|[\\/])dist(?:[\\/]|$)/.test(path.relative(ROOT, child.parentPath))) {
       newest = Math.max(newest, fs.statSync(path.join(child.parentPath, child.name)).mtimeMs);
     }
   }
@@ -35,7 +40,7 @@ function newestInput(entry) {
 export function isStale() {
   let built;
   try {
-    built = fs.statSync(STAMP).mtimeMs;
+    built = Math.min(...STAMPS.map((stamp) => fs.statSync(stamp).mtimeMs));
   } catch {
     return true;
   }
@@ -60,15 +65,17 @@ export async function ensureBuild({ quiet = false } = {}) {
     }
     try {
       if (!isStale()) return false;
-      if (!quiet) process.stderr.write('dist/ is missing or older than src/ and rules/: building (tsc -p tsconfig.build.json)…\n');
+      if (!quiet) process.stderr.write(`dist/ is missing or older than src/ and rules/: building (tsc -p ${PROJECTS.join(', then tsc -p ')})…\n`);
       const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-      const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-      if (result.status !== 0) {
-        throw new Error(`the build failed (tsc -p tsconfig.build.json):\n${result.stdout}${result.stderr}`);
+      for (const project of PROJECTS) {
+        const result = spawnSync(process.execPath, [tsc, '-p', project], { cwd: ROOT, encoding: 'utf8' });
+        if (result.status !== 0) {
+          throw new Error(`the build failed (tsc -p ${project}):\n${result.stdout}${result.stderr}`);
+        }
       }
       // tsc leaves files it did not need to rewrite untouched: date the stamp so the next check sees a fresh build.
       const now = new Date();
-      fs.utimesSync(STAMP, now, now);
+      for (const stamp of STAMPS) fs.utimesSync(stamp, now, now);
       return true;
     } finally {
       fs.rmSync(LOCK, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { IndexedMinHeap } from './heap.js';
+import { checkFunction, checkNumber } from './validate.js';
 
 /** Opaque handle returned by {@link Clock.setTimeout}. */
 export type TimerHandle = object;
@@ -18,8 +19,9 @@ export type TimerHandle = object;
  *
  * The queues never leave a timer armed after they are shut down, so a process
  * that shut its queues down exits on its own; timers are not `unref`'d, so a
- * queue that is still running (waiting delayed items, a metrics tick, a drain
- * timeout) keeps the process alive, like a goroutine would.
+ * queue that is still running with waiting delayed items (whatever their
+ * delay, `Infinity` included), a metrics tick or a drain timeout keeps the
+ * process alive.
  */
 export interface Clock {
   now(): number;
@@ -28,6 +30,11 @@ export interface Clock {
 }
 
 const timeOrigin = performance.timeOrigin;
+
+function checkTimer(fn: unknown, ms: unknown, where: string): void {
+  checkFunction(fn, `${where}: fn`);
+  checkNumber(ms, `${where}: ms`);
+}
 
 /** Longest delay Node's `setTimeout` accepts (about 24.8 days). */
 const MAX_NODE_DELAY = 2_147_483_647;
@@ -39,16 +46,19 @@ interface RealTimer {
 /**
  * The process clock: `now()` is `performance.timeOrigin + performance.now()`
  * (milliseconds since the Unix epoch, monotonic within the process); timers
- * are Node timers. Delays longer than Node's 2^31-1 ms limit are chained
- * instead of firing at once. Non-finite delays (`Infinity`) never fire.
+ * are Node timers, referenced (a pending one keeps the process alive).
+ * Delays longer than Node's 2^31-1 ms limit (which Node would cut to 1 ms)
+ * are chained instead; `Infinity` never fires but stays armed (a chain of
+ * 2^31-1 ms timers) until cleared; a delay <= 0 fires on the next turn.
+ * `NaN` is a RangeError, a non-number delay or callback a TypeError.
  */
 export const realClock: Clock = Object.freeze({
   now(): number {
     return timeOrigin + performance.now();
   },
   setTimeout(fn: () => void, ms: number): TimerHandle {
+    checkTimer(fn, ms, 'realClock.setTimeout');
     const handle: RealTimer = { t: undefined };
-    if (ms === Infinity) return handle;
     let remaining = ms > 0 ? ms : 0;
     const arm = (): void => {
       if (remaining > MAX_NODE_DELAY) {
@@ -100,7 +110,9 @@ function timerLess(a: FakeTimer, b: FakeTimer): boolean {
  *   cause run afterwards, so tests usually `await` a macrotask after a step.
  * - `pendingTimerCount()` tells how many timers are armed: after a queue is
  *   shut down it must be 0.
- * - A timer scheduled with a delay of `Infinity` stays pending and never fires.
+ * - A timer scheduled with a delay of `Infinity` stays pending and never
+ *   fires; a delay <= 0 fires at the next `step` (even `step(0)`); `NaN` is
+ *   a RangeError, as on {@link realClock}.
  */
 export class FakeClock implements Clock {
   private time: number;
@@ -108,6 +120,9 @@ export class FakeClock implements Clock {
   private readonly timers = new IndexedMinHeap<FakeTimer>(timerLess);
 
   constructor(startMs = 0) {
+    if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
+      throw new RangeError(`FakeClock: startMs must be a finite number, got ${String(startMs)}`);
+    }
     this.time = startMs;
   }
 
@@ -116,6 +131,7 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
+    checkTimer(fn, ms, 'FakeClock.setTimeout');
     const delay = ms > 0 ? ms : 0;
     const timer = new FakeTimer(this.time + delay, this.seq++, fn);
     this.timers.push(timer);

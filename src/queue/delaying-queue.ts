@@ -2,16 +2,23 @@ import type { TimerHandle } from './clock.js';
 import { IndexedMinHeap } from './heap.js';
 import { newRetryMetric, type CounterMetric } from './metrics.js';
 import { WorkQueueImpl, type QueueConfig, type WorkQueue } from './queue.js';
+import { checkNumber } from './validate.js';
 
 /**
  * A {@link WorkQueue} that can also add an item later: client-go's
  * `TypedDelayingInterface`, used to requeue after failures without
  * hot-looping.
  *
- * - `addAfter(item, ms)` with `ms <= 0` (or `NaN`) adds at once; otherwise
- *   the item waits until `clock.now() + ms` and is then `add()`ed (so it
- *   collapses with a copy already queued, and waits for `done()` if it is
- *   being processed). `ms = Infinity` waits until shutdown, i.e. never.
+ * - `addAfter(item, ms)` with `ms <= 0` adds at once (as client-go does for
+ *   a negative duration); otherwise the item waits until `clock.now() + ms`
+ *   and is then `add()`ed (so it collapses with a copy already queued, and
+ *   waits for `done()` if it is being processed). `ms = Infinity` waits
+ *   until shutdown, i.e. never. `NaN` is a RangeError and a non-number a
+ *   TypeError, thrown before anything changes.
+ * - A waiting item keeps a clock timer armed (on the real clock, a
+ *   referenced Node timer, chained for delays beyond 2^31-1 ms and for
+ *   `Infinity`), so a running queue with waiting items keeps the process
+ *   alive; shutdown clears it.
  * - An item waiting twice keeps the earlier deadline: a later, longer delay
  *   does not postpone it; a shorter one brings it forward.
  * - Items falling due together are added in deadline order (ties: first
@@ -30,7 +37,7 @@ export interface DelayingQueue<T> extends WorkQueue<T> {
 }
 
 /** Options of {@link newDelayingQueue}: those of {@link QueueConfig}. */
-export type DelayingQueueConfig = QueueConfig;
+export type DelayingQueueConfig<T = unknown> = QueueConfig<T>;
 
 class WaitEntry<T> {
   index = -1;
@@ -55,21 +62,22 @@ export class DelayingQueueImpl<T> extends WorkQueueImpl<T> implements DelayingQu
   private readonly retries: CounterMetric | undefined;
   private seq = 0;
   private timer: TimerHandle | undefined;
-  /** Deadline the armed timer was set for (`Infinity` when none). */
-  private timerAt = Infinity;
+  /** Deadline the armed timer was set for (`NaN` when none). */
+  private timerAt = NaN;
 
-  constructor(config: DelayingQueueConfig = {}) {
-    super(config);
-    this.retries = newRetryMetric(config.metricsProvider, this.name);
+  constructor(config: DelayingQueueConfig<T> = {}, where = 'newDelayingQueue', extraOptions: readonly string[] = []) {
+    super(config, where, extraOptions);
+    this.retries = newRetryMetric(config.metricsProvider, this.name, this.reportMetricsError);
   }
 
   addAfter(item: T, ms: number): void {
+    checkNumber(ms, 'addAfter: ms');
     if (this.shuttingDown()) {
       this.countIgnoredAdd();
       return;
     }
     this.retries?.inc();
-    if (!(ms > 0)) {
+    if (ms <= 0) {
       this.add(item);
       return;
     }
@@ -91,6 +99,10 @@ export class DelayingQueueImpl<T> extends WorkQueueImpl<T> implements DelayingQu
     return this.heap.size;
   }
 
+  protected override isIdle(): boolean {
+    return this.heap.size === 0 && super.isIdle();
+  }
+
   protected override onShutdown(): void {
     this.disarm();
     this.heap.clear();
@@ -106,7 +118,7 @@ export class DelayingQueueImpl<T> extends WorkQueueImpl<T> implements DelayingQu
     }
     if (this.timer !== undefined && this.timerAt <= top.readyAt) return;
     this.disarm();
-    if (top.readyAt === Infinity) return;
+    // Armed for Infinity too: the timer never fires, but keeps a real-clock process alive like any waiting item.
     this.timerAt = top.readyAt;
     this.timer = this.clock.setTimeout(this.onTimer, top.readyAt - this.clock.now());
   }
@@ -116,12 +128,12 @@ export class DelayingQueueImpl<T> extends WorkQueueImpl<T> implements DelayingQu
       this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.timerAt = Infinity;
+    this.timerAt = NaN; // compares false: no deadline
   }
 
   private readonly onTimer = (): void => {
     this.timer = undefined;
-    this.timerAt = Infinity;
+    this.timerAt = NaN;
     if (this.shuttingDown()) return;
     const now = this.clock.now();
     const heap = this.heap;
@@ -137,7 +149,10 @@ export class DelayingQueueImpl<T> extends WorkQueueImpl<T> implements DelayingQu
   };
 }
 
-/** Creates a {@link DelayingQueue}: client-go's `NewTypedDelayingQueueWithConfig`. */
-export function newDelayingQueue<T>(config?: DelayingQueueConfig): DelayingQueue<T> {
-  return new DelayingQueueImpl<T>(config);
+/**
+ * Creates a {@link DelayingQueue}: client-go's `NewTypedDelayingQueueWithConfig`.
+ * Throws a TypeError naming the option if `config` is not valid.
+ */
+export function newDelayingQueue<T>(config?: DelayingQueueConfig<T>): DelayingQueue<T> {
+  return new DelayingQueueImpl<T>(config, 'newDelayingQueue');
 }

@@ -1,20 +1,28 @@
 /**
- * A faithful TypeScript port of Kubernetes client-go `util/workqueue`:
- * exported as `eslint-plugin-workqueue/queue`. See docs/queue.md.
+ * A faithful TypeScript port of Kubernetes client-go `util/workqueue`: the
+ * zero-dependency package `k8s-workqueue` (this folder is its npm
+ * workspace), re-exported as `eslint-plugin-workqueue/queue`. See
+ * docs/queue.md.
  *
- * The prom-client adapter lives in `eslint-plugin-workqueue/queue/prom-client`
- * so that this module never loads prom-client.
+ * The prom-client adapter lives in `k8s-workqueue/prom-client` so that this
+ * module never loads prom-client.
  */
 export { FakeClock, realClock, type Clock, type TimerHandle } from './clock.js';
 export { DrainTimeoutError, QueueMisuseError, type QueueMisuseCode } from './errors.js';
 export {
+  defaultQueueStorage,
   newQueue,
+  type GetOptions,
   type GetResult,
+  type ItemLease,
+  type Lease,
   type MisuseMode,
   type ProcessingEntry,
   type QueueConfig,
   type QueueStats,
+  type QueueStorage,
   type ShutDownWithDrainOptions,
+  type ShutdownLease,
   type WorkQueue,
 } from './queue.js';
 export { newDelayingQueue, type DelayingQueue, type DelayingQueueConfig } from './delaying-queue.js';
@@ -41,7 +49,11 @@ export {
   type CounterMetric,
   type GaugeMetric,
   type HistogramMetric,
+  type MetricsErrorHandler,
+  type MetricsErrorInfo,
   type MetricsProvider,
   type QueueMetricsRecorder,
   type SettableGaugeMetric,
+  type WorkqueueMetricKey,
 } from './metrics.js';
+export { runWorkers, type RunWorkersOptions, type WorkContext, type WorkHandler } from './workers.js';

@@ -1,12 +1,12 @@
 /**
  * prom-client adapter for the work queue's metrics, exported as
- * `eslint-plugin-workqueue/queue/prom-client`. prom-client is an optional
- * peer dependency: only this module imports it.
+ * `k8s-workqueue/prom-client` (and `eslint-plugin-workqueue/queue/prom-client`).
+ * prom-client is an optional peer dependency: only this module imports it.
  *
  * ```ts
  * import { Registry } from 'prom-client';
- * import { newRateLimitingQueue } from 'eslint-plugin-workqueue/queue';
- * import { promClientMetricsProvider } from 'eslint-plugin-workqueue/queue/prom-client';
+ * import { newRateLimitingQueue } from 'k8s-workqueue';
+ * import { promClientMetricsProvider } from 'k8s-workqueue/prom-client';
  *
  * const registry = new Registry();
  * const metricsProvider = promClientMetricsProvider({ registry });

@@ -1,11 +1,14 @@
 import { realClock, type Clock } from './clock.js';
+import { checkClock, checkConfigObject, checkNumber, describeValue } from './validate.js';
 
 /**
  * Decides how long an item should wait before it is retried: client-go's
  * `TypedRateLimiter`. Durations are milliseconds.
  *
  * - `when(item)` records one more failure (for per-item limiters) and returns
- *   the delay; it is always a finite number ≥ 0 for the limiters here.
+ *   the delay in ms. As in client-go, it may be <= 0 (the queue adds at
+ *   once) and, with the options that say so, `Infinity` ("never": the item
+ *   waits until shutdown); it is never `NaN` for the limiters here.
  * - `forget(item)` stops tracking the item (after success, or when giving up).
  *   Forgetting does not call `done()` on the queue.
  * - `numRequeues(item)` is how many failures are being tracked for the item.
@@ -18,16 +21,23 @@ export interface RateLimiter<T> {
   numRequeues(item: T): number;
 }
 
-function checkDelay(what: string, ms: number): void {
-  if (!(ms >= 0) || ms === Infinity) throw new RangeError(`${what} must be a finite number of ms >= 0, got ${ms}`);
+/**
+ * A delay option: any number of ms, as client-go takes any `time.Duration`
+ * (negative: "at once"; `Infinity`: "never" or "no cap"). `NaN`, which no
+ * Duration can be, is a RangeError; a non-number a TypeError.
+ */
+function checkDelay(what: string, ms: unknown): void {
+  checkNumber(ms, what);
 }
 
 /**
  * `baseDelayMs * 2^failures`, capped at `maxDelayMs`: client-go's
  * `ItemExponentialFailureRateLimiter`. The first `when()` returns
  * `baseDelayMs`. Overflow-safe: once `2^failures` overflows (or the product
- * exceeds the cap) the result is `maxDelayMs`, never `Infinity` or `NaN`; a
- * base of 0 always gives 0.
+ * exceeds the cap) the result is `maxDelayMs`, never `NaN`; a base of 0
+ * always gives 0. `maxDelayMs: Infinity` means no cap (the delay doubles
+ * until it overflows to `Infinity`, "never"); a negative base gives
+ * negative delays ("at once"), as in client-go.
  */
 export class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T> {
   private readonly failures = new Map<T, number>();
@@ -36,8 +46,8 @@ export class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T> {
     readonly baseDelayMs: number,
     readonly maxDelayMs: number,
   ) {
-    checkDelay('baseDelayMs', baseDelayMs);
-    checkDelay('maxDelayMs', maxDelayMs);
+    checkDelay('ItemExponentialFailureRateLimiter: baseDelayMs', baseDelayMs);
+    checkDelay('ItemExponentialFailureRateLimiter: maxDelayMs', maxDelayMs);
   }
 
   when(item: T): number {
@@ -70,8 +80,9 @@ export class ItemFastSlowRateLimiter<T> implements RateLimiter<T> {
     readonly slowDelayMs: number,
     readonly maxFastAttempts: number,
   ) {
-    checkDelay('fastDelayMs', fastDelayMs);
-    checkDelay('slowDelayMs', slowDelayMs);
+    checkDelay('ItemFastSlowRateLimiter: fastDelayMs', fastDelayMs);
+    checkDelay('ItemFastSlowRateLimiter: slowDelayMs', slowDelayMs);
+    checkNumber(maxFastAttempts, 'ItemFastSlowRateLimiter: maxFastAttempts');
   }
 
   when(item: T): number {
@@ -91,9 +102,9 @@ export class ItemFastSlowRateLimiter<T> implements RateLimiter<T> {
 
 /** Options of {@link BucketRateLimiter}. */
 export interface BucketRateLimiterOptions {
-  /** Tokens added per second (`> 0`; `Infinity` never delays). */
+  /** Tokens added per second (`>= 0`; `Infinity` never delays; 0: `burst` tokens, then never). */
   qps: number;
-  /** Bucket size (integer `>= 1`); the bucket starts full. */
+  /** Bucket size (an integer; the bucket starts full). `<= 0` with a finite `qps`: every delay is `Infinity`, as in client-go. */
   burst: number;
   /** Clock used to refill the bucket; defaults to {@link realClock}. */
   clock?: Clock;
@@ -109,6 +120,11 @@ export interface BucketRateLimiterOptions {
  * the time until that token will have been refilled. So at a fixed instant a
  * full bucket of `burst` gives `burst` zeros, then `1000/qps` ms,
  * `2·1000/qps` ms, … `numRequeues` is always 0 and `forget` does nothing.
+ *
+ * Edge cases as in `x/time/rate`: `qps: Infinity` always gives 0; `qps: 0`
+ * gives `burst` zeros, then `Infinity` (its "never", `InfDuration`); a
+ * `burst` of 0 or less with a finite `qps` always gives `Infinity`. A
+ * negative or `NaN` qps, or a fractional burst, is a RangeError.
  */
 export class BucketRateLimiter<T> implements RateLimiter<T> {
   readonly qps: number;
@@ -118,18 +134,24 @@ export class BucketRateLimiter<T> implements RateLimiter<T> {
   private last: number;
 
   constructor(options: BucketRateLimiterOptions) {
-    const { qps, burst } = options;
-    if (!(qps > 0)) throw new RangeError(`qps must be > 0, got ${qps}`);
-    if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst must be an integer >= 1, got ${burst}`);
+    if ((options as BucketRateLimiterOptions | undefined) === undefined) throw new TypeError('BucketRateLimiter: options { qps, burst } are required');
+    const o = checkConfigObject(options, 'BucketRateLimiter', ['qps', 'burst', 'clock']) as Partial<BucketRateLimiterOptions>;
+    const { qps, burst } = o;
+    checkNumber(qps, 'BucketRateLimiter: option "qps"');
+    if (qps < 0) throw new RangeError(`BucketRateLimiter: option "qps" must be >= 0, got ${qps}`);
+    checkNumber(burst, 'BucketRateLimiter: option "burst"');
+    if (!Number.isInteger(burst)) throw new RangeError(`BucketRateLimiter: option "burst" must be an integer, got ${burst}`);
+    if (o.clock !== undefined) checkClock(o.clock, 'BucketRateLimiter: option "clock"');
     this.qps = qps;
     this.burst = burst;
-    this.clock = options.clock ?? realClock;
+    this.clock = o.clock ?? realClock;
     this.tokens = burst;
     this.last = this.clock.now();
   }
 
   when(_item: T): number {
     if (this.qps === Infinity) return 0;
+    if (this.burst <= 0) return Infinity; // x/time/rate: a reservation larger than the burst is never granted
     const now = this.clock.now();
     const at = now > this.last ? now : this.last;
     let tokens = this.tokens + ((at - this.last) / 1000) * this.qps;
@@ -160,6 +182,9 @@ export class MaxOfRateLimiter<T> implements RateLimiter<T> {
   private readonly limiters: readonly RateLimiter<T>[];
 
   constructor(...limiters: RateLimiter<T>[]) {
+    limiters.forEach((l, i) => {
+      checkLimiter(l, `MaxOfRateLimiter: limiter ${i}`);
+    });
     this.limiters = limiters;
   }
 
@@ -192,7 +217,8 @@ export class WithMaxWaitRateLimiter<T> implements RateLimiter<T> {
     private readonly limiter: RateLimiter<T>,
     readonly maxDelayMs: number,
   ) {
-    checkDelay('maxDelayMs', maxDelayMs);
+    checkLimiter(limiter, 'WithMaxWaitRateLimiter: limiter');
+    checkDelay('WithMaxWaitRateLimiter: maxDelayMs', maxDelayMs);
   }
 
   when(item: T): number {
@@ -221,6 +247,7 @@ export interface DefaultControllerRateLimiterOptions {
  * token bucket of 10 qps with a burst of 100.
  */
 export function defaultControllerRateLimiter<T>(options: DefaultControllerRateLimiterOptions = {}): RateLimiter<T> {
+  checkConfigObject(options, 'defaultControllerRateLimiter', ['clock']);
   return new MaxOfRateLimiter<T>(
     new ItemExponentialFailureRateLimiter<T>(5, 1000 * 1000),
     new BucketRateLimiter<T>({ qps: 10, burst: 100, ...(options.clock ? { clock: options.clock } : {}) }),
@@ -230,4 +257,11 @@ export function defaultControllerRateLimiter<T>(options: DefaultControllerRateLi
 /** client-go's `DefaultTypedItemBasedRateLimiter`: exponential from 1 ms, capped at 1000 s. */
 export function defaultItemBasedRateLimiter<T>(): RateLimiter<T> {
   return new ItemExponentialFailureRateLimiter<T>(1, 1000 * 1000);
+}
+
+function checkLimiter(limiter: unknown, what: string): void {
+  const l = limiter as Record<string, unknown> | null;
+  if (typeof l !== 'object' || l === null || ['when', 'forget', 'numRequeues'].some((m) => typeof l[m] !== 'function')) {
+    throw new TypeError(`${what} must be a RateLimiter (when(), forget() and numRequeues()), got ${describeValue(limiter)}`);
+  }
 }

@@ -88,6 +88,8 @@ export default defineConfig(
 };
 
 let tarball: string;
+/** The k8s-workqueue tarball: the plugin depends on it (its `/queue` exports re-export it), and it is not on npm yet. */
+let queueTarball: string;
 let packedFiles: string[];
 /** Both installs run at once (they mostly wait on npm's cache and the registry); each describe awaits its own. */
 let installs: { eslint10: Promise<string>; eslint9: Promise<string> };
@@ -105,6 +107,14 @@ beforeAll(async () => {
   if (!info) throw new Error(`npm pack printed nothing:\n${packed.stdout}`);
   tarball = path.join(destination, info.filename);
   packedFiles = info.files.map((file) => file.path).sort();
+  const packedQueue = await run(NPM, ['pack', '--json', '--ignore-scripts', '--workspace', 'k8s-workqueue', '--pack-destination', destination], {
+    cwd: ROOT,
+    timeoutMs: 120_000,
+  });
+  if (packedQueue.code !== 0) throw new Error(`npm pack --workspace k8s-workqueue failed:\n${packedQueue.stderr}`);
+  const [queueInfo] = JSON.parse(packedQueue.stdout) as { filename: string }[];
+  if (!queueInfo) throw new Error(`npm pack printed nothing:\n${packedQueue.stdout}`);
+  queueTarball = path.join(destination, queueInfo.filename);
   installs = {
     eslint10: installProject('eslint10', {
       eslint: version('eslint'),
@@ -133,7 +143,12 @@ async function installProject(prefix: string, dependencies: Record<string, strin
   const dir = makeTempDir(prefix);
   writeFiles(dir, {
     'package.json': JSON.stringify(
-      { name: `${prefix}-project`, private: true, type: 'module', dependencies: { 'eslint-plugin-workqueue': `file:${tarball}`, ...dependencies } },
+      {
+        name: `${prefix}-project`,
+        private: true,
+        type: 'module',
+        dependencies: { 'eslint-plugin-workqueue': `file:${tarball}`, 'k8s-workqueue': `file:${queueTarball}`, ...dependencies },
+      },
       null,
       2,
     ),
@@ -171,13 +186,15 @@ describe('npm pack', () => {
       'dist/src/index.d.ts',
       'dist/src/configs/index.js',
       'dist/rules/require-done.js',
-      'dist/src/queue/index.js',
-      'dist/src/queue/index.d.ts',
-      'dist/src/queue/prom-client.js',
+      'dist/src/reexports/queue.js',
+      'dist/src/reexports/queue.d.ts',
+      'dist/src/reexports/queue-prom-client.js',
       'docs/rules/require-done.md',
     ]) {
       expect(packedFiles).toContain(file);
     }
+    // The queue itself is the k8s-workqueue package: the plugin ships only its re-exports.
+    expect(packedFiles.filter((file) => file.startsWith('src/queue/') || file.startsWith('dist/src/queue/'))).toEqual([]);
     const outside = packedFiles.filter(
       (file) => !/^(?:dist\/(?:src|rules)\/|src\/|rules\/|docs\/rules\/|docs\/queue\.md$|README\.md$|package\.json$)/.test(file),
     );
@@ -206,12 +223,14 @@ describe('installed from the tarball with ESLint 10', () => {
       const esm = (await import('eslint-plugin-workqueue')).default;
       const cjs = createRequire(import.meta.url)('eslint-plugin-workqueue');
       const queue = await import('eslint-plugin-workqueue/queue');
+      const k8s = await import('k8s-workqueue');
       console.log(JSON.stringify({
         same: esm === cjs,
         meta: esm.meta,
         configs: Object.fromEntries(Object.entries(esm.configs).map(([name, config]) => [name, config.rules])),
         queue: typeof queue.newRateLimitingQueue,
-        promClient: import.meta.resolve('eslint-plugin-workqueue/queue/prom-client').endsWith('/dist/src/queue/prom-client.js'),
+        sameQueue: queue.newRateLimitingQueue === k8s.newRateLimitingQueue && queue.QueueMisuseError === k8s.QueueMisuseError,
+        promClient: import.meta.resolve('eslint-plugin-workqueue/queue/prom-client').endsWith('/dist/src/reexports/queue-prom-client.js'),
       }));`;
     const result = await runNode(['--input-type=module', '-e', script], { cwd: dir });
     expect(result.stderr).toBe('');
@@ -221,6 +240,7 @@ describe('installed from the tarball with ESLint 10', () => {
       same: true,
       meta: { name: 'eslint-plugin-workqueue', version: manifest.version, namespace: 'workqueue' },
       queue: 'function',
+      sameQueue: true,
       promClient: true,
     });
     // require-done uses types when present and falls back to names: it is in every config and off in none.

@@ -90,26 +90,48 @@ describe('DelayingQueue: client-go behaviours', () => {
 });
 
 describe('DelayingQueue: details', () => {
-  it('adds at once for a delay <= 0 or NaN', () => {
+  it('adds at once for a delay <= 0 (client-go: a negative duration)', () => {
     const { clock, q } = setup();
     q.addAfter('zero', 0);
     q.addAfter('negative', -5);
-    q.addAfter('nan', NaN);
+    q.addAfter('minus-infinity', -Infinity);
     expect(q.len()).toBe(3);
     expect(q.lenWaiting()).toBe(0);
     expect(clock.pendingTimerCount()).toBe(0);
     q.shutDown();
   });
 
-  it('keeps an item with an infinite delay waiting, with no timer, until shutdown', () => {
+  it('rejects a NaN or non-number delay before anything changes, even after shutdown', () => {
+    const { clock, q } = setup();
+    expect(() => q.addAfter('nan', NaN)).toThrow(new RangeError('addAfter: ms must not be NaN'));
+    expect(() => q.addAfter('str', '5' as never)).toThrow(new TypeError("addAfter: ms must be a number, got '5'"));
+    expect(q.len()).toBe(0);
+    expect(q.lenWaiting()).toBe(0);
+    expect(clock.pendingTimerCount()).toBe(0);
+    expect(q.stats()).toMatchObject({ adds: 0, ignoredAdds: 0 });
+    q.shutDown();
+    expect(() => q.addAfter('nan', NaN)).toThrow(RangeError);
+    expect(q.stats().ignoredAdds).toBe(0);
+  });
+
+  // Issue 16: an Infinity delay armed no timer, so a real-clock process whose only waiting item had one exited.
+  it('keeps an item with an infinite delay waiting, with a timer armed that never fires, until shutdown', () => {
     const { clock, q } = setup();
     q.addAfter('never', Infinity);
     expect(q.lenWaiting()).toBe(1);
-    expect(clock.pendingTimerCount()).toBe(0);
+    expect(clock.pendingTimerCount()).toBe(1);
     clock.step(1e12);
     expect(q.len()).toBe(0);
+    // A finite deadline takes over the timer, and the infinite one re-arms after it.
+    q.addAfter('soon', 10);
+    expect(clock.pendingTimerCount()).toBe(1);
+    clock.step(10);
+    expect(q.len()).toBe(1);
+    expect(q.lenWaiting()).toBe(1);
+    expect(clock.pendingTimerCount()).toBe(1);
     q.shutDown();
     expect(q.lenWaiting()).toBe(0);
+    expect(clock.pendingTimerCount()).toBe(0);
   });
 
   it('arms a single timer for the earliest deadline', () => {

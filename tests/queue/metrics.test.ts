@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   FakeClock,
+  type MetricsErrorInfo,
   UNFINISHED_WORK_UPDATE_PERIOD_MS,
   newDelayingQueue,
   newQueue,
@@ -9,7 +10,7 @@ import {
   noopMetricsProvider,
   type MetricsProvider,
 } from '../../src/queue/index.js';
-import { mustGet } from './helpers.js';
+import { flush, mustGet } from './helpers.js';
 
 class TestMetric {
   inc = 0;
@@ -257,5 +258,120 @@ describe('queue metrics', () => {
     q.done('direct');
     expect(mp.duration.observations).toEqual([0.007]);
     q.shutDown();
+  });
+});
+
+/** A provider whose metrics throw for the methods listed in `failing` (e.g. `'depth.dec'`), counting the other calls. */
+function throwingProvider(failing: readonly string[]): MetricsProvider & { calls: string[] } {
+  const calls: string[] = [];
+  const metric = (key: string, methods: readonly string[]) =>
+    Object.fromEntries(
+      methods.map((m) => [
+        m,
+        () => {
+          if (failing.includes(`${key}.${m}`)) throw new Error(`${key}.${m} exploded`);
+          calls.push(`${key}.${m}`);
+        },
+      ]),
+    ) as never;
+  return {
+    calls,
+    newDepthMetric: () => metric('depth', ['inc', 'dec']),
+    newAddsMetric: () => metric('adds', ['inc']),
+    newLatencyMetric: () => metric('latency', ['observe']),
+    newWorkDurationMetric: () => metric('workDuration', ['observe']),
+    newUnfinishedWorkSecondsMetric: () => metric('unfinishedWork', ['set']),
+    newLongestRunningProcessorSecondsMetric: () => metric('longestRunningProcessor', ['set']),
+    newRetriesMetric: () => metric('retries', ['inc']),
+  };
+}
+
+describe('a metrics provider that throws (issue 16)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  // The crash hunt's case: depth.dec() threw inside get(), after the item was marked processing: the caller never
+  // received it, and the drain timed out naming it.
+  it('never strands an item: get() still hands it out, and the drain resolves', async () => {
+    const clock = new FakeClock(0);
+    const errors: Array<[unknown, MetricsErrorInfo]> = [];
+    const q = newQueue<string>({
+      name: 'm',
+      clock,
+      metricsProvider: throwingProvider(['depth.dec']),
+      onMetricsError: (error, info) => errors.push([error, info]),
+    });
+    q.add('a');
+    const got = q.get();
+    expect(errors).toEqual([]); // reported from a microtask, after the operation
+    expect(await got).toEqual(['a', false]);
+    await flush();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]![1]).toEqual({ queueName: 'm', metric: 'depth', method: 'dec' });
+    expect((errors[0]![0] as Error).message).toBe('depth.dec exploded');
+    expect(q.stats()).toMatchObject({ gets: 1, processing: 1, metricsErrors: 1 });
+    q.done('a');
+    await expect(q.shutDownWithDrain({ timeoutMs: 1_000 })).resolves.toBeUndefined();
+    expect(clock.pendingTimerCount()).toBe(0);
+  });
+
+  it('keeps the queue consistent whichever metric throws, in add, get, done, addAfter and the tick', async () => {
+    const clock = new FakeClock(0);
+    const failing = ['depth.inc', 'adds.inc', 'depth.dec', 'latency.observe', 'workDuration.observe', 'unfinishedWork.set', 'longestRunningProcessor.set', 'retries.inc'];
+    const infos: MetricsErrorInfo[] = [];
+    const mp = throwingProvider(failing);
+    const q = newRateLimitingQueue<string>(undefined, { name: 'all', clock, metricsProvider: mp, onMetricsError: (_e, info) => infos.push(info) });
+    q.add('a');
+    q.add('a'); // collapsed
+    q.add('b');
+    expect(q.len()).toBe(2);
+    const a = await mustGet(q);
+    q.add(a); // dirty while processing
+    clock.step(500); // the tick
+    q.done(a); // re-queued
+    expect(q.len()).toBe(2);
+    q.addRateLimited('c');
+    clock.step(5);
+    expect(q.len()).toBe(3);
+    const taken = [];
+    while (q.len() > 0) {
+      const item = await mustGet(q);
+      taken.push(item);
+      q.done(item);
+    }
+    expect(taken).toEqual(['b', 'a', 'c']);
+    await flush();
+    expect(new Set(infos.map((i) => `${i.metric}.${i.method}`))).toEqual(new Set(failing));
+    expect(q.stats()).toMatchObject({ processing: 0, depth: 0, metricsErrors: infos.length });
+    expect(mp.calls).toEqual([]);
+    await q.shutDownWithDrain();
+    expect(clock.pendingTimerCount()).toBe(0);
+  });
+
+  it('by default warns once per queue (WORKQUEUE_METRICS_ERROR) and counts the rest', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const q = newQueue<string>({ name: 'w', clock: new FakeClock(0), metricsProvider: throwingProvider(['adds.inc']) });
+    q.add('a');
+    q.add('b');
+    q.add('c');
+    await flush();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(/^workqueue "w": the metric workqueue_adds_total threw in inc\(\): adds.inc exploded\./);
+    expect(warn.mock.calls[0]![1]).toEqual({ code: 'WORKQUEUE_METRICS_ERROR' });
+    expect(q.stats().metricsErrors).toBe(3);
+    expect(q.len()).toBe(3);
+    q.shutDown();
+  });
+
+  it('rejects a provider that is not one, or hands out something that is not a metric, at construction', () => {
+    expect(() => newQueue({ name: 'x', metricsProvider: {} as never })).toThrow(
+      /^newQueue: option "metricsProvider" must be a MetricsProvider; it lacks newDepthMetric\(\), newAddsMetric\(\)/,
+    );
+    const bad = { ...throwingProvider([]), newLatencyMetric: () => ({}) as never };
+    expect(() => newQueue({ name: 'x', metricsProvider: bad })).toThrow(
+      new TypeError('metricsProvider.newLatencyMetric("x") must return an object with observe()'),
+    );
+    expect(() => newQueue({ name: 'x', onMetricsError: 'log' as never })).toThrow(/option "onMetricsError" must be a function/);
   });
 });

@@ -40,6 +40,10 @@ describe('promClientMetricsProvider', () => {
       expect(text).toContain(`# HELP ${spec.name} ${spec.help}`);
       expect(text).toContain(`# TYPE ${spec.name} ${spec.type}`);
     }
+    // Issue 16 divergence (3): Kubernetes' exposition text, BETA stability prefix included.
+    expect(text).toContain('# HELP workqueue_depth [BETA] Current depth of workqueue\n');
+    expect(text).toContain('# HELP workqueue_retries_total [BETA] Total number of retries handled by workqueue\n');
+    expect(Object.values(WORKQUEUE_METRICS).every((spec) => spec.help.startsWith('[BETA] '))).toBe(true);
     const s = samples(text);
     expect(s.get('workqueue_adds_total{name="pods"}')).toBe(3);
     expect(s.get('workqueue_depth{name="pods"}')).toBe(1);

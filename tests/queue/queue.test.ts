@@ -2,9 +2,13 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   DrainTimeoutError,
   FakeClock,
+  ItemExponentialFailureRateLimiter,
   QueueMisuseError,
+  defaultQueueStorage,
   newQueue,
+  newRateLimitingQueue,
   type GetResult,
+  type QueueStorage,
   type WorkQueue,
 } from '../../src/queue/index.js';
 import { drainNow, flush, isSettled, mustGet, rng } from './helpers.js';
@@ -456,12 +460,27 @@ describe('WorkQueue: misuse', () => {
     expect(() => newQueue({ onMisuse: 'ignore' as never })).toThrow(TypeError);
   });
 
-  it('rejects a negative or NaN drain timeout', async () => {
-    const q = newQueue<string>();
-    await expect(q.shutDownWithDrain({ timeoutMs: -1 })).rejects.toThrow(RangeError);
-    await expect(q.shutDownWithDrain({ timeoutMs: NaN })).rejects.toThrow(RangeError);
+  // Issue 16: the bad timeout used to come back as a rejected promise, easy to lose, with the queue left running.
+  it('throws synchronously for a negative, NaN or non-number drain timeout, and the queue keeps working', async () => {
+    const clock = new FakeClock(0);
+    const q = newQueue<string>({ clock });
+    q.add('a');
+    const a = await mustGet(q);
+    expect(() => q.shutDownWithDrain({ timeoutMs: -1 })).toThrow(new RangeError('shutDownWithDrain: option "timeoutMs" must be >= 0 (or Infinity for no timeout), got -1'));
+    expect(() => q.shutDownWithDrain({ timeoutMs: NaN })).toThrow(/option "timeoutMs" must be >= 0.*got NaN/);
+    expect(() => q.shutDownWithDrain({ timeoutMs: '100' as never })).toThrow(TypeError);
+    expect(() => q.shutDownWithDrain({ timeout: 100 } as never)).toThrow(/unknown option "timeout"/);
+    expect(() => q.shutDownWithDrain(5 as never)).toThrow(TypeError);
+    // Untouched: still running, no timer armed, the item still being processed.
     expect(q.shuttingDown()).toBe(false);
-    q.shutDown();
+    expect(clock.pendingTimerCount()).toBe(0);
+    expect(q.processing().map((e) => e.item)).toEqual(['a']);
+    q.add('b');
+    q.done(a);
+    expect(await mustGet(q)).toBe('b');
+    const drained = q.shutDownWithDrain({ timeoutMs: 0 });
+    q.done('b');
+    await expect(drained).resolves.toBeUndefined();
   });
 });
 
@@ -571,6 +590,7 @@ describe('WorkQueue: drain timeout and leak detection', () => {
       depth: 0,
       processing: 2,
       waitingGets: 1,
+      metricsErrors: 0,
     });
     q.shutDown();
     expect(await waiting2).toEqual([undefined, true]);
@@ -605,5 +625,87 @@ describe('WorkQueue: scale', () => {
     }
     expect(q.len()).toBe(model.length);
     expect(await drainNow(q)).toEqual(model);
+  });
+});
+
+describe('WorkQueue: a custom storage (client-go TypedQueueConfig.Queue)', () => {
+  /** A priority storage: smallest number first; records the calls the queue makes. */
+  function priorityStorage(): QueueStorage<number> & { calls: string[]; items: number[] } {
+    const items: number[] = [];
+    const calls: string[] = [];
+    return {
+      items,
+      calls,
+      touch(item) {
+        calls.push(`touch ${item}`);
+      },
+      push(item) {
+        calls.push(`push ${item}`);
+        items.push(item);
+        items.sort((a, b) => a - b);
+      },
+      len: () => items.length,
+      pop() {
+        const item = items.shift() as number;
+        calls.push(`pop ${item}`);
+        return item;
+      },
+    };
+  }
+
+  it('takes items in the storage order, keeping the dirty/processing guarantees', async () => {
+    const storage = priorityStorage();
+    const q = newQueue<number>({ queue: storage });
+    q.add(5);
+    q.add(1);
+    q.add(3);
+    q.add(3); // already stored: touched, not pushed again
+    expect(q.len()).toBe(3);
+    const one = await mustGet(q);
+    expect(one).toBe(1);
+    q.add(1); // being processed: dirty only
+    expect(q.len()).toBe(2);
+    expect(await mustGet(q)).toBe(3);
+    q.done(1); // re-stored now
+    expect(await mustGet(q)).toBe(1);
+    expect(await mustGet(q)).toBe(5);
+    const waiting = q.get();
+    q.add(9); // handed to the waiting get through the storage
+    expect(await waiting).toEqual([9, false]);
+    for (const item of [3, 1, 5, 9]) q.done(item);
+    expect(storage.calls).toEqual(['push 5', 'push 1', 'push 3', 'touch 3', 'pop 1', 'pop 3', 'push 1', 'pop 1', 'pop 5', 'push 9', 'pop 9']);
+    expect(q.stats()).toMatchObject({ gets: 5, dones: 5, processing: 0, depth: 0 });
+    await q.shutDownWithDrain();
+  });
+
+  it('works as the storage of a delaying and a rate-limiting queue', async () => {
+    const clock = new FakeClock(0);
+    const q = newRateLimitingQueue<number>(new ItemExponentialFailureRateLimiter(10, 1000), { clock, queue: priorityStorage() });
+    q.addRateLimited(7);
+    q.addAfter(2, 10);
+    q.add(4);
+    clock.step(10);
+    expect([await mustGet(q), await mustGet(q), await mustGet(q)]).toEqual([2, 4, 7]);
+    q.shutDown();
+  });
+
+  it('rejects a storage that is not one, and a pop() that returns an item it was not given', async () => {
+    expect(() => newQueue({ queue: { push() {}, len: () => 0 } as never })).toThrow(
+      new TypeError('newQueue: option "queue" must be a QueueStorage (push(), len(), pop() and optionally touch()); it lacks pop()'),
+    );
+    expect(() => newQueue({ queue: [] as never })).toThrow(/option "queue" must be a QueueStorage/);
+    const broken = { push() {}, len: () => 1, pop: () => 'ghost' };
+    const q = newQueue<string>({ queue: broken });
+    await expect(q.get()).rejects.toThrow(new TypeError('option "queue": pop() returned \'ghost\', which is not stored in it'));
+    expect(q.stats()).toMatchObject({ gets: 0, processing: 0 });
+    q.shutDown();
+  });
+
+  it('defaultQueueStorage() is a FIFO', () => {
+    const s = defaultQueueStorage<string>();
+    s.push('a');
+    s.push('b');
+    expect([s.len(), s.pop(), s.pop(), s.len()]).toEqual([2, 'a', 'b', 0]);
+    expect(() => s.pop()).toThrow(RangeError);
   });
 });

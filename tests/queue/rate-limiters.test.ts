@@ -79,10 +79,26 @@ describe('ItemExponentialFailureRateLimiter', () => {
     );
   });
 
-  it('rejects invalid delays', () => {
-    expect(() => new ItemExponentialFailureRateLimiter(-1, 10)).toThrow(RangeError);
-    expect(() => new ItemExponentialFailureRateLimiter(1, Infinity)).toThrow(RangeError);
-    expect(() => new ItemExponentialFailureRateLimiter(NaN, 10)).toThrow(RangeError);
+  // Issue 16 divergence (1): client-go takes any Duration; only NaN (no Duration) and non-numbers are refused.
+  it('takes negative and infinite delays as client-go does, and rejects NaN or non-numbers naming the option', () => {
+    const negative = new ItemExponentialFailureRateLimiter<string>(-1, 10);
+    expect(whens(negative, 'k', 3)).toEqual([-1, -2, -4]); // <= 0: the queue adds at once
+    const uncapped = new ItemExponentialFailureRateLimiter<string>(1, Infinity);
+    expect(whens(uncapped, 'k', 3)).toEqual([1, 2, 4]);
+    whens(uncapped, 'k', 1100);
+    expect(uncapped.when('k')).toBe(Infinity); // no cap: 2^n overflowed, "never"
+    expect(new ItemExponentialFailureRateLimiter<string>(Infinity, 5).when('k')).toBe(5);
+    expect(() => new ItemExponentialFailureRateLimiter(NaN, 10)).toThrow(
+      new RangeError('ItemExponentialFailureRateLimiter: baseDelayMs must not be NaN'),
+    );
+    expect(() => new ItemExponentialFailureRateLimiter(1, '10' as never)).toThrow(
+      new TypeError("ItemExponentialFailureRateLimiter: maxDelayMs must be a number, got '10'"),
+    );
+    expect(() => new ItemFastSlowRateLimiter(1, NaN, 3)).toThrow(/slowDelayMs must not be NaN/);
+    expect(() => new ItemFastSlowRateLimiter(1, 2, undefined as never)).toThrow(/maxFastAttempts must be a number/);
+    expect(() => new WithMaxWaitRateLimiter(negative, NaN)).toThrow(/maxDelayMs must not be NaN/);
+    expect(() => new WithMaxWaitRateLimiter({} as never, 5)).toThrow(/WithMaxWaitRateLimiter: limiter must be a RateLimiter/);
+    expect(() => new MaxOfRateLimiter(negative, 5 as never)).toThrow(/MaxOfRateLimiter: limiter 1 must be a RateLimiter/);
   });
 
   it('defaultItemBasedRateLimiter goes from 1 ms to 1000 s', () => {
@@ -168,12 +184,24 @@ describe('BucketRateLimiter', () => {
     expect(limiter.when('x')).toBe(1250); // tokens were -2, +0.5 → -1.5 - 1 = -2.5 → 1250 ms
   });
 
-  it('rejects a bad qps or burst; an infinite qps never delays', () => {
-    expect(() => new BucketRateLimiter({ qps: 0, burst: 1 })).toThrow(RangeError);
-    expect(() => new BucketRateLimiter({ qps: 1, burst: 0 })).toThrow(RangeError);
-    expect(() => new BucketRateLimiter({ qps: 1, burst: 1.5 })).toThrow(RangeError);
-    const inf = new BucketRateLimiter<string>({ qps: Infinity, burst: 1 });
+  // Issue 16 divergence (1): qps 0 and burst 0 are x/time/rate's "never", not errors.
+  it('follows x/time/rate for qps 0 and burst 0; an infinite qps never delays; rejects NaN, negative qps, fractional burst', () => {
+    const clock = new FakeClock(0);
+    const frozen = new BucketRateLimiter<string>({ qps: 0, burst: 2, clock });
+    expect(whens(frozen, 'x', 4)).toEqual([0, 0, Infinity, Infinity]);
+    clock.step(HOUR);
+    expect(frozen.when('x')).toBe(Infinity); // qps 0 never refills
+    const noBurst = new BucketRateLimiter<string>({ qps: 10, burst: 0, clock });
+    expect(whens(noBurst, 'x', 3)).toEqual([Infinity, Infinity, Infinity]);
+    const inf = new BucketRateLimiter<string>({ qps: Infinity, burst: 0 });
     expect(whens(inf, 'x', 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(() => new BucketRateLimiter({ qps: -1, burst: 1 })).toThrow(new RangeError('BucketRateLimiter: option "qps" must be >= 0, got -1'));
+    expect(() => new BucketRateLimiter({ qps: NaN, burst: 1 })).toThrow(/option "qps" must not be NaN/);
+    expect(() => new BucketRateLimiter({ qps: 1, burst: 1.5 })).toThrow(new RangeError('BucketRateLimiter: option "burst" must be an integer, got 1.5'));
+    expect(() => new BucketRateLimiter({ qps: 1 } as never)).toThrow(/option "burst" must be a number/);
+    expect(() => new BucketRateLimiter(undefined as never)).toThrow(TypeError);
+    expect(() => new BucketRateLimiter({ qps: 1, burst: 1, clock: Date } as never)).toThrow(/option "clock" must be a Clock/);
+    expect(() => new BucketRateLimiter({ qps: 1, burst: 1, bursts: 2 } as never)).toThrow(/unknown option "bursts"/);
   });
 });
 

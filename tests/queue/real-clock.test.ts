@@ -75,10 +75,17 @@ describe('real clock', () => {
     realClock.clearTimeout(h);
     expect(timers()).toBe(before);
 
-    realClock.setTimeout(() => {
+    // Issue 16: Infinity armed no Node timer at all, so nothing kept the process alive.
+    const inf = realClock.setTimeout(() => {
       fired = true;
     }, Infinity);
-    expect(timers()).toBe(before); // never fires: no Node timer at all
+    expect(timers()).toBe(before + 1); // armed (a chain of 2^31-1 ms timers), never fires
+    realClock.clearTimeout(inf);
+    expect(timers()).toBe(before);
+    expect(() => realClock.setTimeout(() => undefined, NaN)).toThrow(new RangeError('realClock.setTimeout: ms must not be NaN'));
+    expect(() => realClock.setTimeout(undefined as never, 5)).toThrow(TypeError);
+    expect(timers()).toBe(before);
+    expect(fired).toBe(false);
   });
 
   it('now() is monotonic and in epoch milliseconds', () => {
