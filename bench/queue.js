@@ -17,7 +17,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import fastq from 'fastq';
-import { newQueue } from '../dist/src/queue/index.js';
+import { newQueue } from 'k8s-workqueue';
 import { NaiveQueue } from './naive-queue.js';
 
 const THROUGHPUT_ITEMS = 100_000;
