@@ -102,7 +102,7 @@ type SuggestionId = 'moveIntoTry' | 'wrapInTryFinally';
 
 /**
  * One report per exit through which an obligation with an acquiring call escapes, with the try/finally suggestion
- * when safe (the same one on each: applying it closes every exit of that acquire).
+ * when safe on the first of them (applying it closes every exit of that acquire).
  */
 export function reportLeaks<MessageId extends string>(
   context: Readonly<TSESLint.RuleContext<MessageId | LeakMessageId | SuggestionId, readonly unknown[]>>,
@@ -115,7 +115,7 @@ export function reportLeaks<MessageId extends string>(
     if (!ob.acquire) continue;
     const description = describe(ob);
     const fix = tryFinallyFix(queries, ob, description.release);
-    for (const exit of exits) {
+    for (const [index, exit] of exits.entries()) {
     const location = exitLocation(sourceCode, exit);
     const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;
     context.report({
@@ -132,7 +132,9 @@ export function reportLeaks<MessageId extends string>(
         anchor: description.anchor,
         resource: description.resource ?? 'resource',
       },
-      suggest: fix ? [{ messageId: fix.messageId, data: { release: description.release }, fix: fix.fix }] : [],
+      // The fix closes every exit of the acquire, and building it costs the size of the function: offer it once,
+      // on the first exit, rather than once per exit.
+      suggest: fix && index === 0 ? [{ messageId: fix.messageId, data: { release: description.release }, fix: fix.fix }] : [],
     });
     }
   }

@@ -1311,22 +1311,7 @@ async function worker(mode: number) {
 }`,
           },
         ]  },
-      { messageId: 'leakOnThrow', line: 6, column: 19, suggestions: [
-          {
-            messageId: 'wrapInTryFinally',
-            output: `
-async function worker(mode: number) {
-  const [item, shutdown] = await q.get();
-  if (shutdown) return;
-  try {
-    if (mode === 1) return;
-    if (mode === 2) throw new Error('bad');
-  } finally {
-    q.done(item);
-  }
-}`,
-          },
-        ]  },
+      { messageId: 'leakOnThrow', line: 6, column: 19, suggestions: [] },
     ],
   },
   // The next item at the bottom of the loop, orphaned when the body forgets it.
