@@ -11,6 +11,7 @@ export const CAUSES = {
   'throw:builtin': 'a built-in that cannot throw with these arguments (Map/Set/Array methods, Date, Math, String, console, typeof checks…)',
   'throw:promise': 'a promise-returning call that rejects instead of throwing, and is not awaited there',
   'throw:same-file-nonthrowing': 'a function of the same code base that cannot throw with these arguments (a getter, a logger, a pure helper)',
+  'throw:library-nonthrowing': 'a dependency\'s function that cannot throw with these arguments (InstrumentationBase#getConfig, sdk-trace-web\'s addSpanNetworkEvents…)',
   'throw:guarded': 'the call cannot throw on this path: a preceding check, or the value is known (e.g. a `typeof x === "function"` guard)',
   'throw:safe-execute': 'OpenTelemetry\'s safeExecuteInTheMiddle(fn, onFinish, true): it catches what fn throws',
   'throw:noreturn': 'the rule assumed the path goes on after a call that always throws here (`signal.throwIfAborted()` right after an `aborted` check)',
