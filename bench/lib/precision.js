@@ -30,7 +30,7 @@ export const CAUSES = {
   'untyped:wrong-library': 'without types, a receiver whose name matches a preset is another library\'s object (not pg/generic-pool/async-mutex/streams/OTel)',
   'wrong-library:wrapper': 'the receiver is a code base\'s own wrapper named like the API (drizzle\'s `tracer.startActiveSpan` ends the span itself), typed or not',
   'otel-nonrecording-span': 'a span dropped only when it is not recording (sampled out): end() on it does nothing',
-  'lock-on-finished-stream': 'the reader reads the stream to its end (or cancels it) and drops it: the lock on a closed stream holds nothing',
+  'lock-on-unused-stream': 'after the reported exit no code reads that stream again (read to its end, cancelled, or dropped with its only user): the lock holds nothing, and releaseLock() would change nothing',
   'loop-bottom-next-item': 'the loop iteration end is reported, but the next iteration does not orphan anything (the resource was released or handed off)',
   'exclusive-branches': 'two releases under conditions that are never both true (double-release "may")',
   'not-a-leak-by-design': 'the resource is meant to stay held (a long-lived reader/lock/session held for the object\'s lifetime, released on close)',
