@@ -53,6 +53,7 @@ const writeDocs = !args.includes('--no-docs') && !only;
 const jsonOut = option('json');
 
 const NFP = '@typescript-eslint/no-floating-promises';
+const PRESETS = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'];
 const short = (id) => id.replace(`${NAMESPACE}/`, '');
 const benchDir = path.join(repoRoot, 'bench', 'real-world');
 const pins = JSON.parse(fs.readFileSync(path.join(benchDir, 'packages.json'), 'utf8'));
@@ -307,13 +308,13 @@ for (const mode of MODES) {
   say('Per rule:');
   say('');
   say('```');
-  for (const line of precisionTable(precisionRows(list, (r) => r.rule))) say(line);
+  for (const line of precisionTable(precisionRows(list, (r) => r.rule, ruleIds.map(short)))) say(line);
   say('```');
   say('');
   say('require-release per preset:');
   say('');
   say('```');
-  for (const line of precisionTable(precisionRows(list, (r) => r.preset))) say(line);
+  for (const line of precisionTable(precisionRows(list, (r) => r.preset, PRESETS))) say(line);
   say('```');
   say('');
   const unread = list.filter((r) => r.status === 'unread');
@@ -356,7 +357,7 @@ const stale = staleVerdicts(byKey, classified);
 const distinct = new Set(MODES.flatMap((m) => classified[m].map((r) => r.key)));
 const read = [...distinct].filter((k) => byKey.has(k)).length;
 say(`Summary: ${distinct.size} distinct report keys (${reports.typed.length} typed, ${reports.untyped.length} untyped reports); ${read} read; ${distinct.size - read} unread; ${stale.length} verdict(s) for keys no longer reported.`);
-say(`Crashes: ${crashes.length}`);
+say(`Crashes: ${crashes.length} (${crashes.filter((c) => c.includes('RULE EXCEPTION')).length} rule exception(s), ${crashes.filter((c) => c.includes(' FATAL ')).length} fatal message(s))`);
 for (const c of crashes) say(`- ${c}`);
 if (problems.length > 0) {
   say(`Verdicts-file problems: ${problems.length}`);

@@ -44,7 +44,11 @@ export function presetOf(report: Report): string | undefined;
 export function reportKey(entry: Pick<Report, 'package' | 'file' | 'line' | 'rule'>): string;
 export function indexVerdicts(file: { verdicts: unknown[] } | unknown[]): { byKey: Map<string, Verdict>; problems: string[] };
 export function classify(reports: Report[], byKey: Map<string, Verdict>): Classified[];
-export function precisionRows(classified: Classified[], groupOf: (report: Classified) => string | undefined): PrecisionRow[];
+export function precisionRows(
+  classified: Classified[],
+  groupOf: (report: Classified) => string | undefined,
+  always?: string[],
+): PrecisionRow[];
 export function precision(row: { true: number; false: number }): number | undefined;
 export function formatPrecision(value: number | undefined): string;
 export function lostTrue(byKey: Map<string, Verdict>, classified: Classified[], mode: string): Verdict[];

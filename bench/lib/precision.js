@@ -91,9 +91,12 @@ export function classify(reports, byKey) {
   });
 }
 
-/** Reports / true / false / unread / precision per group (groupOf returns a group name, or undefined to skip). */
-export function precisionRows(classified, groupOf) {
-  const groups = new Map();
+/**
+ * Reports / true / false / unread / precision per group (groupOf returns a group name, or undefined to skip), plus a
+ * total row `all`. `always` lists groups shown even with no report (every rule, every preset).
+ */
+export function precisionRows(classified, groupOf, always = []) {
+  const groups = new Map(always.map((group) => [group, { group, reports: 0, true: 0, false: 0, unread: 0 }]));
   for (const report of classified) {
     const group = groupOf(report);
     if (group === undefined) continue;

@@ -163,3 +163,14 @@ describe('the committed verdicts file', () => {
     for (const entry of byKey.values()) if (!entry.verdict) expect(Object.keys(CAUSES)).toContain(entry.cause);
   });
 });
+
+describe('groups shown with no report', () => {
+  it('lists every group asked for, with zeros, before the total', () => {
+    const rows = precisionRows([], (r) => r.rule, ['no-double-done', 'bounded-retries']);
+    expect(rows.map((r) => [r.group, r.reports, r.precision])).toEqual([
+      ['bounded-retries', 0, undefined],
+      ['no-double-done', 0, undefined],
+      ['all', 0, undefined],
+    ]);
+  });
+});
