@@ -1,0 +1,383 @@
+// Real-world precision: `npm run bench:real-world` (builds, then runs this file with --expose-gc).
+//
+// Lints published code that really uses the APIs the rules check (pg, async-mutex, generic-pool, web streams,
+// OpenTelemetry), and scores every plugin report against hand-read verdicts:
+//  - bench/real-world/packages.json pins the code bases (npm name, exact version, the files inside it to lint,
+//    compiler options) and the packages needed only for their types. They are installed at benchmark time with
+//    `npm install --no-save --ignore-scripts` into a cache under the OS temp folder, keyed by a hash of the pins (a
+//    second run reuses it); nothing of them is committed;
+//  - each code base is copied next to the cache's node_modules (ESLint never lints node_modules) with a generated
+//    tsconfig.json (allowJs, so JavaScript packages get types from their imports and JSDoc), and linted twice with
+//    every plugin rule at 'error' (require-release with every preset):
+//      typed     typescript-eslint's projectService, plus @typescript-eslint/no-floating-promises in the same pass,
+//                with ESLint `stats`, for the time ratio;
+//      untyped   the parser without a project: the rules' name-based fallback;
+//  - every report is looked up in bench/real-world/verdicts.json by {package, file, line, rule}; a report and its
+//    verdict are about the code, so the typed and untyped report of one line share one verdict;
+//  - printed per mode: precision per rule and per preset, the reports nobody has read yet, and the true reports that
+//    are no longer reported (lost findings); then false alarms by cause, and per code base the plugin's typed time ÷
+//    no-floating-promises with the worst file. The tables are written into docs/precision.md's generated section.
+// A crash (a fatal message, or an exception from a rule) is a failure: exit code 1. Unread reports are not.
+//
+// Options: --only=name[,name] lints some code bases (no docs written); --no-docs; --json=FILE writes every report.
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { clearCaches } from '@typescript-eslint/parser';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+
+import { machineLines } from './lib/machine.js';
+import { allPluginRules, NAMESPACE, plugin, repoRoot, ruleIds } from './lib/plugin.js';
+import {
+  CAUSES,
+  classify,
+  falseByCause,
+  formatPrecision,
+  indexVerdicts,
+  lostTrue,
+  MODES,
+  precisionRows,
+  staleVerdicts,
+} from './lib/precision.js';
+import { collectGarbage, ms, ratio, table } from './lib/stats.js';
+
+const args = process.argv.slice(2);
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const only = option('only')?.split(',');
+const writeDocs = !args.includes('--no-docs') && !only;
+const jsonOut = option('json');
+
+const NFP = '@typescript-eslint/no-floating-promises';
+const PRESETS = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'];
+const short = (id) => id.replace(`${NAMESPACE}/`, '');
+const benchDir = path.join(repoRoot, 'bench', 'real-world');
+const pins = JSON.parse(fs.readFileSync(path.join(benchDir, 'packages.json'), 'utf8'));
+const verdictsPath = path.join(benchDir, 'verdicts.json');
+const verdictsFile = fs.existsSync(verdictsPath) ? JSON.parse(fs.readFileSync(verdictsPath, 'utf8')) : { verdicts: [] };
+const { byKey, problems } = indexVerdicts(verdictsFile);
+
+const out = [];
+const say = (line = '') => {
+  console.log(line);
+  out.push(line);
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Install (cached)
+
+function install() {
+  const specs = [...pins.packages.map((p) => `${p.name}@${p.version}`), ...Object.entries(pins.support).map(([n, v]) => `${n}@${v}`)].sort();
+  const hash = crypto.createHash('sha256').update(JSON.stringify(specs)).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), `workqueue-real-world-${hash}`);
+  const marker = path.join(dir, '.installed');
+  if (fs.existsSync(marker)) return { dir, cached: true, ms: 0 };
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'workqueue-real-world', private: true }, null, 2));
+  const start = performance.now();
+  // --legacy-peer-deps: the pins are exact and complete (peers the code needs for types are pinned in `support`);
+  // npm's peer resolution would otherwise refuse combinations such as two OpenTelemetry instrumentations' ranges.
+  execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--loglevel=error', ...specs], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  fs.writeFileSync(marker, `${specs.join('\n')}\n`);
+  return { dir, cached: false, ms: performance.now() - start };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files
+
+/** A glob (`*`, `**`, `?`, `{a,b}`) as a regular expression over `/`-separated paths. */
+function globRegExp(glob) {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      i++;
+      if (glob[i + 1] === '/') {
+        i++;
+        re += '(?:.*/)?';
+      } else re += '.*';
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = glob.indexOf('}', i);
+      re += `(?:${glob.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&')).join('|')})`;
+      i = end;
+    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function walk(root, dir = '') {
+  const files = [];
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') files.push(...walk(root, rel));
+    } else files.push(rel);
+  }
+  return files;
+}
+
+const LINTABLE = /\.(?:[cm]?js|[cm]?ts|tsx)$/;
+
+function selectFiles(root, pin) {
+  const include = pin.files.map(globRegExp);
+  const exclude = (pin.exclude ?? []).map(globRegExp);
+  return walk(root)
+    .filter((f) => LINTABLE.test(f) && !/\.d\.[cm]?ts$/.test(f))
+    .filter((f) => include.some((re) => re.test(f)) && !exclude.some((re) => re.test(f)))
+    .sort();
+}
+
+const safeName = (name) => name.replace(/^@/, '').replace(/\//g, '__');
+
+/** Copies one installed package beside the cache's node_modules and writes its tsconfig.json. */
+function prepare(cacheDir, pin) {
+  const source = path.join(cacheDir, 'node_modules', pin.name);
+  const dir = path.join(cacheDir, 'lint', safeName(pin.name));
+  const marker = path.join(dir, '.workqueue-files.json');
+  if (!fs.existsSync(marker)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.cpSync(source, dir, { recursive: true, dereference: true });
+  }
+  const files = selectFiles(dir, pin);
+  const compilerOptions = {
+    allowJs: true,
+    checkJs: false,
+    noEmit: true,
+    skipLibCheck: true,
+    strict: false,
+    target: 'esnext',
+    module: 'preserve',
+    moduleResolution: 'bundler',
+    resolveJsonModule: true,
+    lib: ['esnext', 'dom', 'dom.iterable', 'dom.asynciterable'],
+    types: ['node'],
+    typeRoots: [path.join(cacheDir, 'node_modules', '@types')],
+    ...pin.compilerOptions,
+  };
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }, null, 2));
+  fs.writeFileSync(marker, JSON.stringify(files));
+  return { dir, files };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lint
+
+function eslintFor(dir, typed) {
+  const rules = typed ? { ...allPluginRules(), [NFP]: 'error' } : allPluginRules();
+  return new ESLint({
+    cwd: dir,
+    overrideConfigFile: true,
+    stats: typed,
+    overrideConfig: [
+      {
+        files: ['**/*.{js,mjs,cjs,ts,mts,cts,tsx}'],
+        languageOptions: {
+          parser: tseslint.parser,
+          sourceType: 'module',
+          parserOptions: typed ? { projectService: true, tsconfigRootDir: dir } : {},
+        },
+        linterOptions: { reportUnusedDisableDirectives: 'off' },
+        plugins: { [NAMESPACE]: plugin, '@typescript-eslint': tseslint.plugin },
+        rules,
+      },
+    ],
+  });
+}
+
+/** One pass over a code base; a rule exception aborts ESLint, so then the files are linted one by one. */
+async function lint(dir, files, typed) {
+  clearCaches();
+  collectGarbage();
+  const start = performance.now();
+  try {
+    const results = await eslintFor(dir, typed).lintFiles(files);
+    return { wall: performance.now() - start, results, exceptions: [] };
+  } catch (error) {
+    const exceptions = [];
+    const results = [];
+    const eslint = eslintFor(dir, typed);
+    for (const file of files) {
+      try {
+        results.push(...(await eslint.lintFiles([file])));
+      } catch (inner) {
+        exceptions.push({ file, message: String(inner?.message ?? inner).split('\n').slice(0, 3).join(' | ') });
+      }
+    }
+    if (exceptions.length === 0) exceptions.push({ file: '(whole run)', message: String(error?.message ?? error) });
+    return { wall: performance.now() - start, results, exceptions };
+  }
+}
+
+function fileTimes(result) {
+  const times = { plugin: 0, nfp: 0 };
+  for (const pass of result.stats?.times?.passes ?? []) {
+    for (const [id, time] of Object.entries(pass.rules ?? {})) {
+      if (id === NFP) times.nfp += time.total;
+      else if (id.startsWith(`${NAMESPACE}/`)) times.plugin += time.total;
+    }
+  }
+  return times;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Run
+
+say('real world: published code that uses pg, async-mutex, generic-pool, web streams and OpenTelemetry (npm run bench:real-world)');
+for (const line of machineLines()) say(line);
+say(`plugin rules (all at 'error', require-release with every preset): ${ruleIds.map(short).join(', ')}; typed pass adds ${NFP} for the time ratio`);
+
+const installed = install();
+say(`install: ${installed.cached ? 'cached' : `${(installed.ms / 1000).toFixed(1)} s`} in ${installed.dir}`);
+say('');
+
+const selected = pins.packages.filter((p) => !only || only.includes(p.name));
+const reports = { typed: [], untyped: [] };
+const crashes = [];
+const timing = [];
+let fileCount = 0;
+let lineCount = 0;
+const packageRows = [];
+
+for (const pin of selected) {
+  const { dir, files } = prepare(installed.dir, pin);
+  const lines = files.reduce((sum, f) => sum + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').length, 0);
+  fileCount += files.length;
+  lineCount += lines;
+  const counts = {};
+  for (const mode of MODES) {
+    const typed = mode === 'typed';
+    const outcome = await lint(dir, files, typed);
+    for (const e of outcome.exceptions) crashes.push(`${pin.name} (${mode}) RULE EXCEPTION ${e.file}: ${e.message}`);
+    let n = 0;
+    for (const result of outcome.results) {
+      const file = path.relative(dir, result.filePath).split(path.sep).join('/');
+      for (const m of result.messages) {
+        if (m.fatal) crashes.push(`${pin.name} (${mode}) FATAL ${file}:${m.line ?? 0}: ${m.message}`);
+        else if (m.ruleId?.startsWith(`${NAMESPACE}/`)) {
+          reports[mode].push({ package: pin.name, file, line: m.line, column: m.column, rule: short(m.ruleId), message: m.message });
+          n++;
+        }
+      }
+    }
+    counts[mode] = n;
+    if (typed) {
+      let plugin = 0;
+      let nfp = 0;
+      let worst;
+      for (const result of outcome.results) {
+        const t = fileTimes(result);
+        plugin += t.plugin;
+        nfp += t.nfp;
+        if (!worst || t.plugin > worst.plugin) worst = { ...t, file: path.relative(dir, result.filePath).split(path.sep).join('/') };
+      }
+      timing.push({ name: pin.name, wall: outcome.wall, plugin, nfp, worst });
+    }
+  }
+  packageRows.push([`${pin.name}@${pin.version}`, files.length, lines, counts.typed, counts.untyped]);
+  console.log(`  linted ${pin.name}@${pin.version}: ${files.length} files, ${lines} lines; reports typed ${counts.typed}, untyped ${counts.untyped}`);
+}
+
+const classified = Object.fromEntries(MODES.map((mode) => [mode, classify(reports[mode], byKey)]));
+
+say('## Code bases');
+say('');
+say('```');
+for (const line of table(['package', 'files', 'lines', 'typed reports', 'untyped reports'], [...packageRows, ['all', fileCount, lineCount, reports.typed.length, reports.untyped.length]])) say(line);
+say('```');
+say('');
+
+const precisionTable = (rows) => table(
+  ['', 'reports', 'true', 'false', 'unread', 'precision'],
+  rows.map((r) => [r.group, r.reports, r.true, r.false, r.unread, formatPrecision(r.precision)]),
+);
+
+for (const mode of MODES) {
+  const list = classified[mode];
+  say(`## ${mode === 'typed' ? 'Typed (projectService)' : 'Untyped (no type information: the name-based fallback)'}`);
+  say('');
+  say('Per rule:');
+  say('');
+  say('```');
+  for (const line of precisionTable(precisionRows(list, (r) => r.rule, ruleIds.map(short)))) say(line);
+  say('```');
+  say('');
+  say('require-release per preset:');
+  say('');
+  say('```');
+  for (const line of precisionTable(precisionRows(list, (r) => r.preset, PRESETS))) say(line);
+  say('```');
+  say('');
+  const unread = list.filter((r) => r.status === 'unread');
+  say(`Unread reports: ${unread.length}`);
+  for (const r of unread) say(`- ${r.key}:${r.column} ${r.message}`);
+  say('');
+  const lost = lostTrue(byKey, list, mode);
+  say(`TRUE reports lost (a true verdict, not reported now): ${lost.length}`);
+  for (const v of lost) say(`- ${v.package}|${v.file}|${v.line}|${v.rule}: ${v.why}`);
+  say('');
+}
+
+say('## False alarms by cause');
+say('');
+say('Distinct = code reports (a line reported in both modes counts once).');
+say('');
+say('```');
+const causes = falseByCause(classified);
+for (const line of table(['cause', 'distinct', 'typed', 'untyped'], causes.map((c) => [c.cause, c.distinct, c.typed, c.untyped]))) say(line);
+say('```');
+say('');
+
+say(`## Time (typed pass): all plugin rules ÷ ${NFP}, per code base`);
+say('');
+say('```');
+const timeRows = timing.map((t) => [
+  t.name,
+  `${ms(t.plugin)} ms`,
+  `${ms(t.nfp)} ms`,
+  ratio(t.plugin, t.nfp),
+  t.worst ? `${t.worst.file} (${ms(t.worst.plugin)} ms; nfp ${ms(t.worst.nfp)} ms)` : '—',
+]);
+const sum = (k) => timing.reduce((s, t) => s + t[k], 0);
+timeRows.push(['all', `${ms(sum('plugin'))} ms`, `${ms(sum('nfp'))} ms`, ratio(sum('plugin'), sum('nfp')), '']);
+for (const line of table(['package', 'plugin rules', 'no-floating-promises', 'ratio', 'worst file (plugin; nfp)'], timeRows)) say(line);
+say('```');
+say('');
+
+const stale = staleVerdicts(byKey, classified);
+const distinct = new Set(MODES.flatMap((m) => classified[m].map((r) => r.key)));
+const read = [...distinct].filter((k) => byKey.has(k)).length;
+say(`Summary: ${distinct.size} distinct report keys (${reports.typed.length} typed, ${reports.untyped.length} untyped reports); ${read} read; ${distinct.size - read} unread; ${stale.length} verdict(s) for keys no longer reported.`);
+say(`Crashes: ${crashes.length} (${crashes.filter((c) => c.includes('RULE EXCEPTION')).length} rule exception(s), ${crashes.filter((c) => c.includes(' FATAL ')).length} fatal message(s))`);
+for (const c of crashes) say(`- ${c}`);
+if (problems.length > 0) {
+  say(`Verdicts-file problems: ${problems.length}`);
+  for (const p of problems) say(`- ${p}`);
+}
+
+if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ reports: classified }, null, 2));
+
+if (writeDocs) {
+  const docPath = path.join(repoRoot, 'docs', 'precision.md');
+  const BEGIN = '<!-- begin generated by npm run bench:real-world -->';
+  const END = '<!-- end generated by npm run bench:real-world -->';
+  const doc = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : `# Precision on real code\n\n${BEGIN}\n${END}\n`;
+  const vocabulary = ['## Causes (the vocabulary of `cause`)', '', '| cause | meaning |', '| --- | --- |', ...Object.entries(CAUSES).map(([k, v]) => `| \`${k}\` | ${v} |`), ''];
+  const generated = [BEGIN, '', ...out, '', ...vocabulary, END].join('\n');
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  const next = start >= 0 && end > start ? doc.slice(0, start) + generated + doc.slice(end + END.length) : `${doc.trimEnd()}\n\n${generated}\n`;
+  fs.writeFileSync(docPath, next);
+  console.log(`wrote ${path.relative(repoRoot, docPath)}`);
+}
+
+process.exitCode = crashes.length > 0 || problems.length > 0 ? 1 : 0;
