@@ -1,11 +1,19 @@
-import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
+import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
 
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { acquireText, type LeakMessageId, leakMessages, reportLeaks, secondReleases } from '../src/analysis/report.js';
 import { isFunctionNode, methodCall, receiverName } from '../src/analysis/syntax.js';
-import { isAsyncCall, isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
+import {
+  isAsyncCall,
+  isOpaque,
+  isThenable,
+  matchesSpecifiers,
+  typeOrValueSpecifiersSchema,
+  type TypeServices,
+  typeServices,
+} from '../src/analysis/types.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export const PRESET_NAMES = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'] as const;
