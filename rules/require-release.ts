@@ -265,6 +265,9 @@ export default createRule<Options, MessageIds>({
       recommended: 'recommended',
       // Uses type information when the file has it, and falls back to names without it.
       requiresTypeChecking: false,
+      // Without types a preset matches generic receiver names (`pool`, `lock`, `stream`, `body`, `tracer`) that may
+      // belong to any library: a guess, so only the type-checked configs turn the rule on.
+      typeCheckedConfigsOnly: true,
     },
     // Suggestions and the leak message ids are reported by src/analysis/report.ts, which this plugin rule cannot see.
     // eslint-disable-next-line eslint-plugin/require-meta-has-suggestions

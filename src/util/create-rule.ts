@@ -3,8 +3,15 @@ import { ESLintUtils } from '@typescript-eslint/utils';
 export interface WorkqueueRuleDocs {
   /** Which shared config turns the rule on. */
   recommended?: 'recommended' | 'strict';
-  /** The rule needs type information for its full power (it still runs without). */
+  /** The rule cannot run without type information (none of this plugin's rules: all fall back to names). */
   requiresTypeChecking?: boolean;
+  /**
+   * The rule runs without type information, but its name fallback is only a guess: the untyped configs (`recommended`,
+   * `strict`) leave it out, the type-checked ones and `all` turn it on, and `disable-type-checked` turns it off.
+   */
+  typeCheckedConfigsOnly?: boolean;
+  /** The options every config that turns the rule on gives it (`['error', ...configOptions]`). */
+  configOptions?: readonly unknown[];
 }
 
 const REPOSITORY = 'https://github.com/eslint-plugin-workqueue/eslint-plugin-workqueue';
