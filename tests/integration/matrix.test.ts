@@ -4,20 +4,18 @@
  * the plugin supports and at the newest — and lints there with type information: a leaking worker is reported, a
  * correct one is clean. The README's table of supported versions is this matrix.
  *
- * The projects come from the npm registry. Each is kept under the system's temp dir, keyed by its pins, so a second
- * run only replaces the plugin (seconds); the first installs everything (about half a minute a project). Not part of
+ * The projects come from the npm registry. Each is kept under the system's temp dir, keyed by its pins
+ * (helpers.ts `installedProject`), so a second run only replaces the plugin (seconds); the first installs everything
+ * (about half a minute a project). Not part of
  * `npm test`: `npm run test:matrix` runs it, and so does CI.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CORRECT_WORKER_TS, ROOT, TSCONFIG, ensureBuild, makeTempDir, removeTempDirs, run, runNode, writeFiles } from './helpers.js';
+import { CORRECT_WORKER_TS, type RunResult, TSCONFIG, installedProject, packPlugin, removeTempDirs, runNode } from './helpers.js';
 
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const INSTALL_TIMEOUT = 300_000;
 
 interface Combination {
@@ -73,60 +71,13 @@ export default [
 ];
 `;
 
-const INSTALL_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'];
-
 let tarball: string;
 
 beforeAll(async () => {
-  await ensureBuild();
-  const destination = makeTempDir('matrix-pack');
-  const packed = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], { cwd: ROOT, timeoutMs: 120_000 });
-  if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
-  const [info] = JSON.parse(packed.stdout) as { filename: string }[];
-  if (!info) throw new Error(`npm pack printed nothing:\n${packed.stdout}`);
-  tarball = path.join(destination, info.filename);
+  ({ tarball } = await packPlugin());
 }, 300_000);
 
 afterAll(removeTempDirs);
-
-/**
- * The project of one combination, under os.tmpdir() keyed by its pins: ESLint, typescript-eslint and TypeScript
- * installed once (the user's existing project), then this run's plugin tarball added to it as a user adds a plugin.
- */
-async function project(combination: Combination): Promise<{ dir: string; install: Awaited<ReturnType<typeof run>> }> {
-  const key = createHash('sha256')
-    .update(JSON.stringify({ pins: combination.pins, node: process.versions.node.split('.')[0] }))
-    .digest('hex')
-    .slice(0, 12);
-  const dir = path.join(os.tmpdir(), 'wq-matrix', `${combination.name}-${key}`);
-  const stamp = path.join(dir, '.stack-installed');
-  if (!fs.existsSync(stamp)) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    writeFiles(dir, {
-      'package.json': JSON.stringify({ name: `wq-matrix-${combination.name}`, private: true, type: 'module', devDependencies: combination.pins }, null, 2),
-    });
-    const stack = await run(NPM, ['install', ...INSTALL_FLAGS], { cwd: dir, timeoutMs: INSTALL_TIMEOUT });
-    if (stack.code !== 0) throw new Error(`installing ${JSON.stringify(combination.pins)} failed:\n${stack.stderr}`);
-    fs.writeFileSync(stamp, '');
-  }
-  // A content-addressed name: npm sees a new dependency whenever the plugin changed.
-  const digest = createHash('sha256').update(fs.readFileSync(tarball)).digest('hex').slice(0, 12);
-  for (const old of fs.readdirSync(dir).filter((name) => name.endsWith('.tgz'))) fs.rmSync(path.join(dir, old));
-  const local = path.join(dir, `eslint-plugin-workqueue-${digest}.tgz`);
-  fs.copyFileSync(tarball, local);
-  writeFiles(dir, {
-    'tsconfig.json': TSCONFIG,
-    'eslint.config.mjs': ESLINT_CONFIG,
-    'src/queue.ts': QUEUE_TS,
-    'src/leaky.ts': LEAKY_TS,
-    'src/correct.ts': CORRECT_WORKER_TS,
-  });
-  const install = await run(NPM, ['install', '--save-dev', `./${path.basename(local)}`, ...INSTALL_FLAGS], {
-    cwd: dir,
-    timeoutMs: INSTALL_TIMEOUT,
-  });
-  return { dir, install };
-}
 
 function installedVersion(dir: string, name: string): string | undefined {
   const manifest = path.join(dir, 'node_modules', name, 'package.json');
@@ -157,10 +108,16 @@ function copies(dir: string, name: string): string[] {
 
 describe.each(MATRIX)('$name supported versions', (combination) => {
   let dir: string;
-  let install: Awaited<ReturnType<typeof run>>;
+  let install: RunResult;
 
   beforeAll(async () => {
-    ({ dir, install } = await project(combination));
+    ({ dir, install } = await installedProject(`matrix-${combination.name}`, combination.pins, tarball, {
+      'tsconfig.json': TSCONFIG,
+      'eslint.config.mjs': ESLINT_CONFIG,
+      'src/queue.ts': QUEUE_TS,
+      'src/leaky.ts': LEAKY_TS,
+      'src/correct.ts': CORRECT_WORKER_TS,
+    }));
   }, 2 * INSTALL_TIMEOUT);
 
   it(`npm install adds the plugin to ESLint ${combination.pins.eslint}, typescript-eslint ${combination.pins['typescript-eslint']}, TypeScript ${combination.pins.typescript} without a peer conflict`, () => {

@@ -1,6 +1,6 @@
 /**
- * The published package: `npm pack`, then `npm install` of the tarball into fresh temporary projects (with
- * --prefer-offline: the packages come from npm's cache when it has them). There the plugin is loaded exactly as users
+ * The published package: `npm pack`, then `npm install` of the tarball into projects that have their other
+ * dependencies already (installed once with --prefer-offline and kept under the temp dir, see helpers.ts). There the plugin is loaded exactly as users
  * load it — through package.json `exports`, from config files in every format ESLint reads (.js, .mjs, .cjs, .ts) —
  * and lints a worker typed with the package's own queue types, on ESLint 10 and on ESLint 9; its types are checked by
  * tsc (as ESLint's and typescript-eslint's config types, and under `moduleResolution: node10`); and a JavaScript
@@ -17,18 +17,15 @@ import {
   ROOT,
   ROOT_MODULES,
   TSCONFIG,
-  ensureBuild,
+  installedProject,
   killChildren,
-  makeTempDir,
+  packPlugin,
   parseJsonOutput,
   removeTempDirs,
-  run,
   runNode,
-  writeFiles,
 } from './helpers.js';
 
 const RULE = 'workqueue/require-done';
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const INSTALL_TIMEOUT = 300_000;
 
 const version = (name: string): string =>
@@ -169,18 +166,7 @@ let packedFiles: string[];
 let installs: { eslint10: Promise<string>; eslint9: Promise<string>; noTypescript: Promise<string> };
 
 beforeAll(async () => {
-  await ensureBuild();
-  const destination = makeTempDir('pack');
-  // dist/ is fresh (ensureBuild): pack it as is, without `prepare` rebuilding it under other tests' feet.
-  const packed = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], {
-    cwd: ROOT,
-    timeoutMs: 120_000,
-  });
-  if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
-  const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
-  if (!info) throw new Error(`npm pack printed nothing:\n${packed.stdout}`);
-  tarball = path.join(destination, info.filename);
-  packedFiles = info.files.map((file) => file.path).sort();
+  ({ tarball, files: packedFiles } = await packPlugin());
   installs = {
     eslint10: installProject('eslint10', {
       eslint: version('eslint'),
@@ -207,28 +193,18 @@ afterAll(() => {
   removeTempDirs();
 });
 
-/** A fresh project with the tarball and `dependencies` installed by npm (by default the TypeScript one below). */
+/**
+ * A project with `dependencies` and the tarball installed by npm (by default the TypeScript files below). The
+ * dependencies are installed once and kept (helpers.ts `installedProject`); the plugin is installed on every run.
+ */
 async function installProject(
   prefix: string,
   dependencies: Record<string, string>,
   files: Readonly<Record<string, string>> = { 'tsconfig.json': TSCONFIG, 'src/leaky.ts': WORKER_TS, 'config-types.ts': CONFIG_TYPES_TS, ...NODE10, ...CONFIGS },
   flags: readonly string[] = [],
 ): Promise<string> {
-  const dir = makeTempDir(prefix);
-  writeFiles(dir, {
-    'package.json': JSON.stringify(
-      { name: `${prefix}-project`, private: true, type: 'module', dependencies: { 'eslint-plugin-workqueue': `file:${tarball}`, ...dependencies } },
-      null,
-      2,
-    ),
-    ...files,
-  });
-  const installed = await run(
-    NPM,
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', '--loglevel=error', ...flags],
-    { cwd: dir, timeoutMs: INSTALL_TIMEOUT },
-  );
-  if (installed.code !== 0) throw new Error(`npm install failed (${installed.code ?? installed.signal ?? ''}):\n${installed.stderr}`);
+  const { dir, install } = await installedProject(`package-${prefix}`, dependencies, tarball, files, flags);
+  if (install.code !== 0) throw new Error(`npm install failed (${install.code ?? install.signal ?? ''}):\n${install.stderr}`);
   return dir;
 }
 
