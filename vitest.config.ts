@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // What a test prints (the fuzz harness's shrunk counterexamples, whole programs) is shown when that test fails.
+    silent: 'passed-only',
   },
 });
