@@ -5,10 +5,12 @@ const config = {
   configEmoji: [
     ['recommended', '✅'],
     ['recommended-type-checked', '☑️'],
+    ['strict', '🔐'],
     ['strict-type-checked', '🔒'],
   ],
-  // A utility config (turns type-aware rules off for files without type information), not a rule set.
-  ignoreConfig: ['disable-type-checked'],
+  // A utility config (turns the type-checked configs' extra rules off for files without type information), not a rule
+  // set; and `all`, which has every rule by definition.
+  ignoreConfig: ['disable-type-checked', 'all'],
   ruleDocTitleFormat: 'desc-parens-prefix-name',
   ruleDocNotices: ['deprecated', 'configs', 'fixableAndHasSuggestions', 'requiresTypeChecking', 'options'],
   ruleListColumns: ['name', 'description', 'configsError', 'fixable', 'hasSuggestions', 'requiresTypeChecking', 'deprecated'],

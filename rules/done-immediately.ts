@@ -4,7 +4,7 @@ import { acquireText } from '../src/analysis/report.js';
 import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
-export type Options = [QueueOptions];
+export type Options = [QueueOptions & { deferToRequireDone?: boolean }];
 export type MessageIds = 'doneNotImmediate' | 'moveIntoTry';
 
 export default createRule<Options, MessageIds>({
@@ -16,6 +16,8 @@ export default createRule<Options, MessageIds>({
       recommended: 'strict',
       // Uses type information when the file has it, and falls back to names without it.
       requiresTypeChecking: false,
+      // Every config that turns this rule on turns require-done on too: leave the leaks to it, one report per leak.
+      configOptions: [{ deferToRequireDone: true }],
     },
     hasSuggestions: true,
     messages: {
@@ -23,8 +25,21 @@ export default createRule<Options, MessageIds>({
         'Begin the `try` whose `finally` calls `{{release}}` right after the shutdown check of `{{acquire}}` (line {{acquireLine}}): {{count}} statement(s) run before it, where a later change can leak the item.',
       moveIntoTry: 'Move the statements between the shutdown check and the `try` into the `try`.',
     },
-    defaultOptions: [{ queueTypes: [] }],
-    schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA } }],
+    defaultOptions: [{ queueTypes: [], deferToRequireDone: false }],
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          ...QUEUE_OPTION_SCHEMA,
+          deferToRequireDone: {
+            type: 'boolean',
+            description:
+              'Stay silent when a statement between the shutdown check and the `try` already leaks the item (a `return`, a `throw`, a call that may throw): `require-done` reports that exit. The plugin configs set it.',
+          },
+        },
+      },
+    ],
   },
   create(context, [options]) {
     const { sourceCode } = context;
@@ -33,17 +48,23 @@ export default createRule<Options, MessageIds>({
     return createObligationAnalysis({
       sourceCode,
       ...queues.analysis,
+      // The paths require-done follows with its default options, so that the two agree on what leaks.
       explicitThrowsOnly: false,
-      // A question about layout, not paths.
-      dataflow: false,
+      // Without deferToRequireDone, a question about layout, not paths.
+      dataflow: options.deferToRequireDone === true,
       onDiscarded: () => undefined,
-      onResult: (_result, fn, queries) => {
+      onResult: (result, fn, queries) => {
         for (const ob of fn.obligations) {
           if (!ob.acquire) continue;
           const late = lateTry(queries, ob);
           const first = late?.between[0];
           if (!late || !first) continue;
           const last = late.between[late.between.length - 1] ?? first;
+          // With deferToRequireDone, a statement between the check and the `try` that already leaks the item (a
+          // `return`, a `throw`, a call that may throw) is require-done's finding, reported on that exit: one leak,
+          // one report. (Without the dataflow, `result.leaks` is empty.)
+          const leaks = result.leaks.get(ob) ?? [];
+          if (leaks.some((leak) => leak.node.range[0] >= first.range[0] && leak.node.range[1] <= last.range[1])) continue;
           context.report({
             loc: { start: first.loc.start, end: last.loc.end },
             messageId: 'doneNotImmediate',

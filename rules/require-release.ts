@@ -1,4 +1,4 @@
-import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
+import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
@@ -6,7 +6,15 @@ import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { acquireText, type LeakMessageId, leakMessages, reportLeaks, secondReleases } from '../src/analysis/report.js';
 import { isFunctionNode, methodCall, receiverName } from '../src/analysis/syntax.js';
-import { guarded, isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
+import {
+  guarded,
+  isOpaque,
+  isThenable,
+  matchesSpecifiers,
+  typeOrValueSpecifiersSchema,
+  type TypeServices,
+  typeServices,
+} from '../src/analysis/types.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export const PRESET_NAMES = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'] as const;
@@ -315,6 +323,9 @@ export default createRule<Options, MessageIds>({
       recommended: 'recommended',
       // Uses type information when the file has it, and falls back to names without it.
       requiresTypeChecking: false,
+      // Without types a preset matches generic receiver names (`pool`, `lock`, `stream`, `body`, `tracer`) that may
+      // belong to any library: a guess, so only the type-checked configs turn the rule on.
+      typeCheckedConfigsOnly: true,
     },
     // Suggestions and the leak message ids are reported by src/analysis/report.ts, which this plugin rule cannot see.
     // eslint-disable-next-line eslint-plugin/require-meta-has-suggestions

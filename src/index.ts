@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { rules } from '../rules/index.js';
 import { type ConfigName, type WorkqueueConfig, createConfigs } from './configs/index.js';
 
-export type { ConfigName, WorkqueueConfig } from './configs/index.js';
+export type { ConfigName, RuleEntries, RuleEntry, WorkqueueConfig } from './configs/index.js';
 
 /**
  * The package's own manifest, found by self-reference (the `./package.json` export): the same line works from the
@@ -24,15 +24,29 @@ const manifest = createRequire(import.meta.url)('eslint-plugin-workqueue/package
 
 const NAMESPACE = 'workqueue';
 
+export type RuleName = keyof typeof rules;
+
+/**
+ * A rule as the plugin's type shows it: loose, like typescript-eslint's `LooseRuleDefinition`, so that the plugin is
+ * assignable to ESLint's `ESLint.Plugin` and to typescript-eslint's `FlatConfig.Plugin` alike. (Their rule types differ
+ * in the context they pass; the rules themselves are typescript-eslint `RuleModule`s.)
+ */
+export interface WorkqueueRule {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ESLint's and typescript-eslint's contexts both fit
+  create: (context: any) => Record<string, ((...args: any[]) => void) | undefined>;
+  meta?: object;
+}
+
 export interface WorkqueuePlugin {
   meta: { name: string; version: string; namespace: string };
-  rules: typeof rules;
+  rules: Record<RuleName, WorkqueueRule>;
   configs: Record<ConfigName, WorkqueueConfig>;
 }
 
 const plugin: WorkqueuePlugin = {
   meta: { name: manifest.name, version: manifest.version, namespace: NAMESPACE },
-  rules,
+  // Widened to the loose public rule type; the rules themselves are checked against typescript-eslint's in rules/.
+  rules: rules as Record<RuleName, WorkqueueRule>,
   configs: {} as Record<ConfigName, WorkqueueConfig>,
 };
 // The configs register `plugin` itself, so they are made once it exists.

@@ -22,13 +22,13 @@
  *
  * Answers are memoised per node.
  */
-import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema, valueMatchesSomeSpecifier } from '@typescript-eslint/type-utils';
+import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import { AST_NODE_TYPES, type JSONSchema, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
 import type { HandleIndex } from './handles.js';
 import { isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
-import { guarded, isOpaque, matchesSpecifiers, type TypeServices } from './types.js';
+import { guarded, isOpaque, matchesSpecifiers, typeOrValueSpecifiersSchema, type TypeServices, valueMatchesSpecifiers } from './types.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -278,7 +278,7 @@ export class ThrowModel {
       if (value.type === AST_NODE_TYPES.MemberExpression && matchesSpecifiers(services, services.typeOf(value.object), specifiers)) {
         return true;
       }
-      return valueMatchesSomeSpecifier(value, specifiers, services.program, services.typeOf(value));
+      return valueMatchesSpecifiers(services, value, specifiers);
     }, false);
   }
 

@@ -1,10 +1,85 @@
 /**
  * Type questions the rules ask, always after a cheap syntax filter. Files without type information get `undefined`
  * from {@link typeServices}, and the rules fall back to names.
+ *
+ * TypeScript (and typescript-eslint's type-utils, which imports it) is an optional peer of the plugin: a JavaScript-only
+ * project lints without it. So both are loaded here, lazily, the first time a file with type information asks a type
+ * question, and every other module imports TypeScript for its types only.
  */
-import { type TypeOrValueSpecifier, typeMatchesSomeSpecifier } from '@typescript-eslint/type-utils';
-import { ESLintUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
+import { createRequire } from 'node:module';
+
+import type * as TypeUtils from '@typescript-eslint/type-utils';
+import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
+import { ESLintUtils, type JSONSchema, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type * as ts from 'typescript';
+
+const requireHere = createRequire(import.meta.url);
+
+let typescript: typeof ts | undefined;
+let typeUtils: typeof TypeUtils | undefined;
+
+/**
+ * The `typescript` module, loaded on first use. Only called with type information, which typescript-eslint's parser
+ * can only provide when TypeScript is installed.
+ */
+function tsModule(): typeof ts {
+  typescript ??= requireHere('typescript') as typeof ts;
+  return typescript;
+}
+
+function typeUtilsModule(): typeof TypeUtils {
+  typeUtils ??= requireHere('@typescript-eslint/type-utils') as typeof TypeUtils;
+  return typeUtils;
+}
+
+/**
+ * The JSON schema of a `TypeOrValueSpecifier[]` option: type-utils' `typeOrValueSpecifiersSchema`, written out here
+ * because a rule's schema is needed at load time, before (and without) TypeScript. A test checks it equals
+ * type-utils' own.
+ */
+export const typeOrValueSpecifiersSchema = {
+  type: 'array',
+  items: {
+    oneOf: [
+      { type: 'string' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          from: { type: 'string', enum: ['file'] },
+          name: {
+            oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true }],
+          },
+          path: { type: 'string' },
+        },
+        required: ['from', 'name'],
+      },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          from: { type: 'string', enum: ['lib'] },
+          name: {
+            oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true }],
+          },
+        },
+        required: ['from', 'name'],
+      },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          from: { type: 'string', enum: ['package'] },
+          name: {
+            oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true }],
+          },
+          package: { type: 'string' },
+        },
+        required: ['from', 'name', 'package'],
+      },
+    ],
+  },
+} as const satisfies JSONSchema.JSONSchema4;
 
 export interface TypeServices {
   /** The TypeScript module the program was built with. */
@@ -22,7 +97,7 @@ export function typeServices(context: Readonly<TSESLint.RuleContext<string, read
   const services = ESLintUtils.getParserServices(context, true) as ParserServicesWithTypeInformation;
   const program = provided.program;
   return {
-    ts,
+    ts: tsModule(),
     checker: program.getTypeChecker(),
     program,
     typeOf: (node) => services.getTypeAtLocation(node),
@@ -45,14 +120,15 @@ export function guarded<T>(question: () => T, fallback: T): T {
 
 /** `any`, `unknown` and unresolved types say nothing: the rule falls back to names for them. */
 export function isOpaque(type: ts.Type): boolean {
-  return (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+  const { TypeFlags } = tsModule();
+  return (type.flags & (TypeFlags.Any | TypeFlags.Unknown)) !== 0;
 }
 
 function requiredParameterCount(checker: ts.TypeChecker, signature: ts.Signature): number {
   let count = 0;
   for (const parameter of signature.getParameters()) {
     const declaration = parameter.valueDeclaration;
-    if (!declaration || !ts.isParameter(declaration)) continue;
+    if (!declaration || !tsModule().isParameter(declaration)) continue;
     if (declaration.dotDotDotToken || checker.isOptionalParameter(declaration)) break;
     count++;
   }
@@ -96,8 +172,15 @@ export function matchesSpecifiers(services: TypeServices, type: ts.Type, specifi
   return guarded(() => {
     const nonNullable = services.checker.getNonNullableType(type);
     const parts = nonNullable.isUnion() ? nonNullable.types : [nonNullable];
+    const { typeMatchesSomeSpecifier } = typeUtilsModule();
     return parts.some((part) => typeMatchesSomeSpecifier(part, [...specifiers], services.program));
   }, false);
+}
+
+/** type-utils' `valueMatchesSomeSpecifier`, loaded with TypeScript. */
+export function valueMatchesSpecifiers(services: TypeServices, node: TSESTree.Node, specifiers: readonly TypeOrValueSpecifier[]): boolean {
+  if (specifiers.length === 0) return false;
+  return guarded(() => typeUtilsModule().valueMatchesSomeSpecifier(node, [...specifiers], services.program, services.typeOf(node)), false);
 }
 
 /** The call's value is a promise (has a callable `then`). */

@@ -2,13 +2,13 @@
  * What makes a value a work queue, for every rule about client-go's contract: the obligation kind (`get()` →
  * `[item, shutdown]` → `done(item)`), the options that widen or name queues, and the matcher the analysis calls.
  */
-import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
+import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import type { Obligation, ObligationKind } from './events.js';
 import type { ObligationAnalysisOptions } from './obligations.js';
 import { methodCall, receiverName } from './syntax.js';
-import { guarded, hasMethods, isOpaque, isThenable, matchesSpecifiers, typeServices } from './types.js';
+import { guarded, hasMethods, isOpaque, isThenable, matchesSpecifiers, typeOrValueSpecifiersSchema, typeServices } from './types.js';
 
 /** client-go's contract: `const [item, shutdown] = await q.get()`, then exactly one `q.done(item)`. */
 export const WORK_QUEUE: ObligationKind = {

@@ -3,6 +3,7 @@
  * cleaned up. These tests drive the real clients (the ESLint CLI, npm, an LSP server) against the built plugin in dist/.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,6 +102,72 @@ export function writeFiles(dir: string, files: Readonly<Record<string, string>>)
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
   }
+}
+
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'];
+const INSTALL_TIMEOUT = 300_000;
+
+/** `npm pack` of this repository (dist/ built first, then packed as is) into a temp dir: the tarball and its files. */
+export async function packPlugin(): Promise<{ tarball: string; files: string[]; queueTarball: string }> {
+  await ensureBuild();
+  const destination = makeTempDir('pack');
+  // dist/ is fresh (ensureBuild): pack it as is, without `prepare` rebuilding it under other tests' feet.
+  const pack = async (workspace: string[]): Promise<{ filename: string; files: { path: string }[] }> => {
+    const packed = await run(NPM, ['pack', '--json', '--ignore-scripts', ...workspace, '--pack-destination', destination], { cwd: ROOT, timeoutMs: 120_000 });
+    if (packed.code !== 0) throw new Error(`npm pack ${workspace.join(' ')} failed:\n${packed.stderr}`);
+    const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+    if (!info) throw new Error(`npm pack printed nothing:\n${packed.stdout}`);
+    return info;
+  };
+  const plugin = await pack([]);
+  // The reference queue is its own package, k8s-workqueue, which the plugin depends on; it is not in the registry yet.
+  const queue = await pack(['--workspace', 'k8s-workqueue']);
+  return {
+    tarball: path.join(destination, plugin.filename),
+    files: plugin.files.map((file) => file.path).sort(),
+    queueTarball: path.join(destination, queue.filename),
+  };
+}
+
+/**
+ * A user's project with the packed plugin added by `npm install`, as a user adds a plugin to a project that has its
+ * tools already. The project lives under os.tmpdir()/wq-projects, keyed by this checkout, its dependencies and the
+ * npm flags, and its dependencies are installed once; every call then installs these `tarballs` (under names of their
+ * content, so npm sees a new plugin whenever it changed) and writes `files`. A later run costs seconds, not an install.
+ */
+export async function installedProject(
+  prefix: string,
+  dependencies: Readonly<Record<string, string>>,
+  tarballs: readonly string[],
+  files: Readonly<Record<string, string>>,
+  flags: readonly string[] = [],
+): Promise<{ dir: string; install: RunResult }> {
+  const key = createHash('sha256')
+    .update(JSON.stringify({ root: ROOT, dependencies, flags, node: process.versions.node.split('.')[0] }))
+    .digest('hex')
+    .slice(0, 12);
+  const dir = path.join(os.tmpdir(), 'wq-projects', `${prefix}-${key}`);
+  const stamp = path.join(dir, '.dependencies-installed');
+  if (!fs.existsSync(stamp)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    writeFiles(dir, {
+      'package.json': JSON.stringify({ name: `wq-${prefix}`, private: true, type: 'module', devDependencies: dependencies }, null, 2),
+    });
+    const installed = await run(NPM, ['install', ...NPM_FLAGS, ...flags], { cwd: dir, timeoutMs: INSTALL_TIMEOUT });
+    if (installed.code !== 0) throw new Error(`installing ${JSON.stringify(dependencies)} failed:\n${installed.stderr}`);
+    fs.writeFileSync(stamp, '');
+  }
+  for (const old of fs.readdirSync(dir).filter((name) => name.endsWith('.tgz'))) fs.rmSync(path.join(dir, old));
+  const locals = tarballs.map((tarball) => {
+    const digest = createHash('sha256').update(fs.readFileSync(tarball)).digest('hex').slice(0, 12);
+    const local = `${path.basename(tarball, '.tgz')}-${digest}.tgz`;
+    fs.copyFileSync(tarball, path.join(dir, local));
+    return `./${local}`;
+  });
+  writeFiles(dir, files);
+  const install = await run(NPM, ['install', '--save-dev', ...locals, ...NPM_FLAGS, ...flags], { cwd: dir, timeoutMs: INSTALL_TIMEOUT });
+  return { dir, install };
 }
 
 /** The packages a linked project sees in its node_modules: symlinks into this repository's (one copy of each). */

@@ -1,8 +1,10 @@
 /**
- * The published package: `npm pack`, then `npm install` of the tarball into fresh temporary projects (with
- * --prefer-offline: the packages come from npm's cache when it has them). There the plugin is loaded exactly as users
+ * The published package: `npm pack`, then `npm install` of the tarball into projects that have their other
+ * dependencies already (installed once with --prefer-offline and kept under the temp dir, see helpers.ts). There the plugin is loaded exactly as users
  * load it — through package.json `exports`, from config files in every format ESLint reads (.js, .mjs, .cjs, .ts) —
- * and lints a worker typed with the package's own queue types, on ESLint 10 and on ESLint 9.
+ * and lints a worker typed with the package's own queue types, on ESLint 10 and on ESLint 9; its types are checked by
+ * tsc (as ESLint's and typescript-eslint's config types, and under `moduleResolution: node10`); and a JavaScript
+ * project lints without TypeScript installed. The oldest and newest supported versions are matrix.test.ts's.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,18 +17,15 @@ import {
   ROOT,
   ROOT_MODULES,
   TSCONFIG,
-  ensureBuild,
+  installedProject,
   killChildren,
-  makeTempDir,
+  packPlugin,
   parseJsonOutput,
   removeTempDirs,
-  run,
   runNode,
-  writeFiles,
 } from './helpers.js';
 
 const RULE = 'workqueue/require-done';
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const INSTALL_TIMEOUT = 300_000;
 
 const version = (name: string): string =>
@@ -87,34 +86,89 @@ export default defineConfig(
 `,
 };
 
+/** The plugin and its configs where ESLint's and typescript-eslint's types expect a plugin or a config. */
+const CONFIG_TYPES_TS = `import type { ESLint, Linter } from 'eslint';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import workqueue from 'eslint-plugin-workqueue';
+
+export const plugin: ESLint.Plugin = workqueue;
+export const recommended: Linter.Config = workqueue.configs.recommended;
+export const byName: Record<string, Linter.Config> = workqueue.configs;
+export const list: Linter.Config[] = [workqueue.configs['recommended-type-checked'], { plugins: { workqueue } }];
+
+export const withTseslint = tseslint.config(
+  workqueue.configs.recommended,
+  { plugins: { workqueue }, rules: { 'workqueue/require-done': ['error', { explicitThrowsOnly: false }] } },
+  { files: ['**/*.ts'], extends: [tseslint.configs.recommendedTypeChecked, workqueue.configs['strict-type-checked']] },
+);
+
+export default defineConfig([
+  workqueue.configs.all,
+  { plugins: { workqueue } },
+  { files: ['**/*.js'], extends: [workqueue.configs.strict] },
+  { files: ['**/*.ts'], extends: [tseslint.configs.base, workqueue.configs['recommended-type-checked']] },
+  { files: ['**/*.cjs'], extends: [tseslint.configs.disableTypeChecked, workqueue.configs['disable-type-checked']] },
+]);
+`;
+
+/** The package by its subpaths, resolved the way \`moduleResolution: node10\` does (through \`typesVersions\`). */
+const NODE10 = {
+  'node10/tsconfig.json': JSON.stringify({
+    compilerOptions: {
+      module: 'commonjs',
+      moduleResolution: 'node10',
+      target: 'es2022',
+      lib: ['es2023', 'esnext.disposable'],
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: [],
+    },
+    files: ['uses.ts'],
+  }),
+  'node10/uses.ts': `import workqueue from 'eslint-plugin-workqueue';
+import { newRateLimitingQueue, type RateLimitingQueue } from 'eslint-plugin-workqueue/queue';
+import type * as promClient from 'eslint-plugin-workqueue/queue/prom-client';
+
+export const queue: RateLimitingQueue<string> = newRateLimitingQueue<string>();
+export const namespace: string = workqueue.meta.namespace;
+export type Adapter = typeof promClient;
+`,
+};
+
+/** A JavaScript project's worker with one leak (the early return), and its config: the untyped \`recommended\`. */
+const JS_PROJECT = {
+  'eslint.config.js': `import workqueue from 'eslint-plugin-workqueue';
+
+export default [{ files: ['**/*.js'], ...workqueue.configs.recommended }];
+`,
+  'src/worker.js': `export async function worker(queue, sync) {
+  const [key, shutdown] = await queue.get();
+  if (shutdown) return;
+  if (queue.numRequeues(key) > 10) {
+    queue.forget(key);
+    return;
+  }
+  try {
+    await sync(key);
+  } finally {
+    queue.done(key);
+  }
+}
+`,
+};
+
 let tarball: string;
 /** The k8s-workqueue tarball: the plugin depends on it (its `/queue` exports re-export it), and it is not on npm yet. */
 let queueTarball: string;
 let packedFiles: string[];
-/** Both installs run at once (they mostly wait on npm's cache and the registry); each describe awaits its own. */
-let installs: { eslint10: Promise<string>; eslint9: Promise<string> };
+/** The installs run at once (they mostly wait on npm's cache and the registry); each describe awaits its own. */
+let installs: { eslint10: Promise<string>; eslint9: Promise<string>; noTypescript: Promise<string> };
 
 beforeAll(async () => {
-  await ensureBuild();
-  const destination = makeTempDir('pack');
-  // dist/ is fresh (ensureBuild): pack it as is, without `prepare` rebuilding it under other tests' feet.
-  const packed = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], {
-    cwd: ROOT,
-    timeoutMs: 120_000,
-  });
-  if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
-  const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
-  if (!info) throw new Error(`npm pack printed nothing:\n${packed.stdout}`);
-  tarball = path.join(destination, info.filename);
-  packedFiles = info.files.map((file) => file.path).sort();
-  const packedQueue = await run(NPM, ['pack', '--json', '--ignore-scripts', '--workspace', 'k8s-workqueue', '--pack-destination', destination], {
-    cwd: ROOT,
-    timeoutMs: 120_000,
-  });
-  if (packedQueue.code !== 0) throw new Error(`npm pack --workspace k8s-workqueue failed:\n${packedQueue.stderr}`);
-  const [queueInfo] = JSON.parse(packedQueue.stdout) as { filename: string }[];
-  if (!queueInfo) throw new Error(`npm pack printed nothing:\n${packedQueue.stdout}`);
-  queueTarball = path.join(destination, queueInfo.filename);
+  ({ tarball, files: packedFiles, queueTarball } = await packPlugin());
   installs = {
     eslint10: installProject('eslint10', {
       eslint: version('eslint'),
@@ -128,6 +182,9 @@ beforeAll(async () => {
       typescript: version('typescript'),
       'typescript-eslint': version('typescript-eslint'),
     }),
+    // Only ESLint and the plugin; `--omit=peer` keeps out the typescript that @typescript-eslint/utils asks for as a
+    // (required) peer, as pnpm without auto-install-peers or yarn would.
+    noTypescript: installProject('no-typescript', { eslint: version('eslint') }, JS_PROJECT, ['--omit=peer']),
   };
   // Awaited (and their errors reported) by the describe blocks below; never an unhandled rejection meanwhile.
   for (const install of Object.values(installs)) install.catch(() => undefined);
@@ -138,30 +195,18 @@ afterAll(() => {
   removeTempDirs();
 });
 
-/** A fresh project with the tarball and `dependencies` installed by npm. */
-async function installProject(prefix: string, dependencies: Record<string, string>): Promise<string> {
-  const dir = makeTempDir(prefix);
-  writeFiles(dir, {
-    'package.json': JSON.stringify(
-      {
-        name: `${prefix}-project`,
-        private: true,
-        type: 'module',
-        dependencies: { 'eslint-plugin-workqueue': `file:${tarball}`, 'k8s-workqueue': `file:${queueTarball}`, ...dependencies },
-      },
-      null,
-      2,
-    ),
-    'tsconfig.json': TSCONFIG,
-    'src/leaky.ts': WORKER_TS,
-    ...CONFIGS,
-  });
-  const installed = await run(
-    NPM,
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', '--loglevel=error'],
-    { cwd: dir, timeoutMs: INSTALL_TIMEOUT },
-  );
-  if (installed.code !== 0) throw new Error(`npm install failed (${installed.code ?? installed.signal ?? ''}):\n${installed.stderr}`);
+/**
+ * A project with `dependencies` and the tarball installed by npm (by default the TypeScript files below). The
+ * dependencies are installed once and kept (helpers.ts `installedProject`); the plugin is installed on every run.
+ */
+async function installProject(
+  prefix: string,
+  dependencies: Record<string, string>,
+  files: Readonly<Record<string, string>> = { 'tsconfig.json': TSCONFIG, 'src/leaky.ts': WORKER_TS, 'config-types.ts': CONFIG_TYPES_TS, ...NODE10, ...CONFIGS },
+  flags: readonly string[] = [],
+): Promise<string> {
+  const { dir, install } = await installedProject(`package-${prefix}`, dependencies, [tarball, queueTarball], files, flags);
+  if (install.code !== 0) throw new Error(`npm install failed (${install.code ?? install.signal ?? ''}):\n${install.stderr}`);
   return dir;
 }
 
@@ -182,6 +227,8 @@ describe('npm pack', () => {
     for (const file of [
       'package.json',
       'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/configs/index.js',
@@ -196,7 +243,7 @@ describe('npm pack', () => {
     // The queue itself is the k8s-workqueue package: the plugin ships only its re-exports.
     expect(packedFiles.filter((file) => file.startsWith('src/queue/') || file.startsWith('dist/src/queue/'))).toEqual([]);
     const outside = packedFiles.filter(
-      (file) => !/^(?:dist\/(?:src|rules)\/|src\/|rules\/|docs\/rules\/|docs\/queue\.md$|README\.md$|package\.json$)/.test(file),
+      (file) => !/^(?:dist\/(?:src|rules)\/|src\/|rules\/|docs\/rules\/|docs\/queue\.md$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(file),
     );
     expect(outside).toEqual([]);
     expect(packedFiles.filter((file) => /^(?:tests|examples|bench|scripts|tmp)\//.test(file) || file.includes('.build-lock'))).toEqual([]);
@@ -247,19 +294,60 @@ describe('installed from the tarball with ESLint 10', () => {
     expect(loaded.configs).toMatchObject({
       recommended: { [RULE]: 'error' },
       'recommended-type-checked': { [RULE]: 'error' },
+      strict: { [RULE]: 'error' },
       'strict-type-checked': { [RULE]: 'error' },
+      all: { [RULE]: 'error' },
     });
     expect(loaded.configs).not.toMatchObject({ 'disable-type-checked': { [RULE]: 'off' } });
   });
 
-  it('eslint.config.ts type-checks against the published declarations', async () => {
+  it('eslint.config.ts, and the plugin and configs as ESLint and typescript-eslint type them, type-check against the published declarations', async () => {
     const tsc = path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
     const result = await runNode(
-      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023', '--types', 'node', 'eslint.config.ts', 'src/leaky.ts'],
+      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023', '--types', 'node', 'eslint.config.ts', 'config-types.ts', 'src/leaky.ts'],
       { cwd: dir },
     );
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
+  });
+
+  it('the subpaths resolve under moduleResolution node10 (typesVersions)', async () => {
+    const tsc = path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await runNode([tsc, '-p', 'node10'], { cwd: dir });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('ships the Apache-2.0 license text and the changelog', () => {
+    const installed = path.join(dir, 'node_modules', 'eslint-plugin-workqueue');
+    const license = fs.readFileSync(path.join(installed, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+    expect(license).toContain('END OF TERMS AND CONDITIONS');
+    expect((JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as { license: string }).license).toBe('Apache-2.0');
+    expect(fs.readFileSync(path.join(installed, 'CHANGELOG.md'), 'utf8')).toMatch(/^# Changelog\n/);
+  });
+});
+
+describe('installed without TypeScript (a JavaScript project)', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await installs.noTypescript;
+  }, INSTALL_TIMEOUT + 30_000);
+
+  it('has no typescript to load', async () => {
+    const result = await runNode(['--input-type=module', '-e', "import('typescript').then(() => console.log('found'), (e) => console.log(e.code))"], { cwd: dir });
+    expect(result.stdout.trim()).toBe('ERR_MODULE_NOT_FOUND');
+    expect(fs.existsSync(path.join(dir, 'node_modules', '@typescript-eslint', 'utils'))).toBe(true);
+  });
+
+  it('lints a JavaScript file and finds its leak', async () => {
+    const result = await runNode([path.join(dir, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', 'src'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const [worker] = parseJsonOutput(result.stdout, dir);
+    expect(worker?.filePath).toBe('src/worker.js');
+    expect(worker?.messages).toMatchObject([{ ruleId: RULE, messageId: 'leakOnReturn', line: 6, column: 5 }]);
   });
 });
 

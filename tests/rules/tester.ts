@@ -10,8 +10,16 @@ import * as vitest from 'vitest';
 
 RuleTester.afterAll = vitest.afterAll;
 RuleTester.describe = vitest.describe;
-RuleTester.it = vitest.it;
-RuleTester.itOnly = vitest.it.only;
+// A case without a `name` is named by its code; the reporter prints slow ones, so each would print a whole program.
+RuleTester.it = (text, callback) => vitest.it(caseName(text), callback);
+RuleTester.itOnly = (text, callback) => vitest.it.only(caseName(text), callback);
+
+/** A test's name as the reporter shows it: a case's code on one line, without the appended queue prelude, cut short. */
+export function caseName(text: string): string {
+  const code = text.endsWith(QUEUE_PRELUDE) ? text.slice(0, -QUEUE_PRELUDE.length) : text;
+  const flat = code.replace(/\s+/g, ' ').trim();
+  return flat.length > 100 ? `${flat.slice(0, 99)}…` : flat;
+}
 
 export const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture');
 
