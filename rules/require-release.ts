@@ -1,5 +1,5 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
-import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, type JSONSchema, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
@@ -19,6 +19,11 @@ import { createRule } from '../src/util/create-rule.js';
 
 export const PRESET_NAMES = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
+/**
+ * The presets on by default. `web-streams` is opt-in: on real code a reader left locked is almost always harmless
+ * (the stream was read to its end, cancelled, or dropped, and nothing reads it again): docs/precision.md.
+ */
+export const DEFAULT_PRESETS: readonly PresetName[] = ['pg', 'async-mutex', 'generic-pool', 'opentelemetry'];
 
 export interface PairOption {
   /** Shown in messages: what is held (`client`, `lock`). */
@@ -71,6 +76,8 @@ function kind(
   return {
     id,
     handle: 'self',
+    // A resource passed to a function the rule cannot follow is that function's to release.
+    handsOnWhenPassed: true,
     receiverReleases: new Set(),
     receiverBareReleases: new Set(),
     unboundHolds: false,
@@ -164,7 +171,8 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
       types: [{ from: 'lib', name: 'ReadableStream' }],
       typeNames: new Set(['ReadableStream']),
       receiverNames: /(?:stream|Stream|body|readable|Readable)$/,
-      kind: kind('web-streams', { handleReleases: new Set(['releaseLock']), describeRelease: (_r, h) => `${h}.releaseLock()` }),
+      // A cancelled reader's stream is closed: nothing can read it again, so its lock no longer matters.
+      kind: kind('web-streams', { handleReleases: new Set(['releaseLock', 'cancel']), describeRelease: (_r, h) => `${h}.releaseLock()` }),
       callbackMethods: new Set(),
     },
   ],
@@ -343,7 +351,7 @@ export default createRule<Options, MessageIds>({
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
       wrapInTryFinally: 'Wrap the work after the acquire in `try { … } finally { {{release}}; }`.',
     },
-    defaultOptions: [{ presets: [...PRESET_NAMES], pairs: [], explicitThrowsOnly: false, nonThrowing: [], promiseFunctionsMayThrow: false }],
+    defaultOptions: [{ presets: [...DEFAULT_PRESETS], pairs: [], explicitThrowsOnly: false, nonThrowing: [], promiseFunctionsMayThrow: false }],
     schema: [
       {
         type: 'object',
@@ -367,7 +375,7 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     const pairs: Pair[] = [
-      ...(options.presets ?? PRESET_NAMES).flatMap((name) => PRESETS[name]),
+      ...(options.presets ?? DEFAULT_PRESETS).flatMap((name) => PRESETS[name]),
       ...(options.pairs ?? []).map(pairFromOption),
     ];
     const sourceCode = context.sourceCode;
@@ -404,6 +412,17 @@ export default createRule<Options, MessageIds>({
       return pairs.find((pair) => methods(pair).has(method.name) && receiverMatches(pair, method.object));
     };
 
+    /** A function written in place, a function of this file by name, or (typed) any callable value. */
+    const isFunctionArgument = (arg: TSESTree.Node): boolean => {
+      if (isFunctionNode(arg)) return true;
+      if (arg.type !== AST_NODE_TYPES.Identifier) return false;
+      if (services) return guarded(() => services.typeOf(arg).getCallSignatures().length > 0, false);
+      const def = ASTUtils.findVariable(sourceCode.getScope(arg), arg.name)?.defs[0];
+      if (def?.type === TSESLint.Scope.DefinitionType.FunctionName) return true;
+      const init = def?.type === TSESLint.Scope.DefinitionType.Variable ? def.node.init : null;
+      return init !== null && isFunctionNode(init);
+    };
+
     const describe = (ob: Obligation): { release: string; resource: string } => {
       const pair = pairByKind.get(ob.kind);
       const receiver = ob.receiverNode ? sourceCode.getText(ob.receiverNode) : 'pool';
@@ -417,8 +436,9 @@ export default createRule<Options, MessageIds>({
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
       throwModel: options,
       matchAcquire: (call) => {
-        // Callback-style APIs (`pool.connect((err, client, done) => …)`) hand the resource elsewhere.
-        if (call.arguments.some((arg) => isFunctionNode(arg))) return undefined;
+        // Callback-style APIs (`pool.connect((err, client, done) => …)`, `pool.connect(onConnect)`) hand the resource
+        // elsewhere.
+        if (call.arguments.some(isFunctionArgument)) return undefined;
         const pair = findPair(call, (candidate) => candidate.methods);
         const method = methodCall(call);
         return pair && method ? { kind: pair.kind, receiver: method.object } : undefined;

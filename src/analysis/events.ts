@@ -41,6 +41,12 @@ export interface ObligationKind {
   readonly callReleases: boolean;
   /** `receiver.method(handle)` that must not run while the obligation is still pending (a checkpoint). */
   readonly checkpoints: ReadonlySet<string>;
+  /**
+   * Passing the handle to a function the analysis cannot follow (not of this file, not a built-in) hands it on: a
+   * resource object is a capability (`endSpan(span)`, `readAll(reader)`). Not so for a work-queue item, which is data
+   * passed to the work itself (`await sync(item)`).
+   */
+  readonly handsOnWhenPassed?: boolean;
   /** `handle.method()` calls that never throw (an OpenTelemetry span's `setAttribute`). */
   readonly nonThrowingHandleMethods?: ReadonlySet<string>;
   /** How users write the release, for messages and fixes: `q.done(item)`. */

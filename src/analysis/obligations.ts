@@ -69,7 +69,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const owed = new Owed(options, recorder, handles);
   const acceptRelease = options.acceptRelease?.bind(options);
   const releases = new Releases(options.kinds, handles, owed, () => recorder.open, acceptRelease);
-  /** Obligations with at least one release call in their function. */
+  /** Obligations with at least one release call in their function (or in a closure of it). */
   const releasedSomewhere = new Set<Obligation>();
   const summaries: Summaries = new Summaries(recorder, handles, (fn) =>
     new Solver(fn, {
@@ -80,7 +80,9 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       releasedInFunction: (ob) => releasedSomewhere.has(ob),
     }).solve(),
   );
-  const ownership = new Ownership(recorder, handles, owed, summaries, options.isAcquireReceiver?.bind(options));
+  const ownership = new Ownership(recorder, handles, owed, summaries, options.isAcquireReceiver?.bind(options), (call) =>
+    throws.isLibraryCall(call),
+  );
   const refinements = new Refinements(recorder, handles);
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throws = new ThrowModel({
@@ -111,6 +113,8 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       const chain = call.parent.type === AST_NODE_TYPES.ChainExpression ? call.parent : undefined;
       for (const ob of released) {
         releasedSomewhere.add(ob);
+        // A closure's release counts for the function that acquired: it releases the resource itself.
+        if (ob.capture) releasedSomewhere.add(ob.capture);
         if (chain) optionalReleases.set(chain, [...(optionalReleases.get(chain) ?? []), { ob, call }]);
         else recorder.record({ type: 'release', ob, node: call });
       }

@@ -66,6 +66,8 @@ export class Ownership {
     private readonly summaries: Summaries,
     /** A receiver that is itself an acquiring receiver (a queue): `q.add(item)` is not a hand-off. */
     private readonly isAcquireReceiver: ((node: TSESTree.Node) => boolean) | undefined,
+    /** A built-in or OpenTelemetry API call: it does not keep what it is given. */
+    private readonly isLibraryCall: (call: TSESTree.CallExpression) => boolean,
   ) {
     handles.closureCarries = (fnNode) => owed.capturedBy(fnNode);
   }
@@ -129,7 +131,7 @@ export class Ownership {
       this.transfer(fn, [...stored].filter((root) => receiverKey === undefined || receiverKey !== root.receiverKey));
       return;
     }
-    this.onHelper(call, fn);
+    if (!this.onHelper(call, fn)) this.onUnknownCallee(call, fn);
     // `(() => { … })()` or `finish()` for `const finish = () => q.done(item)`: the closure runs once, here.
     const invoked = this.summaries.closureOf(call.callee);
     if (invoked) this.onClosure(fn, invoked, call, 'once');
@@ -141,6 +143,13 @@ export class Ownership {
     const callee = unwrapValue(node.callee);
     const once = callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Promise' && this.isGlobal(callee);
     node.arguments.forEach((arg) => this.onArgument(fn, node, arg, once ? 'once' : 'owner'));
+    // `new Wrapper(client)`: an object of a class the analysis does not follow owns the resource now.
+    const root = callee.type === AST_NODE_TYPES.Identifier ? callee : undefined;
+    if (!root || !this.isGlobal(root)) {
+      const passed = new Set<Obligation>();
+      for (const arg of node.arguments) for (const ob of this.handles.carried(arg)) if (ob.kind.handsOnWhenPassed) passed.add(ob);
+      this.transfer(fn, passed, true);
+    }
   }
 
   private isGlobal(identifier: TSESTree.Identifier): boolean {
@@ -162,16 +171,32 @@ export class Ownership {
     return 'owner';
   }
 
-  /** A same-file helper handed the resource: what it does to its parameter. */
-  private onHelper(call: TSESTree.CallExpression, fn: FunctionRecord): void {
+  /**
+   * A resource passed to a function the analysis cannot follow is handed on (see `handsOnWhenPassed`) — unless the
+   * function releases it itself somewhere, which says the callee only uses it.
+   */
+  private onUnknownCallee(call: TSESTree.CallExpression, fn: FunctionRecord): void {
+    const passed = new Set<Obligation>();
+    for (const arg of call.arguments) {
+      for (const root of this.handles.carried(arg)) if (root.kind.handsOnWhenPassed) passed.add(root);
+    }
+    if (passed.size === 0 || this.isLibraryCall(call)) return;
+    // Unless this function releases the resource itself somewhere: then the callee only uses it
+    // (`await use(resource); pool.release(resource)`).
+    this.transfer(fn, passed, true);
+  }
+
+  /** A same-file helper handed the resource: what it does to its parameter. Whether the callee is one. */
+  private onHelper(call: TSESTree.CallExpression, fn: FunctionRecord): boolean {
     // The helper may be declared (and walked) after the call: what it does is asked when the caller is solved.
     const callee = this.summaries.resolveCallee(call.callee);
-    if (!callee || !isFunctionNode(callee)) return;
+    if (!callee || !isFunctionNode(callee)) return false;
     call.arguments.forEach((arg, param) => {
       for (const root of this.handles.handleOf(arg)) {
         this.effect(fn, root, call, () => summaryEffect(this.summaries.helperRelease(callee, param), 'none'));
       }
     });
+    return true;
   }
 
   /** A closure (or a callable handle: a releaser function) given as an argument. */

@@ -93,6 +93,8 @@ const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 
 const COLLECTION_METHODS = new Set(['get', 'has', 'set', 'add', 'delete', 'clear']);
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 const OTEL_API = '@opentelemetry/api';
+/** OpenTelemetry API functions that run a callback they are given (its exceptions pass through). */
+const OTEL_CALLBACK_RUNNERS = new Set(['with', 'startActiveSpan']);
 /** `trace`, `context`… imported from the OpenTelemetry API: namespaces whose functions never throw. */
 const OTEL_NAMESPACES = new Set(['trace', 'context', 'propagation', 'metrics', 'diag', 'baggage', 'api']);
 
@@ -202,7 +204,10 @@ export class ThrowModel {
       if (method !== undefined && COLLECTION_METHODS.has(method) && this.isCollection(callee.object)) return false;
       if (this.deps.isNonThrowingHandleMethod(call)) return false;
     }
-    if (root && this.isOtelImport(root)) return false;
+    // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
+    // exceptions pass through.
+    const otel = (root !== undefined && this.isOtelImport(root)) || this.declaredIn(call, OTEL_API);
+    if (otel) return OTEL_CALLBACK_RUNNERS.has(calleePath(callee)?.at(-1) ?? '') && this.callbackMayThrow(call);
     if (this.userSaysNonThrowing(callee)) return false;
     const declaration = this.deps.resolveCallee(call.callee);
     if (declaration && isFunctionNode(declaration)) {
@@ -212,11 +217,35 @@ export class ThrowModel {
     }
     const { services } = this.deps;
     if (services) {
-      if (this.declaredIn(call, OTEL_API)) return false;
       if (this.returnsPromise(services, call)) return false;
       if (this.typedBodyCannotThrow(call)) return false;
     }
     return true;
+  }
+
+  /**
+   * A call of a global built-in (`console.log`, `JSON.stringify`, `Object.assign`) or of the OpenTelemetry API
+   * (`trace.setSpan(ctx, span)`): it does not keep a resource it is given.
+   */
+  isLibraryCall(call: TSESTree.CallExpression): boolean {
+    const root = rootIdentifier(call.callee);
+    if (root && (this.isGlobal(root) || this.isOtelImport(root))) return true;
+    return this.declaredIn(call, OTEL_API);
+  }
+
+  /** A call given a function may run it: it throws what that function may throw (an unknown function may). */
+  private callbackMayThrow(call: TSESTree.CallExpression): boolean {
+    return call.arguments.some((arg) => {
+      const value = unwrapValue(arg);
+      if (isFunctionNode(value)) return !value.async && !value.generator && this.bodyMayThrow(value);
+      if (value.type !== AST_NODE_TYPES.Identifier) return false;
+      const declaration = this.deps.resolveCallee(value);
+      if (declaration && isFunctionNode(declaration)) return !declaration.async && !declaration.generator && this.bodyMayThrow(declaration);
+      // An identifier that is not a function of this file: typed, only a callable value counts.
+      const { services } = this.deps;
+      if (!services) return true;
+      return guarded(() => services.typeOf(value).getCallSignatures().length > 0, true);
+    });
   }
 
   /** The receiver is a Map, Set, WeakMap or WeakSet. */
@@ -463,7 +492,9 @@ export class ThrowModel {
     if (this.nameSpecifiers.some((pattern) => pathMatches(pattern, path))) return false;
     const declaration = services.checker.getResolvedSignature(call)?.getDeclaration() as ts.Declaration | undefined;
     if (!declaration) return true;
-    if (declaration.getSourceFile().fileName.includes(`/node_modules/${OTEL_API}/`)) return false;
+    if (declaration.getSourceFile().fileName.includes(`/node_modules/${OTEL_API}/`)) {
+      return OTEL_CALLBACK_RUNNERS.has(path.at(-1) ?? '');
+    }
     if (t.isCallExpression(call)) {
       const type = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call));
       const parts = type.isUnion() ? type.types : [type];

@@ -3,7 +3,7 @@ import parser from '@typescript-eslint/parser';
 import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tester';
 import { describe, expect, it } from 'vitest';
 
-import rule, { type MessageIds, type Options } from '../../rules/require-release.js';
+import rule, { type MessageIds, type Options, PRESET_NAMES } from '../../rules/require-release.js';
 import { typedTester, untypedTester } from './tester.js';
 
 type Valid = ValidTestCase<Options>;
@@ -13,7 +13,7 @@ type Invalid = InvalidTestCase<MessageIds, Options>;
 const IMPORTS = `import { Pool } from 'pg';
 import { Mutex, Semaphore } from 'async-mutex';
 import { createPool } from 'generic-pool';
-import { trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { ReadableStream } from 'node:stream/web';
 const pool = new Pool();
 const mutex = new Mutex();
@@ -26,7 +26,13 @@ declare const stream: ReadableStream<Uint8Array>;
 const IMPORT_LINES = IMPORTS.split('\n').length - 1;
 
 /** Shifts a case's line numbers past the imports, for the typed run. */
-function typed<T extends Valid | Invalid>(test: T): T {
+/** web-streams is opt-in: the cases that read a stream turn every preset on. */
+function withStreams<T extends Valid | Invalid>(test: T): T {
+  return test.code.includes('getReader') && !test.options ? { ...test, options: [{ presets: [...PRESET_NAMES] }] } : test;
+}
+
+function typed<T extends Valid | Invalid>(input: T): T {
+  const test = withStreams(input);
   const withImports = { ...test, code: IMPORTS + test.code };
   if (!('errors' in withImports)) return withImports;
   const invalid = withImports as Invalid;
@@ -52,6 +58,40 @@ function typed<T extends Valid | Invalid>(test: T): T {
 }
 
 const valid: Valid[] = [
+  // A resource handed to a function the rule cannot follow, and never released here: that function owns it.
+  {
+    code: `
+declare function readAll(reader: unknown, onDone: () => void): void;
+declare function patchEnd(span: unknown): () => void;
+export function consume(onDone: () => void) {
+  const reader = stream.getReader();
+  readAll(reader, onDone);
+}
+export function traced() {
+  const span = tracer.startSpan('op');
+  return patchEnd(span);
+}`,
+  },
+  // The callback form of pg's connect, by name: the callback owns the client.
+  {
+    code: `
+function onConnect(err: Error | undefined, client: unknown, done: () => void) { done(); }
+export function listen() {
+  pool.connect(onConnect);
+}`,
+  },
+  // A cancelled reader's stream is closed: the lock no longer matters.
+  {
+    code: `
+export async function peek() {
+  const reader = stream.getReader();
+  try {
+    return (await reader.read()).value;
+  } finally {
+    await reader.cancel();
+  }
+}`,
+  },
   // OpenTelemetry: span attributes, events and status never throw (the API specification forbids it).
   {
     code: `
@@ -252,6 +292,18 @@ export async function traced() {
 ];
 
 const invalid: Invalid[] = [
+  // context.with runs its callback, and the callback's exceptions pass through: the span stays open.
+  {
+    code: `
+declare function risky(): number;
+export function traced() {
+  const span = tracer.startSpan('op');
+  const result = context.with(trace.setSpan(context.active(), span), () => risky());
+  span.end();
+  return result;
+}`,
+    errors: [{ messageId: 'leakOnMayThrow', line: 5 }],
+  },
   // pg, like graphile/crystal#978: the client goes back only when the query succeeds.
   {
     code: `
@@ -490,11 +542,11 @@ typedTester.run('require-release (typed, real package types)', rule, {
 // Without type information the presets match receivers by name (pool, mutex, semaphore, stream, tracer…) in a file
 // that imports the preset's package. The imports go last, so the line numbers stay.
 const EVIDENCE = `\nimport 'pg'; import 'async-mutex'; import 'generic-pool'; import '@opentelemetry/api';\n`;
-const untypedValid = valid.map((test) => ({
+const untypedValid = valid.map(withStreams).map((test) => ({
   ...test,
   code: test.code.replace(/: ReadableStream<Uint8Array>|: \{ release\(\): void \}|: string|: boolean|: Uint8Array\[\]/g, '') + EVIDENCE,
 }));
-const untypedInvalid = invalid.map((test) => ({
+const untypedInvalid = invalid.map(withStreams).map((test) => ({
   ...test,
   code: test.code.replace(/: string|: boolean/g, '') + EVIDENCE,
   errors: test.errors.map((error) => {
