@@ -187,8 +187,9 @@ export default createRule<Options, MessageIds>({
       ...queues.analysis,
       kinds: [RETRY_CHECK],
       matchAcquire: (call) => {
+        // The retry cap follows items from get(); a lease's item is reached through lease.item, not followed.
         const match = queues.analysis.matchAcquire(call);
-        return match && { ...match, kind: RETRY_CHECK };
+        return match?.kind === WORK_QUEUE ? { ...match, kind: RETRY_CHECK } : undefined;
       },
       acceptRelease: (call) => {
         const method = methodCall(call);

@@ -47,6 +47,8 @@ export interface ObligationKind {
    * passed to the work itself (`await sync(item)`).
    */
   readonly handsOnWhenPassed?: boolean;
+  /** Disposing the handle releases it: `using lease = await q.lease()` (its `[Symbol.dispose]` marks the item done). */
+  readonly disposeReleases?: boolean;
   /** `handle.method()` calls that never throw (an OpenTelemetry span's `setAttribute`). */
   readonly nonThrowingHandleMethods?: ReadonlySet<string>;
   /** How users write the release, for messages and fixes: `q.done(item)`. */

@@ -149,8 +149,10 @@ export class Releases {
     let answer = this.usingMemo.get(key);
     if (answer === undefined) {
       answer =
-        declaration.range[0] > ob.binding.range[0] &&
-        declaration.declarations.some((declarator) => declarator.init !== null && this.handles.mentions(declarator.init, ob));
+        // `await using lease = await q.lease()`: the disposable is the acquired value itself.
+        (ob.kind.disposeReleases === true && declaration.declarations.some((declarator) => declarator === ob.binding)) ||
+        (declaration.range[0] > ob.binding.range[0] &&
+          declaration.declarations.some((declarator) => declarator.init !== null && this.handles.mentions(declarator.init, ob)));
       this.usingMemo.set(key, answer);
     }
     return answer;

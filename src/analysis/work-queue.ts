@@ -3,7 +3,7 @@
  * `[item, shutdown]` → `done(item)`), the options that widen or name queues, and the matcher the analysis calls.
  */
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
-import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import type { Obligation, ObligationKind } from './events.js';
 import type { ObligationAnalysisOptions } from './obligations.js';
@@ -22,6 +22,24 @@ export const WORK_QUEUE: ObligationKind = {
   callReleases: false,
   checkpoints: new Set(),
   describeRelease: (receiver, handle) => `${receiver}.done(${handle})`,
+};
+
+/**
+ * k8s-workqueue's lease: `const lease = await q.lease()` holds the item until `lease.done()` or its disposal
+ * (`await using lease = await q.lease()`); `lease.shutdown` is the shutdown flag.
+ */
+export const WORK_QUEUE_LEASE: ObligationKind = {
+  id: 'workqueue-lease',
+  handle: 'self',
+  flag: { index: -1, key: 'shutdown' },
+  receiverReleases: new Set(),
+  receiverBareReleases: new Set(),
+  unboundHolds: false,
+  handleReleases: new Set(['done']),
+  callReleases: false,
+  checkpoints: new Set(),
+  disposeReleases: true,
+  describeRelease: (_receiver, handle) => `${handle}.done()`,
 };
 
 export const DEFAULT_UNTYPED_QUEUE_NAMES = '^(?:q|wq|.*[Qq]ueue|.*[Tt]asks)$';
@@ -45,7 +63,7 @@ export const QUEUE_OPTION_SCHEMA: Record<keyof QueueOptions, JSONSchema.JSONSche
   },
 };
 
-const GET = new Set(['get']);
+const GET_OR_LEASE = new Set(['get', 'lease']);
 
 export interface WorkQueueMatcher {
   /** The receiver is a work queue: by type (structural or `queueTypes`), else by name. */
@@ -88,12 +106,14 @@ export function workQueueMatcher(
   return {
     isQueue,
     analysis: {
-      kinds: [WORK_QUEUE],
+      kinds: [WORK_QUEUE, WORK_QUEUE_LEASE],
       matchAcquire: (call) => {
-        if (call.arguments.length !== 0) return undefined;
-        const method = methodCall(call, GET);
+        // `get()`, or `get({ signal })`: an options object, never a key (`cache.get(key)` is a Map's).
+        const [options, ...rest] = call.arguments;
+        if (rest.length > 0 || (options && options.type !== AST_NODE_TYPES.ObjectExpression)) return undefined;
+        const method = methodCall(call, GET_OR_LEASE);
         if (!method || !isQueue(method.object)) return undefined;
-        return { kind: WORK_QUEUE, receiver: method.object };
+        return { kind: method.name === 'lease' ? WORK_QUEUE_LEASE : WORK_QUEUE, receiver: method.object };
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
       services,
@@ -108,7 +128,7 @@ export function workQueueMatcher(
   };
 }
 
-/** Cheap test before any listener: the file calls something named `get`. */
+/** Cheap test before any listener: the file calls something named `get` or `lease`. */
 export function mayCallGet(text: string): boolean {
-  return /\bget\s*\(/.test(text);
+  return /\b(?:get|lease)\s*\(/.test(text);
 }

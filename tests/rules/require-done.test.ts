@@ -1159,6 +1159,20 @@ async function worker() {
 
 // The throw model and the ownership model (issue 11): forms that hand the item on or cannot throw.
 const modelValid: (string | Valid)[] = [
+  // k8s-workqueue's lease: disposal marks the item done on every path.
+  `
+async function worker() {
+  await using lease = await q.lease();
+  if (lease.shutdown) return;
+  await work(lease.item);
+}`,
+  // get({ signal }) is a get.
+  `
+async function worker(signal: AbortSignal) {
+  const [item, shutdown] = await q.get({ signal });
+  if (shutdown) return;
+  try { await work(item); } finally { q.done(item); }
+}`,
   // Calls that never throw between the shutdown check and the try.
   `
 async function worker() {
@@ -1284,6 +1298,70 @@ async function worker() {
 ];
 
 const modelInvalid: Invalid[] = [
+  // A lease neither disposed nor done on the error path.
+  {
+    code: `
+async function worker() {
+  const lease = await q.lease();
+  if (lease.shutdown) return;
+  await work(lease.item);
+  lease.done();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 5,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker() {
+  const lease = await q.lease();
+  if (lease.shutdown) return;
+  try {
+    await work(lease.item);
+  } finally {
+    lease.done();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // get({ signal }) leaks like get().
+  {
+    code: `
+async function worker(signal: AbortSignal) {
+  const [item, shutdown] = await q.get({ signal });
+  if (shutdown) return;
+  if (check(item)) return;
+  q.done(item);
+}`,
+    errors: [
+      {
+        messageId: 'leakOnReturn',
+        line: 5,
+        column: 20,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker(signal: AbortSignal) {
+  const [item, shutdown] = await q.get({ signal });
+  if (shutdown) return;
+  try {
+    if (check(item)) return;
+  } finally {
+    q.done(item);
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
   // Each leaking exit gets its own report: fixing one still leaves the other.
   {
     code: `

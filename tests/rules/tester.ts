@@ -58,7 +58,8 @@ export function invalidWithQueuePrelude<T extends { code: string; errors: readon
  */
 export const QUEUE_PRELUDE = `
 interface Queue<T> {
-  get(): Promise<[item: T, shutdown: false] | [item: undefined, shutdown: true]>;
+  get(options?: { signal?: AbortSignal }): Promise<[item: T, shutdown: false] | [item: undefined, shutdown: true]>;
+  lease(): Promise<{ item: T; shutdown: boolean; done(): boolean; [Symbol.asyncDispose](): Promise<void> }>;
   done(item: T): void;
   add(item: T): void;
   addRateLimited(item: T): void;
