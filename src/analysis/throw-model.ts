@@ -93,8 +93,37 @@ const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 
 const COLLECTION_METHODS = new Set(['get', 'has', 'set', 'add', 'delete', 'clear']);
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 const OTEL_API = '@opentelemetry/api';
-/** OpenTelemetry API functions that run a callback they are given (its exceptions pass through). */
-const OTEL_CALLBACK_RUNNERS = new Set(['with', 'startActiveSpan']);
+/**
+ * OpenTelemetry's packages: the specification requires the API and its implementations never to throw at run time;
+ * a function that runs a callback it is given (`context.with`, `startActiveSpan`, `safeExecuteInTheMiddle`) lets the
+ * callback's exceptions through.
+ */
+const OTEL_SCOPE = '@opentelemetry/';
+/** String methods that cannot throw on a string (`replaceAll` does, with a non-global RegExp; `repeat`, `normalize`…). */
+const SAFE_STRING_METHODS = new Set([
+  'at',
+  'charAt',
+  'charCodeAt',
+  'codePointAt',
+  'concat',
+  'endsWith',
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+  'padEnd',
+  'padStart',
+  'replace',
+  'slice',
+  'split',
+  'startsWith',
+  'substring',
+  'toLowerCase',
+  'toUpperCase',
+  'toString',
+  'trim',
+  'trimEnd',
+  'trimStart',
+]);
 /** `trace`, `context`… imported from the OpenTelemetry API: namespaces whose functions never throw. */
 const OTEL_NAMESPACES = new Set(['trace', 'context', 'propagation', 'metrics', 'diag', 'baggage', 'api']);
 
@@ -206,8 +235,9 @@ export class ThrowModel {
     }
     // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
     // exceptions pass through.
-    const otel = (root !== undefined && this.isOtelImport(root)) || this.declaredIn(call, OTEL_API);
-    if (otel) return OTEL_CALLBACK_RUNNERS.has(calleePath(callee)?.at(-1) ?? '') && this.callbackMayThrow(call);
+    const otel = (root !== undefined && this.isOtelImport(root)) || this.declaredIn(call, OTEL_SCOPE);
+    if (otel) return this.callbackMayThrow(call);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && this.isSafeStringMethod(call, callee)) return false;
     if (this.userSaysNonThrowing(callee)) return false;
     const declaration = this.deps.resolveCallee(call.callee);
     if (declaration && isFunctionNode(declaration)) {
@@ -230,7 +260,16 @@ export class ThrowModel {
   isLibraryCall(call: TSESTree.CallExpression): boolean {
     const root = rootIdentifier(call.callee);
     if (root && (this.isGlobal(root) || this.isOtelImport(root))) return true;
-    return this.declaredIn(call, OTEL_API);
+    return this.declaredIn(call, OTEL_SCOPE);
+  }
+
+  /** Typed: a string method that cannot throw on a string receiver, given no function to run. */
+  private isSafeStringMethod(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression): boolean {
+    const { services } = this.deps;
+    const method = memberName(callee);
+    if (!services || method === undefined || !SAFE_STRING_METHODS.has(method)) return false;
+    if (call.arguments.some((arg) => isFunctionNode(arg))) return false;
+    return guarded(() => (services.typeOf(callee.object).flags & services.ts.TypeFlags.StringLike) !== 0, false);
   }
 
   /** A call given a function may run it: it throws what that function may throw (an unknown function may). */
@@ -331,12 +370,13 @@ export class ThrowModel {
     }, undefined);
   }
 
+  /** Typed: the callee is declared in `packageName` (a trailing `/` names a scope: every package in it). */
   private declaredIn(call: TSESTree.CallExpression, packageName: string): boolean {
     const { services } = this.deps;
     if (!services) return false;
     const declaration = this.signatureDeclaration(services, call);
     const file = declaration?.getSourceFile().fileName;
-    return file !== undefined && file.includes(`/node_modules/${packageName}/`);
+    return file !== undefined && file.includes(`/node_modules/${packageName.endsWith('/') ? packageName : `${packageName}/`}`);
   }
 
   /** Typed: the callee is declared with a body in a source file of the program, and that body cannot throw. */
@@ -492,8 +532,8 @@ export class ThrowModel {
     if (this.nameSpecifiers.some((pattern) => pathMatches(pattern, path))) return false;
     const declaration = services.checker.getResolvedSignature(call)?.getDeclaration() as ts.Declaration | undefined;
     if (!declaration) return true;
-    if (declaration.getSourceFile().fileName.includes(`/node_modules/${OTEL_API}/`)) {
-      return OTEL_CALLBACK_RUNNERS.has(path.at(-1) ?? '');
+    if (declaration.getSourceFile().fileName.includes(`/node_modules/${OTEL_SCOPE}`)) {
+      return (call.arguments ?? []).some((arg) => t.isFunctionLike(arg) || services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0);
     }
     if (t.isCallExpression(call)) {
       const type = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call));
