@@ -123,10 +123,10 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       unboundedRetry:
-        '`{{call}}` re-queues the item taken on line {{acquireLine}} with no retry cap on this path: compare `{{queue}}.numRequeues({{item}})` with a limit first and give up past it, or the item is retried forever.',
+        '`{{call}}` re-queues the item taken on line {{acquireLine}} with no retry cap on this path. Compare `{{queue}}.numRequeues({{item}})` with a limit first and give up past it, or the item is retried forever.',
       missingForget:
-        'The branch that gives up when `{{comparison}}` does not call `{{queue}}.forget({{item}})`: the rate limiter keeps the item\'s failure count forever.',
-      addForget: 'Call `{{queue}}.forget({{item}})` first in the give-up branch.',
+        'The branch that gives up when `{{comparison}}` does not call `{{queue}}.forget({{item}})`. The rate limiter keeps the item\'s failure count forever.',
+      addForget: 'Call `{{queue}}.forget({{item}})` first',
     },
     defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false }],
     schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA, ...THROW_MODEL_SCHEMA } }],

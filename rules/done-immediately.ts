@@ -22,8 +22,8 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       doneNotImmediate:
-        'Begin the `try` whose `finally` calls `{{release}}` right after the shutdown check of `{{acquire}}` (line {{acquireLine}}): {{count}} statement(s) run before it, where a later change can leak the item.',
-      moveIntoTry: 'Move the statements between the shutdown check and the `try` into the `try`.',
+        'Begin the `try` whose `finally` calls `{{release}}` right after the shutdown check on line {{acquireLine}}. {{count}} statement(s) run before it, where a later change can leak the item taken by `{{acquire}}`.',
+      moveIntoTry: 'Move the statements before the `try` into it',
     },
     defaultOptions: [{ queueTypes: [], deferToRequireDone: false }],
     schema: [

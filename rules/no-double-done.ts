@@ -19,7 +19,7 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       doubleDone:
-        'The item taken by `{{acquire}}` on line {{acquireLine}} may be marked done twice: `{{release}}` runs here on a path where it was already marked done. Get and Done must pair one to one.',
+        'The item from `{{acquire}}` (line {{acquireLine}}) may be marked done twice. It was already done on a path to here: `{{release}}` runs once.',
     },
     defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false }],
     schema: [

@@ -29,15 +29,15 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       ...leakMessages(
-        'The item taken by `{{acquire}}` on line {{acquireLine}} is not marked done',
-        'call `{{release}}` in a `finally` that begins right after {{anchor}}.',
+        'The item from `{{acquire}}` (line {{acquireLine}}) is not marked done',
+        'Call `{{release}}` in a `finally` right after {{anchor}}.',
       ),
       discardedGet:
-        'The item taken by `{{acquire}}` is never bound, so it can never be marked done; bind it: `const [item, shutdown] = await {{acquire}}`.',
+        'The item taken by `{{acquire}}` is never bound, so it can never be marked done. Bind it: `const [item, shutdown] = await {{acquire}}`.',
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
-      moveIntoTry: 'Move the statements between the shutdown check and the `try` into the `try`, so its `finally` always marks the item done.',
+      moveIntoTry: 'Move the statements before the `try` into it',
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
-      wrapInTryFinally: 'Wrap the work after the shutdown check in `try { … } finally { {{release}}; }`.',
+      wrapInTryFinally: 'Wrap in `try { … } finally { {{release}}; }`',
     },
     defaultOptions: [
       { queueTypes: [], explicitThrowsOnly: false, untypedQueueNames: DEFAULT_UNTYPED_QUEUE_NAMES, nonThrowing: [], promiseFunctionsMayThrow: false },

@@ -340,16 +340,16 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       ...leakMessages(
-        'The {{resource}} acquired by `{{acquire}}` on line {{acquireLine}} is not released',
-        'call `{{release}}` in a `finally` that begins right after {{anchor}}.',
+        'The {{resource}} from `{{acquire}}` (line {{acquireLine}}) is not released',
+        'Call `{{release}}` in a `finally` right after {{anchor}}.',
       ),
       discardedAcquire: 'The {{resource}} acquired by `{{acquire}}` is never bound, so it can never be released.',
       doubleRelease:
-        'The {{resource}} acquired by `{{acquire}}` on line {{acquireLine}} may be released twice: `{{release}}` runs here on a path where it was already released.',
+        'The {{resource}} from `{{acquire}}` (line {{acquireLine}}) may be released twice. It was already released on a path to here: `{{release}}` runs once.',
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
-      moveIntoTry: 'Move the statements between the acquire and the `try` into the `try`, so its `finally` always releases.',
+      moveIntoTry: 'Move the statements before the `try` into it',
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
-      wrapInTryFinally: 'Wrap the work after the acquire in `try { … } finally { {{release}}; }`.',
+      wrapInTryFinally: 'Wrap in `try { … } finally { {{release}}; }`',
     },
     defaultOptions: [{ presets: [...DEFAULT_PRESETS], pairs: [], explicitThrowsOnly: false, nonThrowing: [], promiseFunctionsMayThrow: false }],
     schema: [

@@ -24,17 +24,19 @@ export type LeakMessageId =
  * `{{acquireLine}}` placeholders; `advice` says what to do, with `{{release}}` and `{{anchor}}`.
  */
 export function leakMessages(subject: string, advice: string): Record<LeakMessageId, string> {
+  // The first sentence says what escapes where, and fits a 120-column terminal (tests/rules/messages.test.ts); the
+  // detail and the advice follow in sentences of their own.
   return {
-    leakOnReturn: `${subject} when the \`return\` on line {{line}} runs; ${advice}`,
-    leakOnThrow: `${subject} when the \`throw\` on line {{line}} runs; ${advice}`,
-    leakOnMayThrow: `${subject} if \`{{expression}}\` on line {{line}} throws; ${advice}`,
-    leakOnYield: `${subject} if the generator is closed at the \`yield\` on line {{line}}; ${advice}`,
-    leakOnBreak: `${subject} when the \`break\` on line {{line}} runs; ${advice}`,
-    leakOnContinue: `${subject} when the \`continue\` on line {{line}} runs, and the next iteration orphans it; ${advice}`,
-    leakAtIterationEnd: `${subject} when the loop iteration ends on line {{line}}, and the next iteration orphans it; ${advice}`,
-    leakAtFunctionEnd: `${subject} when the function ends on line {{line}}; ${advice}`,
-    leakReleaseInIteration: `${subject} when the function ends on line {{line}}: the release inside the \`{{method}}\` callback on line {{callbackLine}} runs once per element, maybe never; ${advice}`,
-    leakOnRejection: `${subject} if the promise on line {{line}} rejects: a release inside \`.then\` runs only on success; release in \`.finally\` or in both handlers.`,
+    leakOnReturn: `${subject} at the \`return\` on line {{line}}. ${advice}`,
+    leakOnThrow: `${subject} at the \`throw\` on line {{line}}. ${advice}`,
+    leakOnMayThrow: `${subject} if the call on line {{line}} throws. \`{{expression}}\` may throw. ${advice}`,
+    leakOnYield: `${subject} if closed at the \`yield\` on line {{line}}. ${advice}`,
+    leakOnBreak: `${subject} at the \`break\` on line {{line}}. ${advice}`,
+    leakOnContinue: `${subject} at the \`continue\` on line {{line}}. The next iteration orphans it. ${advice}`,
+    leakAtIterationEnd: `${subject} when the iteration ends on line {{line}}. The next one orphans it. ${advice}`,
+    leakAtFunctionEnd: `${subject} when the function ends on line {{line}}. ${advice}`,
+    leakReleaseInIteration: `${subject} when the function ends on line {{line}}. The \`{{method}}\` callback on line {{callbackLine}} runs once per element, maybe never. ${advice}`,
+    leakOnRejection: `${subject} if the promise on line {{line}} rejects. \`.then\` runs only on success: release in \`.finally\` or in both handlers.`,
   };
 }
 
@@ -67,12 +69,15 @@ export function exitLocation(sourceCode: Readonly<TSESLint.SourceCode>, exit: Ex
   return sourceCode.getLastToken(body)?.loc ?? owner.loc;
 }
 
+/** How long code quoted in a message may be, so that its first sentence fits a 120-column terminal. */
+const MESSAGE_TEXT = 30;
+
 /** An acquiring call as messages show it; a call that takes a callback is shown without its arguments. */
 export function acquireText(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression): string {
   const hasCallback = call.arguments.some(
     (arg) => arg.type === AST_NODE_TYPES.ArrowFunctionExpression || arg.type === AST_NODE_TYPES.FunctionExpression,
   );
-  return hasCallback ? `${oneLine(sourceCode.getText(call.callee))}(…)` : oneLine(sourceCode.getText(call));
+  return hasCallback ? `${oneLine(sourceCode.getText(call.callee), MESSAGE_TEXT)}(…)` : oneLine(sourceCode.getText(call), MESSAGE_TEXT);
 }
 
 /** Every second release the analysis found, with how messages name its acquire. */
@@ -127,7 +132,7 @@ export function reportLeaks<MessageId extends string>(
         acquire: acquireText(sourceCode, ob.acquire),
         acquireLine: ob.acquire.loc.start.line,
         line: location.start.line,
-        expression: oneLine(sourceCode.getText(exit.node)),
+        expression: oneLine(sourceCode.getText(exit.node), MESSAGE_TEXT),
         release: description.release,
         anchor: description.anchor,
         resource: description.resource ?? 'resource',

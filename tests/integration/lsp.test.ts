@@ -310,7 +310,7 @@ describe('vscode-eslint-language-server', () => {
       start: { line: LEAK.line - 1, character: LEAK.column - 1 },
       end: { line: LEAK.endLine - 1, character: LEAK.endColumn - 1 },
     });
-    expect(diagnostic?.message).toMatch(/^The item taken by `queue\.get\(\)` on line 6 is not marked done when the `return` on line 13 runs/);
+    expect(diagnostic?.message).toMatch(/^The item from `queue\.get\(\)` \(line 6\) is not marked done at the `return` on line 13\./);
     expect(diagnostic?.codeDescription?.href ?? (diagnostic?.code as { target?: string }).target).toMatch(
       /docs\/rules\/require-done\.md$/,
     );

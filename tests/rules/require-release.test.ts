@@ -323,7 +323,7 @@ export async function find(id: string) {
           acquire: 'pool.connect()',
           acquireLine: 3,
           line: 4,
-          expression: "await client.query('select * from jobs where id = $1', [id])",
+          expression: "await client.query('select * …",
           release: 'client.release()',
           anchor: 'it is acquired',
         },
