@@ -205,22 +205,31 @@ function wrapInTryFinally(
 ): TryFinallyFix | undefined {
   const { sourceCode } = queries;
   const last = region[region.length - 1];
-  const trailingRelease = last !== undefined && queries.isReleaseStatement(last, ob);
-  const wrapped = trailingRelease ? region.slice(0, -1) : region;
+  if (!last) return undefined;
+  // The release to move into the finally: the last statement, or the one before a final `return` (the commonest
+  // shape of "released only on success": `const r = await client.query(…); client.release(); return r.rows;`).
+  // A return's value is computed before the finally runs, so the release still comes after it.
+  const beforeReturn = last.type === AST_NODE_TYPES.ReturnStatement ? region[region.length - 2] : undefined;
+  const release = queries.isReleaseStatement(last, ob) ? last : beforeReturn && queries.isReleaseStatement(beforeReturn, ob) ? beforeReturn : undefined;
+  const wrapped = release ? region.filter((statement) => statement !== release) : region;
   const first = wrapped[0];
   const lastWrapped = wrapped[wrapped.length - 1];
-  if (!first || !lastWrapped || !last) return undefined;
+  if (!first || !lastWrapped) return undefined;
   // A release left inside would run twice once the finally releases too.
   if (wrapped.some((statement) => queries.containsRelease(statement, ob))) return undefined;
-  if (trailingRelease && sourceCode.getCommentsBefore(last).length > 0) return undefined;
+  if (release && sourceCode.getCommentsBefore(release).length > 0) return undefined;
   const from = leadingStart(sourceCode, first);
   if (!lines.startsLine(from) || !lines.endsLine(lastWrapped.range[1]) || !lines.endsLine(last.range[1])) return undefined;
-  if (trailingRelease && !lines.startsLine(last.range[0])) return undefined;
+  if (release && (!lines.startsLine(release.range[0]) || !lines.endsLine(release.range[1]))) return undefined;
   const wrapFrom = lines.start(from);
-  const bodyEnd = lines.end(lastWrapped.range[1]);
   const replaceEnd = lines.end(last.range[1]);
+  // The wrapped lines: everything from the first statement to the last, without the release's own line.
+  const inner =
+    release && release !== last
+      ? sourceCode.text.slice(wrapFrom, lines.start(release.range[0])) + sourceCode.text.slice(lines.end(release.range[1]) + 1, replaceEnd)
+      : sourceCode.text.slice(wrapFrom, lines.end(lastWrapped.range[1]));
   const base = lines.indentation(first.range[0]);
-  const body = indentBy(sourceCode.text.slice(wrapFrom, bodyEnd), unit);
+  const body = indentBy(inner.replace(/\n$/, ''), unit);
   const text = `${base}try {\n${body}\n${base}} finally {\n${base}${unit}${releaseText};\n${base}}`;
   return { messageId: 'wrapInTryFinally', fix: (fixer) => fixer.replaceTextRange([wrapFrom, replaceEnd], text) };
 }

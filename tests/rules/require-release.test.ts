@@ -302,7 +302,28 @@ export function traced() {
   span.end();
   return result;
 }`,
-    errors: [{ messageId: 'leakOnMayThrow', line: 5 }],
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 5,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+declare function risky(): number;
+export function traced() {
+  const span = tracer.startSpan('op');
+  try {
+    const result = context.with(trace.setSpan(context.active(), span), () => risky());
+    return result;
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
   },
   // pg, like graphile/crystal#978: the client goes back only when the query succeeds.
   {
@@ -327,7 +348,21 @@ export async function find(id: string) {
           release: 'client.release()',
           anchor: 'it is acquired',
         },
-        suggestions: [],
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function find(id: string) {
+  const client = await pool.connect();
+  try {
+    const result = await client.query('select * from jobs where id = $1', [id]);
+    return result.rows;
+  } finally {
+    client.release();
+  }
+}`,
+          },
+        ],
       },
     ],
   },
@@ -431,6 +466,70 @@ export async function permits() {
       },
     ],
   },
+  // pg: the commonest bug, a client released only on success; the suggestion moves the release into a finally.
+  {
+    code: `
+export async function rows() {
+  const client = await pool.connect();
+  const result = await client.query('select 1');
+  client.release();
+  return result.rows;
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 4,
+        column: 18,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function rows() {
+  const client = await pool.connect();
+  try {
+    const result = await client.query('select 1');
+    return result.rows;
+  } finally {
+    client.release();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // async-mutex: the lock released only on success.
+  {
+    code: `
+export async function guarded() {
+  const release = await mutex.acquire();
+  await work();
+  release();
+  return 1;
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 4,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function guarded() {
+  const release = await mutex.acquire();
+  try {
+    await work();
+    return 1;
+  } finally {
+    release();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
   // generic-pool: released only on success.
   {
     code: `
@@ -471,7 +570,29 @@ export async function firstChunk() {
   reader.releaseLock();
   return value;
 }`,
-    errors: [{ messageId: 'leakOnReturn', line: 5, column: 13 }],
+    errors: [
+      {
+        messageId: 'leakOnReturn',
+        line: 5,
+        column: 13,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function firstChunk() {
+  const reader = stream.getReader();
+  try {
+    const { done, value } = await reader.read();
+    if (done) return undefined;
+    return value;
+  } finally {
+    reader.releaseLock();
+  }
+}`,
+          },
+        ],
+      },
+    ],
   },
   // OpenTelemetry, like dd-trace-js#4352: a span that does not end when the work throws.
   {
@@ -624,7 +745,31 @@ export class Nonces {
     return 1;
   }
 }`,
-      errors: [{ messageId: 'leakOnReturn', line: 7 }],
+      errors: [
+        {
+          messageId: 'leakOnReturn',
+          line: 7,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+import { Mutex } from 'async-mutex';
+export class Nonces {
+  #mutex = new Mutex();
+  async next(skip) {
+    const release = await this.#mutex.acquire();
+    try {
+      if (skip) return 0;
+      return 1;
+    } finally {
+      release();
+    }
+  }
+}`,
+            },
+          ],
+        },
+      ],
     },
   ],
 });
