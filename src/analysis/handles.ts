@@ -49,6 +49,12 @@ export class HandleIndex {
     return table;
   }
 
+  /** The identifier names a global (nothing in this file declares it): `console`, `setTimeout`, `Promise`. */
+  isGlobal(identifier: TSESTree.Identifier): boolean {
+    const variable = this.resolve(identifier);
+    return !variable || variable.defs.length === 0;
+  }
+
   addHandle(variable: Variable, ob: Obligation): void {
     ob.handleVars.add(variable);
     push(this.handles, variable, ob);

@@ -141,25 +141,21 @@ export class Ownership {
   /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
   onNew(node: TSESTree.NewExpression, fn: FunctionRecord): void {
     const callee = unwrapValue(node.callee);
-    const once = callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Promise' && this.isGlobal(callee);
+    const once = callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Promise' && this.handles.isGlobal(callee);
     node.arguments.forEach((arg) => this.onArgument(fn, node, arg, once ? 'once' : 'owner'));
     // `new Wrapper(client)`: an object of a class the analysis does not follow owns the resource now.
     const root = callee.type === AST_NODE_TYPES.Identifier ? callee : undefined;
-    if (!root || !this.isGlobal(root)) {
+    if (!root || !this.handles.isGlobal(root)) {
       const passed = new Set<Obligation>();
       for (const arg of node.arguments) for (const ob of this.handles.carried(arg)) if (ob.kind.handsOnWhenPassed) passed.add(ob);
       this.transfer(fn, passed, true);
     }
   }
 
-  private isGlobal(identifier: TSESTree.Identifier): boolean {
-    const variable = this.handles.resolve(identifier);
-    return !variable || variable.defs.length === 0;
-  }
 
   private roleOf(call: TSESTree.CallExpression, index: number): Role {
     const callee = unwrapValue(call.callee);
-    if (callee.type === AST_NODE_TYPES.Identifier && ONCE_TIMERS.has(callee.name) && this.isGlobal(callee)) {
+    if (callee.type === AST_NODE_TYPES.Identifier && ONCE_TIMERS.has(callee.name) && this.handles.isGlobal(callee)) {
       return index === 0 ? 'once' : 'owner';
     }
     if (callee.type === AST_NODE_TYPES.MemberExpression) {

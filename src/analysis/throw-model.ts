@@ -202,14 +202,10 @@ export class ThrowModel {
     }
   }
 
-  private isGlobal(identifier: TSESTree.Identifier): boolean {
-    const variable = this.deps.handles.resolve(identifier);
-    return !variable || variable.defs.length === 0;
-  }
 
   private constructorMayThrow(node: TSESTree.NewExpression): boolean {
     const callee = unwrapValue(node.callee);
-    if (callee.type === AST_NODE_TYPES.Identifier && this.isGlobal(callee)) {
+    if (callee.type === AST_NODE_TYPES.Identifier && this.deps.handles.isGlobal(callee)) {
       if (NON_THROWING_CONSTRUCTORS.has(callee.name)) return false;
       if (NON_THROWING_EMPTY_CONSTRUCTORS.has(callee.name) && node.arguments.length === 0) return false;
     }
@@ -222,7 +218,7 @@ export class ThrowModel {
     const callee = unwrapValue(call.callee);
     const path = calleePath(callee);
     const root = rootIdentifier(callee);
-    if (path && root && this.isGlobal(root)) {
+    if (path && root && this.deps.handles.isGlobal(root)) {
       const dotted = path.join('.');
       if (NON_THROWING_GLOBAL_CALLS.has(dotted)) return false;
       if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(path[0] as string)) return false;
@@ -259,7 +255,7 @@ export class ThrowModel {
    */
   isLibraryCall(call: TSESTree.CallExpression): boolean {
     const root = rootIdentifier(call.callee);
-    if (root && (this.isGlobal(root) || this.isOtelImport(root))) return true;
+    if (root && (this.deps.handles.isGlobal(root) || this.isOtelImport(root))) return true;
     return this.declaredIn(call, OTEL_SCOPE);
   }
 
