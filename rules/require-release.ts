@@ -4,7 +4,7 @@ import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
-import { acquireText, type LeakMessageId, leakMessages, reportLeaks, secondReleases } from '../src/analysis/report.js';
+import { acquireText, type LeakMessageId, leakMessages, releaseText, reportLeaks, secondReleases } from '../src/analysis/report.js';
 import { isFunctionNode, methodCall, receiverName } from '../src/analysis/syntax.js';
 import { guarded, isOpaque, isThenable, matchesSpecifiers, type TypeServices, typeServices } from '../src/analysis/types.js';
 import { createRule } from '../src/util/create-rule.js';
@@ -88,7 +88,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
         handleReleases: new Set(['release']),
         // `client.query(text)` returns a promise and reports failures by rejecting, typed or not.
         nonThrowingHandleMethods: new Set(['query']),
-        describeRelease: (_r, h) => `${h}.release()`,
+        describeRelease: (_r, h) => h && `${h}.release()`,
       }),
       callbackMethods: new Set(),
     },
@@ -141,7 +141,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
       receiverNames: /(?:^|[a-z])(?:pool|Pool)$/,
       kind: kind('generic-pool', {
         receiverReleases: new Set(['release', 'destroy']),
-        describeRelease: (r, h) => `${r}.release(${h})`,
+        describeRelease: (r, h) => h && `${r}.release(${h})`,
       }),
       callbackMethods: new Set(),
     },
@@ -156,7 +156,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
       types: [{ from: 'lib', name: 'ReadableStream' }],
       typeNames: new Set(['ReadableStream']),
       receiverNames: /(?:stream|Stream|body|readable|Readable)$/,
-      kind: kind('web-streams', { handleReleases: new Set(['releaseLock']), describeRelease: (_r, h) => `${h}.releaseLock()` }),
+      kind: kind('web-streams', { handleReleases: new Set(['releaseLock']), describeRelease: (_r, h) => h && `${h}.releaseLock()` }),
       callbackMethods: new Set(),
     },
   ],
@@ -185,7 +185,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
           'isRecording',
           'spanContext',
         ]),
-        describeRelease: (_r, h) => `${h}.end()`,
+        describeRelease: (_r, h) => h && `${h}.end()`,
       }),
       callbackMethods: new Set(['startActiveSpan']),
     },
@@ -220,12 +220,15 @@ function pairFromOption(option: PairOption, index: number): Pair {
       receiverReleases: new Set(release.receiverMethods ?? []),
       handleReleases: new Set(release.resourceMethods ?? []),
       callReleases: release.callResource ?? false,
+      // Every shape names the resource: without a variable for it there is no release to write.
       describeRelease: (r, h) =>
-        release.resourceMethods?.[0]
-          ? `${h}.${release.resourceMethods[0]}()`
-          : release.receiverMethods?.[0]
-            ? `${r}.${release.receiverMethods[0]}(${h})`
-            : `${h}()`,
+        h === undefined
+          ? undefined
+          : release.resourceMethods?.[0]
+            ? `${h}.${release.resourceMethods[0]}()`
+            : release.receiverMethods?.[0]
+              ? `${r}.${release.receiverMethods[0]}(${h})`
+              : `${h}()`,
     }),
     callbackMethods: new Set(),
     packages: [],
@@ -257,8 +260,10 @@ function importedModules(sourceCode: Readonly<TSESLint.SourceCode>): Set<string>
 }
 
 function typeName(services: TypeServices, node: TSESTree.Node): string | undefined {
-  const type = services.checker.getNonNullableType(services.typeOf(node));
-  return (type.aliasSymbol ?? type.getSymbol())?.getName();
+  return guarded(() => {
+    const type = services.checker.getNonNullableType(services.typeOf(node));
+    return (type.aliasSymbol ?? type.getSymbol())?.getName();
+  }, undefined);
 }
 
 const PAIR_SCHEMA: JSONSchema.JSONSchema4 = {
@@ -393,11 +398,10 @@ export default createRule<Options, MessageIds>({
       return pairs.find((pair) => methods(pair).has(method.name) && receiverMatches(pair, method.object));
     };
 
-    const describe = (ob: Obligation): { release: string; resource: string } => {
-      const pair = pairByKind.get(ob.kind);
-      const receiver = ob.receiverNode ? sourceCode.getText(ob.receiverNode) : 'pool';
-      const [handle] = ob.handleVars;
-      return { release: ob.kind.describeRelease(receiver, handle?.name ?? ''), resource: pair?.resource ?? 'resource' };
+    const describe = (ob: Obligation): { release: string; describedOnly: boolean; resource: string } => {
+      const resource = pairByKind.get(ob.kind)?.resource ?? 'resource';
+      const release = releaseText(sourceCode, ob, { receiver: 'pool', handle: resource });
+      return { release: release.text, describedOnly: !release.code, resource };
     };
 
     return createObligationAnalysis({
