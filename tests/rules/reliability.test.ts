@@ -2,11 +2,15 @@
  * Regressions from the crash hunt of issue 16: bindings the rules called "never bound", releases they did not see,
  * receivers printed without the parentheses their precedence needs, and suggestions that named no resource.
  */
+import path from 'node:path';
+
 import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tester';
+import { describe, expect, it } from 'vitest';
 
 import requireDone, { type MessageIds as DoneIds, type Options as DoneOptions } from '../../rules/require-done.js';
 import requireRelease, { type MessageIds as ReleaseIds, type Options as ReleaseOptions } from '../../rules/require-release.js';
-import { invalidWithQueuePrelude, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
+import { TypeCheck } from './suggestions.js';
+import { fixtureDir, invalidWithQueuePrelude, QUEUE_PRELUDE, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
 
 type DoneValid = ValidTestCase<DoneOptions>;
 type DoneInvalid = InvalidTestCase<DoneIds, DoneOptions>;
@@ -231,4 +235,13 @@ untypedTester.run('require-release (untyped): resources named by their element',
 typedTester.run('require-release (typed): a semaphore released by its element', requireRelease, {
   valid: semaphoreValid,
   invalid: [],
+});
+
+describe('the type check of typed suggestions', () => {
+  it('sees a type error an output adds, and none in a clean file', () => {
+    const check = new TypeCheck(fixtureDir);
+    const filename = path.join(fixtureDir, 'file.ts');
+    expect(check.errors(`export function f() { q.done('x'); }${QUEUE_PRELUDE}`, filename)).toEqual([]);
+    expect(check.errors(`export function f() { q.done(undefined); }${QUEUE_PRELUDE}`, filename).join('\n')).toMatch(/not assignable/);
+  });
 });
