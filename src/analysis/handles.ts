@@ -167,7 +167,7 @@ export class HandleIndex {
    * A stable identity for a receiver: the variable (by scope) or `this`, then the property names. A conditional,
    * logical or awaited receiver (`(flag ? a : b)`, `(await getQueue())`) is identified by its normalised text: the
    * same expression written again is the same receiver. `undefined` when the receiver is otherwise computed (a call
-   * result, `x[i]`): such receivers never match, and {@link isUnidentifiedReceiver} let the rules stay silent
+   * result, `x[i]`): such receivers never match, and {@link isUnidentifiedReceiver} lets the rules stay silent
    * when such a handle is released through another receiver.
    */
   accessKey(node: TSESTree.Node): string | undefined {
