@@ -6,7 +6,7 @@ import { isAbrupt } from '../src/analysis/fixes.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { statementList } from '../src/analysis/routing.js';
-import { methodCall, someNode, unwrapValue } from '../src/analysis/syntax.js';
+import { methodCall, receiverText, someNode, unwrapValue } from '../src/analysis/syntax.js';
 import { QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
@@ -22,7 +22,7 @@ const RETRY_CHECK: ObligationKind = {
   id: 'workqueue-retry',
   receiverReleases: new Set(['numRequeues']),
   checkpoints: new Set(['addRateLimited']),
-  describeRelease: (receiver, handle) => `${receiver}.numRequeues(${handle})`,
+  describeRelease: (receiver, handle) => (handle === undefined ? undefined : `${receiver}.numRequeues(${handle})`),
 };
 
 const RELATIONAL = new Set(['>', '>=', '<', '<=']);
@@ -212,7 +212,7 @@ export default createRule<Options, MessageIds>({
               data: {
                 call: sourceCode.getText(call),
                 acquireLine: ob.acquire.loc.start.line,
-                queue: ob.receiverNode ? sourceCode.getText(ob.receiverNode) : 'queue',
+                queue: ob.receiverNode ? receiverText(sourceCode, ob.receiverNode) : 'queue',
                 item: call.arguments[0] ? sourceCode.getText(call.arguments[0]) : 'item',
               },
             });

@@ -69,7 +69,7 @@ export default createRule<Options, MessageIds>({
             loc: { start: first.loc.start, end: last.loc.end },
             messageId: 'doneNotImmediate',
             data: {
-              release: queues.releaseText(ob),
+              release: queues.releaseText(ob).text,
               acquire: acquireText(sourceCode, ob.acquire),
               acquireLine: ob.acquire.loc.start.line,
               count: late.between.length,

@@ -44,7 +44,7 @@ export default createRule<Options, MessageIds>({
       onDiscarded: () => undefined,
       onResult: (result) => {
         for (const { node, ob, acquire, acquireLine } of secondReleases(sourceCode, result)) {
-          context.report({ node, messageId: 'doubleDone', data: { acquire, acquireLine, release: queues.releaseText(ob) } });
+          context.report({ node, messageId: 'doubleDone', data: { acquire, acquireLine, release: queues.releaseText(ob).text } });
         }
       },
     });

@@ -73,10 +73,14 @@ export default createRule<Options, MessageIds>({
         context.report({ node: call, messageId: 'discardedGet', data: { acquire: oneLine(sourceCode.getText(call)) } });
       },
       onResult: (result, _fn, queries) =>
-        reportLeaks(context, result, queries, (ob) => ({
-          release: queues.releaseText(ob),
-          anchor: ob.flagVars.size > 0 || ob.resultVars.size > 0 ? 'the shutdown check' : 'the `get()`',
-        })),
+        reportLeaks(context, result, queries, (ob) => {
+          const release = queues.releaseText(ob);
+          return {
+            release: release.text,
+            describedOnly: !release.code,
+            anchor: ob.flagVars.size > 0 || ob.resultVars.size > 0 ? 'the shutdown check' : 'the `get()`',
+          };
+        }),
     });
   },
 });

@@ -4,7 +4,7 @@ import { AST_NODE_TYPES, ASTUtils, type JSONSchema, TSESLint, type TSESTree } fr
 import type { Obligation, ObligationKind } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
-import { acquireText, type LeakMessageId, leakMessages, reportLeaks, secondReleases } from '../src/analysis/report.js';
+import { acquireText, type LeakMessageId, leakMessages, releaseText, reportLeaks, secondReleases } from '../src/analysis/report.js';
 import { isFunctionNode, methodCall, receiverName } from '../src/analysis/syntax.js';
 import {
   guarded,
@@ -103,7 +103,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
         handleReleases: new Set(['release']),
         // `client.query(text)` returns a promise and reports failures by rejecting, typed or not.
         nonThrowingHandleMethods: new Set(['query']),
-        describeRelease: (_r, h) => `${h}.release()`,
+        describeRelease: (_r, h) => h && `${h}.release()`,
       }),
       callbackMethods: new Set(),
     },
@@ -156,7 +156,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
       receiverNames: /(?:^|[a-z])(?:pool|Pool)$/,
       kind: kind('generic-pool', {
         receiverReleases: new Set(['release', 'destroy']),
-        describeRelease: (r, h) => `${r}.release(${h})`,
+        describeRelease: (r, h) => h && `${r}.release(${h})`,
       }),
       callbackMethods: new Set(),
     },
@@ -172,7 +172,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
       typeNames: new Set(['ReadableStream']),
       receiverNames: /(?:stream|Stream|body|readable|Readable)$/,
       // A cancelled reader's stream is closed: nothing can read it again, so its lock no longer matters.
-      kind: kind('web-streams', { handleReleases: new Set(['releaseLock', 'cancel']), describeRelease: (_r, h) => `${h}.releaseLock()` }),
+      kind: kind('web-streams', { handleReleases: new Set(['releaseLock', 'cancel']), describeRelease: (_r, h) => h && `${h}.releaseLock()` }),
       callbackMethods: new Set(),
     },
   ],
@@ -201,7 +201,7 @@ const PRESETS: Record<PresetName, readonly Pair[]> = {
           'isRecording',
           'spanContext',
         ]),
-        describeRelease: (_r, h) => `${h}.end()`,
+        describeRelease: (_r, h) => h && `${h}.end()`,
       }),
       callbackMethods: new Set(['startActiveSpan']),
     },
@@ -236,12 +236,15 @@ function pairFromOption(option: PairOption, index: number): Pair {
       receiverReleases: new Set(release.receiverMethods ?? []),
       handleReleases: new Set(release.resourceMethods ?? []),
       callReleases: release.callResource ?? false,
+      // Every shape names the resource: without a variable for it there is no release to write.
       describeRelease: (r, h) =>
-        release.resourceMethods?.[0]
-          ? `${h}.${release.resourceMethods[0]}()`
-          : release.receiverMethods?.[0]
-            ? `${r}.${release.receiverMethods[0]}(${h})`
-            : `${h}()`,
+        h === undefined
+          ? undefined
+          : release.resourceMethods?.[0]
+            ? `${h}.${release.resourceMethods[0]}()`
+            : release.receiverMethods?.[0]
+              ? `${r}.${release.receiverMethods[0]}(${h})`
+              : `${h}()`,
     }),
     callbackMethods: new Set(),
     packages: [],
@@ -273,8 +276,10 @@ function importedModules(sourceCode: Readonly<TSESLint.SourceCode>): Set<string>
 }
 
 function typeName(services: TypeServices, node: TSESTree.Node): string | undefined {
-  const type = services.checker.getNonNullableType(services.typeOf(node));
-  return (type.aliasSymbol ?? type.getSymbol())?.getName();
+  return guarded(() => {
+    const type = services.checker.getNonNullableType(services.typeOf(node));
+    return (type.aliasSymbol ?? type.getSymbol())?.getName();
+  }, undefined);
 }
 
 const PAIR_SCHEMA: JSONSchema.JSONSchema4 = {
@@ -423,11 +428,10 @@ export default createRule<Options, MessageIds>({
       return init !== null && isFunctionNode(init);
     };
 
-    const describe = (ob: Obligation): { release: string; resource: string } => {
-      const pair = pairByKind.get(ob.kind);
-      const receiver = ob.receiverNode ? sourceCode.getText(ob.receiverNode) : 'pool';
-      const [handle] = ob.handleVars;
-      return { release: ob.kind.describeRelease(receiver, handle?.name ?? ''), resource: pair?.resource ?? 'resource' };
+    const describe = (ob: Obligation): { release: string; describedOnly: boolean; resource: string } => {
+      const resource = pairByKind.get(ob.kind)?.resource ?? 'resource';
+      const release = releaseText(sourceCode, ob, { receiver: 'pool', handle: resource });
+      return { release: release.text, describedOnly: !release.code, resource };
     };
 
     return createObligationAnalysis({

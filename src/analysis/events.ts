@@ -51,8 +51,11 @@ export interface ObligationKind {
   readonly disposeReleases?: boolean;
   /** `handle.method()` calls that never throw (an OpenTelemetry span's `setAttribute`). */
   readonly nonThrowingHandleMethods?: ReadonlySet<string>;
-  /** How users write the release, for messages and fixes: `q.done(item)`. */
-  describeRelease(receiverText: string, handleText: string): string;
+  /**
+   * How users write the release, for messages and fixes: `q.done(item)`. `handleText` is `undefined` when no variable
+   * in scope names the handle; return `undefined` when the release cannot be written without it.
+   */
+  describeRelease(receiverText: string, handleText: string | undefined): string | undefined;
 }
 
 export interface Obligation {

@@ -170,8 +170,11 @@ export class HandleIndex {
   }
 
   /**
-   * A stable identity for a receiver: the variable (by scope) or `this`, then the property names.
-   * `undefined` when the receiver is computed (a call result, `x[i]`): such receivers never match.
+   * A stable identity for a receiver: the variable (by scope) or `this`, then the property names. A conditional,
+   * logical or awaited receiver (`(flag ? a : b)`, `(await getQueue())`) is identified by its normalised text: the
+   * same expression written again is the same receiver. `undefined` when the receiver is otherwise computed (a call
+   * result, `x[i]`): such receivers never match, and {@link isUnidentifiedReceiver} lets the rules stay silent
+   * when such a handle is released through another receiver.
    */
   accessKey(node: TSESTree.Node): string | undefined {
     const value = unwrapValue(node);
@@ -208,6 +211,13 @@ export class HandleIndex {
         const object = name === undefined ? undefined : this.accessKey(value.object);
         return object === undefined ? undefined : `${object}.${name}`;
       }
+      case AST_NODE_TYPES.ConditionalExpression:
+      case AST_NODE_TYPES.LogicalExpression:
+      case AST_NODE_TYPES.AwaitExpression:
+        return `${TEXT_KEY}${this.sourceCode
+          .getTokens(value)
+          .map((token) => token.value)
+          .join(' ')}`;
       default:
         return undefined;
     }
@@ -224,6 +234,13 @@ export class HandleIndex {
       return position !== undefined && (name === position.key || name === String(position.index));
     });
   }
+}
+
+const TEXT_KEY = 'text:';
+
+/** A receiver identified by its text, or not identified at all: a release through another receiver may be its own. */
+export function isUnidentifiedReceiver(key: string | undefined): boolean {
+  return key === undefined || key.startsWith(TEXT_KEY);
 }
 
 /** The initialiser of a `const` (or never reassigned) variable that names a receiver: `const q = this.queue`. */

@@ -18,7 +18,7 @@ import { Checkpoints } from './checkpoints.js';
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
 import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
 import type { FixQueries } from './fixes.js';
-import { HandleIndex } from './handles.js';
+import { HandleIndex, isUnidentifiedReceiver } from './handles.js';
 import { type AcquireMatch, Owed } from './owed.js';
 import { Ownership } from './ownership.js';
 import { type FunctionRecord, Recorder } from './recorder.js';
@@ -97,6 +97,23 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     },
   });
 
+  /**
+   * Obligations acquired through a receiver the analysis cannot identify (`(flag ? a : b).get()`) and handed to a
+   * release method of a receiver written differently: it may be the same queue, so the rule cannot judge them and
+   * reports no leak for them.
+   */
+  const unjudged = new Set<Obligation>();
+  const receiverReleaseNames = new Set(options.kinds.flatMap((kind) => [...kind.receiverReleases]));
+  const noteUnjudged = (call: TSESTree.CallExpression): void => {
+    const method = methodCall(call, receiverReleaseNames);
+    const arg = call.arguments[0];
+    if (!method || !arg) return;
+    const key = handles.accessKey(method.object);
+    for (const ob of handles.handleOf(arg)) {
+      if (ob.kind.receiverReleases.has(method.name) && isUnidentifiedReceiver(ob.receiverKey) && key !== ob.receiverKey) unjudged.add(ob);
+    }
+  };
+
   const optionalReleases = new Map<TSESTree.ChainExpression, { ob: Obligation; call: TSESTree.CallExpression }[]>();
 
   const throwPoint = (node: TSESTree.Node): void => {
@@ -107,6 +124,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     const fn = recorder.current;
     if (!fn) return;
     const released = releases.releasedBy(call, fn);
+    if (!handles.empty) noteUnjudged(call);
     if (released.length > 0) {
       // `this.queue?.done(key)`: the receiver that acquired is not nullish, so the release runs on the path that
       // leaves the optional chain, not only on the branch where ESLint evaluates the call.
@@ -197,7 +215,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     'Program:exit': () => {
       for (const fn of recorder.functions) {
         if (!fn.obligations.some((ob) => ob.acquire)) continue;
-        const result = options.dataflow === false ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() } : summaries.solve(fn);
+        const solved: AnalysisResult =
+          options.dataflow === false ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() } : summaries.solve(fn);
+        const result =
+          unjudged.size === 0 ? solved : { ...solved, leaks: new Map([...solved.leaks].filter(([ob]) => !unjudged.has(ob))) };
         options.onResult(result, fn, fixQueries);
       }
     },

@@ -40,6 +40,8 @@ export class Releases {
 
   /** Is the call's method (or callee) release-shaped for any kind at all: the cheap test first. */
   private releaseShaped(call: TSESTree.CallExpression): boolean {
+    // `permit[1]()`: a computed element is a method call by shape, and the handle itself when called.
+    if (this.callReleases && isCallableHandle(unwrapValue(call.callee))) return true;
     const method = methodCall(call);
     if (method) {
       return this.receiverMethods.has(method.name) || this.handleMethods.has(method.name) || this.bareMethods.has(method.name);

@@ -6,6 +6,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 
 import type { AnalysisResult, Exit, Obligation } from './events.js';
 import { type FixQueries, tryFinallyFix } from './fixes.js';
+import { receiverText } from './syntax.js';
 
 export type LeakMessageId =
   | 'leakOnReturn'
@@ -94,9 +95,48 @@ export function secondReleases(
   return found;
 }
 
+/**
+ * How code in the obligation's function names its handle: the variable bound to it (`item`, `client`), or the element
+ * of the variable bound to the whole acquired value (`r[0]`, `conn[1]`). `undefined` when nothing in scope names it.
+ */
+export function handleText(ob: Obligation): string | undefined {
+  const [handle] = ob.handleVars;
+  if (handle) return handle.name;
+  const [result] = ob.resultVars;
+  if (!result) return undefined;
+  return ob.kind.handle === 'self' ? result.name : `${result.name}[${ob.kind.handle.index}]`;
+}
+
+export interface ReleaseText {
+  /** The release as the user would write it, for messages. */
+  readonly text: string;
+  /** `text` is code that names the real receiver and resource, safe to insert; otherwise it is only a description. */
+  readonly code: boolean;
+}
+
+/**
+ * The one text every message and fix uses for an obligation's release: the receiver printed from its own node with
+ * the parentheses its precedence needs, the handle by the variable that holds it. When either is missing, `names`
+ * stand in for them and the text is a description only (no fix may insert it).
+ */
+export function releaseText(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  ob: Obligation,
+  names: { readonly receiver: string; readonly handle: string },
+): ReleaseText {
+  const receiver = ob.receiverNode ? receiverText(sourceCode, ob.receiverNode) : undefined;
+  const handle = handleText(ob);
+  const code = receiver === undefined ? undefined : ob.kind.describeRelease(receiver, handle);
+  if (code) return { text: code, code: true };
+  const text = ob.kind.describeRelease(receiver ?? names.receiver, handle ?? names.handle) ?? `${names.receiver}(${names.handle})`;
+  return { text, code: false };
+}
+
 export interface LeakDescription {
   /** The release as the user would write it: `q.done(item)`, `client.release()`. */
   readonly release: string;
+  /** `release` is only a description (no variable names the resource): offer no fix that would insert it. */
+  readonly describedOnly?: boolean;
   /** Where the `try` should begin: `the shutdown check`. */
   readonly anchor: string;
   /** What is held, for messages that name it: `client`. */
@@ -119,7 +159,7 @@ export function reportLeaks<MessageId extends string>(
   for (const [ob, exits] of result.leaks) {
     if (!ob.acquire) continue;
     const description = describe(ob);
-    const fix = tryFinallyFix(queries, ob, description.release);
+    const fix = description.describedOnly ? undefined : tryFinallyFix(queries, ob, description.release);
     for (const [index, exit] of exits.entries()) {
     const location = exitLocation(sourceCode, exit);
     const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;

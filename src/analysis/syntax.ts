@@ -220,3 +220,28 @@ export function someNode(
   }
   return false;
 }
+
+/** Expressions that can stand before `.name` as they are: member access binds tighter than every other operator. */
+const MEMBER_OPERANDS = new Set<string>([
+  AST_NODE_TYPES.Identifier,
+  AST_NODE_TYPES.ThisExpression,
+  AST_NODE_TYPES.Super,
+  AST_NODE_TYPES.MemberExpression,
+  AST_NODE_TYPES.CallExpression,
+  AST_NODE_TYPES.TSNonNullExpression,
+  AST_NODE_TYPES.MetaProperty,
+  AST_NODE_TYPES.ArrayExpression,
+  AST_NODE_TYPES.TemplateLiteral,
+]);
+
+/**
+ * A receiver's text as it must be printed before `.method(…)`: `(flag ? a : b)`, `(await getQueue())`, `q`. Every
+ * message and fix that names a receiver prints it through here, from the node itself (never rebuilt from parts), so
+ * the operator precedence of what the user wrote is kept: anything that is not a member-access operand already (a
+ * conditional, an `await`, a `new`, an optional chain, an object literal that would start a statement) is parenthesised.
+ */
+export function receiverText(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): string {
+  const text = sourceCode.getText(node);
+  if (node.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return text;
+  return MEMBER_OPERANDS.has(node.type) ? text : `(${text})`;
+}

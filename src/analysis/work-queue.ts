@@ -7,6 +7,7 @@ import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@
 
 import type { Obligation, ObligationKind } from './events.js';
 import type { ObligationAnalysisOptions } from './obligations.js';
+import { releaseText, type ReleaseText } from './report.js';
 import { methodCall, receiverName } from './syntax.js';
 import { guarded, hasMethods, isOpaque, isThenable, matchesSpecifiers, typeOrValueSpecifiersSchema, typeServices } from './types.js';
 
@@ -21,7 +22,7 @@ export const WORK_QUEUE: ObligationKind = {
   handleReleases: new Set(),
   callReleases: false,
   checkpoints: new Set(),
-  describeRelease: (receiver, handle) => `${receiver}.done(${handle})`,
+  describeRelease: (receiver, handle) => (handle === undefined ? undefined : `${receiver}.done(${handle})`),
 };
 
 /**
@@ -73,8 +74,8 @@ export interface WorkQueueMatcher {
     ObligationAnalysisOptions,
     'kinds' | 'matchAcquire' | 'isUnawaitedPromise' | 'isAcquireReceiver' | 'services'
   >;
-  /** `q.done(item)` as the user would write it for an obligation. */
-  releaseText(ob: Obligation): string;
+  /** `q.done(item)` as the user would write it for an obligation; `code: false` when it is only a description. */
+  releaseText(ob: Obligation): ReleaseText;
 }
 
 export function workQueueMatcher(
@@ -119,12 +120,7 @@ export function workQueueMatcher(
       services,
       isAcquireReceiver: isQueue,
     },
-    releaseText: (ob) => {
-      const receiver = ob.receiverNode ? sourceCode.getText(ob.receiverNode) : 'queue';
-      const [handle] = ob.handleVars;
-      const [result] = ob.resultVars;
-      return ob.kind.describeRelease(receiver, handle?.name ?? (result ? `${result.name}[0]` : 'item'));
-    },
+    releaseText: (ob) => releaseText(sourceCode, ob, { receiver: 'queue', handle: 'item' }),
   };
 }
 

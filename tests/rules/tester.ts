@@ -5,8 +5,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { RuleTester } from '@typescript-eslint/rule-tester';
+import { RuleTester, type RuleTesterConfig, type RunTests } from '@typescript-eslint/rule-tester';
+import type { TSESLint } from '@typescript-eslint/utils';
 import * as vitest from 'vitest';
+
+import { checkSuggestions } from './suggestions.js';
 
 RuleTester.afterAll = vitest.afterAll;
 RuleTester.describe = vitest.describe;
@@ -23,16 +26,38 @@ export function caseName(text: string): string {
 
 export const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture');
 
-export const typedTester = new RuleTester({
-  languageOptions: {
-    parserOptions: {
-      projectService: true,
-      tsconfigRootDir: fixtureDir,
+/** A RuleTester that also applies and re-parses every suggestion of the invalid cases it runs (suggestions.ts). */
+class SuggestionCheckingTester extends RuleTester {
+  constructor(
+    config: RuleTesterConfig | undefined,
+    private readonly typed: { readonly tsconfigRootDir: string } | undefined,
+  ) {
+    super(config);
+  }
+
+  override run<MessageIds extends string, Options extends readonly unknown[]>(
+    ruleName: string,
+    rule: TSESLint.RuleModule<MessageIds, Options>,
+    test: RunTests<MessageIds, Options>,
+  ): void {
+    super.run(ruleName, rule, test);
+    checkSuggestions(ruleName, rule, test.invalid, this.typed);
+  }
+}
+
+export const typedTester: RuleTester = new SuggestionCheckingTester(
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: fixtureDir,
+      },
     },
   },
-});
+  { tsconfigRootDir: fixtureDir },
+);
 
-export const untypedTester = new RuleTester();
+export const untypedTester: RuleTester = new SuggestionCheckingTester(undefined, undefined);
 
 /** A valid case for the typed run: the queue declarations appended. */
 export function validWithQueuePrelude<T extends { code: string }>(test: string | T): T | { code: string } {
