@@ -49,7 +49,7 @@ describe('ESLint CLI with typed linting', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe(`${project}/src/leaky.ts`);
     expect(result.stdout).toMatch(
-      new RegExp(`^\\s+${LEAK.line}:${LEAK.column}\\s+error\\s+The item taken by \`queue\\.get\\(\\)\` on line 6 .*\\s${RULE}$`, 'm'),
+      new RegExp(`^\\s+${LEAK.line}:${LEAK.column}\\s+error\\s+The item from \`queue\\.get\\(\\)\` \\(line 6\\) .*\\s${RULE}$`, 'm'),
     );
     expect(result.stdout).toMatch(/✖ \d+ problems? \(\d+ errors?, 0 warnings\)/);
     expect(result.stdout).not.toContain('correct.ts');

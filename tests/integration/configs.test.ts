@@ -46,7 +46,7 @@ describe('one leak, one report, in every config', () => {
   });
 
   it.each(RULE_SETS)('%s: a call that may throw before the try is reported once, by require-done', (config) => {
-    expect(lint(config, worker('const started = Date.now();'))).toEqual(['5:19 workqueue/require-done']);
+    expect(lint(config, worker('const started = JSON.parse(item);'))).toEqual(['5:19 workqueue/require-done']);
   });
 
   it.each(RULE_SETS)('%s: the same in a JavaScript file (ESLint’s own parser)', (config) => {
@@ -77,7 +77,8 @@ describe('what tells the configs apart', () => {
     expect(messages.map((m) => `${m.line}:${m.column} ${m.ruleId ?? ''}`)).toEqual(['5:3 workqueue/done-immediately']);
   });
 
-  const leakyClient = `
+  // Without types, a pg receiver needs evidence: the file imports pg.
+  const leakyClient = `import 'pg';
 async function query(pool) {
   const client = await pool.connect();
   await client.query('SELECT 1');

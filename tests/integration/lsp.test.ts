@@ -330,7 +330,7 @@ describe('vscode-eslint-language-server', () => {
     expect(titles).toContain(`Show documentation for ${RULE}`);
     // The server titles a suggestion `<desc> (<rule>)`.
     const suggestion = actions.find((action) => action.title.endsWith(`(${RULE})`));
-    expect(suggestion?.title).toMatch(/finally/);
+    expect(suggestion?.title).toMatch(/^Move the statements before the `try` into it/);
     expect(suggestion?.kind).toBe('quickfix');
     // The action carries a command; executing it makes the server send the edit back (`workspace/applyEdit`).
     let edit = suggestion?.edit;
