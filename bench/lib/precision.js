@@ -45,7 +45,7 @@ const RESOURCE_PRESET = { client: 'pg', lock: 'async-mutex', permit: 'async-mute
 
 export function presetOf(report) {
   if (!report.rule.endsWith('require-release')) return undefined;
-  const match = /^The (\w+) acquired by/.exec(report.message ?? '');
+  const match = /^The (\w+) (?:acquired by|from)/.exec(report.message ?? '');
   return (match && RESOURCE_PRESET[match[1]]) ?? 'custom';
 }
 

@@ -99,6 +99,8 @@ const OTEL_API = '@opentelemetry/api';
  * callback's exceptions through.
  */
 const OTEL_SCOPE = '@opentelemetry/';
+/** The OpenTelemetry functions that run a callback they are given, for an argument whose type is unknown. */
+const OTEL_CALLBACK_RUNNERS = new Set(['with', 'bind', 'startActiveSpan', 'safeExecuteInTheMiddle', 'safeExecuteInTheMiddleAsync']);
 /** String methods that cannot throw on a string (`replaceAll` does, with a non-global RegExp; `repeat`, `normalize`…). */
 const SAFE_STRING_METHODS = new Set([
   'at',
@@ -276,9 +278,10 @@ export class ThrowModel {
       if (value.type !== AST_NODE_TYPES.Identifier) return false;
       const declaration = this.deps.resolveCallee(value);
       if (declaration && isFunctionNode(declaration)) return !declaration.async && !declaration.generator && this.bodyMayThrow(declaration);
-      // An identifier that is not a function of this file: typed, only a callable value counts.
+      // An identifier that is not a function of this file: typed, only a callable value counts; untyped, only for the
+      // functions known to run a callback (a span passed to `trace.setSpan` is no callback).
       const { services } = this.deps;
-      if (!services) return true;
+      if (!services) return OTEL_CALLBACK_RUNNERS.has(calleePath(call.callee)?.at(-1) ?? '');
       return guarded(() => services.typeOf(value).getCallSignatures().length > 0, true);
     });
   }

@@ -95,13 +95,23 @@ export function workQueueMatcher(
   const queueTypes = options.queueTypes ?? [];
   const { sourceCode } = context;
 
+  // Without types, a name like `sendQueue` is evidence only with more: the file calls a work queue's own methods
+  // (`done`, `forget`, `addRateLimited`…), or the name is a work queue's usual one (`q`, `wq`, `queue`,
+  // `workqueue`). A `get()` on a message packer's `_sendQueue` with no `done()` anywhere is another kind of queue.
+  const customNames = options.untypedQueueNames !== undefined && options.untypedQueueNames !== DEFAULT_UNTYPED_QUEUE_NAMES;
+  let queueCalls: boolean | undefined;
+  const marksDone = (receiverText: string | undefined): boolean =>
+    (receiverText !== undefined && /^(?:q|wq|queue|workqueue|workQueue)$/.test(receiverText)) ||
+    (queueCalls ??= /\.(?:done|forget|addRateLimited|numRequeues|shutDown|shutDownWithDrain|addAfter|shuttingDown)\s*\(/.test(sourceCode.text));
+
   const isQueue = (receiver: TSESTree.Node): boolean => {
     if (services) {
       const type = guarded(() => services.typeOf(receiver), undefined);
       if (type && !isOpaque(type)) return hasMethods(services, type, 'get', ['done']) || matchesSpecifiers(services, type, queueTypes);
     }
     const name = receiverName(receiver);
-    return name !== undefined && namePattern.test(name);
+    // Names the user chose (`untypedQueueNames`) are evidence enough.
+    return name !== undefined && namePattern.test(name) && (customNames || marksDone(name));
   };
 
   return {

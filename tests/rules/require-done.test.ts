@@ -1636,6 +1636,17 @@ async function worker() {
 
 untypedTester.run('require-done (untyped only)', rule, {
   valid: [
+    // Untyped: a receiver merely named like a queue, in a file that calls no work-queue method: another kind of queue.
+    `
+class MessagePacker { async next() { return 1; } }
+class Sender {
+  _sendQueue = new MessagePacker();
+  async loop() {
+    const res = await this._sendQueue.get();
+    if (!res) return;
+    send(res);
+  }
+}`,
     // Untyped: a receiver named nothing like a queue is not one.
     `
 async function f(store) {
