@@ -1,5 +1,5 @@
 import { lateTry } from '../src/analysis/fixes.js';
-import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { acquireText } from '../src/analysis/report.js';
 import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
@@ -45,7 +45,15 @@ export default createRule<Options, MessageIds>({
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'done-immediately', options);
     if (!mayCallGet(sourceCode.text)) return {};
-    return createObligationAnalysis({
+    const key = analysisKey({
+      queues: queues.optionsKey,
+      explicitThrowsOnly: false,
+      dataflow: options.deferToRequireDone === true,
+      // The default throw model: done-immediately has no options for it.
+      nonThrowing: [],
+      promiseFunctionsMayThrow: false,
+    });
+    return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
       // The paths require-done follows with its default options, so that the two agree on what leaks.

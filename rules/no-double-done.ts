@@ -1,4 +1,4 @@
-import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { secondReleases } from '../src/analysis/report.js';
 import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
@@ -34,7 +34,14 @@ export default createRule<Options, MessageIds>({
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'no-double-done', options);
     if (!mayCallGet(sourceCode.text)) return {};
-    return createObligationAnalysis({
+    const key = analysisKey({
+      queues: queues.optionsKey,
+      explicitThrowsOnly: false,
+      dataflow: true,
+      nonThrowing: options.nonThrowing ?? [],
+      promiseFunctionsMayThrow: options.promiseFunctionsMayThrow ?? false,
+    });
+    return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
       // A call that throws between two releases does not make the second one run twice.

@@ -1,4 +1,4 @@
-import { createObligationAnalysis } from '../src/analysis/obligations.js';
+import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { type LeakMessageId, leakMessages, oneLine, reportLeaks } from '../src/analysis/report.js';
 import { DEFAULT_UNTYPED_QUEUE_NAMES, mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
@@ -64,7 +64,14 @@ export default createRule<Options, MessageIds>({
     const queues = workQueueMatcher(context, 'require-done', options);
     // Cheap filter before any listener or type query: no `get(` in the file, nothing to do.
     if (!mayCallGet(sourceCode.text)) return {};
-    return createObligationAnalysis({
+    const key = analysisKey({
+      queues: queues.optionsKey,
+      explicitThrowsOnly: options.explicitThrowsOnly ?? false,
+      dataflow: true,
+      nonThrowing: options.nonThrowing ?? [],
+      promiseFunctionsMayThrow: options.promiseFunctionsMayThrow ?? false,
+    });
+    return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,

@@ -25,7 +25,7 @@ const perFile = new WeakMap<object, Map<string, Subscribers>>();
  */
 export function sharedObligationAnalysis(shareKey: string, options: ObligationAnalysisOptions): TSESLint.RuleListener {
   let analyses = perFile.get(options.sourceCode);
-  if (!analyses) perFile.set(options.sourceCode, (analyses = new Map()));
+  if (!analyses) perFile.set(options.sourceCode, (analyses = new Map<string, Subscribers>()));
   const known = analyses.get(shareKey);
   if (known) {
     known.discarded.push(options.onDiscarded.bind(options));

@@ -76,6 +76,8 @@ export interface WorkQueueMatcher {
   >;
   /** `q.done(item)` as the user would write it for an obligation; `code: false` when it is only a description. */
   releaseText(ob: Obligation): ReleaseText;
+  /** What of the options changes the analysis, for sharing one analysis between the rules of a file. */
+  readonly optionsKey: Record<string, unknown>;
 }
 
 export function workQueueMatcher(
@@ -131,6 +133,7 @@ export function workQueueMatcher(
       isAcquireReceiver: isQueue,
     },
     releaseText: (ob) => releaseText(sourceCode, ob, { receiver: 'queue', handle: 'item' }),
+    optionsKey: { queueTypes, untypedQueueNames: options.untypedQueueNames ?? DEFAULT_UNTYPED_QUEUE_NAMES },
   };
 }
 

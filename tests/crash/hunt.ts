@@ -170,7 +170,7 @@ export function hunt(files: readonly GeneratedFile[], modes: readonly Mode[] = M
             {
               files: ['**/*.ts', '**/*.tsx'],
               languageOptions: { parser: PARSERS[mode] as Linter.Parser, parserOptions },
-              plugins: { workqueue: plugin as never },
+              plugins: { workqueue: plugin },
               rules: rulesConfig(extra),
             },
           ];
