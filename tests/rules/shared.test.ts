@@ -19,7 +19,7 @@ async function worker(mode: number) {
 
 function lint(rules: Linter.RulesRecord): string[] {
   const linter = new Linter({ configType: 'flat' });
-  const messages = linter.verify(CODE, [{ files: ['**/*.ts'], languageOptions: { parser }, plugins: { workqueue: plugin as never }, rules }], 'x.ts');
+  const messages = linter.verify(CODE, [{ files: ['**/*.ts'], languageOptions: { parser }, plugins: { workqueue: plugin }, rules }], 'x.ts');
   return messages.map((m) => `${m.line} ${m.ruleId ?? ''} ${m.messageId ?? ''}`);
 }
 
