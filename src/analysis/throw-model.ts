@@ -228,6 +228,7 @@ export class ThrowModel {
     if (callee.type === AST_NODE_TYPES.MemberExpression) {
       const method = memberName(callee);
       if (method !== undefined && PROMISE_METHODS.has(method)) return false;
+      if (method !== undefined && isListenerRegistration(call, method)) return false;
       if (method !== undefined && COLLECTION_METHODS.has(method) && this.isCollection(callee.object)) return false;
       if (this.deps.isNonThrowingHandleMethod(call)) return false;
     }
@@ -282,7 +283,13 @@ export class ThrowModel {
       // functions known to run a callback (a span passed to `trace.setSpan` is no callback).
       const { services } = this.deps;
       if (!services) return OTEL_CALLBACK_RUNNERS.has(calleePath(call.callee)?.at(-1) ?? '');
-      return guarded(() => services.typeOf(value).getCallSignatures().length > 0, true);
+      // A callable that returns a promise rejects rather than throws (unless the strict view is asked for).
+      return guarded(() => {
+        const signatures = services.typeOf(value).getCallSignatures();
+        if (signatures.length === 0) return false;
+        if (this.deps.options.promiseFunctionsMayThrow) return true;
+        return !signatures.every((signature) => services.checker.getPropertyOfType(signature.getReturnType(), 'then') !== undefined);
+      }, true);
     });
   }
 
@@ -522,6 +529,7 @@ export class ThrowModel {
     if (t.isCallExpression(call) && t.isPropertyAccessExpression(call.expression)) {
       const method = call.expression.name.text;
       if (PROMISE_METHODS.has(method)) return false;
+      if (LISTENER_METHODS.has(method) && call.arguments.length >= 2) return false;
       if (COLLECTION_METHODS.has(method)) {
         const receiver = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call.expression.expression));
         const name = (receiver.aliasSymbol ?? receiver.getSymbol())?.getName();
@@ -543,6 +551,30 @@ export class ThrowModel {
     }
     return this.tsDeclarationMayThrow(services, declaration, depth + 1);
   }
+}
+
+/** Registering or removing an event listener: Node's EventEmitter and the DOM's EventTarget never throw on it. */
+const LISTENER_METHODS = new Set([
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+  'off',
+  'removeListener',
+  'addEventListener',
+  'removeEventListener',
+]);
+
+/** `emitter.on('end', () => …)`: an event name and a listener that is a function. */
+function isListenerRegistration(call: TSESTree.CallExpression, method: string): boolean {
+  if (!LISTENER_METHODS.has(method)) return false;
+  const [event, listener] = call.arguments;
+  if (!event || !listener) return false;
+  const eventKind = unwrapValue(event);
+  const named = eventKind.type === AST_NODE_TYPES.Literal || eventKind.type === AST_NODE_TYPES.TemplateLiteral || eventKind.type === AST_NODE_TYPES.Identifier || eventKind.type === AST_NODE_TYPES.MemberExpression;
+  const value = unwrapValue(listener);
+  return named && (isFunctionNode(value) || value.type === AST_NODE_TYPES.Identifier || value.type === AST_NODE_TYPES.MemberExpression);
 }
 
 /** A nested function's body does not run when the function that creates it runs. */

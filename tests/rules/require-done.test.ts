@@ -1159,6 +1159,15 @@ async function worker() {
 
 // The throw model and the ownership model (issue 11): forms that hand the item on or cannot throw.
 const modelValid: (string | Valid)[] = [
+  // Registering a listener never throws: the try may begin after it.
+  `
+async function worker(socket: { on(event: string, fn: () => void): void; off(event: string, fn: () => void): void }) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const onClose = () => log('closed', item);
+  socket.on('close', onClose);
+  try { await work(item); } finally { socket.off('close', onClose); q.done(item); }
+}`,
   // k8s-workqueue's lease: disposal marks the item done on every path.
   `
 async function worker() {
