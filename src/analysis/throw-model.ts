@@ -170,11 +170,15 @@ export class ThrowModel {
   private readonly memo = new Map<TSESTree.Node, boolean>();
   private readonly bodies = new Map<TSESTree.Node, boolean>();
   private readonly tsBodies = new Map<ts.Node, boolean>();
+  /** How often a summary walk stopped at its depth limit (such answers depend on the start, so are not shared). */
+  private limitHits = 0;
+  private readonly optionsKey: string;
   private readonly nameSpecifiers: readonly string[];
   private readonly typeSpecifiers: readonly Exclude<TypeOrValueSpecifier, string>[];
   private otelImports: Set<string> | undefined;
 
   constructor(private readonly deps: ThrowModelDeps) {
+    this.optionsKey = JSON.stringify([deps.options.nonThrowing ?? [], deps.options.promiseFunctionsMayThrow ?? false]);
     const all = deps.options.nonThrowing ?? [];
     this.nameSpecifiers = all.filter((spec): spec is string => typeof spec === 'string');
     this.typeSpecifiers = all.filter((spec): spec is Exclude<TypeOrValueSpecifier, string> => typeof spec !== 'string');
@@ -368,12 +372,17 @@ export class ThrowModel {
     }, false);
   }
 
+  /** The call's resolved declaration: one checker question per call, shared by every rule of the file. */
   private signatureDeclaration(services: TypeServices, node: TSESTree.CallExpression | TSESTree.NewExpression): ts.Declaration | undefined {
-    return guarded(() => {
+    const known = SIGNATURES.get(node);
+    if (known !== undefined) return known ?? undefined;
+    const declaration = guarded(() => {
       const tsNode = services.tsNodeOf(node);
       if (!tsNode || !(services.ts.isCallExpression(tsNode) || services.ts.isNewExpression(tsNode))) return undefined;
       return services.checker.getResolvedSignature(tsNode)?.getDeclaration();
     }, undefined);
+    SIGNATURES.set(node, declaration ?? null);
+    return declaration;
   }
 
   /** Typed: the callee is declared in `packageName` (a trailing `/` names a scope: every package in it). */
@@ -457,17 +466,29 @@ export class ThrowModel {
       t.isFunctionDeclaration(declaration) || t.isMethodDeclaration(declaration) || t.isFunctionExpression(declaration) || t.isArrowFunction(declaration) || t.isConstructorDeclaration(declaration)
         ? declaration.body
         : undefined;
-    if (!body || declaration.getSourceFile().isDeclarationFile || depth > 4) return true;
+    if (!body || declaration.getSourceFile().isDeclarationFile) return true;
+    if (depth > 4) {
+      this.limitHits++;
+      return true;
+    }
     const modifiers = t.canHaveModifiers(declaration) ? t.getModifiers(declaration) : undefined;
     if (modifiers?.some((modifier) => modifier.kind === t.SyntaxKind.AsyncKeyword)) return false;
-    const known = this.tsBodies.get(declaration);
+    const known = this.tsBodies.get(declaration) ?? SUMMARIES.get(declaration)?.get(this.optionsKey);
     if (known !== undefined) return known;
     this.tsBodies.set(declaration, true);
+    const limitsBefore = this.limitHits;
     const answer = guarded(
       () => this.tsNodeMayThrow(services, body, depth) || (t.isConstructorDeclaration(declaration) && this.tsClassSetupMayThrow(services, declaration, depth)),
       true,
     );
     this.tsBodies.set(declaration, answer);
+    // A summary that did not depend on where the walk started (no depth limit reached) holds for every file and rule
+    // of this lint run: the program's declarations are shared, so each is read once.
+    if (this.limitHits === limitsBefore) {
+      let byOptions = SUMMARIES.get(declaration);
+      if (!byOptions) SUMMARIES.set(declaration, (byOptions = new Map<string, boolean>()));
+      byOptions.set(this.optionsKey, answer);
+    }
     return answer;
   }
 
@@ -576,6 +597,14 @@ function isListenerRegistration(call: TSESTree.CallExpression, method: string): 
   const value = unwrapValue(listener);
   return named && (isFunctionNode(value) || value.type === AST_NODE_TYPES.Identifier || value.type === AST_NODE_TYPES.MemberExpression);
 }
+
+/**
+ * Answers that are pure functions of the program, shared across rules and files: summaries of declarations (by
+ * the throw-model options), and each call's resolved declaration. Weakly keyed by the nodes, so they go with the
+ * program or the file; no answer depends on which file asked first.
+ */
+const SUMMARIES = new WeakMap<ts.Node, Map<string, boolean>>();
+const SIGNATURES = new WeakMap<TSESTree.Node, ts.Declaration | null>();
 
 /** A nested function's body does not run when the function that creates it runs. */
 function isNestedFunction(node: TSESTree.Node): boolean {
