@@ -74,6 +74,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const summaries: Summaries = new Summaries(recorder, handles, (fn) =>
     new Solver(fn, {
       explicitThrowsOnly: options.explicitThrowsOnly,
+      mayThrow: (node) => throws.mayThrow(node),
       router,
       usingReleases: (declaration, ob) => releases.usingReleases(declaration, ob),
       returnTransfers: (node, ob) => ownership.returnTransfers(node, ob),
@@ -117,7 +118,8 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const optionalReleases = new Map<TSESTree.ChainExpression, { ob: Obligation; call: TSESTree.CallExpression }[]>();
 
   const throwPoint = (node: TSESTree.Node): void => {
-    if (recorder.current && throws.mayThrow(node)) recorder.record({ type: 'throw-point', node, alsoReturns: false });
+    // Recorded for every point; the throw model is asked only when the solver reaches it holding something.
+    if (recorder.current) recorder.record({ type: 'throw-point', node, alsoReturns: false });
   };
 
   const onCall = (call: TSESTree.CallExpression): void => {

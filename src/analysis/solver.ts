@@ -35,6 +35,8 @@ import { contains, enclosingCatch, isFunctionNode, jumpTarget, loopBody, loopClo
 export interface SolverHooks {
   /** Only `throw` statements throw (the `explicitThrowsOnly` option). */
   readonly explicitThrowsOnly: boolean;
+  /** The throw model: a recorded call, `new`, `await`… may throw. */
+  mayThrow(node: TSESTree.Node): boolean;
   readonly router: Router;
   /** Disposing this `using` declaration releases the obligation. */
   usingReleases(declaration: TSESTree.VariableDeclaration, ob: Obligation): boolean;
@@ -245,7 +247,8 @@ export class Solver {
       case 'terminate':
         return;
       case 'throw-point':
-        if (!this.hooks.explicitThrowsOnly) {
+        // Whether the point may throw is asked only where something is held: most calls of a file never are.
+        if (!this.hooks.explicitThrowsOnly && state.some((bits) => bits !== 0) && this.hooks.mayThrow(event.node)) {
           this.forEachHeld(state, (ob, bits) =>
             this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false }),
           );
