@@ -28,7 +28,15 @@ import type * as ts from 'typescript';
 
 import type { HandleIndex } from './handles.js';
 import { isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
-import { guarded, isOpaque, matchesSpecifiers, typeOrValueSpecifiersSchema, type TypeServices, valueMatchesSpecifiers } from './types.js';
+import {
+  guarded,
+  isAlwaysThenable,
+  isOpaque,
+  matchesSpecifiers,
+  typeOrValueSpecifiersSchema,
+  type TypeServices,
+  valueMatchesSpecifiers,
+} from './types.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -292,7 +300,7 @@ export class ThrowModel {
         const signatures = services.typeOf(value).getCallSignatures();
         if (signatures.length === 0) return false;
         if (this.deps.options.promiseFunctionsMayThrow) return true;
-        return !signatures.every((signature) => services.checker.getPropertyOfType(signature.getReturnType(), 'then') !== undefined);
+        return !signatures.every((signature) => isAlwaysThenable(services.checker, signature.getReturnType()));
       }, true);
     });
   }
@@ -362,10 +370,7 @@ export class ThrowModel {
 
   private returnsPromise(services: TypeServices, call: TSESTree.CallExpression): boolean {
     return guarded(() => {
-      const type = services.checker.getNonNullableType(services.typeOf(call));
-      const parts = type.isUnion() ? type.types : [type];
-      const thenable = parts.length > 0 && parts.every((part) => services.checker.getPropertyOfType(part, 'then') !== undefined);
-      if (!thenable) return false;
+      if (!isAlwaysThenable(services.checker, services.typeOf(call))) return false;
       if (!this.deps.options.promiseFunctionsMayThrow) return true;
       const declaration = this.signatureDeclaration(services, call);
       return declaration !== undefined && isAsyncDeclaration(services.ts, declaration);
@@ -564,9 +569,7 @@ export class ThrowModel {
       return (call.arguments ?? []).some((arg) => t.isFunctionLike(arg) || services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0);
     }
     if (t.isCallExpression(call)) {
-      const type = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call));
-      const parts = type.isUnion() ? type.types : [type];
-      if (!this.deps.options.promiseFunctionsMayThrow && parts.every((part) => services.checker.getPropertyOfType(part, 'then') !== undefined)) {
+      if (!this.deps.options.promiseFunctionsMayThrow && isAlwaysThenable(services.checker, services.checker.getTypeAtLocation(call))) {
         return false;
       }
     }

@@ -183,6 +183,16 @@ export function valueMatchesSpecifiers(services: TypeServices, node: TSESTree.No
   return guarded(() => typeUtilsModule().valueMatchesSomeSpecifier(node, [...specifiers], services.program, services.typeOf(node)), false);
 }
 
+/**
+ * The value of this type is always a promise: every member of the (non-nullable) union has a `then`. The throw model
+ * asks it of calls and of callbacks' return types: such a function rejects rather than throws.
+ */
+export function isAlwaysThenable(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const nonNullable = checker.getNonNullableType(type);
+  const parts = nonNullable.isUnion() ? nonNullable.types : [nonNullable];
+  return parts.length > 0 && parts.every((part) => checker.getPropertyOfType(part, 'then') !== undefined);
+}
+
 /** The call's value is a promise (has a callable `then`). */
 export function isThenable(services: TypeServices, node: TSESTree.Node): boolean {
   return guarded(() => {
