@@ -1,0 +1,74 @@
+import { TSESLint, AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+
+import { methodCall, receiverName } from '../analysis/syntax.js';
+import { guarded, isOpaque, matchesSpecifiers, type TypeServices } from '../analysis/types.js';
+import type { Pair } from './pair.js';
+
+/** Every module the file imports, re-exports or requires, by specifier. */
+function importedModules(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
+  const modules = new Set<string>();
+  for (const statement of sourceCode.ast.body) {
+    if (
+      (statement.type === AST_NODE_TYPES.ImportDeclaration ||
+        statement.type === AST_NODE_TYPES.ExportAllDeclaration ||
+        statement.type === AST_NODE_TYPES.ExportNamedDeclaration) &&
+      statement.source
+    ) {
+      modules.add(statement.source.value);
+    } else if (
+      statement.type === AST_NODE_TYPES.TSImportEqualsDeclaration &&
+      statement.moduleReference.type === AST_NODE_TYPES.TSExternalModuleReference
+    ) {
+      modules.add(statement.moduleReference.expression.value);
+    }
+  }
+  for (const match of sourceCode.text.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    if (match[1]) modules.add(match[1]);
+  }
+  return modules;
+}
+
+function typeName(services: TypeServices, node: TSESTree.Node): string | undefined {
+  return guarded(() => {
+    const type = services.checker.getNonNullableType(services.typeOf(node));
+    return (type.aliasSymbol ?? type.getSymbol())?.getName();
+  }, undefined);
+}
+
+
+/**
+ * Which pair, if any, an acquiring call belongs to. With types the receiver's type decides; a receiver of unknown
+ * type falls back to its name, and a name is evidence only in a file that imports one of the pair's packages.
+ */
+export function createPairMatcher(
+  pairs: readonly Pair[],
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  services: TypeServices | undefined,
+): (call: TSESTree.CallExpression, methods: (pair: Pair) => ReadonlySet<string>) => Pair | undefined {
+  let modules: Set<string> | undefined;
+  const importsPackageOf = (pair: Pair): boolean => {
+    if (pair.packages.length === 0) return true;
+    modules ??= importedModules(sourceCode);
+    const imported = [...modules];
+    return pair.packages.some((name) => imported.some((module) => module === name || module.startsWith(`${name}/`)));
+  };
+
+  const receiverMatches = (pair: Pair, receiver: TSESTree.Node): boolean => {
+    if (services) {
+      const type = guarded(() => services.typeOf(receiver), undefined);
+      if (type && !isOpaque(type)) {
+        if (matchesSpecifiers(services, type, pair.types)) return true;
+        const name = pair.typeNames.size > 0 ? typeName(services, receiver) : undefined;
+        return name !== undefined && pair.typeNames.has(name);
+      }
+    }
+    const name = receiverName(receiver);
+    return name !== undefined && pair.receiverNames.test(name) && importsPackageOf(pair);
+  };
+
+  return (call, methods) => {
+    const method = methodCall(call);
+    if (!method) return undefined;
+    return pairs.find((pair) => methods(pair).has(method.name) && receiverMatches(pair, method.object));
+  };
+}
