@@ -52,6 +52,11 @@ export interface ObligationKind {
   /** `handle.method()` calls that never throw (an OpenTelemetry span's `setAttribute`). */
   readonly nonThrowingHandleMethods?: ReadonlySet<string>;
   /**
+   * `handle.method()` calls whose `false` says there is nothing to release: a span that is not recording (sampled
+   * out, or already ended) is a no-op whose `end()` does nothing, so `if (!span.isRecording()) return` drops it.
+   */
+  readonly nothingOwedWhenFalse?: ReadonlySet<string>;
+  /**
    * How users write the release, for messages and fixes: `q.done(item)`. `handleText` is `undefined` when no variable
    * in scope names the handle; return `undefined` when the release cannot be written without it.
    */

@@ -7,7 +7,7 @@ import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-e
 const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
-import { memberName, someNode, unwrapAwaited, unwrapValue } from './syntax.js';
+import { memberName, someNode, thisClass, unwrapAwaited, unwrapValue } from './syntax.js';
 
 export class HandleIndex {
   private readonly handles = new Map<Variable, Obligation[]>();
@@ -47,6 +47,21 @@ export class HandleIndex {
       for (const variable of scope.variables) for (const identifier of variable.identifiers) table.set(identifier, variable);
     }
     return table;
+  }
+
+  /**
+   * The class whose instance a receiver is: `this` in a method (through arrow functions), or a `const` alias of it
+   * (`const self = this`, the usual way to reach the instance from a `function` callback).
+   */
+  classOfReceiver(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+    const value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.ThisExpression) return thisClass(value);
+    if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const def = this.resolve(value)?.defs[0];
+    if (def?.type !== DefinitionType.Variable || def.parent.kind !== 'const' || def.node.init?.type !== AST_NODE_TYPES.ThisExpression) {
+      return undefined;
+    }
+    return thisClass(def.node.init);
   }
 
   /** The identifier names a global (nothing in this file declares it): `console`, `setTimeout`, `Promise`. */

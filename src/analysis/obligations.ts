@@ -84,7 +84,12 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const ownership = new Ownership(recorder, handles, owed, summaries, options.isAcquireReceiver?.bind(options), (call) =>
     throws.isLibraryCall(call),
   );
-  const refinements = new Refinements(recorder, handles);
+  const refinements = new Refinements({
+    recorder,
+    handles,
+    isReleaseCallOf: (call, root) => releases.isReleaseCallOf(call, root),
+    holdIn: (fn, root) => owed.in(fn, root),
+  });
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throws = new ThrowModel({
     sourceCode,

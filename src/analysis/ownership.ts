@@ -187,11 +187,18 @@ export class Ownership {
     // The helper may be declared (and walked) after the call: what it does is asked when the caller is solved.
     const callee = this.summaries.resolveCallee(call.callee);
     if (!callee || !isFunctionNode(callee)) return false;
+    const contained = new Set<Obligation>();
     call.arguments.forEach((arg, param) => {
-      for (const root of this.handles.handleOf(arg)) {
+      const direct = this.handles.handleOf(arg);
+      for (const root of direct) {
         this.effect(fn, root, call, () => summaryEffect(this.summaries.helperRelease(callee, param), 'none'));
       }
+      // Inside an array or object (`endSpans([span])`) the helper's parameter is not the resource: what the helper
+      // does with it is not followed, so it is handed on, as to a function the analysis cannot see.
+      if (this.summaries.closureOf(arg)) return;
+      for (const root of this.handles.carried(arg)) if (!direct.includes(root) && root.kind.handsOnWhenPassed) contained.add(root);
     });
+    this.transfer(fn, contained, true);
     return true;
   }
 

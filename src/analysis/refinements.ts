@@ -1,14 +1,32 @@
 /**
  * What refines a path: branch conditions after which there is nothing to release. `shutdown`, `r.shutdown`,
- * `item === undefined`, `!item`, `msg === null`, and the operands of `||`/`&&` with one of them: on the branch where
- * the test says "no item", the obligation is dropped from the path's state.
+ * `item === undefined`, `!item`, `msg === null`, `!span.isRecording()` (a kind's `nothingOwedWhenFalse`), and the
+ * operands of `||`/`&&` with one of them: on the branch where the test says "nothing held", the obligation is dropped
+ * from the path's state.
  */
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import type { Obligation } from './events.js';
+import type { Obligation, Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
-import type { Recorder } from './recorder.js';
-import { branchTarget, unwrapValue } from './syntax.js';
+import type { FunctionRecord, Recorder } from './recorder.js';
+import { branchTarget, methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
+
+const { DefinitionType } = TSESLint.Scope;
+
+function isFalsyLiteral(node: TSESTree.Node): boolean {
+  if (node.type === AST_NODE_TYPES.Identifier) return node.name === 'undefined';
+  return node.type === AST_NODE_TYPES.Literal && !node.value;
+}
+
+/** What the refinements need from the rest of the analysis. */
+export interface RefinementDeps {
+  readonly recorder: Recorder;
+  readonly handles: HandleIndex;
+  /** `call` releases `root` (the obligation acquired, not a closure's capture of it). */
+  isReleaseCallOf(call: TSESTree.CallExpression, root: Obligation): boolean;
+  /** The obligation standing for `root` in `fn` (a closure's capture of it), if `fn` can hold it. */
+  holdIn(fn: FunctionRecord, root: Obligation): Obligation | undefined;
+}
 
 interface Tested {
   readonly ob: Obligation;
@@ -17,10 +35,14 @@ interface Tested {
 }
 
 export class Refinements {
-  constructor(
-    private readonly recorder: Recorder,
-    private readonly handles: HandleIndex,
-  ) {}
+  private readonly recorder: Recorder;
+  private readonly handles: HandleIndex;
+  private readonly releaseFlags = new Map<Variable, readonly Obligation[]>();
+
+  constructor(private readonly deps: RefinementDeps) {
+    this.recorder = deps.recorder;
+    this.handles = deps.handles;
+  }
 
   /** Listeners: the nodes that can be branch conditions. */
   listeners(): Record<string, (node: never) => void> {
@@ -35,6 +57,9 @@ export class Refinements {
       'BinaryExpression:exit': (node: TSESTree.BinaryExpression) => {
         if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedComparison(node));
       },
+      'CallExpression:exit': (node: TSESTree.CallExpression) => {
+        if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedCall(node));
+      },
     };
   }
 
@@ -47,12 +72,91 @@ export class Refinements {
     }
   }
 
-  /** `shutdown`, `r.shutdown` → no item when truthy; `item` → no item when falsy. */
+  /** `shutdown`, `r.shutdown` → no item when truthy; `item` → no item when falsy; a release flag → released when truthy. */
   private testedValue(node: TSESTree.Node): Tested[] {
     return [
       ...this.handles.flagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
       ...this.handles.handleOf(node).map((ob) => ({ ob, dropWhenTruthy: false })),
+      ...this.releaseFlagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
     ];
+  }
+
+  /**
+   * `let released = false; … released = true; client.release();`: a variable set only right before a release of
+   * the resource says, when truthy, that the release has run (or is running) — the guard of a release-once helper
+   * (`if (released) return;`) or of a `finally` that must not release what a listener already did. The obligation,
+   * as the function testing it holds it, is dropped on that branch.
+   */
+  private releaseFlagOf(node: TSESTree.Node): Obligation[] {
+    const value = unwrapValue(node);
+    const fn = this.recorder.current;
+    if (value.type !== AST_NODE_TYPES.Identifier || !fn) return [];
+    const variable = this.handles.resolve(value);
+    if (!variable) return [];
+    let roots = this.releaseFlags.get(variable);
+    if (!roots) this.releaseFlags.set(variable, (roots = this.releasedAfterEveryWrite(variable)));
+    return roots.flatMap((root) => {
+      const held = this.deps.holdIn(fn, root);
+      return held ? [held] : [];
+    });
+  }
+
+  /** The obligations released right after every write of `variable`, if each write is `variable = true`. */
+  private releasedAfterEveryWrite(variable: Variable): Obligation[] {
+    const def = variable.defs[0];
+    if (variable.defs.length !== 1 || def?.type !== DefinitionType.Variable || def.parent.kind === 'const') return [];
+    if (def.node.init && !isFalsyLiteral(def.node.init)) return [];
+    const writes = variable.references.filter((reference) => reference.isWrite() && reference.identifier !== def.name);
+    let common: Obligation[] | undefined;
+    for (const write of writes) {
+      const released = this.releasedAfterWrite(write.identifier);
+      common = common ? common.filter((ob) => released.includes(ob)) : released;
+      if (common.length === 0) return [];
+    }
+    return common ?? [];
+  }
+
+  /** `flag = true;` followed, in the same block and before any other kind of statement, by a release statement. */
+  private releasedAfterWrite(identifier: TSESTree.Node): Obligation[] {
+    const assignment = identifier.parent;
+    const statement = assignment?.parent;
+    if (
+      assignment?.type !== AST_NODE_TYPES.AssignmentExpression ||
+      assignment.operator !== '=' ||
+      assignment.left !== identifier ||
+      !(assignment.right.type === AST_NODE_TYPES.Literal && assignment.right.value === true) ||
+      statement?.type !== AST_NODE_TYPES.ExpressionStatement ||
+      (statement.parent.type !== AST_NODE_TYPES.BlockStatement && statement.parent.type !== AST_NODE_TYPES.SwitchCase)
+    ) {
+      return [];
+    }
+    const siblings = statement.parent.type === AST_NODE_TYPES.BlockStatement ? statement.parent.body : statement.parent.consequent;
+    const released: Obligation[] = [];
+    for (const next of siblings.slice(siblings.indexOf(statement) + 1)) {
+      if (next.type !== AST_NODE_TYPES.ExpressionStatement) break;
+      const call = unwrapAwaited(next.expression).inner;
+      if (call.type !== AST_NODE_TYPES.CallExpression) continue;
+      for (const ob of this.candidates(call)) if (!ob.capture && this.deps.isReleaseCallOf(call, ob)) released.push(ob);
+    }
+    return released;
+  }
+
+  /** The obligations a call could release: those its receiver, callee or first argument names. */
+  private candidates(call: TSESTree.CallExpression): readonly Obligation[] {
+    const callee = unwrapValue(call.callee);
+    const named = [...this.handles.handleOf(callee), ...(call.arguments[0] ? this.handles.handleOf(call.arguments[0]) : [])];
+    if (callee.type === AST_NODE_TYPES.MemberExpression) named.push(...this.handles.handleOf(callee.object));
+    return named;
+  }
+
+  /** `span.isRecording()` → nothing owed when falsy. */
+  private testedCall(node: TSESTree.CallExpression): Tested[] {
+    const method = methodCall(node);
+    if (!method) return [];
+    return this.handles
+      .handleOf(method.object)
+      .filter((ob) => ob.kind.nothingOwedWhenFalse?.has(method.name))
+      .map((ob) => ({ ob, dropWhenTruthy: false }));
   }
 
   private testedComparison(node: TSESTree.BinaryExpression): Tested[] {

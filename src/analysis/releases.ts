@@ -123,26 +123,32 @@ export class Releases {
     return ob.kind.callReleases && isCallableHandle(callee) && handles.handleOf(callee).includes(root);
   }
 
-  /** A parameter released inside its own function: a helper that may take ownership from its callers. */
+  /**
+   * A parameter released inside its own function, or inside a closure of it (`return p.then(() => span.end(), …)`):
+   * a helper that may take ownership from its callers. In a closure the release is of the closure's capture of it.
+   */
   private paramObligation(fn: FunctionRecord, node: TSESTree.Node, kind: ObligationKind): Obligation | undefined {
     const value = unwrapValue(node);
-    if (value.type !== AST_NODE_TYPES.Identifier || !isFunctionNode(fn.node)) return undefined;
+    if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
     const variable = this.handles.resolve(value);
     const def = variable?.defs[0];
-    if (!variable || def?.type !== DefinitionType.Parameter || def.node !== fn.node) return undefined;
-    const index = fn.node.params.findIndex((param) => {
+    if (!variable || def?.type !== DefinitionType.Parameter) return undefined;
+    const owner = def.node === fn.node ? fn : this.open().find((outer) => outer.node === def.node);
+    if (!owner || !isFunctionNode(owner.node)) return undefined;
+    const params = owner.node.params;
+    const index = params.findIndex((param) => {
       const name = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
       return name.type === AST_NODE_TYPES.Identifier && name.name === value.name;
     });
     if (index === -1) return undefined;
-    let ob = fn.paramObligations.get(index);
+    let ob = owner.paramObligations.get(index);
     if (!ob) {
-      ob = this.owed.create(fn, kind, undefined, fn.node.params[index] as TSESTree.Node, undefined);
+      ob = this.owed.create(owner, kind, undefined, params[index] as TSESTree.Node, undefined);
       this.handles.addHandle(variable, ob);
-      fn.paramObligations.set(index, ob);
-      fn.entryObligations.push(ob);
+      owner.paramObligations.set(index, ob);
+      owner.entryObligations.push(ob);
     }
-    return ob;
+    return owner === fn ? ob : this.owed.in(fn, ob);
   }
 
   /** Disposing this `using` declaration releases the obligation. */
@@ -161,9 +167,10 @@ export class Releases {
   }
 }
 
-/** A parameter obligation of a helper: any receiver's release of it counts (the receiver is the caller's). */
+/** A parameter obligation of a helper, or a closure's capture of one: any receiver's release of it counts (the receiver is the caller's). */
 function isParameterObligation(ob: Obligation): boolean {
-  return ob.acquire === undefined && ob.capture === undefined;
+  const root = ob.capture ?? ob;
+  return root.acquire === undefined && root.capture === undefined;
 }
 
 /** `release()` or `permit[1]()`: a callee that can be the handle itself. */

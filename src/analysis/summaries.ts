@@ -9,7 +9,7 @@ import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/util
 import type { AnalysisResult, Obligation } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
-import { isFunctionNode, unwrapValue } from './syntax.js';
+import { classMember, isFunctionNode, memberName, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -56,7 +56,7 @@ export class Summaries {
 
   /**
    * The function or class a callee names in this file: a function declaration, a `const` bound to a function or
-   * class, a class declaration, or a method of the enclosing class called on `this`.
+   * class, a class declaration, or a method of the enclosing class called on `this` (or on `const self = this`).
    */
   resolveCallee(calleeNode: TSESTree.Node): TSESTree.Node | undefined {
     const callee = unwrapValue(calleeNode);
@@ -70,21 +70,11 @@ export class Summaries {
       }
       return undefined;
     }
-    if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.ThisExpression) {
-      const name = callee.computed ? undefined : callee.property.name;
-      let classBody: TSESTree.Node | undefined = callee.parent;
-      while (classBody && classBody.type !== AST_NODE_TYPES.ClassBody) classBody = classBody.parent;
-      if (!name || !classBody) return undefined;
-      for (const member of classBody.body) {
-        if (
-          (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'method') &&
-          !member.computed &&
-          (member.key.type === AST_NODE_TYPES.Identifier || member.key.type === AST_NODE_TYPES.PrivateIdentifier) &&
-          member.key.name === name
-        ) {
-          return member.value;
-        }
-      }
+    if (callee.type === AST_NODE_TYPES.MemberExpression) {
+      const name = memberName(callee);
+      const owner = name === undefined ? undefined : this.handles.classOfReceiver(callee.object);
+      const member = owner && name !== undefined ? classMember(owner, name) : undefined;
+      if (member?.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'method') return member.value;
     }
     return undefined;
   }

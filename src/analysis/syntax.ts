@@ -245,3 +245,44 @@ export function receiverText(sourceCode: Readonly<TSESLint.SourceCode>, node: TS
   if (node.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return text;
   return MEMBER_OPERANDS.has(node.type) ? text : `(${text})`;
 }
+
+/**
+ * The class whose instance `this` is at `node`: the class of the method, constructor, accessor or field initialiser
+ * around it, reached through arrow functions only (a `function` expression has a `this` of its own).
+ */
+export function thisClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+  let current: TSESTree.Node | undefined = node.parent;
+  let child: TSESTree.Node = node;
+  while (current) {
+    if (current.type === AST_NODE_TYPES.ClassBody) {
+      const member = child;
+      const isStatic = (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && member.static;
+      return isStatic ? undefined : current.parent;
+    }
+    if (isFunctionNode(current) && current.type !== AST_NODE_TYPES.ArrowFunctionExpression && current.parent.type !== AST_NODE_TYPES.MethodDefinition) {
+      return undefined;
+    }
+    if (current.type === AST_NODE_TYPES.StaticBlock) return undefined;
+    child = current;
+    current = current.parent;
+  }
+  return undefined;
+}
+
+/** The member `name` (as {@link memberName} spells it: `#x` for a private name) of a class body, if declared. */
+export function classMember(
+  owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression,
+  name: string,
+): TSESTree.MethodDefinition | TSESTree.PropertyDefinition | undefined {
+  for (const member of owner.body.body) {
+    if (
+      (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) &&
+      !member.computed &&
+      ((member.key.type === AST_NODE_TYPES.Identifier && member.key.name === name) ||
+        (member.key.type === AST_NODE_TYPES.PrivateIdentifier && `#${member.key.name}` === name))
+    ) {
+      return member;
+    }
+  }
+  return undefined;
+}

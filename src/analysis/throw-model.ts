@@ -27,7 +27,7 @@ import { AST_NODE_TYPES, type JSONSchema, TSESLint, type TSESTree } from '@types
 import type * as ts from 'typescript';
 
 import type { HandleIndex } from './handles.js';
-import { isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
+import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
 import {
   guarded,
   isAlwaysThenable,
@@ -81,6 +81,23 @@ const NON_THROWING_GLOBAL_CALLS = new Set([
   'clearTimeout',
   'clearInterval',
   'clearImmediate',
+  // Only property reads and writes, which the model does not count as throw points (a TypeError from a null or a
+  // frozen object, or a throwing accessor, is a bug of its own, not a path the code meant to take).
+  'Object.assign',
+  'Object.keys',
+  'Object.values',
+  'Object.entries',
+  'Object.freeze',
+  'Object.seal',
+  'Object.isFrozen',
+  'Object.getPrototypeOf',
+  'Object.getOwnPropertyNames',
+  'Object.hasOwn',
+  'Array.of',
+  // The conversion a template literal does, which is no throw point either; `Boolean` cannot fail at all.
+  'String',
+  'Boolean',
+  'Symbol.for',
 ]);
 const NON_THROWING_GLOBAL_NAMESPACES = new Set(['Math', 'console', 'Promise']);
 /** Constructors that cannot throw on any argument. */
@@ -100,7 +117,6 @@ const NON_THROWING_EMPTY_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakS
 const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet']);
 const COLLECTION_METHODS = new Set(['get', 'has', 'set', 'add', 'delete', 'clear']);
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
-const OTEL_API = '@opentelemetry/api';
 /**
  * OpenTelemetry's packages: the specification requires the API and its implementations never to throw at run time;
  * a function that runs a callback it is given (`context.with`, `startActiveSpan`, `safeExecuteInTheMiddle`) lets the
@@ -134,8 +150,46 @@ const SAFE_STRING_METHODS = new Set([
   'trimEnd',
   'trimStart',
 ]);
-/** `trace`, `context`… imported from the OpenTelemetry API: namespaces whose functions never throw. */
-const OTEL_NAMESPACES = new Set(['trace', 'context', 'propagation', 'metrics', 'diag', 'baggage', 'api']);
+/** Array methods that take no function and cannot throw on an array (`with` can: RangeError). */
+const ARRAY_METHODS = new Set([
+  'at',
+  'concat',
+  'entries',
+  'fill',
+  'flat',
+  'includes',
+  'indexOf',
+  'join',
+  'keys',
+  'lastIndexOf',
+  'pop',
+  'push',
+  'reverse',
+  'shift',
+  'slice',
+  'splice',
+  'toReversed',
+  'toSpliced',
+  'unshift',
+  'values',
+]);
+/** Array methods that run a function they are given: they throw only what it throws. */
+const ARRAY_CALLBACK_METHODS = new Set([
+  'every',
+  'filter',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flatMap',
+  'forEach',
+  'map',
+  'some',
+  'sort',
+  'toSorted',
+]);
+/** `reduce` without an initial value throws on an empty array. */
+const ARRAY_REDUCERS = new Set(['reduce', 'reduceRight']);
 
 /** The dotted path of a callee (`console.log`, `this.logger.info` → `logger.info`), if it is one. */
 export function calleePath(node: TSESTree.Node): string[] | undefined {
@@ -242,11 +296,12 @@ export class ThrowModel {
       if (method !== undefined && PROMISE_METHODS.has(method)) return false;
       if (method !== undefined && isListenerRegistration(call, method)) return false;
       if (method !== undefined && COLLECTION_METHODS.has(method) && this.isCollection(callee.object)) return false;
+      if (method !== undefined && this.isSafeArrayCall(call, callee.object, method)) return false;
       if (this.deps.isNonThrowingHandleMethod(call)) return false;
     }
     // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
     // exceptions pass through.
-    const otel = (root !== undefined && this.isOtelImport(root)) || this.declaredIn(call, OTEL_SCOPE);
+    const otel = (root !== undefined && this.isOtelImport(root)) || this.isInheritedOtelMethod(callee) || this.declaredIn(call, OTEL_SCOPE);
     if (otel) return this.callbackMayThrow(call);
     if (callee.type === AST_NODE_TYPES.MemberExpression && this.isSafeStringMethod(call, callee)) return false;
     if (this.userSaysNonThrowing(callee)) return false;
@@ -274,13 +329,71 @@ export class ThrowModel {
     return this.declaredIn(call, OTEL_SCOPE);
   }
 
-  /** Typed: a string method that cannot throw on a string receiver, given no function to run. */
+  /**
+   * A string method that cannot throw on a string receiver, given no function to run (typed, or untyped on a string
+   * literal or a `const` bound to one); and `toString()` on a primitive, a `RegExp` or a `Date` (typed).
+   */
   private isSafeStringMethod(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression): boolean {
     const { services } = this.deps;
     const method = memberName(callee);
-    if (!services || method === undefined || !SAFE_STRING_METHODS.has(method)) return false;
-    if (call.arguments.some((arg) => isFunctionNode(arg))) return false;
-    return guarded(() => (services.typeOf(callee.object).flags & services.ts.TypeFlags.StringLike) !== 0, false);
+    if (method === undefined || call.arguments.some((arg) => isFunctionNode(arg))) return false;
+    if (!services) return SAFE_STRING_METHODS.has(method) && typeof this.constantValue(callee.object)?.value === 'string';
+    return guarded(() => {
+      const type = services.checker.getNonNullableType(services.typeOf(callee.object));
+      const t = services.ts;
+      if (SAFE_STRING_METHODS.has(method) && (type.flags & t.TypeFlags.StringLike) !== 0) return true;
+      if (method !== 'toString' || call.arguments.length > 0 || isOpaque(type)) return false;
+      const primitive = t.TypeFlags.StringLike | t.TypeFlags.NumberLike | t.TypeFlags.BooleanLike | t.TypeFlags.BigIntLike;
+      const members = type.isUnion() ? type.types : [type];
+      return members.every((member) => (member.flags & primitive) !== 0 || ['RegExp', 'Date'].includes(member.getSymbol()?.getName() ?? ''));
+    }, false);
+  }
+
+  /**
+   * `array.map(fn)`, `array.push(x)`: an array method that throws only what the function it is given throws. The
+   * receiver is an array by type; untyped, an array literal or a `const` bound to one, or, for the methods that take
+   * a function, any receiver given functions written in place (`nodes.find((node) => node.name === name)`).
+   */
+  private isSafeArrayCall(call: TSESTree.CallExpression, receiver: TSESTree.Node, method: string): boolean {
+    const takesFunction = ARRAY_CALLBACK_METHODS.has(method) || (ARRAY_REDUCERS.has(method) && call.arguments.length >= 2);
+    if (!takesFunction && !ARRAY_METHODS.has(method)) return false;
+    const isArray = this.isArrayValue(receiver);
+    if (isArray === false) return false;
+    if (isArray === undefined && !(takesFunction && call.arguments.length > 0 && isFunctionNode(unwrapValue(call.arguments[0] as TSESTree.Node)))) {
+      return false;
+    }
+    return !takesFunction || !this.callbackMayThrow(call);
+  }
+
+  /** Whether iterating `node` (`for…of`, spread, an array pattern) may throw: it cannot on an array or a string. */
+  private iterationMayThrow(node: TSESTree.Node): boolean {
+    return this.isArrayValue(node, true) !== true;
+  }
+
+  /**
+   * The value is an array (or, with `orString`, a string): `true`/`false` by its type, `true` for an array literal
+   * or a `const` bound to one, `undefined` when unknown.
+   */
+  private isArrayValue(node: TSESTree.Node, orString = false): boolean | undefined {
+    const value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.ArrayExpression) return true;
+    const constant = this.constantValue(value);
+    if (constant?.type === AST_NODE_TYPES.ArrayExpression) return true;
+    if (orString && typeof constant?.value === 'string') return true;
+    const { services } = this.deps;
+    if (!services) return undefined;
+    return guarded(() => isArrayType(services, services.typeOf(value), orString), undefined);
+  }
+
+  /** What a `const` identifier is bound to, when that is a literal (array literal, string literal). */
+  private constantValue(node: TSESTree.Node): { type: AST_NODE_TYPES; value?: unknown } | undefined {
+    const value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.Literal) return value;
+    if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const def = this.deps.handles.resolve(value)?.defs[0];
+    if (def?.type !== DefinitionType.Variable || def.parent.kind !== 'const' || !def.node.init) return undefined;
+    const init = unwrapValue(def.node.init);
+    return init.type === AST_NODE_TYPES.ArrayExpression || init.type === AST_NODE_TYPES.Literal ? init : undefined;
   }
 
   /** A call given a function may run it: it throws what that function may throw (an unknown function may). */
@@ -334,23 +447,31 @@ export class ThrowModel {
     return false;
   }
 
+  /** The identifier is imported from an OpenTelemetry package (`trace` from the API, `getRPCMetadata` from core). */
   private isOtelImport(root: TSESTree.Identifier): boolean {
     if (!this.otelImports) {
       this.otelImports = new Set();
       for (const statement of this.deps.sourceCode.ast.body) {
-        if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.source.value !== OTEL_API) continue;
-        for (const specifier of statement.specifiers) {
-          const imported =
-            specifier.type === AST_NODE_TYPES.ImportSpecifier && specifier.imported.type === AST_NODE_TYPES.Identifier
-              ? specifier.imported.name
-              : 'api';
-          if (OTEL_NAMESPACES.has(imported)) this.otelImports.add(specifier.local.name);
-        }
+        if (statement.type !== AST_NODE_TYPES.ImportDeclaration || !statement.source.value.startsWith(OTEL_SCOPE)) continue;
+        for (const specifier of statement.specifiers) this.otelImports.add(specifier.local.name);
       }
     }
     if (!this.otelImports.has(root.name)) return false;
     const def = this.deps.handles.resolve(root)?.defs[0];
     return def?.type === DefinitionType.ImportBinding;
+  }
+
+  /**
+   * `this.getConfig()` in a class that extends an OpenTelemetry class (`InstrumentationBase`) and does not declare
+   * the method itself: the inherited method is OpenTelemetry's, which does not throw.
+   */
+  private isInheritedOtelMethod(callee: TSESTree.Node): boolean {
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+    const name = memberName(callee);
+    const owner = name === undefined ? undefined : this.deps.handles.classOfReceiver(callee.object);
+    if (!owner || name === undefined || classMember(owner, name)) return false;
+    const base = owner.superClass && unwrapValue(owner.superClass);
+    return base?.type === AST_NODE_TYPES.Identifier && this.isOtelImport(base);
   }
 
   private userSaysNonThrowing(callee: TSESTree.Node): boolean {
@@ -426,11 +547,15 @@ export class ThrowModel {
       case AST_NODE_TYPES.TaggedTemplateExpression:
       case AST_NODE_TYPES.AwaitExpression:
       case AST_NODE_TYPES.YieldExpression:
-      case AST_NODE_TYPES.ForOfStatement:
-      case AST_NODE_TYPES.ForInStatement:
-      case AST_NODE_TYPES.SpreadElement:
-      case AST_NODE_TYPES.ArrayPattern:
         return true;
+      // Iterating calls the iterator protocol, which may throw; an array's or a string's built-in iterator does not.
+      case AST_NODE_TYPES.ForOfStatement:
+        return this.iterationMayThrow(node.right);
+      case AST_NODE_TYPES.SpreadElement:
+        // `{ ...value }` copies properties and does not iterate.
+        return node.parent.type !== AST_NODE_TYPES.ObjectExpression && this.iterationMayThrow(node.argument);
+      case AST_NODE_TYPES.ArrayPattern:
+        return !(node.parent.type === AST_NODE_TYPES.VariableDeclarator && node.parent.init && !this.iterationMayThrow(node.parent.init));
       case AST_NODE_TYPES.CallExpression:
       case AST_NODE_TYPES.NewExpression:
         return this.mayThrow(node);
@@ -520,13 +645,15 @@ export class ThrowModel {
         case t.SyntaxKind.TaggedTemplateExpression:
         case t.SyntaxKind.AwaitExpression:
         case t.SyntaxKind.YieldExpression:
-        case t.SyntaxKind.ForOfStatement:
-        case t.SyntaxKind.ForInStatement:
-        case t.SyntaxKind.SpreadElement:
-        case t.SyntaxKind.ArrayBindingPattern:
           return true;
         default:
           break;
+      }
+      if (t.isForOfStatement(node) && tsIterationMayThrow(services, node.expression)) return true;
+      if (t.isSpreadElement(node) && tsIterationMayThrow(services, node.expression)) return true;
+      if (t.isArrayBindingPattern(node)) {
+        const initializer = t.isVariableDeclaration(node.parent) ? node.parent.initializer : undefined;
+        if (!initializer || tsIterationMayThrow(services, initializer)) return true;
       }
       if (t.isCallExpression(node) || t.isNewExpression(node)) {
         if (this.tsCallMayThrow(services, node, depth)) return true;
@@ -556,6 +683,13 @@ export class ThrowModel {
       const method = call.expression.name.text;
       if (PROMISE_METHODS.has(method)) return false;
       if (LISTENER_METHODS.has(method) && call.arguments.length >= 2) return false;
+      if (
+        (ARRAY_METHODS.has(method) || ARRAY_CALLBACK_METHODS.has(method) || (ARRAY_REDUCERS.has(method) && call.arguments.length >= 2)) &&
+        !tsIterationMayThrow(services, call.expression.expression, false)
+      ) {
+        // The array's own method throws only what a function given to it throws.
+        return call.arguments.some((arg) => (t.isFunctionLike(arg) ? this.tsNodeMayThrow(services, arg, depth) : services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0));
+      }
       if (COLLECTION_METHODS.has(method)) {
         const receiver = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call.expression.expression));
         const name = (receiver.aliasSymbol ?? receiver.getSymbol())?.getName();
@@ -612,6 +746,24 @@ const SIGNATURES = new WeakMap<TSESTree.Node, ts.Declaration | null>();
 /** A nested function's body does not run when the function that creates it runs. */
 function isNestedFunction(node: TSESTree.Node): boolean {
   return isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody;
+}
+
+/** Iterating the value may throw unless its type is an array, a tuple or (with `orString`) a string. */
+function tsIterationMayThrow(services: TypeServices, node: ts.Expression, orString = true): boolean {
+  return isArrayType(services, services.checker.getTypeAtLocation(node), orString) !== true;
+}
+
+/** Every member of the (non-null) type is an array or a tuple, or with `orString` a string; `undefined` if opaque. */
+function isArrayType(services: TypeServices, type: ts.Type, orString: boolean): boolean | undefined {
+  const value = services.checker.getNonNullableType(type);
+  if (isOpaque(value)) return undefined;
+  const members = value.isUnion() ? value.types : [value];
+  return members.every(
+    (member) =>
+      services.checker.isArrayType(member) ||
+      services.checker.isTupleType(member) ||
+      (orString && (member.flags & services.ts.TypeFlags.StringLike) !== 0),
+  );
 }
 
 function rootIdentifierOf(t: typeof ts, node: ts.Expression): ts.Identifier | undefined {

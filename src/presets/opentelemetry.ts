@@ -25,6 +25,8 @@ export const opentelemetry: readonly Pair[] = [
           'isRecording',
           'spanContext',
         ]),
+        // A span that is not recording is a NonRecordingSpan (or already ended): its end() does nothing.
+        nothingOwedWhenFalse: new Set(['isRecording']),
         describeRelease: (_r, h) => h && `${h}.end()`,
       }),
       callbackMethods: new Set(['startActiveSpan']),

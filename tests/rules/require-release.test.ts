@@ -289,9 +289,234 @@ export async function traced() {
 }`,
     options: [{ presets: ['pg'] }],
   },
+  // Iterating an array literal (or a const bound to one) cannot throw: the helper is no exception point.
+  { code: `
+const EVENTS = ['close', 'error'];
+function watch(socket) {
+  for (const event of EVENTS) socket.once(event, () => {});
+}
+export function connect(socket) {
+  const span = tracer.startSpan('connect');
+  watch(socket);
+  span.end();
+}` },
+  // Object.assign and String only read and write properties; an array method given a function that cannot throw.
+  { code: `
+export function tag(query, names) {
+  const span = tracer.startSpan('q');
+  Object.assign(query, { traced: true });
+  const first = names.find((name) => name.length > 0);
+  span.setAttribute('first', String(first));
+  span.end();
+}` },
+  // A span that is not recording is a no-op: dropping it leaks nothing.
+  { code: `
+export function maybe() {
+  const span = tracer.startSpan('x');
+  if (!span.isRecording()) return undefined;
+  return span;
+}` },
+  // A flag set only right before a listener's release: when it is set, the finally must not release again.
+  { code: `
+export async function run(signal) {
+  const client = await pool.connect();
+  let dropped = false;
+  const drop = () => {
+    dropped = true;
+    client.release();
+  };
+  signal?.addEventListener('abort', drop, { once: true });
+  try {
+    return await client.query('select 1');
+  } finally {
+    signal?.removeEventListener('abort', drop);
+    if (!dropped) client.release();
+  }
+}` },
+  // A release-once closure: its early return runs only once it has released.
+  { code: `
+export async function begin() {
+  const client = await pool.connect();
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    client.release();
+  };
+  try {
+    await client.query('BEGIN');
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return { client, commit: async () => { await client.query('COMMIT'); release(); } };
+}` },
+  // A method inherited from an OpenTelemetry base class, reached through \`const self = this\`, does not throw.
+  { code: `
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+export class Instrumentation extends InstrumentationBase {
+  patch() {
+    const self = this;
+    return function patched() {
+      const span = self.tracer.startSpan('x');
+      const { requireParent } = self.getConfig();
+      span.setAttribute('parent', requireParent);
+      span.end();
+    };
+  }
+}` },
+  // Inside an array, a same-file helper's parameter is not the span itself: handed on, not judged.
+  { code: `
+function endAll(spans) {
+  for (const s of spans) s.end();
+}
+export function both() {
+  const span = tracer.startSpan('x');
+  endAll([span]);
+}` },
+  // A helper that ends its parameter in both handlers of the promise chain it returns.
+  { code: `
+function endWhenSettled(promise, span) {
+  return promise.then((value) => { span.end(); return value; }, (error) => { span.end(); throw error; });
+}
+export function run(p) {
+  const span = tracer.startSpan('x');
+  return endWhenSettled(p, span);
+}` },
 ];
 
 const invalid: Invalid[] = [
+  // Iterating a value the rule knows nothing about may throw (a generator, a custom iterable).
+  {
+    code: `
+function watch(socket, events) {
+  for (const event of events) socket.once(event, () => {});
+}
+export function connect(socket, events) {
+  const span = tracer.startSpan('connect');
+  watch(socket, events);
+  span.end();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 7,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+function watch(socket, events) {
+  for (const event of events) socket.once(event, () => {});
+}
+export function connect(socket, events) {
+  const span = tracer.startSpan('connect');
+  try {
+    watch(socket, events);
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // Recording is the case that must end the span.
+  {
+    code: `
+export function maybe(flag) {
+  const span = tracer.startSpan('x');
+  if (span.isRecording() && flag) return;
+  span.end();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnReturn',
+        line: 4,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export function maybe(flag) {
+  const span = tracer.startSpan('x');
+  try {
+    if (span.isRecording() && flag) return;
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // A flag set without a release says nothing about the client.
+  {
+    code: `
+export async function run(signal) {
+  const client = await pool.connect();
+  let dropped = false;
+  const drop = () => {
+    dropped = true;
+  };
+  signal?.addEventListener('abort', drop, { once: true });
+  try {
+    return await client.query('select 1');
+  } finally {
+    if (!dropped) client.release();
+  }
+}`,
+    errors: [{ messageId: 'leakOnReturn', line: 10 }],
+  },
+  // The class declares getConfig itself, and its body may throw: not OpenTelemetry's.
+  {
+    code: `
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+export class Instrumentation extends InstrumentationBase {
+  getConfig() {
+    return JSON.parse(this.raw);
+  }
+  patch() {
+    const self = this;
+    return function patched() {
+      const span = self.tracer.startSpan('x');
+      const { requireParent } = self.getConfig();
+      span.setAttribute('parent', requireParent);
+      span.end();
+    };
+  }
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 11,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+export class Instrumentation extends InstrumentationBase {
+  getConfig() {
+    return JSON.parse(this.raw);
+  }
+  patch() {
+    const self = this;
+    return function patched() {
+      const span = self.tracer.startSpan('x');
+      try {
+        const { requireParent } = self.getConfig();
+        span.setAttribute('parent', requireParent);
+      } finally {
+        span.end();
+      }
+    };
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
   // context.with runs its callback, and the callback's exceptions pass through: the span stays open.
   {
     code: `
