@@ -33,7 +33,8 @@ export type StmtOf<X> =
   /**
    * v2 only — a call the model says never throws, with no effect on the item:
    *   console: `console.log(item);`   date: `Date.now();`   note: `note(item);` (a same-file helper
-   *   whose body has no throw point, printed in the preamble).
+   *   whose body has no throw point, printed in the preamble);  assign: `Object.assign(state, { seen: true });`
+   *   find: `KEYS.find((key) => key > 1);`   tally: `tally(item);` (a preamble helper that iterates a const array).
    */
   | ({ kind: 'safe'; via: SafeVia } & X)
   /** `if (check(n)) { … } else { … }` — `check(n)` may throw; both branches possible. */
@@ -106,7 +107,7 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
   'once',
 ];
 
-export type SafeVia = 'console' | 'date' | 'note';
+export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally';
 
 /** Which model a program is generated for and judged under (see the file comment); absent = `v2`. */
 export type Forms = 'v1' | 'v2';
@@ -206,6 +207,9 @@ const DECLS_V2 = [
   ...DECLS.slice(0, -1),
   'declare const emitter: { once(event: string, fn: () => void): void };',
   'function note(x: unknown): void { console.log(x); }',
+  'const KEYS = [1, 2];',
+  'const state: Record<string, unknown> = {};',
+  'function tally(x: unknown): void { for (const key of KEYS) console.log(key, x); }',
   '',
 ];
 
@@ -220,7 +224,15 @@ const CALLBACK_TEXT: Record<CallbackVia, string> = {
   awaitFinally: 'await work(item).finally(() => q.done(item));',
   once: "emitter.once('drained', () => q.done(item));",
 };
-const SAFE_TEXT: Record<SafeVia, string> = { console: 'console.log(item);', date: 'Date.now();', note: 'note(item);' };
+const SAFE_TEXT: Record<SafeVia, string> = {
+  console: 'console.log(item);',
+  date: 'Date.now();',
+  note: 'note(item);',
+  // Property writes only; an array method given a function that cannot throw; a helper iterating a const array.
+  assign: 'Object.assign(state, { seen: true });',
+  find: 'KEYS.find((key) => key > 1);',
+  tally: 'tally(item);',
+};
 
 export interface Layout {
   source: string;
