@@ -26,6 +26,7 @@ import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import { AST_NODE_TYPES, type JSONSchema, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
+import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
 import {
@@ -246,8 +247,17 @@ export class ThrowModel {
     this.typeSpecifiers = all.filter((spec): spec is Exclude<TypeOrValueSpecifier, string> => typeof spec !== 'string');
   }
 
+  /**
+   * While a helper's body is summarised for a call that passes it a tracked resource: the helper's parameters that
+   * hold one, with the methods of that resource that cannot throw (`recordError(span, err)` calling
+   * `span.setStatus(…)`). Answers inside such a body depend on the call, so they are not memoised per node.
+   */
+  private handleParams: ReadonlyMap<Variable, ReadonlySet<string>> = new Map();
+  private readonly contextualBodies = new Map<string, boolean>();
+
   /** Evaluating `node` (a call, `new`, tagged template or `import()`) may throw synchronously. */
   mayThrow(node: TSESTree.Node): boolean {
+    if (this.handleParams.size > 0) return this.decide(node);
     let answer = this.memo.get(node);
     if (answer === undefined) {
       answer = this.decide(node);
@@ -298,6 +308,7 @@ export class ThrowModel {
       if (method !== undefined && COLLECTION_METHODS.has(method) && this.isCollection(callee.object)) return false;
       if (method !== undefined && this.isSafeArrayCall(call, callee.object, method)) return false;
       if (this.deps.isNonThrowingHandleMethod(call)) return false;
+      if (method !== undefined && this.isHandleParamMethod(callee.object, method)) return false;
     }
     // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
     // exceptions pass through.
@@ -309,7 +320,7 @@ export class ThrowModel {
     if (declaration && isFunctionNode(declaration)) {
       // An async function rejects, and a generator does not run its body until it is iterated.
       if (declaration.async || declaration.generator) return false;
-      return this.bodyMayThrow(declaration);
+      return this.bodyMayThrow(declaration, this.handleParamsFor(call, declaration));
     }
     const { services } = this.deps;
     if (services) {
@@ -528,16 +539,54 @@ export class ThrowModel {
     return declaration !== undefined && !this.tsDeclarationMayThrow(services, declaration, 0);
   }
 
-  /** A same-file function body: a throw point outside any nested function makes it throwing. */
-  private bodyMayThrow(fn: TSESTree.Node): boolean {
-    const known = this.bodies.get(fn);
+  /**
+   * A same-file function body: a throw point outside any nested function makes it throwing. With `params`, the
+   * body as this call runs it: those parameters hold a resource whose listed methods cannot throw.
+   */
+  private bodyMayThrow(fn: TSESTree.Node, params: ReadonlyMap<Variable, ReadonlySet<string>> = new Map()): boolean {
+    const key = params.size === 0 ? undefined : contextKey(fn, params);
+    const known = key === undefined ? this.bodies.get(fn) : this.contextualBodies.get(key);
     if (known !== undefined) return known;
+    const remember = (answer: boolean): void => {
+      if (key === undefined) this.bodies.set(fn, answer);
+      else this.contextualBodies.set(key, answer);
+    };
     // A call cycle: assume the worst until the body is known.
-    this.bodies.set(fn, true);
+    remember(true);
     const body = isFunctionNode(fn) ? fn.body : fn;
-    const answer = someNode(this.deps.sourceCode, body, (inner) => this.isThrowPointSyntax(inner), isNestedFunction);
-    this.bodies.set(fn, answer);
-    return answer;
+    const outer = this.handleParams;
+    this.handleParams = params;
+    try {
+      const answer = someNode(this.deps.sourceCode, body, (inner) => this.isThrowPointSyntax(inner), isNestedFunction);
+      remember(answer);
+      return answer;
+    } finally {
+      this.handleParams = outer;
+    }
+  }
+
+  /** The parameters of `fn` this call passes a tracked resource (or a parameter that holds one) to. */
+  private handleParamsFor(call: TSESTree.CallExpression, fn: TSESTree.FunctionLike): Map<Variable, ReadonlySet<string>> {
+    const params = new Map<Variable, ReadonlySet<string>>();
+    fn.params.forEach((param, index) => {
+      const arg = call.arguments[index];
+      if (!arg || param.type !== AST_NODE_TYPES.Identifier) return;
+      const methods = new Set<string>();
+      for (const ob of this.deps.handles.handleOf(arg)) for (const method of ob.kind.nonThrowingHandleMethods ?? []) methods.add(method);
+      const value = unwrapValue(arg);
+      const passedOn = value.type === AST_NODE_TYPES.Identifier ? this.deps.handles.resolve(value) : undefined;
+      for (const method of (passedOn && this.handleParams.get(passedOn)) ?? []) methods.add(method);
+      const variable = methods.size > 0 ? this.deps.handles.resolve(param) : undefined;
+      if (variable) params.set(variable, methods);
+    });
+    return params;
+  }
+
+  private isHandleParamMethod(receiver: TSESTree.Node, method: string): boolean {
+    if (this.handleParams.size === 0) return false;
+    const value = unwrapValue(receiver);
+    const variable = value.type === AST_NODE_TYPES.Identifier ? this.deps.handles.resolve(value) : undefined;
+    return variable !== undefined && (this.handleParams.get(variable)?.has(method) ?? false);
   }
 
   /** Syntax that may throw inside a body being summarised. */
@@ -742,6 +791,11 @@ function isListenerRegistration(call: TSESTree.CallExpression, method: string): 
  */
 const SUMMARIES = new WeakMap<ts.Node, Map<string, boolean>>();
 const SIGNATURES = new WeakMap<TSESTree.Node, ts.Declaration | null>();
+
+function contextKey(fn: TSESTree.Node, params: ReadonlyMap<Variable, ReadonlySet<string>>): string {
+  const parts = [...params].map(([variable, methods]) => `${variable.name}@${variable.defs[0]?.name.range[0] ?? -1}=${[...methods].sort().join(',')}`);
+  return `${fn.range[0]}:${fn.range[1]}|${parts.sort().join(';')}`;
+}
 
 /** A nested function's body does not run when the function that creates it runs. */
 function isNestedFunction(node: TSESTree.Node): boolean {

@@ -383,9 +383,63 @@ export function run(p) {
   const span = tracer.startSpan('x');
   return endWhenSettled(p, span);
 }` },
+  // A helper handed the span calls only the span's own methods, which cannot throw: no exception point.
+  { code: `
+function recordError(span, err) {
+  span.setAttribute('error', true);
+  span.setStatus({ code: 2, message: String(err) });
+}
+export async function run(fn) {
+  const span = tracer.startSpan('x');
+  let failure;
+  try {
+    await fn();
+  } catch (err) {
+    failure = err;
+  }
+  if (failure !== undefined) recordError(span, failure);
+  span.end();
+}` },
 ];
 
 const invalid: Invalid[] = [
+  // The span's methods are known; another method of the same parameter is not.
+  {
+    code: `
+function record(span, err) {
+  span.setStatus({ code: 2 });
+  span.explode(err);
+}
+export function run() {
+  const span = tracer.startSpan('x');
+  record(span, 1);
+  span.end();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 8,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+function record(span, err) {
+  span.setStatus({ code: 2 });
+  span.explode(err);
+}
+export function run() {
+  const span = tracer.startSpan('x');
+  try {
+    record(span, 1);
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
   // Iterating a value the rule knows nothing about may throw (a generator, a custom iterable).
   {
     code: `
