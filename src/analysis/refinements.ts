@@ -82,8 +82,8 @@ export class Refinements {
   }
 
   /**
-   * `let released = false; … released = true; client.release();`: a variable set only right before a release of
-   * the resource says, when truthy, that the release has run (or is running) — the guard of a release-once helper
+   * `let released = false; … released = true; client.release();`: a variable set only next to a release of the
+   * resource says, when truthy, that the release has run (or is running) — the guard of a release-once helper
    * (`if (released) return;`) or of a `finally` that must not release what a listener already did. The obligation,
    * as the function testing it holds it, is dropped on that branch.
    */
@@ -116,7 +116,10 @@ export class Refinements {
     return common ?? [];
   }
 
-  /** `flag = true;` followed, in the same block and before any other kind of statement, by a release statement. */
+  /**
+   * `flag = true;` next to a release statement: in the same block, with only expression statements between them
+   * (`released = true; client.release();` or `span.end(); ended = true;`).
+   */
   private releasedAfterWrite(identifier: TSESTree.Node): Obligation[] {
     const assignment = identifier.parent;
     const statement = assignment?.parent;
@@ -131,13 +134,19 @@ export class Refinements {
       return [];
     }
     const siblings = statement.parent.type === AST_NODE_TYPES.BlockStatement ? statement.parent.body : statement.parent.consequent;
+    const at = siblings.indexOf(statement);
     const released: Obligation[] = [];
-    for (const next of siblings.slice(siblings.indexOf(statement) + 1)) {
-      if (next.type !== AST_NODE_TYPES.ExpressionStatement) break;
+    const inspect = (next: TSESTree.Statement | undefined): boolean => {
+      if (next?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
       const call = unwrapAwaited(next.expression).inner;
-      if (call.type !== AST_NODE_TYPES.CallExpression) continue;
-      for (const ob of this.candidates(call)) if (!ob.capture && this.deps.isReleaseCallOf(call, ob)) released.push(ob);
-    }
+      if (call.type === AST_NODE_TYPES.CallExpression) {
+        for (const ob of this.candidates(call)) if (!ob.capture && this.deps.isReleaseCallOf(call, ob)) released.push(ob);
+      }
+      return true;
+    };
+    // The run of expression statements around the write: `span.end(); ended = true;` says the same.
+    for (let index = at + 1; inspect(siblings[index]); index++);
+    for (let index = at - 1; index >= 0 && inspect(siblings[index]); index--);
     return released;
   }
 
@@ -171,8 +180,9 @@ export class Refinements {
       const literal = other.type === AST_NODE_TYPES.Literal ? other.value : undefined;
       const isUndefined = other.type === AST_NODE_TYPES.Identifier && other.name === 'undefined';
       if (typeof literal === 'boolean') {
-        // `shutdown === true`; and `msg === false` for an acquire that yields `false` when there is nothing.
-        const flagged = handles.flagOf(subject).map((ob) => ({ ob, dropWhenTruthy: literal !== negated }));
+        // `shutdown === true`, `ended === false`; and `msg === false` for an acquire that yields `false` when there is
+        // nothing.
+        const flagged = [...handles.flagOf(subject), ...this.releaseFlagOf(subject)].map((ob) => ({ ob, dropWhenTruthy: literal !== negated }));
         if (flagged.length > 0 || literal) return flagged;
         return handles.handleOf(subject).map((ob) => ({ ob, dropWhenTruthy: !negated }));
       }

@@ -400,6 +400,27 @@ export async function run(fn) {
   if (failure !== undefined) recordError(span, failure);
   span.end();
 }` },
+  // A flag set next to the span's end, in either order, tested as \`=== false\` or negated.
+  { code: `
+export function layer(res, isRouter, run) {
+  const span = tracer.startSpan('layer');
+  let ended = false;
+  if (isRouter) {
+    span.end();
+    ended = true;
+  }
+  const onClose = () => {
+    if (ended === false) {
+      ended = true;
+      span.end();
+    }
+  };
+  try {
+    return run();
+  } finally {
+    if (!ended) res.once('close', onClose);
+  }
+}` },
 ];
 
 const invalid: Invalid[] = [
