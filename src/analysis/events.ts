@@ -57,6 +57,11 @@ export interface ObligationKind {
    */
   readonly nothingOwedWhenFalse?: ReadonlySet<string>;
   /**
+   * The acquiring call itself cannot throw: it returns a promise that rejects (`pool.connect()`, `mutex.acquire()`)
+   * or is the OpenTelemetry API (`tracer.startSpan`), so a helper that only acquires and hands on is no throw point.
+   */
+  readonly acquireNeverThrows?: boolean;
+  /**
    * How users write the release, for messages and fixes: `q.done(item)`. `handleText` is `undefined` when no variable
    * in scope names the handle; return `undefined` when the release cannot be written without it.
    */

@@ -97,6 +97,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     services: options.services,
     options: options.throwModel ?? {},
     resolveCallee: (callee) => summaries.resolveCallee(callee),
+    isNonThrowingAcquire: (call) => options.matchAcquire(call)?.kind.acquireNeverThrows === true,
     isNonThrowingHandleMethod: (call) => {
       const method = methodCall(call);
       return method !== undefined && handles.handleOf(method.object).some((ob) => ob.kind.nonThrowingHandleMethods?.has(method.name));

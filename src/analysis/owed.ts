@@ -72,6 +72,10 @@ export class Owed {
       ob = this.create(fn, root.kind, undefined, fn.node, undefined, root);
       fn.captures.set(root, ob);
       fn.entryObligations.push(ob);
+      // The closures in between carry it too: `return (cb) => function () { span.end(); }` returns the span's end.
+      for (const outer of this.recorder.open) {
+        if (outer !== root.fn && outer !== fn && contains(root.fn.node, outer.node) && contains(outer.node, fn.node)) this.in(outer, root);
+      }
     }
     return ob;
   }

@@ -171,6 +171,8 @@ const ARRAY_METHODS = new Set([
   'splice',
   'toReversed',
   'toSpliced',
+  // `join(',')`, as `join` does.
+  'toString',
   'unshift',
   'values',
 ]);
@@ -227,6 +229,8 @@ export interface ThrowModelDeps {
   resolveCallee(callee: TSESTree.Node): TSESTree.Node | undefined;
   /** The method is one a resource handle offers without throwing (an OpenTelemetry span's `setAttribute`). */
   isNonThrowingHandleMethod(call: TSESTree.CallExpression): boolean;
+  /** The call acquires a resource of a kind whose acquire cannot throw (`acquireNeverThrows`). */
+  isNonThrowingAcquire(call: TSESTree.CallExpression): boolean;
 }
 
 export class ThrowModel {
@@ -300,7 +304,10 @@ export class ThrowModel {
       const dotted = path.join('.');
       if (NON_THROWING_GLOBAL_CALLS.has(dotted)) return false;
       if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(path[0] as string)) return false;
+      // `Array.from(arguments)`, `Array.from(list)`: copying an array (or a function's arguments) runs no user code.
+      if (dotted === 'Array.from' && call.arguments.length === 1 && this.isArrayOrArguments(call.arguments[0] as TSESTree.Node)) return false;
     }
+    if (this.deps.isNonThrowingAcquire(call)) return false;
     if (callee.type === AST_NODE_TYPES.MemberExpression) {
       const method = memberName(callee);
       if (method !== undefined && PROMISE_METHODS.has(method)) return false;
@@ -374,6 +381,12 @@ export class ThrowModel {
       return false;
     }
     return !takesFunction || !this.callbackMayThrow(call);
+  }
+
+  private isArrayOrArguments(node: TSESTree.Node): boolean {
+    const value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.Identifier && value.name === 'arguments' && this.deps.handles.isGlobal(value)) return true;
+    return this.isArrayValue(value, true) === true;
   }
 
   /** Whether iterating `node` (`for…of`, spread, an array pattern) may throw: it cannot on an array or a string. */

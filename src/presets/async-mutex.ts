@@ -11,6 +11,7 @@ export const asyncMutex: readonly Pair[] = [
       typeNames: new Set(),
       receiverNames: /(?:mutex|Mutex|lock|Lock)$/,
       kind: kind('async-mutex', {
+        acquireNeverThrows: true,
         callReleases: true,
         receiverBareReleases: new Set(['release']),
         unboundHolds: true,
@@ -27,6 +28,7 @@ export const asyncMutex: readonly Pair[] = [
       typeNames: new Set(),
       receiverNames: /(?:semaphore|Semaphore|sem)$/,
       kind: kind('async-mutex-semaphore', {
+        acquireNeverThrows: true,
         handle: { index: 1, key: 'release' },
         callReleases: true,
         receiverBareReleases: new Set(['release']),

@@ -11,6 +11,7 @@ export const genericPool: readonly Pair[] = [
       typeNames: new Set(),
       receiverNames: /(?:^|[a-z])(?:pool|Pool)$/,
       kind: kind('generic-pool', {
+        acquireNeverThrows: true,
         receiverReleases: new Set(['release', 'destroy']),
         describeRelease: (r, h) => h && `${r}.release(${h})`,
       }),

@@ -11,6 +11,7 @@ export const opentelemetry: readonly Pair[] = [
       typeNames: new Set(),
       receiverNames: /(?:tracer|Tracer)$/,
       kind: kind('opentelemetry', {
+        acquireNeverThrows: true,
         handleReleases: new Set(['end']),
         // The OpenTelemetry specification forbids the API to throw: a span's methods never leave it open by throwing.
         nonThrowingHandleMethods: new Set([

@@ -11,6 +11,7 @@ export const pg: readonly Pair[] = [
       typeNames: new Set(),
       receiverNames: /(?:^|[a-z])(?:pool|Pool)$/,
       kind: kind('pg', {
+        acquireNeverThrows: true,
         handleReleases: new Set(['release']),
         // `client.query(text)` returns a promise and reports failures by rejecting, typed or not.
         nonThrowingHandleMethods: new Set(['query']),

@@ -421,6 +421,27 @@ export function layer(res, isRouter, run) {
     if (!ended) res.once('close', onClose);
   }
 }` },
+  // A helper that returns a closure returning the closure that ends the span: the span goes with it.
+  { code: `
+function patchCallback(span) {
+  return (callback) => function (err) {
+    span.end();
+    return callback(err);
+  };
+}
+export function query(run) {
+  const span = tracer.startSpan('q');
+  run(patchCallback(span));
+}` },
+  // Copying \`arguments\` and searching it with a function that cannot throw.
+  { code: `
+export function layer() {
+  const span = tracer.startSpan('layer');
+  const args = Array.from(arguments);
+  const index = args.findIndex((arg) => typeof arg === 'function');
+  span.setAttribute('callback', index);
+  span.end();
+}` },
 ];
 
 const invalid: Invalid[] = [
