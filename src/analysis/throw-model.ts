@@ -1,26 +1,24 @@
 /**
  * What may throw: the one place that decides whether evaluating a call, `new`, tagged template or `import()` can
- * complete abruptly with an exception *synchronously*, at that point of the path.
+ * complete abruptly with an exception *synchronously*, at that point of the path (the full list, and why each entry
+ * holds, is in docs/analysis.md).
  *
  * The default is "it may": an unknown call can always throw. These never do:
  *
- * - ECMAScript built-ins that cannot fail on any argument (`Date.now()`, `Math.*`, `Array.isArray`, `Object.is`,
- *   `Number.isFinite`…, `Symbol()`, every `Promise.*` static, which reports failure by rejecting), and the
- *   constructors `new Date(…)`, `new Promise(executor)` (an executor's throw becomes a rejection), the standard
- *   `Error` constructors, `new Map()`/`Set`/`WeakMap`/`WeakSet` without an iterable;
- * - the host globals `console.*`, `performance.now()`, `process.hrtime()`, the timers and `queueMicrotask`, and
- *   `new AbortController()`, `new TextEncoder()`/`TextDecoder()` without arguments;
- * - `get`/`has`/`set`/`add`/`delete`/`clear` on a `Map`, `Set`, `WeakMap` or `WeakSet` (by type; without types, on
- *   a variable or field created or declared as one);
- * - the OpenTelemetry API, whose specification forbids its methods to throw;
- * - `.then`/`.catch`/`.finally`: a promise's methods report failure by rejecting;
- * - a call that returns a promise: it rejects rather than throws (typed; `async` functions of this file without
- *   types). The option `promiseFunctionsMayThrow` keeps this only for functions declared `async`;
- * - a function of this file (or, typed, of another source file of the program) whose body has no throw point by
- *   these rules, and `new` of such a class;
+ * - the built-ins, host globals and library methods of {@link ./throw-tables.ts} (by name, checked against the
+ *   scope so a local `console` is not the global one), and array, string and collection methods on receivers known
+ *   to be arrays, strings or collections;
+ * - the OpenTelemetry packages, whose specification forbids them to throw — except that a call that runs a callback
+ *   it is given lets the callback's exceptions through;
+ * - `.then`/`.catch`/`.finally`, and a call that returns a promise: it rejects rather than throws (the option
+ *   `promiseFunctionsMayThrow` keeps this only for functions declared `async`);
+ * - an acquire of a kind whose acquire cannot throw, and a tracked resource's non-throwing methods — also inside a
+ *   helper's body, as the call that passes it the resource runs it;
+ * - a function of this file whose body has no throw point by these rules, `new` of such a class, and (typed) a
+ *   function of another source file of the program ({@link ./typed-summaries.ts});
  * - whatever the user lists in `nonThrowing`.
  *
- * Answers are memoised per node.
+ * Answers are memoised per node, except inside a body summarised for one call.
  */
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import { AST_NODE_TYPES, type JSONSchema, TSESLint, type TSESTree } from '@typescript-eslint/utils';
@@ -29,6 +27,26 @@ import type * as ts from 'typescript';
 import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
+import {
+  ARRAY_CALLBACK_METHODS,
+  ARRAY_METHODS,
+  ARRAY_REDUCERS,
+  calleePath,
+  COLLECTION_METHODS,
+  COLLECTIONS,
+  isListenerRegistration,
+  NON_THROWING_CONSTRUCTORS,
+  NON_THROWING_EMPTY_CONSTRUCTORS,
+  NON_THROWING_GLOBAL_CALLS,
+  NON_THROWING_GLOBAL_NAMESPACES,
+  OTEL_CALLBACK_RUNNERS,
+  OTEL_SCOPE,
+  pathMatches,
+  PROMISE_METHODS,
+  rootIdentifier,
+  SAFE_STRING_METHODS,
+} from './throw-tables.js';
+import { isArrayType, isAsyncDeclaration, TypedSummaries } from './typed-summaries.js';
 import {
   guarded,
   isAlwaysThenable,
@@ -62,164 +80,6 @@ export const THROW_MODEL_SCHEMA: Record<keyof ThrowModelOptions, JSONSchema.JSON
   },
 };
 
-/** Global functions (and namespaces whose every function) that cannot throw, by callee path. */
-const NON_THROWING_GLOBAL_CALLS = new Set([
-  'Date.now',
-  'Number.isFinite',
-  'Number.isInteger',
-  'Number.isNaN',
-  'Number.isSafeInteger',
-  'Array.isArray',
-  'Object.is',
-  'Symbol',
-  'performance.now',
-  'process.hrtime',
-  'process.hrtime.bigint',
-  'setTimeout',
-  'setInterval',
-  'setImmediate',
-  'queueMicrotask',
-  'clearTimeout',
-  'clearInterval',
-  'clearImmediate',
-  // Only property reads and writes, which the model does not count as throw points (a TypeError from a null or a
-  // frozen object, or a throwing accessor, is a bug of its own, not a path the code meant to take).
-  'Object.assign',
-  'Object.keys',
-  'Object.values',
-  'Object.entries',
-  'Object.freeze',
-  'Object.seal',
-  'Object.isFrozen',
-  'Object.getPrototypeOf',
-  'Object.getOwnPropertyNames',
-  'Object.hasOwn',
-  'Array.of',
-  // The conversion a template literal does, which is no throw point either; `Boolean` cannot fail at all.
-  'String',
-  'Boolean',
-  'Symbol.for',
-]);
-const NON_THROWING_GLOBAL_NAMESPACES = new Set(['Math', 'console', 'Promise']);
-/** Constructors that cannot throw on any argument. */
-const NON_THROWING_CONSTRUCTORS = new Set([
-  'Date',
-  'Promise',
-  'Error',
-  'TypeError',
-  'RangeError',
-  'SyntaxError',
-  'ReferenceError',
-  'EvalError',
-  'URIError',
-]);
-/** Constructors that cannot throw when called without arguments. */
-const NON_THROWING_EMPTY_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'AbortController', 'TextDecoder', 'TextEncoder']);
-const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet']);
-const COLLECTION_METHODS = new Set(['get', 'has', 'set', 'add', 'delete', 'clear']);
-const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
-/**
- * OpenTelemetry's packages: the specification requires the API and its implementations never to throw at run time;
- * a function that runs a callback it is given (`context.with`, `startActiveSpan`, `safeExecuteInTheMiddle`) lets the
- * callback's exceptions through.
- */
-const OTEL_SCOPE = '@opentelemetry/';
-/** The OpenTelemetry functions that run a callback they are given, for an argument whose type is unknown. */
-const OTEL_CALLBACK_RUNNERS = new Set(['with', 'bind', 'startActiveSpan', 'safeExecuteInTheMiddle', 'safeExecuteInTheMiddleAsync']);
-/** String methods that cannot throw on a string (`replaceAll` does, with a non-global RegExp; `repeat`, `normalize`…). */
-const SAFE_STRING_METHODS = new Set([
-  'at',
-  'charAt',
-  'charCodeAt',
-  'codePointAt',
-  'concat',
-  'endsWith',
-  'includes',
-  'indexOf',
-  'lastIndexOf',
-  'padEnd',
-  'padStart',
-  'replace',
-  'slice',
-  'split',
-  'startsWith',
-  'substring',
-  'toLowerCase',
-  'toUpperCase',
-  'toString',
-  'trim',
-  'trimEnd',
-  'trimStart',
-]);
-/** Array methods that take no function and cannot throw on an array (`with` can: RangeError). */
-const ARRAY_METHODS = new Set([
-  'at',
-  'concat',
-  'entries',
-  'fill',
-  'flat',
-  'includes',
-  'indexOf',
-  'join',
-  'keys',
-  'lastIndexOf',
-  'pop',
-  'push',
-  'reverse',
-  'shift',
-  'slice',
-  'splice',
-  'toReversed',
-  'toSpliced',
-  // `join(',')`, as `join` does.
-  'toString',
-  'unshift',
-  'values',
-]);
-/** Array methods that run a function they are given: they throw only what it throws. */
-const ARRAY_CALLBACK_METHODS = new Set([
-  'every',
-  'filter',
-  'find',
-  'findIndex',
-  'findLast',
-  'findLastIndex',
-  'flatMap',
-  'forEach',
-  'map',
-  'some',
-  'sort',
-  'toSorted',
-]);
-/** `reduce` without an initial value throws on an empty array. */
-const ARRAY_REDUCERS = new Set(['reduce', 'reduceRight']);
-
-/** The dotted path of a callee (`console.log`, `this.logger.info` → `logger.info`), if it is one. */
-export function calleePath(node: TSESTree.Node): string[] | undefined {
-  const value = unwrapValue(node);
-  if (value.type === AST_NODE_TYPES.Identifier) return [value.name];
-  if (value.type === AST_NODE_TYPES.ThisExpression) return [];
-  if (value.type === AST_NODE_TYPES.MemberExpression) {
-    const name = memberName(value);
-    const object = name === undefined ? undefined : calleePath(value.object);
-    return object && name !== undefined ? [...object, name] : undefined;
-  }
-  return undefined;
-}
-
-/** The identifier a callee path starts from (`console` in `console.log`). */
-function rootIdentifier(node: TSESTree.Node): TSESTree.Identifier | undefined {
-  let value = unwrapValue(node);
-  while (value.type === AST_NODE_TYPES.MemberExpression) value = unwrapValue(value.object);
-  return value.type === AST_NODE_TYPES.Identifier ? value : undefined;
-}
-
-function pathMatches(pattern: string, path: readonly string[]): boolean {
-  const parts = pattern.replace(/^this\./, '').split('.');
-  if (parts.length !== path.length) return false;
-  return parts.every((part, index) => part === '*' || part === path[index]);
-}
-
 export interface ThrowModelDeps {
   readonly sourceCode: Readonly<TSESLint.SourceCode>;
   readonly handles: HandleIndex;
@@ -233,22 +93,26 @@ export interface ThrowModelDeps {
   isNonThrowingAcquire(call: TSESTree.CallExpression): boolean;
 }
 
+/**
+ * Answers that are pure functions of the program, shared across rules and files: each call's resolved declaration. Weakly keyed by the nodes, so they go with the
+ * program or the file; no answer depends on which file asked first.
+ */
+const SIGNATURES = new WeakMap<TSESTree.Node, ts.Declaration | null>();
+
 export class ThrowModel {
   private readonly memo = new Map<TSESTree.Node, boolean>();
   private readonly bodies = new Map<TSESTree.Node, boolean>();
-  private readonly tsBodies = new Map<ts.Node, boolean>();
-  /** How often a summary walk stopped at its depth limit (such answers depend on the start, so are not shared). */
-  private limitHits = 0;
-  private readonly optionsKey: string;
+  private readonly typed: TypedSummaries;
   private readonly nameSpecifiers: readonly string[];
   private readonly typeSpecifiers: readonly Exclude<TypeOrValueSpecifier, string>[];
   private otelImports: Set<string> | undefined;
 
   constructor(private readonly deps: ThrowModelDeps) {
-    this.optionsKey = JSON.stringify([deps.options.nonThrowing ?? [], deps.options.promiseFunctionsMayThrow ?? false]);
     const all = deps.options.nonThrowing ?? [];
     this.nameSpecifiers = all.filter((spec): spec is string => typeof spec === 'string');
     this.typeSpecifiers = all.filter((spec): spec is Exclude<TypeOrValueSpecifier, string> => typeof spec !== 'string');
+    const optionsKey = JSON.stringify([all, deps.options.promiseFunctionsMayThrow ?? false]);
+    this.typed = new TypedSummaries(optionsKey, this.nameSpecifiers, deps.options.promiseFunctionsMayThrow ?? false);
   }
 
   /**
@@ -549,7 +413,7 @@ export class ThrowModel {
     const { services } = this.deps;
     if (!services) return false;
     const declaration = this.signatureDeclaration(services, node);
-    return declaration !== undefined && !this.tsDeclarationMayThrow(services, declaration, 0);
+    return declaration !== undefined && !this.typed.declarationMayThrow(services, declaration, 0);
   }
 
   /**
@@ -648,162 +512,7 @@ export class ThrowModel {
     return someNode(this.deps.sourceCode, node, (inner) => this.isThrowPointSyntax(inner), isNestedFunction);
   }
 
-  /**
-   * The same question for a declaration in another file, on TypeScript's own tree. Only bodies in source files of
-   * the program are read (a declaration file says nothing about what a function does); depth-limited.
-   */
-  private tsDeclarationMayThrow(services: TypeServices, declaration: ts.Node, depth: number): boolean {
-    const t = services.ts;
-    const body =
-      t.isFunctionDeclaration(declaration) || t.isMethodDeclaration(declaration) || t.isFunctionExpression(declaration) || t.isArrowFunction(declaration) || t.isConstructorDeclaration(declaration)
-        ? declaration.body
-        : undefined;
-    if (!body || declaration.getSourceFile().isDeclarationFile) return true;
-    if (depth > 4) {
-      this.limitHits++;
-      return true;
-    }
-    const modifiers = t.canHaveModifiers(declaration) ? t.getModifiers(declaration) : undefined;
-    if (modifiers?.some((modifier) => modifier.kind === t.SyntaxKind.AsyncKeyword)) return false;
-    const known = this.tsBodies.get(declaration) ?? SUMMARIES.get(declaration)?.get(this.optionsKey);
-    if (known !== undefined) return known;
-    this.tsBodies.set(declaration, true);
-    const limitsBefore = this.limitHits;
-    const answer = guarded(
-      () => this.tsNodeMayThrow(services, body, depth) || (t.isConstructorDeclaration(declaration) && this.tsClassSetupMayThrow(services, declaration, depth)),
-      true,
-    );
-    this.tsBodies.set(declaration, answer);
-    // A summary that did not depend on where the walk started (no depth limit reached) holds for every file and rule
-    // of this lint run: the program's declarations are shared, so each is read once.
-    if (this.limitHits === limitsBefore) {
-      let byOptions = SUMMARIES.get(declaration);
-      if (!byOptions) SUMMARIES.set(declaration, (byOptions = new Map<string, boolean>()));
-      byOptions.set(this.optionsKey, answer);
-    }
-    return answer;
-  }
-
-  /** A constructor also runs its superclass's and the field initialisers. */
-  private tsClassSetupMayThrow(services: TypeServices, constructor: ts.ConstructorDeclaration, depth: number): boolean {
-    const t = services.ts;
-    const owner = constructor.parent;
-    if (owner.heritageClauses?.some((clause) => clause.token === t.SyntaxKind.ExtendsKeyword)) return true;
-    return owner.members.some(
-      (member) =>
-        t.isPropertyDeclaration(member) &&
-        member.initializer !== undefined &&
-        !member.modifiers?.some((modifier) => modifier.kind === t.SyntaxKind.StaticKeyword) &&
-        this.tsNodeMayThrow(services, member.initializer, depth),
-    );
-  }
-
-  private tsNodeMayThrow(services: TypeServices, root: ts.Node, depth: number): boolean {
-    const t = services.ts;
-    const visit = (node: ts.Node): boolean => {
-      if (node !== root && (t.isFunctionLike(node) || t.isClassLike(node))) return false;
-      switch (node.kind) {
-        case t.SyntaxKind.ThrowStatement:
-        case t.SyntaxKind.TaggedTemplateExpression:
-        case t.SyntaxKind.AwaitExpression:
-        case t.SyntaxKind.YieldExpression:
-          return true;
-        default:
-          break;
-      }
-      if (t.isForOfStatement(node) && tsIterationMayThrow(services, node.expression)) return true;
-      if (t.isSpreadElement(node) && tsIterationMayThrow(services, node.expression)) return true;
-      if (t.isArrayBindingPattern(node)) {
-        const initializer = t.isVariableDeclaration(node.parent) ? node.parent.initializer : undefined;
-        if (!initializer || tsIterationMayThrow(services, initializer)) return true;
-      }
-      if (t.isCallExpression(node) || t.isNewExpression(node)) {
-        if (this.tsCallMayThrow(services, node, depth)) return true;
-      }
-      return t.forEachChild(node, visit) === true;
-    };
-    return visit(root);
-  }
-
-  private tsCallMayThrow(services: TypeServices, call: ts.CallExpression | ts.NewExpression, depth: number): boolean {
-    const t = services.ts;
-    const text = call.expression.getText();
-    const path = text.replace(/^this\./, '').split('.');
-    const rootName = path[0] ?? '';
-    const rootSymbol = services.checker.getSymbolAtLocation(rootIdentifierOf(t, call.expression) ?? call.expression);
-    const isGlobal = !rootSymbol || (rootSymbol.declarations ?? []).every((declaration) => declaration.getSourceFile().isDeclarationFile);
-    if (isGlobal && !text.startsWith('this.')) {
-      if (t.isNewExpression(call)) {
-        if (NON_THROWING_CONSTRUCTORS.has(text)) return false;
-        if (NON_THROWING_EMPTY_CONSTRUCTORS.has(text) && (call.arguments?.length ?? 0) === 0) return false;
-      } else {
-        if (NON_THROWING_GLOBAL_CALLS.has(text)) return false;
-        if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(rootName)) return false;
-      }
-    }
-    if (t.isCallExpression(call) && t.isPropertyAccessExpression(call.expression)) {
-      const method = call.expression.name.text;
-      if (PROMISE_METHODS.has(method)) return false;
-      if (LISTENER_METHODS.has(method) && call.arguments.length >= 2) return false;
-      if (
-        (ARRAY_METHODS.has(method) || ARRAY_CALLBACK_METHODS.has(method) || (ARRAY_REDUCERS.has(method) && call.arguments.length >= 2)) &&
-        !tsIterationMayThrow(services, call.expression.expression, false)
-      ) {
-        // The array's own method throws only what a function given to it throws.
-        return call.arguments.some((arg) => (t.isFunctionLike(arg) ? this.tsNodeMayThrow(services, arg, depth) : services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0));
-      }
-      if (COLLECTION_METHODS.has(method)) {
-        const receiver = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call.expression.expression));
-        const name = (receiver.aliasSymbol ?? receiver.getSymbol())?.getName();
-        if (name !== undefined && COLLECTIONS.has(name)) return false;
-      }
-    }
-    if (this.nameSpecifiers.some((pattern) => pathMatches(pattern, path))) return false;
-    const declaration = services.checker.getResolvedSignature(call)?.getDeclaration() as ts.Declaration | undefined;
-    if (!declaration) return true;
-    if (declaration.getSourceFile().fileName.includes(`/node_modules/${OTEL_SCOPE}`)) {
-      return (call.arguments ?? []).some((arg) => t.isFunctionLike(arg) || services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0);
-    }
-    if (t.isCallExpression(call)) {
-      if (!this.deps.options.promiseFunctionsMayThrow && isAlwaysThenable(services.checker, services.checker.getTypeAtLocation(call))) {
-        return false;
-      }
-    }
-    return this.tsDeclarationMayThrow(services, declaration, depth + 1);
-  }
 }
-
-/** Registering or removing an event listener: Node's EventEmitter and the DOM's EventTarget never throw on it. */
-const LISTENER_METHODS = new Set([
-  'on',
-  'once',
-  'addListener',
-  'prependListener',
-  'prependOnceListener',
-  'off',
-  'removeListener',
-  'addEventListener',
-  'removeEventListener',
-]);
-
-/** `emitter.on('end', () => …)`: an event name and a listener that is a function. */
-function isListenerRegistration(call: TSESTree.CallExpression, method: string): boolean {
-  if (!LISTENER_METHODS.has(method)) return false;
-  const [event, listener] = call.arguments;
-  if (!event || !listener) return false;
-  const eventKind = unwrapValue(event);
-  const named = eventKind.type === AST_NODE_TYPES.Literal || eventKind.type === AST_NODE_TYPES.TemplateLiteral || eventKind.type === AST_NODE_TYPES.Identifier || eventKind.type === AST_NODE_TYPES.MemberExpression;
-  const value = unwrapValue(listener);
-  return named && (isFunctionNode(value) || value.type === AST_NODE_TYPES.Identifier || value.type === AST_NODE_TYPES.MemberExpression);
-}
-
-/**
- * Answers that are pure functions of the program, shared across rules and files: summaries of declarations (by
- * the throw-model options), and each call's resolved declaration. Weakly keyed by the nodes, so they go with the
- * program or the file; no answer depends on which file asked first.
- */
-const SUMMARIES = new WeakMap<ts.Node, Map<string, boolean>>();
-const SIGNATURES = new WeakMap<TSESTree.Node, ts.Declaration | null>();
 
 function contextKey(fn: TSESTree.Node, params: ReadonlyMap<Variable, ReadonlySet<string>>): string {
   const parts = [...params].map(([variable, methods]) => `${variable.name}@${variable.defs[0]?.name.range[0] ?? -1}=${[...methods].sort().join(',')}`);
@@ -813,35 +522,6 @@ function contextKey(fn: TSESTree.Node, params: ReadonlyMap<Variable, ReadonlySet
 /** A nested function's body does not run when the function that creates it runs. */
 function isNestedFunction(node: TSESTree.Node): boolean {
   return isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody;
-}
-
-/** Iterating the value may throw unless its type is an array, a tuple or (with `orString`) a string. */
-function tsIterationMayThrow(services: TypeServices, node: ts.Expression, orString = true): boolean {
-  return isArrayType(services, services.checker.getTypeAtLocation(node), orString) !== true;
-}
-
-/** Every member of the (non-null) type is an array or a tuple, or with `orString` a string; `undefined` if opaque. */
-function isArrayType(services: TypeServices, type: ts.Type, orString: boolean): boolean | undefined {
-  const value = services.checker.getNonNullableType(type);
-  if (isOpaque(value)) return undefined;
-  const members = value.isUnion() ? value.types : [value];
-  return members.every(
-    (member) =>
-      services.checker.isArrayType(member) ||
-      services.checker.isTupleType(member) ||
-      (orString && (member.flags & services.ts.TypeFlags.StringLike) !== 0),
-  );
-}
-
-function rootIdentifierOf(t: typeof ts, node: ts.Expression): ts.Identifier | undefined {
-  let current: ts.Expression = node;
-  while (t.isPropertyAccessExpression(current)) current = current.expression;
-  return t.isIdentifier(current) ? current : undefined;
-}
-
-function isAsyncDeclaration(t: typeof ts, declaration: ts.Declaration): boolean {
-  if (!t.canHaveModifiers(declaration)) return false;
-  return t.getModifiers(declaration)?.some((modifier) => modifier.kind === t.SyntaxKind.AsyncKeyword) ?? false;
 }
 
 function isClass(node: TSESTree.Node): node is TSESTree.ClassDeclaration | TSESTree.ClassExpression {

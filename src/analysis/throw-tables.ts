@@ -1,0 +1,190 @@
+/**
+ * What the throw model knows without asking anyone: the built-ins, host globals and library methods that cannot
+ * throw, by name. docs/analysis.md says why each entry holds. Shared by the call-site model (ESLint's tree) and the
+ * typed summaries of other files (TypeScript's tree).
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+
+import { isFunctionNode, memberName, unwrapValue } from './syntax.js';
+
+/** Global functions (and namespaces whose every function) that cannot throw, by callee path. */
+export const NON_THROWING_GLOBAL_CALLS = new Set([
+  'Date.now',
+  'Number.isFinite',
+  'Number.isInteger',
+  'Number.isNaN',
+  'Number.isSafeInteger',
+  'Array.isArray',
+  'Object.is',
+  'Symbol',
+  'performance.now',
+  'process.hrtime',
+  'process.hrtime.bigint',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'queueMicrotask',
+  'clearTimeout',
+  'clearInterval',
+  'clearImmediate',
+  // Only property reads and writes, which the model does not count as throw points (a TypeError from a null or a
+  // frozen object, or a throwing accessor, is a bug of its own, not a path the code meant to take).
+  'Object.assign',
+  'Object.keys',
+  'Object.values',
+  'Object.entries',
+  'Object.freeze',
+  'Object.seal',
+  'Object.isFrozen',
+  'Object.getPrototypeOf',
+  'Object.getOwnPropertyNames',
+  'Object.hasOwn',
+  'Array.of',
+  // The conversion a template literal does, which is no throw point either; `Boolean` cannot fail at all.
+  'String',
+  'Boolean',
+  'Symbol.for',
+]);
+export const NON_THROWING_GLOBAL_NAMESPACES = new Set(['Math', 'console', 'Promise']);
+/** Constructors that cannot throw on any argument. */
+export const NON_THROWING_CONSTRUCTORS = new Set([
+  'Date',
+  'Promise',
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+]);
+/** Constructors that cannot throw when called without arguments. */
+export const NON_THROWING_EMPTY_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'AbortController', 'TextDecoder', 'TextEncoder']);
+export const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet']);
+export const COLLECTION_METHODS = new Set(['get', 'has', 'set', 'add', 'delete', 'clear']);
+export const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+/**
+ * OpenTelemetry's packages: the specification requires the API and its implementations never to throw at run time;
+ * a function that runs a callback it is given (`context.with`, `startActiveSpan`, `safeExecuteInTheMiddle`) lets the
+ * callback's exceptions through.
+ */
+export const OTEL_SCOPE = '@opentelemetry/';
+/** The OpenTelemetry functions that run a callback they are given, for an argument whose type is unknown. */
+export const OTEL_CALLBACK_RUNNERS = new Set(['with', 'bind', 'startActiveSpan', 'safeExecuteInTheMiddle', 'safeExecuteInTheMiddleAsync']);
+/** String methods that cannot throw on a string (`replaceAll` does, with a non-global RegExp; `repeat`, `normalize`…). */
+export const SAFE_STRING_METHODS = new Set([
+  'at',
+  'charAt',
+  'charCodeAt',
+  'codePointAt',
+  'concat',
+  'endsWith',
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+  'padEnd',
+  'padStart',
+  'replace',
+  'slice',
+  'split',
+  'startsWith',
+  'substring',
+  'toLowerCase',
+  'toUpperCase',
+  'toString',
+  'trim',
+  'trimEnd',
+  'trimStart',
+]);
+/** Array methods that take no function and cannot throw on an array (`with` can: RangeError). */
+export const ARRAY_METHODS = new Set([
+  'at',
+  'concat',
+  'entries',
+  'fill',
+  'flat',
+  'includes',
+  'indexOf',
+  'join',
+  'keys',
+  'lastIndexOf',
+  'pop',
+  'push',
+  'reverse',
+  'shift',
+  'slice',
+  'splice',
+  'toReversed',
+  'toSpliced',
+  // `join(',')`, as `join` does.
+  'toString',
+  'unshift',
+  'values',
+]);
+/** Array methods that run a function they are given: they throw only what it throws. */
+export const ARRAY_CALLBACK_METHODS = new Set([
+  'every',
+  'filter',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flatMap',
+  'forEach',
+  'map',
+  'some',
+  'sort',
+  'toSorted',
+]);
+/** `reduce` without an initial value throws on an empty array. */
+export const ARRAY_REDUCERS = new Set(['reduce', 'reduceRight']);
+
+/** Registering or removing an event listener: Node's EventEmitter and the DOM's EventTarget never throw on it. */
+export const LISTENER_METHODS = new Set([
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+  'off',
+  'removeListener',
+  'addEventListener',
+  'removeEventListener',
+]);
+
+/** `emitter.on('end', () => …)`: an event name and a listener that is a function. */
+export function isListenerRegistration(call: TSESTree.CallExpression, method: string): boolean {
+  if (!LISTENER_METHODS.has(method)) return false;
+  const [event, listener] = call.arguments;
+  if (!event || !listener) return false;
+  const eventKind = unwrapValue(event);
+  const named = eventKind.type === AST_NODE_TYPES.Literal || eventKind.type === AST_NODE_TYPES.TemplateLiteral || eventKind.type === AST_NODE_TYPES.Identifier || eventKind.type === AST_NODE_TYPES.MemberExpression;
+  const value = unwrapValue(listener);
+  return named && (isFunctionNode(value) || value.type === AST_NODE_TYPES.Identifier || value.type === AST_NODE_TYPES.MemberExpression);
+}
+
+/** The dotted path of a callee (`console.log`, `this.logger.info` → `logger.info`), if it is one. */
+export function calleePath(node: TSESTree.Node): string[] | undefined {
+  const value = unwrapValue(node);
+  if (value.type === AST_NODE_TYPES.Identifier) return [value.name];
+  if (value.type === AST_NODE_TYPES.ThisExpression) return [];
+  if (value.type === AST_NODE_TYPES.MemberExpression) {
+    const name = memberName(value);
+    const object = name === undefined ? undefined : calleePath(value.object);
+    return object && name !== undefined ? [...object, name] : undefined;
+  }
+  return undefined;
+}
+
+/** The identifier a callee path starts from (`console` in `console.log`). */
+export function rootIdentifier(node: TSESTree.Node): TSESTree.Identifier | undefined {
+  let value = unwrapValue(node);
+  while (value.type === AST_NODE_TYPES.MemberExpression) value = unwrapValue(value.object);
+  return value.type === AST_NODE_TYPES.Identifier ? value : undefined;
+}
+
+export function pathMatches(pattern: string, path: readonly string[]): boolean {
+  const parts = pattern.replace(/^this\./, '').split('.');
+  if (parts.length !== path.length) return false;
+  return parts.every((part, index) => part === '*' || part === path[index]);
+}
