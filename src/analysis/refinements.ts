@@ -9,7 +9,7 @@ import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/util
 import type { Obligation, Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
-import { branchTarget, methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
+import { branchTarget, contains, isFunctionNode, methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -52,7 +52,14 @@ export class Refinements {
         if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedValue(node));
       },
       'MemberExpression:exit': (node: TSESTree.MemberExpression) => {
+        // Inside `a?.b` the member is evaluated on one branch of the chain: the chain as a whole is the test.
+        if (node.parent.type === AST_NODE_TYPES.ChainExpression) return;
         if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedValue(node));
+      },
+      'ChainExpression:exit': (node: TSESTree.ChainExpression) => {
+        if (!handles.empty && node.expression.type === AST_NODE_TYPES.MemberExpression && branchTarget(node)) {
+          this.onTest(node, this.testedValue(node));
+        }
       },
       'BinaryExpression:exit': (node: TSESTree.BinaryExpression) => {
         if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedComparison(node));
@@ -78,7 +85,85 @@ export class Refinements {
       ...this.handles.flagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
       ...this.handles.handleOf(node).map((ob) => ({ ob, dropWhenTruthy: false })),
       ...this.releaseFlagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
+      ...this.correlatedStores(node),
     ];
+  }
+
+  /**
+   * `if (!options?.noAck) { msg[SPAN] = span; } … if (options?.noAck) span.end();`: one stable test twice in a
+   * block. Where the second test says the first `if`'s block ran, that block stored the resource (it holds only
+   * expression statements, one of them the store): it is handed on, so the branch the second test sends it down owes
+   * nothing. Without this the rule would follow the impossible path on which the two tests disagree. Stable: a chain
+   * of plain property reads from a variable that is never assigned after its declaration.
+   */
+  private correlatedStores(node: TSESTree.Node): Tested[] {
+    const fn = this.recorder.current;
+    const key = fn && this.stableKey(node);
+    if (!fn || key === undefined) return [];
+    let statement: TSESTree.Node | undefined = node.parent;
+    while (statement && statement.type !== AST_NODE_TYPES.IfStatement && !isFunctionNode(statement)) statement = statement.parent;
+    if (statement?.type !== AST_NODE_TYPES.IfStatement || !contains(statement.test, node) || statement.parent.type !== AST_NODE_TYPES.BlockStatement) {
+      return [];
+    }
+    const siblings = statement.parent.body;
+    const tested: Tested[] = [];
+    for (const earlier of siblings.slice(0, siblings.indexOf(statement))) {
+      if (earlier.type !== AST_NODE_TYPES.IfStatement) continue;
+      const polarity = this.polarity(earlier.test, key);
+      if (polarity === undefined) continue;
+      const branches: [TSESTree.Statement | null, boolean][] = [
+        [earlier.consequent, polarity],
+        [earlier.alternate, !polarity],
+      ];
+      for (const [block, ranWhenTruthy] of branches) {
+        for (const root of this.storedIn(block)) {
+          const held = this.deps.holdIn(fn, root);
+          if (held) tested.push({ ob: held, dropWhenTruthy: ranWhenTruthy });
+        }
+      }
+    }
+    return tested;
+  }
+
+  /** `test` is `key` (true) or its negation (false), through `!`s. */
+  private polarity(test: TSESTree.Node, key: string): boolean | undefined {
+    let value = unwrapValue(test);
+    let truthy = true;
+    while (value.type === AST_NODE_TYPES.UnaryExpression && value.operator === '!') {
+      truthy = !truthy;
+      value = unwrapValue(value.argument);
+    }
+    return this.stableKey(value) === key ? truthy : undefined;
+  }
+
+  /** `options.noAck` for `options?.noAck`, when `options` is never assigned after its declaration. */
+  private stableKey(node: TSESTree.Node): string | undefined {
+    const value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.Identifier) {
+      const variable = this.handles.resolve(value);
+      const def = variable?.defs[0];
+      if (!variable || !def || variable.references.some((reference) => reference.isWrite() && reference.identifier !== def.name && !reference.init)) {
+        return undefined;
+      }
+      return `${value.name}@${def.name.range[0]}`;
+    }
+    if (value.type === AST_NODE_TYPES.MemberExpression && !value.computed && value.property.type === AST_NODE_TYPES.Identifier) {
+      const object = this.stableKey(value.object);
+      return object === undefined ? undefined : `${object}.${value.property.name}`;
+    }
+    return undefined;
+  }
+
+  /** The obligations a block of expression statements stores on an object's property (`msg[SPAN] = span`). */
+  private storedIn(block: TSESTree.Statement | null): Obligation[] {
+    if (!block) return [];
+    const statements = block.type === AST_NODE_TYPES.BlockStatement ? block.body : [block];
+    if (!statements.every((statement) => statement.type === AST_NODE_TYPES.ExpressionStatement)) return [];
+    return statements.flatMap((statement) => {
+      const expression = statement.type === AST_NODE_TYPES.ExpressionStatement ? statement.expression : undefined;
+      if (expression?.type !== AST_NODE_TYPES.AssignmentExpression || expression.left.type !== AST_NODE_TYPES.MemberExpression) return [];
+      return this.handles.handleOf(expression.right).filter((ob) => !ob.capture);
+    });
   }
 
   /**

@@ -139,6 +139,7 @@ export function branchTarget(node: TSESTree.Node): { known: TSESTree.Node; truth
     }
     case AST_NODE_TYPES.TSNonNullExpression:
     case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.ChainExpression:
       return branchTarget(parent);
     default:
       return undefined;

@@ -442,9 +442,34 @@ export function layer() {
   span.setAttribute('callback', index);
   span.end();
 }` },
+  // The same stable test twice: the span is stored where the first block runs, and ended where it does not.
+  { code: `
+export function consume(msg, options) {
+  const span = tracer.startSpan('process');
+  if (!options?.noAck) {
+    msg.stored = span;
+  }
+  if (options?.noAck) {
+    span.end();
+  }
+}` },
 ];
 
 const invalid: Invalid[] = [
+  // A different test says nothing about the first: the span may be neither stored nor ended.
+  {
+    code: `
+export function consume(msg, options) {
+  const span = tracer.startSpan('process');
+  if (!options?.noAck) {
+    msg.stored = span;
+  }
+  if (options?.other) {
+    span.end();
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 10 }],
+  },
   // The span's methods are known; another method of the same parameter is not.
   {
     code: `
