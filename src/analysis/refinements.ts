@@ -160,8 +160,8 @@ export class Refinements {
     const statements = block.type === AST_NODE_TYPES.BlockStatement ? block.body : [block];
     if (!statements.every((statement) => statement.type === AST_NODE_TYPES.ExpressionStatement)) return [];
     return statements.flatMap((statement) => {
-      const expression = statement.type === AST_NODE_TYPES.ExpressionStatement ? statement.expression : undefined;
-      if (expression?.type !== AST_NODE_TYPES.AssignmentExpression || expression.left.type !== AST_NODE_TYPES.MemberExpression) return [];
+      const { expression } = statement;
+      if (expression.type !== AST_NODE_TYPES.AssignmentExpression || expression.left.type !== AST_NODE_TYPES.MemberExpression) return [];
       return this.handles.handleOf(expression.right).filter((ob) => !ob.capture);
     });
   }
