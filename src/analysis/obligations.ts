@@ -19,7 +19,7 @@ import { type Listeners, mergeListeners, withCodePathListeners } from './code-pa
 import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
 import type { FixQueries } from './fixes.js';
 import { HandleIndex, isUnidentifiedReceiver } from './handles.js';
-import { type AcquireMatch, Owed } from './owed.js';
+import { type AcquireMatch, type CallbackAcquireMatch, Owed } from './owed.js';
 import { Ownership } from './ownership.js';
 import { type FunctionRecord, Recorder } from './recorder.js';
 import { Refinements } from './refinements.js';
@@ -56,7 +56,12 @@ export interface ObligationAnalysisOptions {
    * A function that receives a handle it must release: `tracer.startActiveSpan(name, (span) => { … })`. Returns the
    * acquiring call and the parameter index.
    */
-  matchCallbackAcquire?(fn: TSESTree.Node): { call: TSESTree.CallExpression; kind: ObligationKind; param: number } | undefined;
+  matchCallbackAcquire?(fn: TSESTree.Node): CallbackAcquireMatch | undefined;
+  /**
+   * The call is an iterable, or a promise of one, each of whose elements is owed: a `for … of` loop over it (or over
+   * the `const` bound to it) must release each element before its iteration ends (elements.ts).
+   */
+  matchElementAcquire?(call: TSESTree.CallExpression): AcquireMatch | undefined;
   /** Called once per function that acquires, at the end of the file. */
   onResult(result: AnalysisResult, fn: FunctionRecord, queries: FixQueries): void;
 }
@@ -170,6 +175,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const nodeListeners: Listeners = {
     ArrowFunctionExpression: (node: TSESTree.Node) => owed.onFunction(node),
     FunctionExpression: (node: TSESTree.Node) => owed.onFunction(node),
+    FunctionDeclaration: (node: TSESTree.Node) => owed.onFunction(node),
     'VariableDeclarator:exit': (node: TSESTree.VariableDeclarator) => owed.onBinding(node, node.id, node.init),
     'AssignmentExpression:exit': (node: TSESTree.AssignmentExpression) => {
       if (node.operator === '=') owed.onBinding(node, node.left, node.right);
