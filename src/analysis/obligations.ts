@@ -27,7 +27,7 @@ import { Releases } from './releases.js';
 import { Router, usingDeclarationsIn } from './routing.js';
 import { Solver } from './solver.js';
 import { Summaries } from './summaries.js';
-import { methodCall, unwrapAwaited } from './syntax.js';
+import { methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
 import { ThrowModel, type ThrowModelOptions } from './throw-model.js';
 import type { TypeServices } from './types.js';
 
@@ -127,10 +127,14 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     if (recorder.current) recorder.record({ type: 'throw-point', node, alsoReturns: false });
   };
 
+  /** Calls that release: awaiting one is not a point that may throw with the handle held (if it rejects, it was not released). */
+  const releaseCalls = new Set<TSESTree.Node>();
+
   const onCall = (call: TSESTree.CallExpression): void => {
     const fn = recorder.current;
     if (!fn) return;
     const released = releases.releasedBy(call, fn);
+    if (released.length > 0) releaseCalls.add(call);
     if (!handles.empty) noteUnjudged(call);
     if (released.length > 0) {
       // `this.queue?.done(key)`: the receiver that acquired is not nullish, so the release runs on the path that
@@ -196,6 +200,8 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       throwPoint(node);
     },
     'AwaitExpression:exit': (node: TSESTree.AwaitExpression) => {
+      // `await job.moveToCompleted(v, token)`: a release that settles asynchronously, treated like a release call.
+      if (releaseCalls.has(unwrapValue(node.argument))) return;
       if (recorder.current) recorder.record({ type: 'throw-point', node, alsoReturns: false });
     },
     'TaggedTemplateExpression:exit': throwPoint,
