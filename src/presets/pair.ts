@@ -125,6 +125,9 @@ export function pairFromOption(option: PairOption, index: number): Pair {
   }
   const { callback, elements } = option.acquire;
   const cannot = (what: string): Error => new Error(`workqueue/require-release: ${where} cannot be honoured: ${what}.`);
+  for (const key of ['argument', 'parameter'] as const) {
+    if (callback && callback[key] < 0) throw cannot(`acquire.callback.${key} is ${callback[key]}: an index is 0 or more`);
+  }
   if (callback && elements) throw cannot('acquire.callback and acquire.elements are two different acquires; give one');
   if (option.resourceIndex !== undefined && (callback || elements)) {
     throw cannot(`resourceIndex names a tuple element, but acquire.${callback ? 'callback' : 'elements'} hands over the resource itself`);
@@ -187,8 +190,9 @@ export const PAIR_SCHEMA: JSONSchema.JSONSchema4 = {
           required: ['argument', 'parameter'],
           description: 'The resource is handed to a callback of the call (`channel.consume(queue, (msg) => …)`).',
           properties: {
-            argument: { type: 'integer', minimum: 0, description: 'Index of the callback argument (or of the object holding it).' },
-            parameter: { type: 'integer', minimum: 0, description: "Index of the callback's parameter that receives the resource." },
+            // No `minimum` here: the schema's message would not name the option; pairFromOption's does.
+            argument: { type: 'integer', description: 'Index (0 or more) of the callback argument (or of the object holding it).' },
+            parameter: { type: 'integer', description: "Index (0 or more) of the callback's parameter that receives the resource." },
             property: { type: 'string', description: 'The callback is this property of an object argument (`{ processMessage }`).' },
             event: { type: 'string', description: "The call's first argument must be this string (`on('message', …)`)." },
           },

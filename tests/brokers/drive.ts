@@ -50,25 +50,25 @@ export async function driveAmqp(port: number, name: string, start: AmqpStart): P
     for (const payload of PAYLOADS) admin.sendToQueue(queue, Buffer.from(payload));
     const channel = await connection.createChannel();
     await channel.prefetch(PAYLOADS.length * 2);
-    let doubleSettle = false;
-    let closed = false;
+    // Set by the channel's events while the fixture runs.
+    const seen = { doubleSettle: false, closed: false };
     channel.on('error', (error: Error & { code?: number }) => {
-      if (error.code === 406 && error.message.includes('PRECONDITION_FAILED')) doubleSettle = true;
+      if (error.code === 406 && error.message.includes('PRECONDITION_FAILED')) seen.doubleSettle = true;
       else throw error;
     });
     channel.on('close', () => {
-      closed = true;
+      seen.closed = true;
     });
     const threw = await settleRun(() => start(channel, queue));
     // Let the handlers run: every message delivered, and a quiet moment for the last one's work.
-    for (let i = 0; i < 50 && (await admin.checkQueue(queue)).messageCount > 0 && !closed; i++) await sleep(50);
+    for (let i = 0; i < 50 && (await admin.checkQueue(queue)).messageCount > 0 && !seen.closed; i++) await sleep(50);
     await sleep(300);
     const ready = (await admin.checkQueue(queue)).messageCount;
-    if (!closed) await channel.close();
+    if (!seen.closed) await channel.close();
     await sleep(100);
     const unsettled = (await admin.checkQueue(queue)).messageCount - ready;
     await admin.deleteQueue(queue);
-    return { unsettled, doubleSettle, threw };
+    return { unsettled, doubleSettle: seen.doubleSettle, threw };
   } finally {
     await connection.close();
   }
