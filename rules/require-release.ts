@@ -33,7 +33,7 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     docs: {
       description:
-        'Require every acquired resource (pg clients, mutex locks, pool resources, stream readers, spans) to be released on every path',
+        'Require every acquired resource (pg clients, mutex locks, pool resources, stream readers, spans, broker messages) to be released on every path',
       recommended: 'recommended',
       // Uses type information when the file has it, and falls back to names without it.
       requiresTypeChecking: false,
@@ -74,7 +74,7 @@ export default createRule<Options, MessageIds>({
             type: 'array',
             uniqueItems: true,
             items: { type: 'string', enum: [...PRESET_NAMES] },
-            description: 'Built-in pairs to check. Default: all of them.',
+            description: 'Built-in pairs to check. Default: all but web-streams, google-pubsub and azure-service-bus.',
           },
           pairs: { type: 'array', items: PAIR_SCHEMA, description: 'Your own acquire/release pairs.' },
           explicitThrowsOnly: {
