@@ -40,15 +40,15 @@ beforeAll(async () => {
   const ports = inject('brokerPorts');
   const linted = await lintTyped(root, fixtures.map((f) => f.file));
   for (const fixture of fixtures) {
-    const module = (await import(fixture.file)) as { meta: BrokerFixtureMeta; start?: AmqpStart; run?: NatsRun & BullRun };
+    const module = (await import(fixture.file)) as { meta: BrokerFixtureMeta; start?: AmqpStart; run?: NatsRun & BullRun; confirm?: boolean };
     const lint = linted.get(fixture.file);
     if (!lint) throw new Error(`not linted: ${fixture.file}`);
     const id = `${fixture.preset}-${fixture.name}`;
     let broker: BrokerVerdict;
     if (fixture.preset === 'amqplib') {
       if (!module.start) throw new Error(`${fixture.file} exports no start(channel, queue)`);
-      broker = await driveAmqp(ports.amqp, id, module.start);
-      if (readFileSync(fixture.file, 'utf8').includes('.consume(')) await cancelAmqp(ports.amqp, id, module.start);
+      broker = await driveAmqp(ports.amqp, id, module.start, module.confirm);
+      if (readFileSync(fixture.file, 'utf8').includes('.consume(')) await cancelAmqp(ports.amqp, id, module.start, module.confirm);
     } else if (fixture.preset === 'nats') {
       if (!module.run) throw new Error(`${fixture.file} exports no run(consumer, count)`);
       broker = await driveNats(ports.nats, id, module.run);

@@ -40,7 +40,7 @@ async function settleRun(run: () => Promise<void>): Promise<boolean> {
 
 export type AmqpStart = (channel: amqp.Channel, queue: string) => Promise<void>;
 
-export async function driveAmqp(port: number, name: string, start: AmqpStart): Promise<BrokerVerdict> {
+export async function driveAmqp(port: number, name: string, start: AmqpStart, confirm = false): Promise<BrokerVerdict> {
   const connection = await amqp.connect(`amqp://guest:guest@127.0.0.1:${port}`);
   try {
     const admin = await connection.createChannel();
@@ -48,7 +48,7 @@ export async function driveAmqp(port: number, name: string, start: AmqpStart): P
     await admin.assertQueue(queue, { durable: false });
     await admin.purgeQueue(queue);
     for (const payload of PAYLOADS) admin.sendToQueue(queue, Buffer.from(payload));
-    const channel = await connection.createChannel();
+    const channel = confirm ? await connection.createConfirmChannel() : await connection.createChannel();
     await channel.prefetch(PAYLOADS.length * 2);
     // Set by the channel's events while the fixture runs.
     const seen = { doubleSettle: false, closed: false };
@@ -78,10 +78,10 @@ export async function driveAmqp(port: number, name: string, start: AmqpStart): P
  * The consumer is cancelled by the broker (its queue deleted): the callback gets `null`, which the fixture must
  * treat as no message. Resolves once the cancel was delivered; an error in the callback fails the run.
  */
-export async function cancelAmqp(port: number, name: string, start: AmqpStart): Promise<void> {
+export async function cancelAmqp(port: number, name: string, start: AmqpStart, confirm = false): Promise<void> {
   const connection = await amqp.connect(`amqp://guest:guest@127.0.0.1:${port}`);
   try {
-    const channel = await connection.createChannel();
+    const channel = confirm ? await connection.createConfirmChannel() : await connection.createChannel();
     const queue = `workqueue.${name}.cancel`;
     await channel.assertQueue(queue, { durable: false });
     await start(channel, queue);
