@@ -8,7 +8,7 @@ import { elementLoop } from '../src/analysis/elements.js';
 import { isFunctionNode, methodCall } from '../src/analysis/syntax.js';
 import { guarded, isThenable, typeServices } from '../src/analysis/types.js';
 import { createCallbackMatcher } from '../src/presets/callbacks.js';
-import { createPairMatcher } from '../src/presets/evidence.js';
+import { createPairMatcher, pairsPossibleIn } from '../src/presets/evidence.js';
 import { constInit } from '../src/presets/options.js';
 import { settleBeforeReturn } from '../src/presets/settle-fix.js';
 import { DEFAULT_PRESETS, PRESET_NAMES, PRESETS, type PresetName } from '../src/presets/index.js';
@@ -87,11 +87,13 @@ export default createRule<Options, MessageIds>({
     ],
   },
   create(context, [options]) {
-    const pairs: Pair[] = [
+    const configured: Pair[] = [
       ...(options.presets ?? DEFAULT_PRESETS).flatMap((name) => PRESETS[name]),
       ...(options.pairs ?? []).map(pairFromOption),
     ];
     const sourceCode = context.sourceCode;
+    const services = typeServices(context);
+    const pairs = pairsPossibleIn(configured, sourceCode, services);
     const methodNames = [
       ...new Set(
         pairs.flatMap((pair) => [
@@ -104,7 +106,6 @@ export default createRule<Options, MessageIds>({
     ];
     // Cheap filter before any listener or type query.
     if (!methodNames.some((name) => sourceCode.text.includes(`${name}(`))) return {};
-    const services = typeServices(context);
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
     const findPair = createPairMatcher(pairs, sourceCode, services);
