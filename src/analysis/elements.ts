@@ -40,6 +40,25 @@ export function elementSource(
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.parent?.type !== AST_NODE_TYPES.VariableDeclaration) return undefined;
   if (def.parent.kind !== 'const' || def.node.id.type !== AST_NODE_TYPES.Identifier || !def.node.init) return undefined;
+  // This loop must be the one place the elements are taken: a second loop, a `forEach`, a spread or a hand-off of
+  // the list may be where they are settled, and the rule would not see it.
+  const declared = def.node.id;
+  const others = variable?.references.filter((reference) => reference.identifier !== iterable && reference.identifier !== declared) ?? [];
+  if (!others.every((reference) => readsProperty(reference.identifier))) return undefined;
   const init = unwrapAwaited(def.node.init).inner;
   return init.type === AST_NODE_TYPES.CallExpression ? init : undefined;
+}
+
+/** Members of an owed iterable that take no element: `msgs.length`, `messages.stop()`. */
+const NON_ELEMENT_MEMBERS = new Set(['length', 'stop', 'close', 'closed', 'status', 'getProcessed', 'getPending', 'getReceived']);
+
+function readsProperty(identifier: TSESTree.Identifier | TSESTree.JSXIdentifier): boolean {
+  const parent = identifier.parent;
+  return (
+    parent.type === AST_NODE_TYPES.MemberExpression &&
+    parent.object === identifier &&
+    !parent.computed &&
+    parent.property.type === AST_NODE_TYPES.Identifier &&
+    NON_ELEMENT_MEMBERS.has(parent.property.name)
+  );
 }

@@ -174,6 +174,21 @@ receiver.subscribe(
   },
   { autoCompleteMessages: false },
 );`,
+  // The list is iterated twice: the second loop settles, so the first is not judged.
+  `${AZURE}
+export async function twice() {
+  const messages = await receiver.receiveMessages(10);
+  if (messages.length === 0) return;
+  for (const message of messages) console.log(message.messageId);
+  for (const message of messages) await receiver.completeMessage(message);
+}`,
+  // Settled through forEach: not judged.
+  `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  for (const message of messages) await work(message.body);
+  messages.forEach((message) => void receiver.completeMessage(message));
+}`,
   // receiveAndDelete: nothing to settle.
   `import { ServiceBusClient } from '@azure/service-bus';
 declare function work(x: unknown): Promise<void>;
@@ -449,12 +464,13 @@ receiver.subscribe(
     code: `${AZURE}
 export async function batch() {
   const messages = await receiver.receiveMessages(10);
+  if (messages.length === 0) return;
   for (const message of messages) {
     await work(message.body);
     await receiver.completeMessage(message);
   }
 }`,
-    errors: [{ messageId: 'leakOnMayThrowSettle', line: 9 }],
+    errors: [{ messageId: 'leakOnMayThrowSettle', line: 10 }],
   },
 ];
 
