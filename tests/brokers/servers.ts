@@ -19,7 +19,8 @@ const RABBITMQ = '/usr/lib/rabbitmq/bin/rabbitmq-server';
 const NATS = '/usr/sbin/nats-server';
 const REDIS = '/usr/bin/redis-server';
 
-function which(file: string, name: string): string {
+/** The server's executable; a missing one is an error that says how to install it. */
+export function requireServer(file: string, name: string): string {
   if (!existsSync(file)) {
     throw new Error(`${name} is not installed (${file} is missing). The broker tests need the real servers: run \`${INSTALL}\` as root, then \`npm run test:brokers\`.`);
   }
@@ -59,9 +60,9 @@ function launch(name: string, command: string, args: string[], env: NodeJS.Proce
 }
 
 export async function setup(project: TestProject): Promise<void> {
-  const rabbit = which(RABBITMQ, 'rabbitmq-server');
-  const nats = which(NATS, 'nats-server');
-  const redis = which(REDIS, 'redis-server');
+  const rabbit = requireServer(RABBITMQ, 'rabbitmq-server');
+  const nats = requireServer(NATS, 'nats-server');
+  const redis = requireServer(REDIS, 'redis-server');
   for (const [name, port] of Object.entries(PORTS)) {
     if (await portOpen(port)) throw new Error(`port ${port} (${name}) is already in use on 127.0.0.1: stop whatever listens there first`);
   }
