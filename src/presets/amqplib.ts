@@ -36,7 +36,7 @@ export const amqplib: readonly Pair[] = [
       const noAck = literalOption(call, methodCall(call)?.name === 'consume' ? 2 : 1, 'noAck');
       return noAck === ABSENT || noAck === false;
     },
-    wording: { pending: 'acked or nacked', settled: 'acked' },
+    wording: { pending: 'acked or nacked', settled: 'acked or nacked' },
     // No requeue: a message the handler gives up on at a `return` would come straight back to it.
     errorSettle: (r, h) => `${r}.nack(${h}, false, false)`,
   },

@@ -20,7 +20,7 @@ export const bullmq: readonly Pair[] = [
       describeRelease: (_r, h) => h && `${h}.moveToCompleted(result, token)`,
     }),
     callbackMethods: new Set(),
-    wording: { pending: 'completed or failed', settled: 'moved on' },
+    wording: { pending: 'completed or failed', settled: 'completed or failed' },
     // A failed job is retried when its `attempts` allow, else it stays failed.
     errorSettle: (_r, h, acquire) => {
       const token = acquire.arguments[0];

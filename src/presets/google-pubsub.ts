@@ -23,7 +23,7 @@ export const googlePubsub: readonly Pair[] = [
       { method: 'addListener', event: 'message', argument: 1, parameter: 0 },
       { method: 'once', event: 'message', argument: 1, parameter: 0 },
     ],
-    wording: { pending: 'acked or nacked', settled: 'acked' },
+    wording: { pending: 'acked or nacked', settled: 'acked or nacked' },
     // Pub/Sub redelivers a nacked message (to the dead-letter topic after maxDeliveryAttempts, when one is set).
     errorSettle: (_r, h) => `${h}.nack()`,
   },

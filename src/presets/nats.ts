@@ -34,7 +34,7 @@ export const nats: readonly Pair[] = [
       if (method.name === 'subscribe') return manualAck(call.arguments[1], origin);
       return !ordered(method.object, origin);
     },
-    wording: { pending: 'acked or nakked', settled: 'acked' },
+    wording: { pending: 'acked or nakked', settled: 'acked or nakked' },
     // `term()`: the server stops redelivering a message the handler gave up on; `nak()` would redeliver it.
     errorSettle: (_r, h) => `${h}.term()`,
   },

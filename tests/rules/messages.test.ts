@@ -24,7 +24,7 @@ const WORST: Record<string, string> = {
   // The broker presets' delivery family (require-release): the longest subject, the longest wording.
   subject: `The message from \`${'x'.repeat(21)}…\` (line 1234)`,
   pending: 'completed or failed',
-  settled: 'moved on',
+  settled: 'completed or failed',
   advice: 'Settle it on every path: `this.errTasks.done(obj)` when the work is done.',
 };
 
