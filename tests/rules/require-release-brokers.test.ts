@@ -76,6 +76,12 @@ export async function poll() {
   if (msg === false) return;
   channel.ack(msg);
 }`,
+  // channel.get with noAck: settled on delivery.
+  `${AMQP}
+export async function peek() {
+  const msg = await channel.get('q', { noAck: true });
+  if (msg) await work(msg.content);
+}`,
   // A same-file helper that settles on every path.
   `${AMQP}
 function settle(ch: Channel, m: ConsumeMessage, ok: boolean) {
@@ -310,6 +316,16 @@ subscription.on('message', (message) => {
         ],
       },
     ],
+  },
+  {
+    // A handler bound to a const and registered by name.
+    code: `${PUBSUB}
+const onMessage = async (message: import('@google-cloud/pubsub').Message) => {
+  await work(message.data);
+  message.ack();
+};
+subscription.on('message', onMessage);`,
+    errors: [{ messageId: 'leakOnMayThrowSettle', line: 6 }],
   },
   {
     code: `${NATS}
