@@ -49,8 +49,21 @@ export function elementSource(
   return init.type === AST_NODE_TYPES.CallExpression ? init : undefined;
 }
 
-/** Members of an owed iterable that take no element: `msgs.length`, `messages.stop()`. */
-const NON_ELEMENT_MEMBERS = new Set(['length', 'stop', 'close', 'closed', 'status', 'getProcessed', 'getPending', 'getReceived']);
+/** Members of an owed iterable that take no element: `msgs.length`, `messages.stop()`, `sub.unsubscribe()`. */
+const NON_ELEMENT_MEMBERS = new Set([
+  'length',
+  'stop',
+  'close',
+  'closed',
+  'status',
+  'unsubscribe',
+  'drain',
+  'isClosed',
+  'getSubject',
+  'getProcessed',
+  'getPending',
+  'getReceived',
+]);
 
 function readsProperty(identifier: TSESTree.Identifier | TSESTree.JSXIdentifier): boolean {
   const parent = identifier.parent;

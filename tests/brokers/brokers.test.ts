@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 import type { BrokerFixtureMeta } from '../fixtures/brokers/contract.js';
-import { type AmqpStart, type BrokerVerdict, type BullRun, cancelAmqp, driveAmqp, driveBull, driveNats, type NatsRun } from './drive.js';
+import { type AmqpStart, type BrokerVerdict, type BullRun, cancelAmqp, driveAmqp, driveBull, driveNats, type NatsRun, type NatsSubscribe } from './drive.js';
 import { type BrokerLint, lintTyped, lintUntyped } from './lint.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,7 +40,13 @@ beforeAll(async () => {
   const ports = inject('brokerPorts');
   const linted = await lintTyped(root, fixtures.map((f) => f.file));
   for (const fixture of fixtures) {
-    const module = (await import(fixture.file)) as { meta: BrokerFixtureMeta; start?: AmqpStart; run?: NatsRun & BullRun; confirm?: boolean };
+    const module = (await import(fixture.file)) as {
+      meta: BrokerFixtureMeta;
+      start?: AmqpStart;
+      run?: NatsRun & BullRun;
+      subscribe?: NatsSubscribe;
+      confirm?: boolean;
+    };
     const lint = linted.get(fixture.file);
     if (!lint) throw new Error(`not linted: ${fixture.file}`);
     const id = `${fixture.preset}-${fixture.name}`;
@@ -50,8 +56,7 @@ beforeAll(async () => {
       broker = await driveAmqp(ports.amqp, id, module.start, module.confirm);
       if (readFileSync(fixture.file, 'utf8').includes('.consume(')) await cancelAmqp(ports.amqp, id, module.start, module.confirm);
     } else if (fixture.preset === 'nats') {
-      if (!module.run) throw new Error(`${fixture.file} exports no run(consumer, count)`);
-      broker = await driveNats(ports.nats, id, module.run);
+      broker = await driveNats(ports.nats, id, module);
     } else {
       if (!module.run) throw new Error(`${fixture.file} exports no run(worker, token)`);
       broker = await driveBull(ports.redis, id, module.run);

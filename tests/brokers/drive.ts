@@ -6,12 +6,13 @@
  *   (RabbitMQ requeues what it had not been acked for) minus the count before; a double settle is the channel closed
  *   by the broker with 406 PRECONDITION_FAILED. Consumer fixtures are also cancelled by the broker (the queue is
  *   deleted, the callback gets `null`) and must take that without an error.
- * - NATS JetStream: the durable consumer's `num_ack_pending` once the fixture has returned or thrown.
+ * - NATS JetStream: the durable consumer's `num_ack_pending` (a pull consumer, or the push consumer a fixture's
+ *   `js.subscribe` creates) once the fixture has returned or thrown.
  * - BullMQ: the queue's active jobs once the fixture has returned or thrown.
  */
 import amqp from 'amqplib';
 import { Queue, Worker } from 'bullmq';
-import { AckPolicy, connect, type Consumer, type NatsConnection } from 'nats';
+import { AckPolicy, connect, type Consumer, type JetStreamClient, type NatsConnection } from 'nats';
 
 import { isInjected, PAYLOADS } from './faults.js';
 
@@ -96,19 +97,30 @@ export async function cancelAmqp(port: number, name: string, start: AmqpStart, c
 // ---- NATS JetStream ---------------------------------------------------------------------------------------------
 
 export type NatsRun = (consumer: Consumer, count: number) => Promise<void>;
+/** A push subscription fixture: `js.subscribe(subject, opts)` with the durable name it is given. */
+export type NatsSubscribe = (js: JetStreamClient, subject: string, durable: string, count: number) => Promise<void>;
 
-export async function driveNats(port: number, name: string, run: NatsRun): Promise<BrokerVerdict> {
+export async function driveNats(port: number, name: string, fixture: { run?: NatsRun; subscribe?: NatsSubscribe }): Promise<BrokerVerdict> {
   const nc: NatsConnection = await connect({ servers: `127.0.0.1:${port}` });
   try {
     const jsm = await nc.jetstreamManager();
     const stream = `WQ_${name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
     await jsm.streams.add({ name: stream, subjects: [`${stream}.>`] });
-    // A long ack wait: nothing is redelivered while the verdict is read.
-    await jsm.consumers.add(stream, { durable_name: 'fixture', ack_policy: AckPolicy.Explicit, ack_wait: 60_000_000_000 });
     const js = nc.jetstream();
     for (const payload of PAYLOADS) await js.publish(`${stream}.jobs`, payload);
-    const consumer = await js.consumers.get(stream, 'fixture');
-    const threw = await settleRun(() => run(consumer, PAYLOADS.length));
+    let threw: boolean;
+    if (fixture.subscribe) {
+      const { subscribe } = fixture;
+      threw = await settleRun(() => subscribe(js, `${stream}.jobs`, 'fixture', PAYLOADS.length));
+    } else if (fixture.run) {
+      const { run } = fixture;
+      // A long ack wait: nothing is redelivered while the verdict is read.
+      await jsm.consumers.add(stream, { durable_name: 'fixture', ack_policy: AckPolicy.Explicit, ack_wait: 60_000_000_000 });
+      const consumer = await js.consumers.get(stream, 'fixture');
+      threw = await settleRun(() => run(consumer, PAYLOADS.length));
+    } else {
+      throw new Error(`the NATS fixture ${name} exports neither run(consumer, count) nor subscribe(js, subject, durable, count)`);
+    }
     await sleep(200);
     const info = await jsm.consumers.info(stream, 'fixture');
     await jsm.streams.delete(stream);
