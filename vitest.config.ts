@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     // The install matrix runs on its own: `npm run test:matrix` (vitest.matrix.config.ts).
-    exclude: [...configDefaults.exclude, 'tests/integration/matrix.test.ts'],
+    // The broker fixtures need RabbitMQ, NATS and Redis: `npm run test:brokers` (tests/brokers/vitest.config.ts).
+    exclude: [...configDefaults.exclude, 'tests/integration/matrix.test.ts', 'tests/brokers/**'],
     // Typed rule tests build a TypeScript program per file; give them room on a busy 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

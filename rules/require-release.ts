@@ -1,19 +1,31 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import type { Obligation } from '../src/analysis/events.js';
+import type { Exit, Obligation } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
-import { acquireText, type LeakMessageId, leakMessages, releaseText, reportLeaks, secondReleases } from '../src/analysis/report.js';
+import { acquireText, type LeakMessageId, leakMessages, oneLine, releaseText, reportLeaks, secondReleases } from '../src/analysis/report.js';
+import { elementLoop } from '../src/analysis/elements.js';
 import { isFunctionNode, methodCall } from '../src/analysis/syntax.js';
 import { guarded, isThenable, typeServices } from '../src/analysis/types.js';
-import { createPairMatcher } from '../src/presets/evidence.js';
+import { createCallbackMatcher } from '../src/presets/callbacks.js';
+import { createPairMatcher, pairsPossibleIn } from '../src/presets/evidence.js';
+import { constInit } from '../src/presets/options.js';
+import { settleBeforeReturn } from '../src/presets/settle-fix.js';
 import { DEFAULT_PRESETS, PRESET_NAMES, PRESETS, type PresetName } from '../src/presets/index.js';
 import { PAIR_SCHEMA, type Pair, pairFromOption, type PairOption } from '../src/presets/pair.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export { DEFAULT_PRESETS, PRESET_NAMES, type PairOption, type PresetName };
 export type Options = [{ presets?: PresetName[]; pairs?: PairOption[]; explicitThrowsOnly?: boolean } & ThrowModelOptions];
-export type MessageIds = LeakMessageId | 'discardedAcquire' | 'doubleRelease' | 'moveIntoTry' | 'wrapInTryFinally';
+export type MessageIds =
+  | LeakMessageId
+  | `${LeakMessageId}Settle`
+  | 'discardedAcquire'
+  | 'doubleRelease'
+  | 'doubleSettle'
+  | 'moveIntoTry'
+  | 'wrapInTryFinally'
+  | 'settleBeforeReturn';
 
 export default createRule<Options, MessageIds>({
   name: 'require-release',
@@ -21,7 +33,7 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     docs: {
       description:
-        'Require every acquired resource (pg clients, mutex locks, pool resources, stream readers, spans) to be released on every path',
+        'Require every acquired resource (pg clients, mutex locks, pool resources, stream readers, spans, broker messages) to be released on every path',
       recommended: 'recommended',
       // Uses type information when the file has it, and falls back to names without it.
       requiresTypeChecking: false,
@@ -37,9 +49,16 @@ export default createRule<Options, MessageIds>({
         'The {{resource}} from `{{acquire}}` (line {{acquireLine}}) is not released',
         'Call `{{release}}` in a `finally` right after {{anchor}}.',
       ),
+      // A broker's delivery, in the API's words: `The message delivered to \`channel.consume\` is not acked or
+      // nacked at the \`return\` on line 9.`
+      ...settleMessages(leakMessages('{{subject}} is not {{pending}}', '{{advice}}')),
       discardedAcquire: 'The {{resource}} acquired by `{{acquire}}` is never bound, so it can never be released.',
       doubleRelease:
         'The {{resource}} from `{{acquire}}` (line {{acquireLine}}) may be released twice. It was already released on a path to here: `{{release}}` runs once.',
+      doubleSettle:
+        '{{subject}} may be {{settled}} twice. It was already settled on a path to here: `{{release}}` settles it again.',
+      // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
+      settleBeforeReturn: 'Settle with `{{release}}` before this `return`',
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
       moveIntoTry: 'Move the statements before the `try` into it',
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
@@ -55,7 +74,7 @@ export default createRule<Options, MessageIds>({
             type: 'array',
             uniqueItems: true,
             items: { type: 'string', enum: [...PRESET_NAMES] },
-            description: 'Built-in pairs to check. Default: all of them.',
+            description: 'Built-in pairs to check. Default: all but web-streams, google-pubsub and azure-service-bus.',
           },
           pairs: { type: 'array', items: PAIR_SCHEMA, description: 'Your own acquire/release pairs.' },
           explicitThrowsOnly: {
@@ -68,18 +87,31 @@ export default createRule<Options, MessageIds>({
     ],
   },
   create(context, [options]) {
-    const pairs: Pair[] = [
+    const configured: Pair[] = [
       ...(options.presets ?? DEFAULT_PRESETS).flatMap((name) => PRESETS[name]),
       ...(options.pairs ?? []).map(pairFromOption),
     ];
     const sourceCode = context.sourceCode;
-    const methodNames = [...new Set(pairs.flatMap((pair) => [...pair.methods, ...pair.callbackMethods]))];
+    const services = typeServices(context);
+    const pairs = pairsPossibleIn(configured, sourceCode, services);
+    const methodNames = [
+      ...new Set(
+        pairs.flatMap((pair) => [
+          ...pair.methods,
+          ...pair.callbackMethods,
+          ...(pair.callbacks ?? []).map((shape) => shape.method),
+          ...(pair.elementMethods ?? []),
+        ]),
+      ),
+    ];
     // Cheap filter before any listener or type query.
     if (!methodNames.some((name) => sourceCode.text.includes(`${name}(`))) return {};
-    const services = typeServices(context);
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
     const findPair = createPairMatcher(pairs, sourceCode, services);
+    const findCallback = createCallbackMatcher(pairs, sourceCode, findPair);
+    const origin = constInit(sourceCode);
+    const owes = (pair: Pair, call: TSESTree.CallExpression): boolean => pair.owes?.(call, origin) ?? true;
 
     /** A function written in place, a function of this file by name, or (typed) any callable value. */
     const isFunctionArgument = (arg: TSESTree.Node): boolean => {
@@ -98,6 +130,30 @@ export default createRule<Options, MessageIds>({
       return { release: release.text, describedOnly: !release.code, resource };
     };
 
+    /**
+     * A delivery (a broker message, a job) and what it is handed through: a callback parameter, a loop's element,
+     * or an acquiring call. Pairs with a wording, and every callback or element shape, speak of it this way.
+     */
+    const delivery = (ob: Obligation): { subject: string; pending: string; settled: string; advice: string } | undefined => {
+      const pair = pairByKind.get(ob.kind);
+      if (!pair || !ob.acquire) return undefined;
+      const shaped = ob.binding.type === AST_NODE_TYPES.Identifier || elementBinding(ob);
+      if (!pair.wording && !(shaped && (pair.callbacks?.length || pair.elementMethods?.size))) return undefined;
+      const { release } = describe(ob);
+      const line = ob.acquire.loc.start.line;
+      const subject =
+        ob.binding.type === AST_NODE_TYPES.Identifier
+          ? // The report sits inside the callback: the call it was handed to is enough to place it.
+            `The ${pair.resource} delivered to \`${oneLine(sourceCode.getText(ob.acquire.callee), 22)}\``
+          : `The ${pair.resource} from \`${oneLine(acquireText(sourceCode, ob.acquire), 22)}\` (line ${line})`;
+      return {
+        subject,
+        pending: pair.wording?.pending ?? 'released',
+        settled: pair.wording?.settled ?? 'released',
+        advice: `Settle it on every path: \`${release}\` when the work is done.`,
+      };
+    };
+
     return createObligationAnalysis({
       sourceCode,
       kinds: pairs.map((pair) => pair.kind),
@@ -109,13 +165,25 @@ export default createRule<Options, MessageIds>({
         if (call.arguments.some(isFunctionArgument)) return undefined;
         const pair = findPair(call, (candidate) => candidate.methods);
         const method = methodCall(call);
-        return pair && method ? { kind: pair.kind, receiver: method.object } : undefined;
+        return pair && method && owes(pair, call) ? { kind: pair.kind, receiver: method.object } : undefined;
       },
       matchCallbackAcquire: (fn) => {
+        const shaped = findCallback(fn);
+        if (shaped) {
+          const method = methodCall(shaped.call);
+          return owes(shaped.pair, shaped.call)
+            ? { call: shaped.call, kind: shaped.pair.kind, param: shaped.param, receiver: method?.object }
+            : undefined;
+        }
         const call = fn.parent;
         if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[call.arguments.length - 1] !== fn) return undefined;
         const pair = findPair(call, (candidate) => candidate.callbackMethods);
         return pair && { call, kind: pair.kind, param: 0 };
+      },
+      matchElementAcquire: (call) => {
+        const pair = findPair(call, (candidate) => candidate.elementMethods ?? NO_METHODS);
+        const method = methodCall(call);
+        return pair && method && owes(pair, call) ? { kind: pair.kind, receiver: method.object } : undefined;
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
       services,
@@ -127,12 +195,43 @@ export default createRule<Options, MessageIds>({
         });
       },
       onResult: (result, _fn, queries) => {
-        reportLeaks(context, result, queries, (ob) => ({ ...describe(ob), anchor: 'it is acquired' }));
+        reportLeaks(context, result, queries, (ob) => {
+          const words = delivery(ob);
+          if (!words) return { ...describe(ob), anchor: 'it is acquired' };
+          const pair = pairByKind.get(ob.kind);
+          return {
+            ...describe(ob),
+            anchor: 'it is acquired',
+            family: 'Settle',
+            data: words,
+            suggestAt: (exit: Exit) => (pair ? settleBeforeReturn(sourceCode, queries, ob, pair, exit) : undefined),
+          };
+        });
         for (const { node, ob, acquire, acquireLine } of secondReleases(sourceCode, result)) {
           const { release, resource } = describe(ob);
-          context.report({ node, messageId: 'doubleRelease', data: { release, resource, acquire, acquireLine } });
+          const words = delivery(ob);
+          if (words) {
+            context.report({
+              node,
+              messageId: 'doubleSettle',
+              data: { subject: words.subject, settled: words.settled, release: oneLine(sourceCode.getText(node), 30) },
+            });
+          } else {
+            context.report({ node, messageId: 'doubleRelease', data: { release, resource, acquire, acquireLine } });
+          }
         }
       },
     });
   },
 });
+
+const NO_METHODS: ReadonlySet<string> = new Set();
+
+function elementBinding(ob: Obligation): boolean {
+  return elementLoop(ob.binding) !== undefined;
+}
+
+/** The leak messages of the delivery family: the same exits, with ids ending in `Settle`. */
+function settleMessages(messages: Record<LeakMessageId, string>): Record<`${LeakMessageId}Settle`, string> {
+  return Object.fromEntries(Object.entries(messages).map(([id, text]) => [`${id}Settle`, text])) as Record<`${LeakMessageId}Settle`, string>;
+}

@@ -19,7 +19,7 @@ import { type Listeners, mergeListeners, withCodePathListeners } from './code-pa
 import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
 import type { FixQueries } from './fixes.js';
 import { HandleIndex, isUnidentifiedReceiver } from './handles.js';
-import { type AcquireMatch, Owed } from './owed.js';
+import { type AcquireMatch, type CallbackAcquireMatch, Owed } from './owed.js';
 import { Ownership } from './ownership.js';
 import { type FunctionRecord, Recorder } from './recorder.js';
 import { Refinements } from './refinements.js';
@@ -27,7 +27,7 @@ import { Releases } from './releases.js';
 import { Router, usingDeclarationsIn } from './routing.js';
 import { Solver } from './solver.js';
 import { Summaries } from './summaries.js';
-import { methodCall, unwrapAwaited } from './syntax.js';
+import { methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
 import { ThrowModel, type ThrowModelOptions } from './throw-model.js';
 import type { TypeServices } from './types.js';
 
@@ -56,7 +56,12 @@ export interface ObligationAnalysisOptions {
    * A function that receives a handle it must release: `tracer.startActiveSpan(name, (span) => { … })`. Returns the
    * acquiring call and the parameter index.
    */
-  matchCallbackAcquire?(fn: TSESTree.Node): { call: TSESTree.CallExpression; kind: ObligationKind; param: number } | undefined;
+  matchCallbackAcquire?(fn: TSESTree.Node): CallbackAcquireMatch | undefined;
+  /**
+   * The call is an iterable, or a promise of one, each of whose elements is owed: a `for … of` loop over it (or over
+   * the `const` bound to it) must release each element before its iteration ends (elements.ts).
+   */
+  matchElementAcquire?(call: TSESTree.CallExpression): AcquireMatch | undefined;
   /** Called once per function that acquires, at the end of the file. */
   onResult(result: AnalysisResult, fn: FunctionRecord, queries: FixQueries): void;
 }
@@ -128,10 +133,14 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     if (recorder.current) recorder.record({ type: 'throw-point', node, alsoReturns: false });
   };
 
+  /** Calls that release: awaiting one is not a point that may throw with the handle held (if it rejects, it was not released). */
+  const releaseCalls = new Set<TSESTree.Node>();
+
   const onCall = (call: TSESTree.CallExpression): void => {
     const fn = recorder.current;
     if (!fn) return;
     const released = releases.releasedBy(call, fn);
+    if (released.length > 0) releaseCalls.add(call);
     if (!handles.empty) noteUnjudged(call);
     if (released.length > 0) {
       // `this.queue?.done(key)`: the receiver that acquired is not nullish, so the release runs on the path that
@@ -176,6 +185,7 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const nodeListeners: Listeners = {
     ArrowFunctionExpression: (node: TSESTree.Node) => owed.onFunction(node),
     FunctionExpression: (node: TSESTree.Node) => owed.onFunction(node),
+    FunctionDeclaration: (node: TSESTree.Node) => owed.onFunction(node),
     'VariableDeclarator:exit': (node: TSESTree.VariableDeclarator) => owed.onBinding(node, node.id, node.init),
     'AssignmentExpression:exit': (node: TSESTree.AssignmentExpression) => {
       if (node.operator === '=') owed.onBinding(node, node.left, node.right);
@@ -196,6 +206,8 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       throwPoint(node);
     },
     'AwaitExpression:exit': (node: TSESTree.AwaitExpression) => {
+      // `await job.moveToCompleted(v, token)`: a release that settles asynchronously, treated like a release call.
+      if (releaseCalls.has(unwrapValue(node.argument))) return;
       if (recorder.current) recorder.record({ type: 'throw-point', node, alsoReturns: false });
     },
     'TaggedTemplateExpression:exit': throwPoint,

@@ -6,6 +6,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
+import { elementLoop, elementSource } from './elements.js';
 import type { Obligation, ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
@@ -22,7 +23,17 @@ export interface OwedOptions {
   matchAcquire(call: TSESTree.CallExpression): AcquireMatch | undefined;
   isUnawaitedPromise?(call: TSESTree.CallExpression): boolean;
   onDiscarded(call: TSESTree.CallExpression, kind: ObligationKind): void;
-  matchCallbackAcquire?(fn: TSESTree.Node): { call: TSESTree.CallExpression; kind: ObligationKind; param: number } | undefined;
+  matchCallbackAcquire?(fn: TSESTree.Node): CallbackAcquireMatch | undefined;
+  /** The call is an iterable (or a promise of one) each of whose elements is owed: `consumer.consume()`. */
+  matchElementAcquire?(call: TSESTree.CallExpression): AcquireMatch | undefined;
+}
+
+export interface CallbackAcquireMatch {
+  readonly call: TSESTree.CallExpression;
+  readonly kind: ObligationKind;
+  readonly param: number;
+  /** The receiver whose release methods discharge it (`channel` in `channel.consume(q, (msg) => …)`). */
+  readonly receiver?: TSESTree.Node;
 }
 
 export class Owed {
@@ -169,6 +180,11 @@ export class Owed {
   /** The binding site of an acquire: a declarator or an assignment. */
   onBinding(node: TSESTree.Node, pattern: TSESTree.Node, value: TSESTree.Node | null | undefined): void {
     const fn = this.recorder.current;
+    const loop = this.options.matchElementAcquire && elementLoop(node);
+    if (loop) {
+      this.onElement(loop, node, pattern);
+      return;
+    }
     const acquired = this.acquireFrom(value);
     if (!acquired) {
       if (value && fn && !this.handles.empty) this.bindAliases(pattern, value);
@@ -207,6 +223,26 @@ export class Owed {
     return undefined;
   }
 
+  /**
+   * `for (const m of owed)`: each iteration binds a new element, owed until the iteration ends. On the edge that
+   * leaves the loop (the iterable is exhausted) there is no element.
+   */
+  private onElement(loop: TSESTree.ForOfStatement, node: TSESTree.Node, pattern: TSESTree.Node): void {
+    const fn = this.recorder.current;
+    const call = fn && elementSource(this.options.sourceCode, loop);
+    const match = call && this.options.matchElementAcquire?.(call);
+    if (!fn || !call || !match) return;
+    let ob = this.byCall.get(call);
+    // One obligation per loop: a second loop over the same `const` is another element obligation.
+    if (!ob || ob.binding !== node) {
+      ob = this.create(fn, match.kind, call, node, match.receiver);
+      if (!this.byCall.has(call)) this.byCall.set(call, ob);
+    }
+    if (!this.bindPattern(pattern, ob)) return;
+    this.recorder.record({ type: 'acquire', ob, call });
+    this.recorder.refine({ ob, known: loop.body, knownTruthy: true, dropWhenTruthy: false });
+  }
+
   /** An acquire whose value is dropped: an obligation only when an unbound acquire still holds (a mutex). */
   onStatement(node: TSESTree.ExpressionStatement): void {
     let expression = unwrapAwaited(node.expression).inner;
@@ -233,7 +269,7 @@ export class Owed {
     if (name?.type !== AST_NODE_TYPES.Identifier) return;
     const variable = this.handles.resolve(name);
     if (!variable) return;
-    const ob = this.create(fn, match.kind, match.call, name, undefined);
+    const ob = this.create(fn, match.kind, match.call, name, match.receiver);
     this.handles.addHandle(variable, ob);
     fn.entryObligations.push(ob);
   }

@@ -141,6 +141,15 @@ export interface LeakDescription {
   readonly anchor: string;
   /** What is held, for messages that name it: `client`. */
   readonly resource?: string;
+  /** Appended to every leak message id: the rule's second family of wordings (a broker's `acked or nacked`). */
+  readonly family?: string;
+  /** More message data for that family's placeholders. */
+  readonly data?: Readonly<Record<string, string>>;
+  /**
+   * The suggestion for one exit, instead of the try/finally fix (which would settle a broker message as done even
+   * when its work failed).
+   */
+  readonly suggestAt?: (exit: Exit) => { readonly messageId: string; readonly data?: Record<string, string>; readonly fix: TSESLint.ReportFixFunction } | undefined;
 }
 
 type SuggestionId = 'moveIntoTry' | 'wrapInTryFinally';
@@ -159,14 +168,17 @@ export function reportLeaks<MessageId extends string>(
   for (const [ob, exits] of result.leaks) {
     if (!ob.acquire) continue;
     const description = describe(ob);
-    const fix = description.describedOnly ? undefined : tryFinallyFix(queries, ob, description.release);
+    const fix = description.describedOnly || description.suggestAt ? undefined : tryFinallyFix(queries, ob, description.release);
     for (const [index, exit] of exits.entries()) {
     const location = exitLocation(sourceCode, exit);
     const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;
+    const own = description.suggestAt?.(exit);
+    const base: LeakMessageId = iteration ? 'leakReleaseInIteration' : exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type];
     context.report({
       loc: location,
-      messageId: iteration ? 'leakReleaseInIteration' : exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type],
+      messageId: `${base}${description.family ?? ''}` as LeakMessageId,
       data: {
+        ...description.data,
         method: iteration?.method ?? '',
         callbackLine: iteration?.node.loc.start.line ?? 0,
         acquire: acquireText(sourceCode, ob.acquire),
@@ -179,7 +191,11 @@ export function reportLeaks<MessageId extends string>(
       },
       // The fix closes every exit of the acquire, and building it costs the size of the function: offer it once,
       // on the first exit, rather than once per exit.
-      suggest: fix && index === 0 ? [{ messageId: fix.messageId, data: { release: description.release }, fix: fix.fix }] : [],
+      suggest: own
+        ? [{ messageId: own.messageId as SuggestionId, data: own.data ?? {}, fix: own.fix }]
+        : fix && index === 0
+          ? [{ messageId: fix.messageId, data: { release: description.release }, fix: fix.fix }]
+          : [],
     });
     }
   }

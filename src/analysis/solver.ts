@@ -28,6 +28,7 @@ import {
   STATE_BITS,
   UNRELEASED,
 } from './events.js';
+import { elementLoop, isElementOf } from './elements.js';
 import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
 import { type Protector, Router } from './routing.js';
 import { contains, enclosingCatch, isFunctionNode, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
@@ -197,6 +198,7 @@ export class Solver {
       this.refine(segment, next, out);
       const loop = segment.loopEdges.get(nextSegment);
       if (loop) this.closeIteration(loop, out);
+      else if (this.elements.length > 0) this.leaveLoops(next, out);
       // A jump out of a finally block being summarised (its own break/continue) goes on in the enclosing run.
       this.runFor(next, run).join(next, out);
     }
@@ -322,7 +324,7 @@ export class Solver {
           const bits = this.cross(route.protectors, ob, held, run);
           const leaves =
             terminator.type === 'continue'
-              ? ob.acquire !== undefined && contains(target, ob.acquire)
+              ? (ob.acquire !== undefined && contains(target, ob.acquire)) || isElementOf(ob, target)
               : declaredWithin(ob, target);
           if (bits & UNRELEASED && leaves) {
             this.leak(ob, terminator.type === 'break' ? { type: 'break', node: terminator.node } : { type: 'continue', node: terminator.node }, bits);
@@ -431,13 +433,41 @@ export class Solver {
     const body = loop && loopBody(loop);
     if (!body) return;
     this.forEachHeld(out, (ob, bits) => {
-      if (!ob.acquire || !contains(body, ob.acquire)) return;
+      // The loop's own element (`for (const m of owed)`): the next iteration binds the next one.
+      const element = isElementOf(ob, loop);
+      if (!element && (!ob.acquire || !contains(body, ob.acquire))) return;
       // A variable declared outside the loop still names the value in the next iteration (the next item fetched at
       // the bottom of the loop): it is not orphaned here, only if the acquire runs again while it is held.
-      if (namedOutside(ob, body)) return;
+      if (!element && namedOutside(ob, body)) return;
       if (bits & UNRELEASED) this.leak(ob, { type: 'iteration-end', node: body }, bits);
       out[ob.id] = 0;
     });
+  }
+
+  /** Obligations that are a loop's element (`for (const m of owed)`), with their loop. */
+  private elementsMemo: readonly (readonly [Obligation, TSESTree.ForOfStatement])[] | undefined;
+
+  private get elements(): readonly (readonly [Obligation, TSESTree.ForOfStatement])[] {
+    this.elementsMemo ??= this.fn.obligations.flatMap((ob) => {
+      const loop = elementLoop(ob.binding);
+      return loop ? [[ob, loop] as const] : [];
+    });
+    return this.elementsMemo;
+  }
+
+  /**
+   * A normal edge out of a `for … of` loop (ESLint leaves it from the end of the body after the last iteration): the
+   * element of that iteration is no longer reachable, like at a back edge.
+   */
+  private leaveLoops(to: SegmentRecord, out: State): void {
+    for (const [ob, loop] of this.elements) {
+      const bits = out[ob.id] ?? 0;
+      if (!bits) continue;
+      const start = to.startNode;
+      if (contains(loop.body, start) || contains(loop.left, start) || contains(loop.right, start)) continue;
+      if (bits & UNRELEASED) this.leak(ob, { type: 'iteration-end', node: loop.body }, bits);
+      out[ob.id] = 0;
+    }
   }
 
   /** `bits` held at `exit`: a value held only because a promise may reject leaks at that promise chain instead. */

@@ -36,6 +36,45 @@ function typeName(services: TypeServices, node: TSESTree.Node): string | undefin
 }
 
 
+const programPackages = new WeakMap<object, Map<string, boolean>>();
+
+/** Some file of the program belongs to the package (or to its `@types` package): a type of it can occur in this file. */
+function programHas(services: TypeServices, name: string): boolean {
+  let known = programPackages.get(services.program);
+  if (!known) {
+    known = new Map();
+    programPackages.set(services.program, known);
+  }
+  let answer = known.get(name);
+  if (answer === undefined) {
+    const types = name.startsWith('@') ? name.slice(1).replace('/', '__') : name;
+    const paths = [`/node_modules/${name}/`, `/node_modules/@types/${types}/`];
+    answer = services.program.getSourceFiles().some((file) => paths.some((part) => file.fileName.includes(part)));
+    known.set(name, answer);
+  }
+  return answer;
+}
+
+/**
+ * The pairs that can match anything in this file: a pair tied to packages needs the file to import one of them (the
+ * untyped evidence) or, with types, the program to hold one of them (its receiver types come from there). The
+ * rule's cheap filter runs on these only: broker method names such as `get(` and `on(` are in almost every file.
+ */
+export function pairsPossibleIn(
+  pairs: readonly Pair[],
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  services: TypeServices | undefined,
+): Pair[] {
+  let modules: string[] | undefined;
+  return pairs.filter((pair) => {
+    if (pair.packages.length === 0) return true;
+    modules ??= [...importedModules(sourceCode)];
+    const imported = modules;
+    if (pair.packages.some((name) => imported.some((module) => module === name || module.startsWith(`${name}/`)))) return true;
+    return services !== undefined && pair.packages.some((name) => guarded(() => programHas(services, name), true));
+  });
+}
+
 /**
  * Which pair, if any, an acquiring call belongs to. With types the receiver's type decides; a receiver of unknown
  * type falls back to its name, and a name is evidence only in a file that imports one of the pair's packages.

@@ -1,8 +1,9 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
-import type { JSONSchema } from '@typescript-eslint/utils';
+import type { JSONSchema, TSESTree } from '@typescript-eslint/utils';
 
 import type { ObligationKind } from '../analysis/events.js';
 import { typeOrValueSpecifiersSchema } from '../analysis/types.js';
+import type { ConstInit } from './options.js';
 
 /**
  * An acquire/release pair: what `require-release` matches (acquiring calls, by receiver type or, without types, by
@@ -25,6 +26,37 @@ export interface Pair {
    * `pool` is as often another library's object. Empty: names are enough (web streams are globals; your own pairs).
    */
   readonly packages: readonly string[];
+  /**
+   * Calls whose callback receives the resource at a given parameter: `channel.consume(queue, (msg) => …)` (argument
+   * 1, parameter 0), `subscription.on('message', (message) => …)`, `receiver.subscribe({ processMessage })`.
+   */
+  readonly callbacks?: readonly CallbackShape[];
+  /** Methods whose result (an iterable or array, or a promise of one) owes each of its elements. */
+  readonly elementMethods?: ReadonlySet<string>;
+  /**
+   * Whether this acquiring call owes anything, from its options (`{ noAck: true }` owes nothing). A call the rule
+   * cannot read (options held in a variable) owes nothing it can judge: return false.
+   */
+  owes?(call: TSESTree.CallExpression, origin: ConstInit): boolean;
+  /** How messages speak of the release: `acked or nacked`, `settled`. Without it, `released`. */
+  readonly wording?: { readonly pending: string; readonly settled: string };
+  /**
+   * The settle a suggestion inserts before a `return` that leaves the resource held (`channel.nack(msg, false,
+   * false)`), from the receiver's and the resource's text. `undefined`: none is safe.
+   */
+  errorSettle?(receiver: string, handle: string, acquire: TSESTree.CallExpression): string | undefined;
+}
+
+/** A callback handed the resource: which argument it is (or the object holding it) and which parameter. */
+export interface CallbackShape {
+  readonly method: string;
+  /** The callback argument's index, or the index of the object literal whose property it is. */
+  readonly argument: number;
+  /** The callback is this property (or method) of the object argument. */
+  readonly property?: string;
+  readonly parameter: number;
+  /** The call's first argument must be this string (`on('message', handler)`). */
+  readonly event?: string;
 }
 
 
@@ -38,6 +70,10 @@ export interface PairOption {
     types?: TypeOrValueSpecifier[];
     /** Regular expression for receiver names when there is no type information. */
     receiverNames?: string;
+    /** The resource is handed to a callback argument of the call: `channel.consume(queue, (msg) => …)`. */
+    callback?: { argument: number; parameter: number; property?: string; event?: string };
+    /** Each element of the call's result (an iterable or array, awaited or not) is owed. */
+    elements?: boolean;
   };
   /** Where the resource sits when the acquire resolves to a tuple (`[value, release]` → 1). */
   resourceIndex?: number;
@@ -87,10 +123,27 @@ export function pairFromOption(option: PairOption, index: number): Pair {
       `workqueue/require-release: ${where} has no release: give release.receiverMethods, release.resourceMethods or release.callResource.`,
     );
   }
+  const { callback, elements } = option.acquire;
+  const cannot = (what: string): Error => new Error(`workqueue/require-release: ${where} cannot be honoured: ${what}.`);
+  for (const key of ['argument', 'parameter'] as const) {
+    if (callback && callback[key] < 0) throw cannot(`acquire.callback.${key} is ${callback[key]}: an index is 0 or more`);
+  }
+  if (callback && elements) throw cannot('acquire.callback and acquire.elements are two different acquires; give one');
+  if (option.resourceIndex !== undefined && (callback || elements)) {
+    throw cannot(`resourceIndex names a tuple element, but acquire.${callback ? 'callback' : 'elements'} hands over the resource itself`);
+  }
+  if (callback?.event !== undefined && callback.argument === 0) {
+    throw cannot('acquire.callback.event is the call\'s first argument, so the callback cannot be argument 0');
+  }
+  if (release.callResource && (callback || elements)) {
+    throw cannot(`release.callResource: a resource handed to a callback or taken from a list is not a releasing function`);
+  }
   return {
     preset: option.name,
     resource: option.name,
-    methods: new Set([option.acquire.method]),
+    methods: new Set(callback || elements ? [] : [option.acquire.method]),
+    callbacks: callback ? [{ method: option.acquire.method, ...callback }] : [],
+    elementMethods: new Set(elements ? [option.acquire.method] : []),
     types: option.acquire.types ?? [],
     typeNames: new Set(),
     receiverNames: compileRegExp(option.acquire.receiverNames ?? '(?!)', `${where} acquire.receiverNames`),
@@ -130,6 +183,23 @@ export const PAIR_SCHEMA: JSONSchema.JSONSchema4 = {
         receiverNames: {
           type: 'string',
           description: 'Regular expression for receiver names that acquire when there is no type information.',
+        },
+        callback: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['argument', 'parameter'],
+          description: 'The resource is handed to a callback of the call (`channel.consume(queue, (msg) => …)`).',
+          properties: {
+            // No `minimum` here: the schema's message would not name the option; pairFromOption's does.
+            argument: { type: 'integer', description: 'Index (0 or more) of the callback argument (or of the object holding it).' },
+            parameter: { type: 'integer', description: "Index (0 or more) of the callback's parameter that receives the resource." },
+            property: { type: 'string', description: 'The callback is this property of an object argument (`{ processMessage }`).' },
+            event: { type: 'string', description: "The call's first argument must be this string (`on('message', …)`)." },
+          },
+        },
+        elements: {
+          type: 'boolean',
+          description: 'Each element of the call\'s result (an iterable or array, awaited or not) is owed: `for (const m of …)`.',
         },
       },
     },

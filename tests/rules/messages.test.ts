@@ -21,9 +21,14 @@ const WORST: Record<string, string> = {
   call: 'this.errTasks.addRateLimited(key)',
   comparison: 'this.errTasks.numRequeues(key) > maxRetries',
   count: '12',
+  // The broker presets' delivery family (require-release): the longest subject, the longest wording.
+  subject: `The message from \`${'x'.repeat(21)}…\` (line 1234)`,
+  pending: 'completed or failed',
+  settled: 'completed or failed',
+  advice: 'Settle it on every path: `this.errTasks.done(obj)` when the work is done.',
 };
 
-const SUGGESTIONS = new Set(['moveIntoTry', 'wrapInTryFinally', 'addForget']);
+const SUGGESTIONS = new Set(['moveIntoTry', 'wrapInTryFinally', 'addForget', 'settleBeforeReturn']);
 
 function fill(template: string): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_whole, key: string) => {
