@@ -10,12 +10,13 @@ import { createPairMatcher } from '../src/presets/evidence.js';
 import { DEFAULT_PRESETS, PRESET_NAMES, PRESETS, type PresetName } from '../src/presets/index.js';
 import { PAIR_SCHEMA, type Pair, pairFromOption, type PairOption } from '../src/presets/pair.js';
 import { createRule } from '../src/util/create-rule.js';
+import { isSummaryRun } from '../src/analysis/cross-file.js';
 
 export { DEFAULT_PRESETS, PRESET_NAMES, type PairOption, type PresetName };
 export type Options = [{ presets?: PresetName[]; pairs?: PairOption[]; explicitThrowsOnly?: boolean } & ThrowModelOptions];
 export type MessageIds = LeakMessageId | 'discardedAcquire' | 'doubleRelease' | 'moveIntoTry' | 'wrapInTryFinally';
 
-export default createRule<Options, MessageIds>({
+const rule = createRule<Options, MessageIds>({
   name: 'require-release',
   meta: {
     type: 'problem',
@@ -67,16 +68,30 @@ export default createRule<Options, MessageIds>({
       },
     ],
   },
-  create(context, [options]) {
+  create(context, [options]): TSESLint.RuleListener {
     const pairs: Pair[] = [
       ...(options.presets ?? DEFAULT_PRESETS).flatMap((name) => PRESETS[name]),
       ...(options.pairs ?? []).map(pairFromOption),
     ];
     const sourceCode = context.sourceCode;
     const methodNames = [...new Set(pairs.flatMap((pair) => [...pair.methods, ...pair.callbackMethods]))];
-    // Cheap filter before any listener or type query.
-    if (!methodNames.some((name) => sourceCode.text.includes(`${name}(`))) return {};
+    const releaseNames = [
+      ...new Set(pairs.flatMap(({ kind: k }) => [...k.receiverReleases, ...k.receiverBareReleases, ...k.handleReleases])),
+    ];
+    const callReleases = pairs.some((pair) => pair.kind.callReleases);
+    const mentions = (text: string): boolean =>
+      callReleases || methodNames.some((name) => text.includes(`${name}(`)) || releaseNames.some((name) => text.includes(`${name}(`));
+    const summaryRun = isSummaryRun(context);
     const services = typeServices(context);
+    // Cheap filter before any listener or type query. Typed, a file that imports may call another file's wrapper
+    // (`await db.getClient()`) without naming an acquire itself.
+    if (
+      !summaryRun &&
+      !methodNames.some((name) => sourceCode.text.includes(`${name}(`)) &&
+      !(services && /\bimport\b/.test(sourceCode.text))
+    ) {
+      return {};
+    }
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
     const findPair = createPairMatcher(pairs, sourceCode, services);
@@ -119,6 +134,7 @@ export default createRule<Options, MessageIds>({
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
       services,
+      crossFile: { name: 'require-release', rule, context, mentions },
       onDiscarded: (call, discardedKind) => {
         context.report({
           node: call,
@@ -136,3 +152,5 @@ export default createRule<Options, MessageIds>({
     });
   },
 });
+
+export default rule;

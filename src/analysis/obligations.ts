@@ -15,6 +15,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { Checkpoints } from './checkpoints.js';
+import { CrossFile, type CrossFileSource, deposit, type FunctionSummary, isSummaryRun, summaryKey } from './cross-file.js';
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
 import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
 import type { FixQueries } from './fixes.js';
@@ -27,9 +28,10 @@ import { Releases } from './releases.js';
 import { Router, usingDeclarationsIn } from './routing.js';
 import { Solver } from './solver.js';
 import { Summaries } from './summaries.js';
-import { methodCall, unwrapAwaited } from './syntax.js';
+import { isFunctionNode, methodCall, unwrapAwaited } from './syntax.js';
 import { ThrowModel, type ThrowModelOptions } from './throw-model.js';
 import type { TypeServices } from './types.js';
+import { releasableByHandle, Wrappers } from './wrappers.js';
 
 export type { AcquireMatch } from './owed.js';
 
@@ -57,11 +59,19 @@ export interface ObligationAnalysisOptions {
    * acquiring call and the parameter index.
    */
   matchCallbackAcquire?(fn: TSESTree.Node): { call: TSESTree.CallExpression; kind: ObligationKind; param: number } | undefined;
+  /**
+   * Typed: how to analyse another file of the program (the rule and its options), so that helpers and wrappers
+   * declared there are followed. In the rule's own summary run over that file, nothing is reported.
+   */
+  readonly crossFile?: CrossFileSource | undefined;
   /** Called once per function that acquires, at the end of the file. */
   onResult(result: AnalysisResult, fn: FunctionRecord, queries: FixQueries): void;
 }
 
-export function createObligationAnalysis(options: ObligationAnalysisOptions): TSESLint.RuleListener {
+export function createObligationAnalysis(given: ObligationAnalysisOptions): TSESLint.RuleListener {
+  const summaryRun = given.crossFile && given.services && isSummaryRun(given.crossFile.context) ? summaryKey(given.crossFile) : undefined;
+  // A summary run reports nothing.
+  const options: ObligationAnalysisOptions = summaryRun === undefined ? given : { ...given, onDiscarded: () => {}, onResult: () => {} };
   const { sourceCode } = options;
   const recorder = new Recorder();
   const router = new Router();
@@ -84,6 +94,18 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const ownership = new Ownership(recorder, handles, owed, summaries, options.isAcquireReceiver?.bind(options), (call) =>
     throws.isLibraryCall(call),
   );
+  const wrappers = new Wrappers(handles, (call) => options.matchAcquire(call));
+  // A summary run follows no further file: each summary depends on its own file only.
+  const crossFile = options.crossFile && options.services && summaryRun === undefined ? new CrossFile(options.crossFile, options.services) : undefined;
+  const kindById = new Map(options.kinds.map((kind) => [kind.id, kind]));
+  owed.wrapperAcquire = (call) => {
+    const callee = summaries.resolveCallee(call.callee);
+    if (callee) return wrappers.callAcquire(call, callee);
+    const returned = crossFile?.summaryOf(call)?.returns;
+    const kind = returned === undefined ? undefined : kindById.get(returned);
+    return kind && { kind, receiver: undefined };
+  };
+  if (crossFile) summaries.external = (call) => crossFile.summaryOf(call)?.releases;
   const refinements = new Refinements(recorder, handles);
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throws = new ThrowModel({
@@ -161,7 +183,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
         if (releases.isReleaseCallOf(inner, ob)) return true;
         const callee = summaries.resolveCallee(inner.callee);
         const helper = callee && recorder.byNode.get(callee);
-        return helper !== undefined && inner.arguments.some((arg, index) => helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob));
+        if (helper) return inner.arguments.some((arg, index) => helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob));
+        // A helper of another file that releases it (typed).
+        const released = callee ? undefined : summaries.external(inner);
+        return released !== undefined && inner.arguments.some((arg, index) => released.has(index) && handles.handleOf(arg).includes(ob));
       }),
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
     iterationRelease: (ob) => ownership.iterationReleases.get(ob),
@@ -215,6 +240,23 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       }
     },
     'Program:exit': () => {
+      if (summaryRun !== undefined && options.services) {
+        for (const fn of recorder.functions) {
+          if (!isFunctionNode(fn.node)) continue;
+          const released = new Map<number, 'every' | 'some'>();
+          for (const index of fn.paramObligations.keys()) {
+            const summary = summaries.helperRelease(fn.node, index);
+            if (summary !== 'none') released.set(index, summary);
+          }
+          const wrapper = wrappers.of(fn.node);
+          const summary: FunctionSummary = {
+            releases: released,
+            ...(wrapper && releasableByHandle(wrapper.kind) ? { returns: wrapper.kind.id } : {}),
+          };
+          if (released.size > 0 || summary.returns !== undefined) deposit(options.services, fn.node, summaryRun, summary);
+        }
+        return;
+      }
       for (const fn of recorder.functions) {
         if (!fn.obligations.some((ob) => ob.acquire)) continue;
         const solved: AnalysisResult =

@@ -29,6 +29,12 @@ export class Owed {
   /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
   readonly byCall = new Map<TSESTree.CallExpression, Obligation>();
 
+  /**
+   * A call of a wrapper or factory (a function that returns a fresh acquire, in this file or, typed, in another):
+   * an acquire in the caller. Asked only of calls the rule's own matcher does not recognise.
+   */
+  wrapperAcquire: (call: TSESTree.CallExpression) => AcquireMatch | undefined = () => undefined;
+
   constructor(
     private readonly options: OwedOptions,
     private readonly recorder: Recorder,
@@ -158,7 +164,7 @@ export class Owed {
     if (!value) return undefined;
     const { inner, awaited } = unwrapAwaited(value);
     if (inner.type !== AST_NODE_TYPES.CallExpression) return undefined;
-    const match = this.options.matchAcquire(inner);
+    const match = this.options.matchAcquire(inner) ?? this.wrapperAcquire(inner);
     return match && { call: inner, match, awaited };
   }
 

@@ -18,6 +18,8 @@ export type ReleaseSummary = 'every' | 'some' | 'none';
 export class Summaries {
   private readonly results = new Map<FunctionRecord, AnalysisResult>();
   private readonly solving = new Set<FunctionRecord>();
+  /** Typed: what a function of another file of the program releases, by parameter (cross-file.ts). */
+  external: (call: TSESTree.CallExpression) => ReadonlyMap<number, ReleaseSummary> | undefined = () => undefined;
 
   constructor(
     private readonly recorder: Recorder,

@@ -141,3 +141,8 @@ export function workQueueMatcher(
 export function mayCallGet(text: string): boolean {
   return /\b(?:get|lease)\s*\(/.test(text);
 }
+
+/** Another file may hold a helper that marks an item done, or a `get()` (cross-file summaries). */
+export function mentionsWorkQueue(text: string): boolean {
+  return /\b(?:done|get|lease)\s*\(/.test(text);
+}

@@ -1,0 +1,140 @@
+/**
+ * Summaries of functions declared in other files of the TypeScript program (typed only): whether a helper releases
+ * parameter N on every path or on some path, and whether a function is a wrapper that returns a fresh acquire.
+ *
+ * The other file is analysed by the same rule, with the same options, as if it were linted — an inner ESLint
+ * `Linter` run over the program's own source file, parsed by the caller's parser against the caller's
+ * `ts.Program` — so a helper in another file is judged exactly as the same helper pasted into this one. That run
+ * reports nothing: it deposits each function's summary, keyed by the function's TypeScript node and the rule's
+ * options, and each file is analysed once per program and options for the whole lint run.
+ *
+ * How far: one file away. A summary run does not itself follow calls into further files (a helper that hands the
+ * resource to another file's helper is unknown there), so every summary is a function of its own file and the
+ * program's types, whatever file asked first — `--concurrency` workers agree. Declaration files (`.d.ts`, packages
+ * without sources) are never read.
+ */
+import { Linter, type Rule } from 'eslint';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type * as ts from 'typescript';
+
+import type { ReleaseSummary } from './summaries.js';
+import { guarded, type TypeServices } from './types.js';
+
+/** What a function of another file does for its callers. */
+export interface FunctionSummary {
+  /** Parameter index → whether the function releases what it is given there. Absent: it does not release it. */
+  readonly releases: ReadonlyMap<number, ReleaseSummary>;
+  /** The obligation kind of the fresh acquire every `return` hands back (a wrapper whose result the caller can release). */
+  readonly returns?: string;
+}
+
+/** The rule, its options and a cheap text filter: how the other file is analysed. */
+export interface CrossFileSource {
+  /** Names the options in the deposit key: the rule's name. */
+  readonly name: string;
+  readonly rule: TSESLint.RuleModule<string, readonly unknown[]>;
+  readonly context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+  /** The other file's text may hold something this rule acquires or releases. */
+  mentions(text: string): boolean;
+}
+
+const SUMMARY_SETTING = 'workqueue/internal-summary-run';
+
+/** The rule runs inside a summary run: it analyses every function and reports nothing. */
+export function isSummaryRun(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): boolean {
+  return (context.settings as Record<string, unknown> | undefined)?.[SUMMARY_SETTING] === true;
+}
+
+/** The deposit key of a rule's analysis: its name and options. */
+export function summaryKey(source: Pick<CrossFileSource, 'name' | 'context'>): string {
+  return `${source.name}:${JSON.stringify(source.context.options)}`;
+}
+
+/**
+ * Summaries by function (its TypeScript node) and deposit key. Weakly keyed by the program's nodes: they go with the
+ * program, and no file's lint state outlives it.
+ */
+const DEPOSITS = new WeakMap<ts.Node, Map<string, FunctionSummary>>();
+/** Source files already analysed, by deposit key. */
+const SUMMARISED = new WeakMap<ts.SourceFile, Set<string>>();
+
+export function deposit(services: TypeServices, fn: TSESTree.Node, key: string, summary: FunctionSummary): void {
+  const node = services.tsNodeOf(fn);
+  if (!node) return;
+  let byKey = DEPOSITS.get(node);
+  if (!byKey) DEPOSITS.set(node, (byKey = new Map<string, FunctionSummary>()));
+  byKey.set(key, summary);
+}
+
+const EXTENSIONS = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs'];
+
+export class CrossFile {
+  private readonly key: string;
+  private readonly ownFile: ts.SourceFile | undefined;
+  private readonly bySignature = new Map<TSESTree.Node, FunctionSummary | null>();
+
+  constructor(
+    private readonly source: CrossFileSource,
+    private readonly services: TypeServices,
+  ) {
+    this.key = summaryKey(source);
+    this.ownFile = services.program.getSourceFile(source.context.physicalFilename);
+  }
+
+  /** What the function a call runs does, when it is declared with a body in another source file of the program. */
+  summaryOf(call: TSESTree.CallExpression): FunctionSummary | undefined {
+    let known = this.bySignature.get(call);
+    if (known === undefined) {
+      known = guarded(() => this.compute(call), undefined) ?? null;
+      this.bySignature.set(call, known);
+    }
+    return known ?? undefined;
+  }
+
+  private compute(call: TSESTree.CallExpression): FunctionSummary | undefined {
+    const { services } = this;
+    const t = services.ts;
+    const tsCall = services.tsNodeOf(call);
+    if (!tsCall || !t.isCallExpression(tsCall)) return undefined;
+    const declaration = services.checker.getResolvedSignature(tsCall)?.getDeclaration() as ts.Declaration | undefined;
+    if (!declaration || !t.isFunctionLike(declaration) || !('body' in declaration) || !declaration.body) return undefined;
+    const file = declaration.getSourceFile();
+    if (file === this.ownFile || file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file)) return undefined;
+    if (file.fileName.includes('/node_modules/')) return undefined;
+    this.summarise(file);
+    return DEPOSITS.get(declaration)?.get(this.key);
+  }
+
+  /** Runs the rule over `file` once per program and options, depositing its functions' summaries. */
+  private summarise(file: ts.SourceFile): void {
+    let done = SUMMARISED.get(file);
+    if (!done) SUMMARISED.set(file, (done = new Set()));
+    if (done.has(this.key)) return;
+    done.add(this.key);
+    if (!this.source.mentions(file.text)) return;
+    const { context, rule } = this.source;
+    const linter = new Linter({ cwd: '/' });
+    guarded(
+      () =>
+        linter.verify(
+          file.text,
+          [
+            {
+              files: EXTENSIONS,
+              languageOptions: {
+                ...(context.languageOptions.parser ? { parser: context.languageOptions.parser } : {}),
+                ...(context.languageOptions.sourceType ? { sourceType: context.languageOptions.sourceType } : {}),
+                parserOptions: { programs: [this.services.program] },
+              },
+              linterOptions: { reportUnusedDisableDirectives: 'off', noInlineConfig: true },
+              plugins: { workqueue: { rules: { summary: rule as unknown as Rule.RuleModule } } },
+              settings: { [SUMMARY_SETTING]: true },
+              rules: { 'workqueue/summary': ['error', ...context.options] },
+            },
+          ],
+          { filename: file.fileName },
+        ),
+      [],
+    );
+  }
+}
