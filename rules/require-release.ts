@@ -6,7 +6,7 @@ import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/thro
 import { acquireText, type LeakMessageId, leakMessages, releaseText, reportLeaks, secondReleases } from '../src/analysis/report.js';
 import { isFunctionNode, methodCall } from '../src/analysis/syntax.js';
 import { guarded, isThenable, typeServices } from '../src/analysis/types.js';
-import { createPairMatcher } from '../src/presets/evidence.js';
+import { createFunctionAcquireMatcher, createPairMatcher, createReleaseHelperMatcher } from '../src/presets/evidence.js';
 import { DEFAULT_PRESETS, PRESET_NAMES, PRESETS, type PresetName } from '../src/presets/index.js';
 import { PAIR_SCHEMA, type Pair, pairFromOption, type PairOption } from '../src/presets/pair.js';
 import { createRule } from '../src/util/create-rule.js';
@@ -74,7 +74,15 @@ const rule = createRule<Options, MessageIds>({
       ...(options.pairs ?? []).map(pairFromOption),
     ];
     const sourceCode = context.sourceCode;
-    const methodNames = [...new Set(pairs.flatMap((pair) => [...pair.methods, ...pair.callbackMethods]))];
+    const methodNames = [
+      ...new Set(
+        pairs.flatMap((pair) => [
+          ...pair.methods,
+          ...pair.callbackMethods,
+          ...[...(pair.extensions?.functions ?? [])].map((path) => path.slice(path.lastIndexOf('.') + 1)),
+        ]),
+      ),
+    ];
     const releaseNames = [
       ...new Set(pairs.flatMap(({ kind: k }) => [...k.receiverReleases, ...k.receiverBareReleases, ...k.handleReleases])),
     ];
@@ -95,6 +103,7 @@ const rule = createRule<Options, MessageIds>({
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
     const findPair = createPairMatcher(pairs, sourceCode, services);
+    const findFunctionPair = createFunctionAcquireMatcher(pairs, services);
 
     /** A function written in place, a function of this file by name, or (typed) any callable value. */
     const isFunctionArgument = (arg: TSESTree.Node): boolean => {
@@ -124,8 +133,12 @@ const rule = createRule<Options, MessageIds>({
         if (call.arguments.some(isFunctionArgument)) return undefined;
         const pair = findPair(call, (candidate) => candidate.methods);
         const method = methodCall(call);
-        return pair && method ? { kind: pair.kind, receiver: method.object } : undefined;
+        if (pair && method) return { kind: pair.kind, receiver: method.object };
+        // A function that acquires (`open(path)`): no receiver; the resource releases itself or goes to a helper.
+        const byFunction = findFunctionPair(call);
+        return byFunction && { kind: byFunction.kind, receiver: undefined };
       },
+      releaseHelper: createReleaseHelperMatcher(pairs, services),
       matchCallbackAcquire: (fn) => {
         const call = fn.parent;
         if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[call.arguments.length - 1] !== fn) return undefined;

@@ -27,7 +27,7 @@ import { Refinements } from './refinements.js';
 import { Releases } from './releases.js';
 import { Router, usingDeclarationsIn } from './routing.js';
 import { Solver } from './solver.js';
-import { Summaries } from './summaries.js';
+import { type ExternalRelease, Summaries } from './summaries.js';
 import { isFunctionNode, methodCall, unwrapAwaited } from './syntax.js';
 import { ThrowModel, type ThrowModelOptions } from './throw-model.js';
 import type { TypeServices } from './types.js';
@@ -64,6 +64,8 @@ export interface ObligationAnalysisOptions {
    * declared there are followed. In the rule's own summary run over that file, nothing is reported.
    */
   readonly crossFile?: CrossFileSource | undefined;
+  /** A release helper the rule's options name: the parameters it releases on every path, and the kinds (ids). */
+  releaseHelper?(call: TSESTree.CallExpression): ExternalRelease | undefined;
   /** Called once per function that acquires, at the end of the file. */
   onResult(result: AnalysisResult, fn: FunctionRecord, queries: FixQueries): void;
 }
@@ -105,7 +107,12 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     const kind = returned === undefined ? undefined : kindById.get(returned);
     return kind && { kind, receiver: undefined };
   };
-  if (crossFile) summaries.external = (call) => crossFile.summaryOf(call)?.releases;
+  summaries.external = (call) => {
+    const named = options.releaseHelper?.(call);
+    if (named) return named;
+    const releases = crossFile?.summaryOf(call)?.releases;
+    return releases && { releases };
+  };
   const refinements = new Refinements(recorder, handles);
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throws = new ThrowModel({
@@ -144,9 +151,24 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     if (recorder.current) recorder.record({ type: 'throw-point', node, alsoReturns: false });
   };
 
+  /** A helper this file does not declare that releases a handle counts as this function releasing it itself. */
+  const noteHelperReleases = (call: TSESTree.CallExpression): void => {
+    if (!call.arguments.some((arg) => handles.handleOf(arg).length > 0) || summaries.resolveCallee(call.callee)) return;
+    const external = summaries.external(call);
+    if (!external) return;
+    call.arguments.forEach((arg, index) => {
+      const summary = external.releases.get(index);
+      if (!summary || summary === 'none') return;
+      for (const ob of handles.handleOf(arg)) {
+        if (!external.kinds || external.kinds.has(ob.kind.id)) releasedSomewhere.add(ob.capture ?? ob);
+      }
+    });
+  };
+
   const onCall = (call: TSESTree.CallExpression): void => {
     const fn = recorder.current;
     if (!fn) return;
+    owed.onCall(call);
     const released = releases.releasedBy(call, fn);
     if (!handles.empty) noteUnjudged(call);
     if (released.length > 0) {
@@ -165,6 +187,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     }
     if (!handles.empty) {
       if (checkpoints.active) checkpoints.onCall(call, fn);
+      noteHelperReleases(call);
       ownership.onCall(call, fn);
     }
     throwPoint(call);
@@ -186,7 +209,11 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
         if (helper) return inner.arguments.some((arg, index) => helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob));
         // A helper of another file that releases it (typed).
         const released = callee ? undefined : summaries.external(inner);
-        return released !== undefined && inner.arguments.some((arg, index) => released.has(index) && handles.handleOf(arg).includes(ob));
+        return (
+          released !== undefined &&
+          (!released.kinds || released.kinds.has(ob.kind.id)) &&
+          inner.arguments.some((arg, index) => released.releases.has(index) && handles.handleOf(arg).includes(ob))
+        );
       }),
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
     iterationRelease: (ob) => ownership.iterationReleases.get(ob),

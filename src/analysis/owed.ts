@@ -9,7 +9,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 import type { Obligation, ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
-import { contains, isFunctionNode, unwrapAwaited } from './syntax.js';
+import { contains, isFunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
 
 export interface AcquireMatch {
   readonly kind: ObligationKind;
@@ -171,6 +171,7 @@ export class Owed {
   /** The binding site of an acquire: a declarator or an assignment. */
   onBinding(node: TSESTree.Node, pattern: TSESTree.Node, value: TSESTree.Node | null | undefined): void {
     const fn = this.recorder.current;
+    if (fn && value && this.onAllSettledElements(fn, node, pattern, value)) return;
     const acquired = this.acquireFrom(value);
     if (!acquired) {
       if (value && fn && !this.handles.empty) this.bindAliases(pattern, value);
@@ -188,6 +189,74 @@ export class Owed {
       return;
     }
     this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+  }
+
+  /**
+   * `const [a, b] = await Promise.all([pool.connect(), pool.connect()])`: one obligation per acquiring element, bound
+   * to the pattern's element at the same index. Whether the binding was this shape.
+   */
+  private onAllSettledElements(fn: FunctionRecord, node: TSESTree.Node, pattern: TSESTree.Node, value: TSESTree.Node): boolean {
+    const { inner, awaited } = unwrapAwaited(value);
+    const target = pattern.type === AST_NODE_TYPES.AssignmentPattern ? pattern.left : pattern;
+    if (!awaited || target.type !== AST_NODE_TYPES.ArrayPattern || inner.type !== AST_NODE_TYPES.CallExpression) return false;
+    const callee = unwrapValue(inner.callee);
+    const list = inner.arguments[0] && unwrapValue(inner.arguments[0]);
+    if (
+      callee.type !== AST_NODE_TYPES.MemberExpression ||
+      callee.computed ||
+      callee.object.type !== AST_NODE_TYPES.Identifier ||
+      callee.object.name !== 'Promise' ||
+      callee.property.name !== 'all' ||
+      !this.handles.isGlobal(callee.object) ||
+      list?.type !== AST_NODE_TYPES.ArrayExpression
+    ) {
+      return false;
+    }
+    let any = false;
+    list.elements.forEach((element, index) => {
+      const acquired = element && element.type !== AST_NODE_TYPES.SpreadElement ? this.acquireFrom(element) : undefined;
+      const slot = target.elements[index];
+      if (!acquired || this.byCall.has(acquired.call)) return;
+      any = true;
+      const ob = this.create(fn, acquired.match.kind, acquired.call, node, acquired.match.receiver);
+      this.byCall.set(acquired.call, ob);
+      if (!slot || slot.type === AST_NODE_TYPES.RestElement || !this.bindPattern(slot, ob)) {
+        this.options.onDiscarded(acquired.call, ob.kind);
+        return;
+      }
+      this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+    });
+    return any;
+  }
+
+  /**
+   * `(await open(path)).fd`, `(await pool.connect()).query(…)`: an acquire used in place, with nothing bound to it, can
+   * never be released — unless the use is its own release (`(await mutex.acquire())()`).
+   */
+  onCall(call: TSESTree.CallExpression): void {
+    let use: TSESTree.Node = call;
+    let awaited = false;
+    while (
+      use.parent &&
+      (use.parent.type === AST_NODE_TYPES.AwaitExpression ||
+        use.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+        use.parent.type === AST_NODE_TYPES.TSAsExpression)
+    ) {
+      awaited ||= use.parent.type === AST_NODE_TYPES.AwaitExpression;
+      use = use.parent;
+    }
+    const member = use.parent;
+    // `(await q.get())[0]` names an element: a binding this does not follow, not a use in place.
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== use || member.computed || this.byCall.has(call)) return;
+    const name = member.property.name;
+    // `pool.connect().then(…)`: a promise chain takes the value.
+    if (!awaited && (name === 'then' || name === 'catch' || name === 'finally')) return;
+    const match = this.options.matchAcquire(call) ?? this.wrapperAcquire(call);
+    if (!match || (match.kind.handle !== 'self' && (name === match.kind.handle.key || name === String(match.kind.handle.index)))) return;
+    if (!awaited && this.options.isUnawaitedPromise?.(call)) return;
+    const called = member.parent.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member;
+    if (called && match.kind.handleReleases.has(name)) return;
+    this.options.onDiscarded(call, match.kind);
   }
 
   /**

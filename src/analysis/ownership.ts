@@ -202,18 +202,20 @@ export class Ownership {
   }
 
   /**
-   * Typed: a helper of another file of the program that releases the parameter a handle is passed at, as a same-file
-   * helper would (cross-file.ts). The handles it is known to release; the others are passed to an unknown callee.
+   * A helper the options name, or (typed) one of another file of the program, that releases the parameter a handle
+   * is passed at: as a same-file helper would. The handles it is known to release; the others are passed to an
+   * unknown callee.
    */
   private onOtherFileHelper(call: TSESTree.CallExpression, fn: FunctionRecord): ReadonlySet<Obligation> | undefined {
     if (!call.arguments.some((arg) => this.handles.handleOf(arg).length > 0)) return undefined;
-    const releases = this.summaries.external(call);
-    if (!releases || releases.size === 0) return undefined;
+    const external = this.summaries.external(call);
+    if (!external || external.releases.size === 0) return undefined;
     const followed = new Set<Obligation>();
     call.arguments.forEach((arg, param) => {
-      const summary = releases.get(param);
+      const summary = external.releases.get(param);
       if (!summary || summary === 'none') return;
       for (const root of this.handles.handleOf(arg)) {
+        if (external.kinds && !external.kinds.has(root.kind.id)) continue;
         followed.add(root);
         this.effect(fn, root, call, () => summaryEffect(summary, 'none'));
       }
