@@ -237,17 +237,16 @@ export class Owed {
     let use: TSESTree.Node = call;
     let awaited = false;
     while (
-      use.parent &&
-      (use.parent.type === AST_NODE_TYPES.AwaitExpression ||
-        use.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-        use.parent.type === AST_NODE_TYPES.TSAsExpression)
+      use.parent.type === AST_NODE_TYPES.AwaitExpression ||
+      use.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      use.parent.type === AST_NODE_TYPES.TSAsExpression
     ) {
       awaited ||= use.parent.type === AST_NODE_TYPES.AwaitExpression;
       use = use.parent;
     }
     const member = use.parent;
     // `(await q.get())[0]` names an element: a binding this does not follow, not a use in place.
-    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== use || member.computed || this.byCall.has(call)) return;
+    if (member.type !== AST_NODE_TYPES.MemberExpression || member.object !== use || member.computed || this.byCall.has(call)) return;
     const name = member.property.name;
     // `pool.connect().then(…)`: a promise chain takes the value.
     if (!awaited && (name === 'then' || name === 'catch' || name === 'finally')) return;
