@@ -4,7 +4,7 @@ import { lateTry } from '../src/analysis/fixes.js';
 import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { acquireText } from '../src/analysis/report.js';
-import { mayCallGet, mentionsWorkQueue, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
+import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export type Options = [QueueOptions & { deferToRequireDone?: boolean }];
@@ -60,7 +60,7 @@ const rule = createRule<Options, MessageIds>({
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
-      crossFile: { name: 'done-immediately', rule, context, mentions: mentionsWorkQueue },
+      crossFile: { name: 'done-immediately', rule, context, ...WORK_QUEUE_CROSS_FILE },
       // The paths require-done follows with its default options, so that the two agree on what leaks.
       explicitThrowsOnly: false,
       // Without deferToRequireDone, a question about layout, not paths.

@@ -4,7 +4,7 @@ import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { secondReleases } from '../src/analysis/report.js';
-import { mayCallGet, mentionsWorkQueue, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
+import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export type Options = [QueueOptions & ThrowModelOptions];
@@ -48,7 +48,7 @@ const rule = createRule<Options, MessageIds>({
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
-      crossFile: { name: 'no-double-done', rule, context, mentions: mentionsWorkQueue },
+      crossFile: { name: 'no-double-done', rule, context, ...WORK_QUEUE_CROSS_FILE },
       // A call that throws between two releases does not make the second one run twice.
       explicitThrowsOnly: false,
       throwModel: options,

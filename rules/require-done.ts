@@ -4,7 +4,7 @@ import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { type LeakMessageId, leakMessages, oneLine, reportLeaks } from '../src/analysis/report.js';
-import { DEFAULT_UNTYPED_QUEUE_NAMES, mayCallGet, mentionsWorkQueue, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
+import { DEFAULT_UNTYPED_QUEUE_NAMES, mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export { DEFAULT_UNTYPED_QUEUE_NAMES, WORK_QUEUE } from '../src/analysis/work-queue.js';
@@ -78,7 +78,7 @@ const rule = createRule<Options, MessageIds>({
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
-      crossFile: { name: 'require-done', rule, context, mentions: mentionsWorkQueue },
+      crossFile: { name: 'require-done', rule, context, ...WORK_QUEUE_CROSS_FILE },
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
       throwModel: options,
       onDiscarded: (call) => {

@@ -87,19 +87,11 @@ const rule = createRule<Options, MessageIds>({
       ...new Set(pairs.flatMap(({ kind: k }) => [...k.receiverReleases, ...k.receiverBareReleases, ...k.handleReleases])),
     ];
     const callReleases = pairs.some((pair) => pair.kind.callReleases);
-    const mentions = (text: string): boolean =>
-      callReleases || methodNames.some((name) => text.includes(`${name}(`)) || releaseNames.some((name) => text.includes(`${name}(`));
-    const summaryRun = isSummaryRun(context);
     const services = typeServices(context);
-    // Cheap filter before any listener or type query. Typed, a file that imports may call another file's wrapper
-    // (`await db.getClient()`) without naming an acquire itself.
-    if (
-      !summaryRun &&
-      !methodNames.some((name) => sourceCode.text.includes(`${name}(`)) &&
-      !(services && /\bimport\b/.test(sourceCode.text))
-    ) {
-      return {};
-    }
+    const calls = (name: string): boolean => sourceCode.text.includes(`${name}(`);
+    // Cheap filter before any listener or type query. Typed, a file that releases something may have it from another
+    // file's wrapper (`await db.getClient()`) without naming an acquire itself.
+    if (!isSummaryRun(context) && !methodNames.some(calls) && !(services && releaseNames.some(calls))) return {};
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
     const findPair = createPairMatcher(pairs, sourceCode, services);
@@ -147,7 +139,7 @@ const rule = createRule<Options, MessageIds>({
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
       services,
-      crossFile: { name: 'require-release', rule, context, mentions },
+      crossFile: { name: 'require-release', rule, context, acquireNames: methodNames, releaseNames, callReleases },
       onDiscarded: (call, discardedKind) => {
         context.report({
           node: call,

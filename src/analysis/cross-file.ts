@@ -28,15 +28,21 @@ export interface FunctionSummary {
   readonly returns?: string;
 }
 
-/** The rule, its options and a cheap text filter: how the other file is analysed. */
+/** The rule, its options and the names for a cheap text filter: how the other file is analysed. */
 export interface CrossFileSource {
   /** Names the options in the deposit key: the rule's name. */
   readonly name: string;
   readonly rule: TSESLint.RuleModule<string, readonly unknown[]>;
   readonly context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
-  /** The other file's text may hold something this rule acquires or releases. */
-  mentions(text: string): boolean;
+  /** Methods and functions that acquire (by name): a wrapper's body calls one. */
+  readonly acquireNames: readonly string[];
+  /** Methods that release (by name): a helper's body calls one, or calls a parameter when `callReleases`. */
+  readonly releaseNames: readonly string[];
+  readonly callReleases: boolean;
 }
+
+/** What a call's summary is asked for: does it return a fresh acquire, or release what it is passed. */
+export type SummaryQuestion = 'wrapper' | 'helper';
 
 const SUMMARY_SETTING = 'workqueue/internal-summary-run';
 
@@ -71,7 +77,8 @@ const EXTENSIONS = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '*
 export class CrossFile {
   private readonly key: string;
   private readonly ownFile: ts.SourceFile | undefined;
-  private readonly bySignature = new Map<TSESTree.Node, FunctionSummary | null>();
+  private readonly byCall = new Map<TSESTree.Node, ts.FunctionLikeDeclaration | null>();
+  private readonly candidates = new Map<ts.Node, boolean>();
 
   constructor(
     private readonly source: CrossFileSource,
@@ -81,17 +88,24 @@ export class CrossFile {
     this.ownFile = services.program.getSourceFile(source.context.physicalFilename);
   }
 
-  /** What the function a call runs does, when it is declared with a body in another source file of the program. */
-  summaryOf(call: TSESTree.CallExpression): FunctionSummary | undefined {
-    let known = this.bySignature.get(call);
-    if (known === undefined) {
-      known = guarded(() => this.compute(call), undefined) ?? null;
-      this.bySignature.set(call, known);
+  /**
+   * What the function a call runs does, when it is declared with a body in another source file of the program.
+   * The other file is analysed only when the function's own text could answer `question` — it calls an acquire, or
+   * a release (or, for a releaser function, a parameter) — so most calls cost one resolved signature.
+   */
+  summaryOf(call: TSESTree.CallExpression, question: SummaryQuestion): FunctionSummary | undefined {
+    let declaration = this.byCall.get(call);
+    if (declaration === undefined) {
+      declaration = guarded(() => this.declarationOf(call), undefined) ?? null;
+      this.byCall.set(call, declaration);
     }
-    return known ?? undefined;
+    if (!declaration || !this.mayAnswer(declaration, question)) return undefined;
+    const found = declaration;
+    guarded(() => this.summarise(found.getSourceFile()), undefined);
+    return DEPOSITS.get(declaration)?.get(this.key);
   }
 
-  private compute(call: TSESTree.CallExpression): FunctionSummary | undefined {
+  private declarationOf(call: TSESTree.CallExpression): ts.FunctionLikeDeclaration | undefined {
     const { services } = this;
     const t = services.ts;
     const tsCall = services.tsNodeOf(call);
@@ -101,8 +115,25 @@ export class CrossFile {
     const file = declaration.getSourceFile();
     if (file === this.ownFile || file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file)) return undefined;
     if (file.fileName.includes('/node_modules/')) return undefined;
-    this.summarise(file);
-    return DEPOSITS.get(declaration)?.get(this.key);
+    return declaration;
+  }
+
+  /** A cheap text test of the function's body: could it be a wrapper, or a helper that releases? */
+  private mayAnswer(declaration: ts.FunctionLikeDeclaration, question: SummaryQuestion): boolean {
+    const cacheKey = question === 'wrapper' ? declaration : (declaration.body ?? declaration);
+    let known = this.candidates.get(cacheKey);
+    if (known === undefined) {
+      const text = declaration.body?.getText() ?? '';
+      const { acquireNames, releaseNames, callReleases } = this.source;
+      const calls = (name: string): boolean => text.includes(`${name}(`);
+      known =
+        question === 'wrapper'
+          ? acquireNames.some(calls)
+          : releaseNames.some(calls) ||
+            (callReleases && declaration.parameters.some((parameter) => this.services.ts.isIdentifier(parameter.name) && calls(parameter.name.text)));
+      this.candidates.set(cacheKey, known);
+    }
+    return known;
   }
 
   /** Runs the rule over `file` once per program and options, depositing its functions' summaries. */
@@ -111,7 +142,6 @@ export class CrossFile {
     if (!done) SUMMARISED.set(file, (done = new Set()));
     if (done.has(this.key)) return;
     done.add(this.key);
-    if (!this.source.mentions(file.text)) return;
     const { context, rule } = this.source;
     const linter = new Linter({ cwd: '/' });
     guarded(

@@ -103,17 +103,17 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
   owed.wrapperAcquire = (call) => {
     const callee = summaries.resolveCallee(call.callee);
     if (callee) return wrappers.callAcquire(call, callee);
-    const returned = crossFile?.summaryOf(call)?.returns;
+    const returned = crossFile?.summaryOf(call, 'wrapper')?.returns;
     const kind = returned === undefined ? undefined : kindById.get(returned);
     return kind && { kind, receiver: undefined };
   };
   summaries.external = (call) => {
     const named = options.releaseHelper?.(call);
     if (named) return named;
-    const releases = crossFile?.summaryOf(call)?.releases;
+    const releases = crossFile?.summaryOf(call, 'helper')?.releases;
     return releases && { releases };
   };
-  const refinements = new Refinements(recorder, handles);
+  const refinements = new Refinements(recorder, handles, (node) => owed.fallbackOf(node));
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throws = new ThrowModel({
     sourceCode,
@@ -191,6 +191,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       ownership.onCall(call, fn);
     }
     throwPoint(call);
+    owed.onConditional(call);
   };
 
   const fixQueries: FixQueries = {
@@ -242,7 +243,9 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       throwPoint(node);
     },
     'AwaitExpression:exit': (node: TSESTree.AwaitExpression) => {
-      if (recorder.current) recorder.record({ type: 'throw-point', node, alsoReturns: false });
+      if (!recorder.current) return;
+      recorder.record({ type: 'throw-point', node, alsoReturns: false });
+      owed.onConditional(node);
     },
     'TaggedTemplateExpression:exit': throwPoint,
     'ImportExpression:exit': throwPoint,

@@ -229,6 +229,47 @@ export class Owed {
     return any;
   }
 
+  /** Obligations acquired only when a value was missing (`existing ?? pool.connect()`), by that value's access key. */
+  private readonly fallbacks = new Map<string, Obligation[]>();
+
+  /** The conditional acquires `node` stands before: a test of it that finds a value finds nothing acquired. */
+  fallbackOf(node: TSESTree.Node): readonly Obligation[] {
+    if (this.fallbacks.size === 0) return [];
+    const key = this.handles.accessKey(node);
+    return key === undefined ? [] : (this.fallbacks.get(key) ?? []);
+  }
+
+  /**
+   * `const client = existing ?? (await pool.connect())`, `existing || acquire()`: an obligation only on the branch that
+   * acquires, so it is taken where that operand completes (`node`: the acquiring call or its `await`). A later test
+   * of `existing` that finds a value is on a path that acquired nothing.
+   */
+  onConditional(node: TSESTree.Node): void {
+    let operand: TSESTree.Node = node;
+    while (operand.parent?.type === AST_NODE_TYPES.TSAsExpression || operand.parent?.type === AST_NODE_TYPES.TSNonNullExpression) operand = operand.parent;
+    const logical = operand.parent;
+    if (logical?.type !== AST_NODE_TYPES.LogicalExpression || logical.right !== operand || logical.operator === '&&') return;
+    let value: TSESTree.Node = logical;
+    while (value.parent.type === AST_NODE_TYPES.TSAsExpression || value.parent.type === AST_NODE_TYPES.TSNonNullExpression) value = value.parent;
+    const site = value.parent;
+    const pattern =
+      site.type === AST_NODE_TYPES.VariableDeclarator && site.init === value
+        ? site.id
+        : site.type === AST_NODE_TYPES.AssignmentExpression && site.operator === '=' && site.right === value
+          ? site.left
+          : undefined;
+    const fn = this.recorder.current;
+    const acquired = this.acquireFrom(node);
+    if (!pattern || !fn || !acquired || this.byCall.has(acquired.call)) return;
+    if (!acquired.awaited && this.options.isUnawaitedPromise?.(acquired.call)) return;
+    const ob = this.create(fn, acquired.match.kind, acquired.call, site, acquired.match.receiver);
+    this.byCall.set(acquired.call, ob);
+    if (!this.bindPattern(pattern, ob)) return;
+    this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+    const key = this.handles.accessKey(logical.left);
+    if (key !== undefined) this.fallbacks.set(key, [...(this.fallbacks.get(key) ?? []), ob]);
+  }
+
   /**
    * `(await open(path)).fd`, `(await pool.connect()).query(…)`: an acquire used in place, with nothing bound to it, can
    * never be released — unless the use is its own release (`(await mutex.acquire())()`).

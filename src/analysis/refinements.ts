@@ -20,6 +20,8 @@ export class Refinements {
   constructor(
     private readonly recorder: Recorder,
     private readonly handles: HandleIndex,
+    /** Conditional acquires made when this value was missing (`existing ?? acquire()`): a value found, none made. */
+    private readonly fallbackOf: (node: TSESTree.Node) => readonly Obligation[] = () => [],
   ) {}
 
   /** Listeners: the nodes that can be branch conditions. */
@@ -52,6 +54,7 @@ export class Refinements {
     return [
       ...this.handles.flagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
       ...this.handles.handleOf(node).map((ob) => ({ ob, dropWhenTruthy: false })),
+      ...this.fallbackOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
     ];
   }
 
@@ -73,7 +76,11 @@ export class Refinements {
         return handles.handleOf(subject).map((ob) => ({ ob, dropWhenTruthy: !negated }));
       }
       if (isUndefined || (other.type === AST_NODE_TYPES.Literal && other.value === null)) {
-        return handles.handleOf(subject).map((ob) => ({ ob, dropWhenTruthy: !negated }));
+        return [
+          ...handles.handleOf(subject).map((ob) => ({ ob, dropWhenTruthy: !negated })),
+          // `existing !== undefined`: the value was there, nothing was acquired.
+          ...this.fallbackOf(subject).map((ob) => ({ ob, dropWhenTruthy: negated })),
+        ];
       }
       if (subject.type === AST_NODE_TYPES.UnaryExpression && subject.operator === 'typeof' && literal === 'undefined') {
         return handles.handleOf(subject.argument).map((ob) => ({ ob, dropWhenTruthy: !negated }));

@@ -142,7 +142,8 @@ export function mayCallGet(text: string): boolean {
   return /\b(?:get|lease)\s*\(/.test(text);
 }
 
-/** Another file may hold a helper that marks an item done, or a `get()` (cross-file summaries). */
-export function mentionsWorkQueue(text: string): boolean {
-  return /\b(?:done|get|lease)\s*\(/.test(text);
-}
+/**
+ * Cross-file summaries (typed): a function of another file is read when its body marks something done, or takes a
+ * lease (whose `done()` needs no queue); a `get()` wrapper's item needs its queue, which its callers cannot name.
+ */
+export const WORK_QUEUE_CROSS_FILE = { acquireNames: ['lease'], releaseNames: ['done'], callReleases: false } as const;
