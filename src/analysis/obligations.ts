@@ -31,7 +31,7 @@ import { type ExternalRelease, Summaries } from './summaries.js';
 import { isFunctionNode, methodCall, unwrapAwaited } from './syntax.js';
 import { ThrowModel, type ThrowModelOptions } from './throw-model.js';
 import type { TypeServices } from './types.js';
-import { releasableByHandle, Wrappers } from './wrappers.js';
+import { releasableByHandle, returnsOf, Wrappers } from './wrappers.js';
 
 export type { AcquireMatch } from './owed.js';
 
@@ -218,6 +218,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       }),
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
     iterationRelease: (ob) => ownership.iterationReleases.get(ob),
+    returnsIt: (ob) => returnsOf(ob.fn.node).some((statement) => handles.carried(statement.argument).has(ob)),
   };
 
   const nodeListeners: Listeners = {

@@ -263,6 +263,7 @@ export class Owed {
     if (!pattern || !fn || !acquired || this.byCall.has(acquired.call)) return;
     if (!acquired.awaited && this.options.isUnawaitedPromise?.(acquired.call)) return;
     const ob = this.create(fn, acquired.match.kind, acquired.call, site, acquired.match.receiver);
+    ob.conditional = true;
     this.byCall.set(acquired.call, ob);
     if (!this.bindPattern(pattern, ob)) return;
     this.recorder.record({ type: 'acquire', ob, call: acquired.call });

@@ -124,7 +124,7 @@ export class Wrappers {
 }
 
 /** The `return` statements of a body, not of the functions nested in it. */
-function returnsOf(body: TSESTree.Node): TSESTree.ReturnStatement[] {
+export function returnsOf(body: TSESTree.Node): TSESTree.ReturnStatement[] {
   const found: TSESTree.ReturnStatement[] = [];
   const visit = (node: TSESTree.Node): void => {
     if (node.type === AST_NODE_TYPES.ReturnStatement) {

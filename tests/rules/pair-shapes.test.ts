@@ -1,6 +1,6 @@
 /**
  * Shapes of acquires beyond `const x = await receiver.method()`: several at once in `Promise.all`, an acquire used
- * in place or put straight into an object, and what a user's `pairs` can say (any receiver, acquire by function,
+ * in place or put straight into an object, a conditional acquire (`existing ?? pool.connect()`), and what a user's `pairs` can say (any receiver, acquire by function,
  * release helpers, receiver names with types).
  */
 import parser from '@typescript-eslint/parser';
@@ -102,6 +102,63 @@ typedTester.run('require-release: Promise.all, in place, into an object (typed)'
 untypedTester.run('require-release: Promise.all, in place, into an object (untyped)', rule, {
   valid: pgValid,
   invalid: pgInvalid.map((test) => ({ ...test, errors: test.errors.map(({ data: _data, ...error }) => error) })),
+});
+
+// ---- conditional acquires ----------------------------------------------------------------------------------------
+
+const PG_CLIENT = `import { Pool, type PoolClient } from 'pg';
+const pool = new Pool();
+`;
+
+const conditionalValid: (Valid | string)[] = [
+  // Released only when this function acquired it: the test of \`existing\` refines the path.
+  `${PG_CLIENT}
+export async function run(existing?: PoolClient) {
+  const client = existing ?? (await pool.connect());
+  try { await client.query('x'); } finally { if (!existing) client.release(); }
+}`,
+  `${PG_CLIENT}
+export async function run(existing?: PoolClient) {
+  const client = existing || (await pool.connect());
+  try { await client.query('x'); } finally { if (existing === undefined) client.release(); }
+}`,
+  `${PG_CLIENT}
+export async function run(options: { client?: PoolClient }) {
+  const client = options.client ?? (await pool.connect());
+  try {
+    await client.query('x');
+  } finally {
+    if (!options.client) client.release();
+  }
+}`,
+];
+
+const conditionalInvalid: Invalid[] = [
+  // The acquiring branch leaks if the query throws.
+  {
+    code: `${PG_CLIENT}
+export async function leaky(existing?: PoolClient) {
+  const client = existing ?? (await pool.connect());
+  await client.query('x');
+  if (!existing) client.release();
+}`,
+    errors: [{ messageId: 'leakOnMayThrow', line: 6, column: 3, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 5, line: 6, expression: "await client.query('x')", release: 'client.release()', anchor: 'it is acquired' } }],
+  },
+  // Never released: the acquiring branch leaks at the end.
+  {
+    code: `${PG_CLIENT}
+export async function never(existing?: PoolClient) {
+  const client = existing ?? (await pool.connect());
+  await client.query('x');
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 7, column: 1, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 5, line: 7, release: 'client.release()', anchor: 'it is acquired' } }],
+  },
+];
+
+typedTester.run('require-release: conditional acquires (typed)', rule, { valid: conditionalValid, invalid: conditionalInvalid });
+untypedTester.run('require-release: conditional acquires (untyped)', rule, {
+  valid: conditionalValid,
+  invalid: conditionalInvalid.map((test) => ({ ...test, errors: test.errors.map(({ data: _data, ...error }) => error) })),
 });
 
 // ---- pairs ------------------------------------------------------------------------------------------------------

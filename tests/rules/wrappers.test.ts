@@ -130,27 +130,8 @@ export class Db {
         messageId: 'leakOnMayThrow',
         line: 7,
         column: 5,
-        suggestions: [
-          {
-            messageId: 'wrapInTryFinally',
-            output: `${PG}
-export class Db {
-  async getClient() {
-    const client = await pool.connect();
-    try {
-      await client.query('SET search_path TO app');
-      return client;
-    } finally {
-      client.release();
-    }
-  }
-  async run() {
-    const client = await this.getClient();
-    await client.query('x');
-  }
-}`,
-          },
-        ],
+        // No fix: a finally would release the client the wrapper returns.
+        suggestions: [],
       },
       {
         messageId: 'leakAtFunctionEnd',
