@@ -10,7 +10,7 @@ import { createFunctionAcquireMatcher, createPairMatcher, createReleaseHelperMat
 import { DEFAULT_PRESETS, PRESET_NAMES, PRESETS, type PresetName } from '../src/presets/index.js';
 import { PAIR_SCHEMA, type Pair, pairFromOption, type PairOption } from '../src/presets/pair.js';
 import { createRule } from '../src/util/create-rule.js';
-import { isSummaryRun } from '../src/analysis/cross-file.js';
+import { isSummaryRun, wrapperCandidates } from '../src/analysis/cross-file.js';
 
 export { DEFAULT_PRESETS, PRESET_NAMES, type PairOption, type PresetName };
 export type Options = [{ presets?: PresetName[]; pairs?: PairOption[]; explicitThrowsOnly?: boolean } & ThrowModelOptions];
@@ -89,13 +89,16 @@ const rule = createRule<Options, MessageIds>({
     const callReleases = pairs.some((pair) => pair.kind.callReleases);
     const services = typeServices(context);
     const calls = (name: string): boolean => sourceCode.text.includes(`${name}(`);
-    // Cheap filter before any listener or type query. Typed, a file that releases something may have it from another
-    // file's wrapper (`await db.getClient()`) without naming an acquire itself.
-    if (!isSummaryRun(context) && !methodNames.some(calls) && !(services && releaseNames.some(calls))) return {};
+    // Cheap filter before any listener or type query. Typed, a file may call another file's wrapper
+    // (`await db.getClient()`) without naming an acquire itself: the program's wrapper candidates, by name.
+    if (!isSummaryRun(context) && !methodNames.some(calls) && !(services && [...wrapperCandidates(services, methodNames)].some(calls))) {
+      return {};
+    }
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
     const findPair = createPairMatcher(pairs, sourceCode, services);
     const findFunctionPair = createFunctionAcquireMatcher(pairs, services);
+    const acquireMethods = new Set(pairs.flatMap((pair) => [...pair.methods]));
 
     /** A function written in place, a function of this file by name, or (typed) any callable value. */
     const isFunctionArgument = (arg: TSESTree.Node): boolean => {
@@ -120,14 +123,17 @@ const rule = createRule<Options, MessageIds>({
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
       throwModel: options,
       matchAcquire: (call) => {
+        // Names first: the questions below may need types.
+        const method = methodCall(call);
+        const byMethod = method !== undefined && acquireMethods.has(method.name);
+        // A function that acquires (`open(path)`): no receiver; the resource releases itself or goes to a helper.
+        const byFunction = byMethod ? undefined : findFunctionPair(call);
+        if (!byMethod && !byFunction) return undefined;
         // Callback-style APIs (`pool.connect((err, client, done) => …)`, `pool.connect(onConnect)`) hand the resource
         // elsewhere.
         if (call.arguments.some(isFunctionArgument)) return undefined;
-        const pair = findPair(call, (candidate) => candidate.methods);
-        const method = methodCall(call);
+        const pair = byMethod ? findPair(call, (candidate) => candidate.methods) : undefined;
         if (pair && method) return { kind: pair.kind, receiver: method.object };
-        // A function that acquires (`open(path)`): no receiver; the resource releases itself or goes to a helper.
-        const byFunction = findFunctionPair(call);
         return byFunction && { kind: byFunction.kind, receiver: undefined };
       },
       releaseHelper: createReleaseHelperMatcher(pairs, services),

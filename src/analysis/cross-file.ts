@@ -14,7 +14,7 @@
  * without sources) are never read.
  */
 import { Linter, type Rule } from 'eslint';
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
 import type { ReleaseSummary } from './summaries.js';
@@ -80,12 +80,15 @@ export class CrossFile {
   private readonly byCall = new Map<TSESTree.Node, ts.FunctionLikeDeclaration | null>();
   private readonly candidates = new Map<ts.Node, boolean>();
 
+  private readonly wrapperNames: ReadonlySet<string>;
+
   constructor(
     private readonly source: CrossFileSource,
     private readonly services: TypeServices,
   ) {
     this.key = summaryKey(source);
     this.ownFile = services.program.getSourceFile(source.context.physicalFilename);
+    this.wrapperNames = wrapperCandidates(services, source.acquireNames);
   }
 
   /**
@@ -94,6 +97,8 @@ export class CrossFile {
    * a release (or, for a releaser function, a parameter) — so most calls cost one resolved signature.
    */
   summaryOf(call: TSESTree.CallExpression, question: SummaryQuestion): FunctionSummary | undefined {
+    // Most calls are of functions no other file could answer for: their name says so before any type question.
+    if (question === 'wrapper' && !this.wrapperNames.has(calleeName(call) ?? '')) return undefined;
     let declaration = this.byCall.get(call);
     if (declaration === undefined) {
       declaration = guarded(() => this.declarationOf(call), undefined) ?? null;
@@ -110,8 +115,18 @@ export class CrossFile {
     const t = services.ts;
     const tsCall = services.tsNodeOf(call);
     if (!tsCall || !t.isCallExpression(tsCall)) return undefined;
-    const declaration = services.checker.getResolvedSignature(tsCall)?.getDeclaration() as ts.Declaration | undefined;
-    if (!declaration || !t.isFunctionLike(declaration) || !('body' in declaration) || !declaration.body) return undefined;
+    // The callee's symbol, not the call's resolved signature: far cheaper, and enough for a function with one body.
+    const callee = t.isPropertyAccessExpression(tsCall.expression) ? tsCall.expression.name : tsCall.expression;
+    let symbol = services.checker.getSymbolAtLocation(callee);
+    if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = services.checker.getAliasedSymbol(symbol);
+    const bodies = (symbol?.declarations ?? []).flatMap((node): ts.FunctionLikeDeclaration[] => {
+      const value = t.isVariableDeclaration(node) || t.isPropertyDeclaration(node) ? node.initializer : node;
+      return value && (t.isFunctionDeclaration(value) || t.isMethodDeclaration(value) || t.isFunctionExpression(value) || t.isArrowFunction(value)) && value.body
+        ? [value]
+        : [];
+    });
+    const [declaration] = bodies;
+    if (bodies.length !== 1 || !declaration) return undefined;
     const file = declaration.getSourceFile();
     if (file === this.ownFile || file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file)) return undefined;
     if (file.fileName.includes('/node_modules/')) return undefined;
@@ -167,4 +182,52 @@ export class CrossFile {
       [],
     );
   }
+}
+
+/** The name a call's callee goes by: `getClient` in `getClient()`, `db.getClient()` and `this.#getClient()`. */
+function calleeName(call: TSESTree.CallExpression): string | undefined {
+  let callee: TSESTree.Node = call.callee;
+  while (callee.type === AST_NODE_TYPES.TSNonNullExpression || callee.type === AST_NODE_TYPES.ChainExpression) callee = callee.expression;
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed) return callee.property.name;
+  return undefined;
+}
+
+const CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
+
+/**
+ * The names of the functions and methods, in the program's own source files, whose bodies call one of `acquireNames`:
+ * the only functions that can be wrappers. Computed once per program by a text search and, in the files that
+ * match, a walk of their declarations.
+ */
+export function wrapperCandidates(services: TypeServices, acquireNames: readonly string[]): ReadonlySet<string> {
+  const key = acquireNames.join('\n');
+  let byNames = CANDIDATES.get(services.program);
+  if (!byNames) CANDIDATES.set(services.program, (byNames = new Map<string, ReadonlySet<string>>()));
+  const known = byNames.get(key);
+  if (known) return known;
+  const names = new Set<string>();
+  byNames.set(key, names);
+  if (acquireNames.length === 0) return names;
+  const t = services.ts;
+  const calls = (text: string): boolean => acquireNames.some((name) => text.includes(`${name}(`));
+  for (const file of services.program.getSourceFiles()) {
+    if (file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/') || !calls(file.text)) continue;
+    const visit = (node: ts.Node): void => {
+      const value = t.isVariableDeclaration(node) || t.isPropertyDeclaration(node) ? node.initializer : node;
+      const name = 'name' in node && node.name && (t.isIdentifier(node.name as ts.Node) || t.isPrivateIdentifier(node.name as ts.Node)) ? (node.name as ts.Identifier).text : undefined;
+      if (
+        name !== undefined &&
+        value &&
+        (t.isFunctionDeclaration(value) || t.isMethodDeclaration(value) || t.isFunctionExpression(value) || t.isArrowFunction(value)) &&
+        value.body &&
+        calls(value.body.getText(file))
+      ) {
+        names.add(name);
+      }
+      t.forEachChild(node, visit);
+    };
+    guarded(() => t.forEachChild(file, visit), undefined);
+  }
+  return names;
 }

@@ -143,7 +143,7 @@ export function mayCallGet(text: string): boolean {
 }
 
 /**
- * Cross-file summaries (typed): a function of another file is read when its body marks something done, or takes a
- * lease (whose `done()` needs no queue); a `get()` wrapper's item needs its queue, which its callers cannot name.
+ * Cross-file summaries (typed): a function of another file is read when its body marks something done. Wrappers are
+ * not asked for: a `get()` wrapper's item needs its queue, which its callers cannot name.
  */
-export const WORK_QUEUE_CROSS_FILE = { acquireNames: ['lease'], releaseNames: ['done'], callReleases: false } as const;
+export const WORK_QUEUE_CROSS_FILE = { acquireNames: [], releaseNames: ['done'], callReleases: false } as const;
