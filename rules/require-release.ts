@@ -91,7 +91,13 @@ const rule = createRule<Options, MessageIds>({
     const calls = (name: string): boolean => sourceCode.text.includes(`${name}(`);
     // Cheap filter before any listener or type query. Typed, a file may call another file's wrapper
     // (`await db.getClient()`) without naming an acquire itself: the program's wrapper candidates, by name.
-    if (!isSummaryRun(context) && !methodNames.some(calls) && !(services && [...wrapperCandidates(services, methodNames)].some(calls))) {
+    // Functions named only by TypeOrValueSpecifier have no name to look for.
+    const byFunctionType = pairs.some((pair) => (pair.extensions?.functionTypes.length ?? 0) > 0);
+    if (
+      !isSummaryRun(context) &&
+      !methodNames.some(calls) &&
+      !(services && (byFunctionType || [...wrapperCandidates(services, methodNames)].some(calls)))
+    ) {
       return {};
     }
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));

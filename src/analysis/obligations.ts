@@ -111,7 +111,10 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     const named = options.releaseHelper?.(call);
     if (named) return named;
     const releases = crossFile?.summaryOf(call, 'helper')?.releases;
-    return releases && { releases };
+    // A call that may throw after its helper released would make a release in the caller's `catch` a double one,
+    // and the model cannot tell a throw before the release from one after it: such a call stays a hand-off.
+    if (!releases || throws.mayThrow(call)) return undefined;
+    return { releases };
   };
   const refinements = new Refinements(recorder, handles, (node) => owed.fallbackOf(node));
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);

@@ -272,8 +272,8 @@ export class Owed {
   }
 
   /**
-   * `(await open(path)).fd`, `(await pool.connect()).query(…)`: an acquire used in place, with nothing bound to it, can
-   * never be released — unless the use is its own release (`(await mutex.acquire())()`).
+   * `(await open(path)).fd`: an acquire whose property is read in place, with nothing bound to it, can never be
+   * released. A method called on it in place is not judged: it may return the resource (a fluent API).
    */
   onCall(call: TSESTree.CallExpression): void {
     let use: TSESTree.Node = call;
@@ -295,8 +295,9 @@ export class Owed {
     const match = this.options.matchAcquire(call) ?? this.wrapperAcquire(call);
     if (!match || (match.kind.handle !== 'self' && (name === match.kind.handle.key || name === String(match.kind.handle.index)))) return;
     if (!awaited && this.options.isUnawaitedPromise?.(call)) return;
-    const called = member.parent.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member;
-    if (called && match.kind.handleReleases.has(name)) return;
+    // A method call may return the resource itself (`tracer.startSpan(n).setAttributes(…)` is the span): only a
+    // property read (`(await open(path)).fd`) surely drops it.
+    if (member.parent.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member) return;
     this.options.onDiscarded(call, match.kind);
   }
 

@@ -37,10 +37,14 @@ declare function use(x: unknown): void;
 export async function passed() {
   use({ client: await pool.connect() });
 }`,
-  // Used in place by its own release, or by a promise chain that takes it.
+  // Used in place by its own release, by a promise chain that takes it, or by a method that may return it (a fluent
+  // API: \`tracer.startSpan(n).setAttributes(…)\` is the span) — not judged.
   `${PG}
 export async function released() {
   (await pool.connect()).release();
+}
+export async function method() {
+  return (await pool.connect()).query('x');
 }
 export function chained() {
   return pool.connect().then((client) => client);
@@ -88,11 +92,11 @@ export async function one() {
 }`,
     errors: [{ messageId: 'discardedAcquire', line: 5, column: 50, data: { resource: 'client', acquire: 'pool.connect()' } }],
   },
-  // Used in place: nothing can release it.
+  // A property read in place: nothing can release it.
   {
     code: `${PG}
 export async function inPlace() {
-  return (await pool.connect()).query('x');
+  return (await pool.connect()).processID;
 }`,
     errors: [{ messageId: 'discardedAcquire', line: 5, column: 17, data: { resource: 'client', acquire: 'pool.connect()' } }],
   },

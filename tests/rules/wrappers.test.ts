@@ -327,6 +327,25 @@ export async function run() {
   try { await client.query('x'); } finally { releaseClient(client); }
 }`,
     },
+    // A helper of another file that may throw (after or before it released: the model cannot tell) stays a hand-off,
+    // so the release in the catch is not reported as a second one.
+    {
+      filename: WORKER,
+      code: `import { trace } from '@opentelemetry/api';
+import { endSpan } from '@acme/shared';
+declare function connect(): unknown;
+export function traced() {
+  const span = trace.getTracer('x').startSpan('connect');
+  try {
+    const client = connect();
+    endSpan(span, null);
+    return client;
+  } catch (error) {
+    endSpan(span, error);
+    throw error;
+  }
+}`,
+    },
     // A wrapper that returns a cached client is not a factory.
     {
       filename: WORKER,
