@@ -1,13 +1,16 @@
+import type { TSESLint } from '@typescript-eslint/utils';
+
 import { lateTry } from '../src/analysis/fixes.js';
+import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { acquireText } from '../src/analysis/report.js';
-import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
+import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export type Options = [QueueOptions & { deferToRequireDone?: boolean }];
 export type MessageIds = 'doneNotImmediate' | 'moveIntoTry';
 
-export default createRule<Options, MessageIds>({
+const rule = createRule<Options, MessageIds>({
   name: 'done-immediately',
   meta: {
     type: 'suggestion',
@@ -41,10 +44,11 @@ export default createRule<Options, MessageIds>({
       },
     ],
   },
-  create(context, [options]) {
+  create(context, [options]): TSESLint.RuleListener {
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'done-immediately', options);
-    if (!mayCallGet(sourceCode.text)) return {};
+    // A summary run (another file's rule following a helper here) analyses every function.
+    if (!mayCallGet(sourceCode.text) && !isSummaryRun(context)) return {};
     const key = analysisKey({
       queues: queues.optionsKey,
       explicitThrowsOnly: false,
@@ -56,6 +60,7 @@ export default createRule<Options, MessageIds>({
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
+      crossFile: { name: 'done-immediately', rule, context, ...WORK_QUEUE_CROSS_FILE },
       // The paths require-done follows with its default options, so that the two agree on what leaks.
       explicitThrowsOnly: false,
       // Without deferToRequireDone, a question about layout, not paths.
@@ -89,3 +94,5 @@ export default createRule<Options, MessageIds>({
     });
   },
 });
+
+export default rule;

@@ -1,13 +1,16 @@
+import type { TSESLint } from '@typescript-eslint/utils';
+
+import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { secondReleases } from '../src/analysis/report.js';
-import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
+import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export type Options = [QueueOptions & ThrowModelOptions];
 export type MessageIds = 'doubleDone';
 
-export default createRule<Options, MessageIds>({
+const rule = createRule<Options, MessageIds>({
   name: 'no-double-done',
   meta: {
     type: 'problem',
@@ -30,10 +33,11 @@ export default createRule<Options, MessageIds>({
       },
     ],
   },
-  create(context, [options]) {
+  create(context, [options]): TSESLint.RuleListener {
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'no-double-done', options);
-    if (!mayCallGet(sourceCode.text)) return {};
+    // A summary run (another file's rule following a helper here) analyses every function.
+    if (!mayCallGet(sourceCode.text) && !isSummaryRun(context)) return {};
     const key = analysisKey({
       queues: queues.optionsKey,
       explicitThrowsOnly: false,
@@ -44,6 +48,7 @@ export default createRule<Options, MessageIds>({
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
+      crossFile: { name: 'no-double-done', rule, context, ...WORK_QUEUE_CROSS_FILE },
       // A call that throws between two releases does not make the second one run twice.
       explicitThrowsOnly: false,
       throwModel: options,
@@ -57,3 +62,5 @@ export default createRule<Options, MessageIds>({
     });
   },
 });
+
+export default rule;

@@ -1,7 +1,10 @@
+import type { TSESLint } from '@typescript-eslint/utils';
+
+import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { type LeakMessageId, leakMessages, oneLine, reportLeaks } from '../src/analysis/report.js';
-import { DEFAULT_UNTYPED_QUEUE_NAMES, mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, workQueueMatcher } from '../src/analysis/work-queue.js';
+import { DEFAULT_UNTYPED_QUEUE_NAMES, mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export { DEFAULT_UNTYPED_QUEUE_NAMES, WORK_QUEUE } from '../src/analysis/work-queue.js';
@@ -14,7 +17,7 @@ export type MessageIds =
   | 'moveIntoTry'
   | 'wrapInTryFinally';
 
-export default createRule<Options, MessageIds>({
+const rule = createRule<Options, MessageIds>({
   name: 'require-done',
   meta: {
     type: 'problem',
@@ -59,11 +62,12 @@ export default createRule<Options, MessageIds>({
       },
     ],
   },
-  create(context, [options]) {
+  create(context, [options]): TSESLint.RuleListener {
     const sourceCode = context.sourceCode;
     const queues = workQueueMatcher(context, 'require-done', options);
     // Cheap filter before any listener or type query: no `get(` in the file, nothing to do.
-    if (!mayCallGet(sourceCode.text)) return {};
+    // A summary run (another file's rule following a helper here) analyses every function.
+    if (!mayCallGet(sourceCode.text) && !isSummaryRun(context)) return {};
     const key = analysisKey({
       queues: queues.optionsKey,
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
@@ -74,6 +78,7 @@ export default createRule<Options, MessageIds>({
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
+      crossFile: { name: 'require-done', rule, context, ...WORK_QUEUE_CROSS_FILE },
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
       throwModel: options,
       onDiscarded: (call) => {
@@ -91,3 +96,5 @@ export default createRule<Options, MessageIds>({
     });
   },
 });
+
+export default rule;

@@ -8,12 +8,13 @@ import { elementLoop } from '../src/analysis/elements.js';
 import { isFunctionNode, methodCall } from '../src/analysis/syntax.js';
 import { guarded, isThenable, typeServices } from '../src/analysis/types.js';
 import { createCallbackMatcher } from '../src/presets/callbacks.js';
-import { createPairMatcher, pairsPossibleIn } from '../src/presets/evidence.js';
+import { createFunctionAcquireMatcher, createPairMatcher, createReleaseHelperMatcher, pairsPossibleIn } from '../src/presets/evidence.js';
 import { constInit } from '../src/presets/options.js';
 import { settleBeforeReturn } from '../src/presets/settle-fix.js';
 import { DEFAULT_PRESETS, PRESET_NAMES, PRESETS, type PresetName } from '../src/presets/index.js';
 import { PAIR_SCHEMA, type Pair, pairFromOption, type PairOption } from '../src/presets/pair.js';
 import { createRule } from '../src/util/create-rule.js';
+import { isSummaryRun, wrapperCandidates } from '../src/analysis/cross-file.js';
 
 export { DEFAULT_PRESETS, PRESET_NAMES, type PairOption, type PresetName };
 export type Options = [{ presets?: PresetName[]; pairs?: PairOption[]; explicitThrowsOnly?: boolean } & ThrowModelOptions];
@@ -27,7 +28,7 @@ export type MessageIds =
   | 'wrapInTryFinally'
   | 'settleBeforeReturn';
 
-export default createRule<Options, MessageIds>({
+const rule = createRule<Options, MessageIds>({
   name: 'require-release',
   meta: {
     type: 'problem',
@@ -86,7 +87,7 @@ export default createRule<Options, MessageIds>({
       },
     ],
   },
-  create(context, [options]) {
+  create(context, [options]): TSESLint.RuleListener {
     const configured: Pair[] = [
       ...(options.presets ?? DEFAULT_PRESETS).flatMap((name) => PRESETS[name]),
       ...(options.pairs ?? []).map(pairFromOption),
@@ -101,15 +102,32 @@ export default createRule<Options, MessageIds>({
           ...pair.callbackMethods,
           ...(pair.callbacks ?? []).map((shape) => shape.method),
           ...(pair.elementMethods ?? []),
+          ...[...(pair.extensions?.functions ?? [])].map((path) => path.slice(path.lastIndexOf('.') + 1)),
         ]),
       ),
     ];
-    // Cheap filter before any listener or type query.
-    if (!methodNames.some((name) => sourceCode.text.includes(`${name}(`))) return {};
+    const releaseNames = [
+      ...new Set(pairs.flatMap(({ kind: k }) => [...k.receiverReleases, ...k.receiverBareReleases, ...k.handleReleases])),
+    ];
+    const callReleases = pairs.some((pair) => pair.kind.callReleases);
+    const calls = (name: string): boolean => sourceCode.text.includes(`${name}(`);
+    // Cheap filter before any listener or type query. Typed, a file may call another file's wrapper
+    // (`await db.getClient()`) without naming an acquire itself: the program's wrapper candidates, by name.
+    // Functions named only by TypeOrValueSpecifier have no name to look for.
+    const byFunctionType = pairs.some((pair) => (pair.extensions?.functionTypes.length ?? 0) > 0);
+    if (
+      !isSummaryRun(context) &&
+      !methodNames.some(calls) &&
+      !(services && (byFunctionType || [...wrapperCandidates(services, methodNames)].some(calls)))
+    ) {
+      return {};
+    }
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
     const findPair = createPairMatcher(pairs, sourceCode, services);
     const findCallback = createCallbackMatcher(pairs, sourceCode, findPair);
+    const findFunctionPair = createFunctionAcquireMatcher(pairs, services);
+    const acquireMethods = new Set(pairs.flatMap((pair) => [...pair.methods]));
     const origin = constInit(sourceCode);
     const owes = (pair: Pair, call: TSESTree.CallExpression): boolean => pair.owes?.(call, origin) ?? true;
 
@@ -160,13 +178,20 @@ export default createRule<Options, MessageIds>({
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
       throwModel: options,
       matchAcquire: (call) => {
+        // Names first: the questions below may need types.
+        const method = methodCall(call);
+        const byMethod = method !== undefined && acquireMethods.has(method.name);
+        // A function that acquires (`open(path)`): no receiver; the resource releases itself or goes to a helper.
+        const byFunction = byMethod ? undefined : findFunctionPair(call);
+        if (!byMethod && !byFunction) return undefined;
         // Callback-style APIs (`pool.connect((err, client, done) => …)`, `pool.connect(onConnect)`) hand the resource
         // elsewhere.
         if (call.arguments.some(isFunctionArgument)) return undefined;
-        const pair = findPair(call, (candidate) => candidate.methods);
-        const method = methodCall(call);
-        return pair && method && owes(pair, call) ? { kind: pair.kind, receiver: method.object } : undefined;
+        const pair = byMethod ? findPair(call, (candidate) => candidate.methods) : undefined;
+        if (pair && method) return owes(pair, call) ? { kind: pair.kind, receiver: method.object } : undefined;
+        return byFunction && { kind: byFunction.kind, receiver: undefined };
       },
+      releaseHelper: createReleaseHelperMatcher(pairs, services),
       matchCallbackAcquire: (fn) => {
         const shaped = findCallback(fn);
         if (shaped) {
@@ -187,6 +212,7 @@ export default createRule<Options, MessageIds>({
       },
       isUnawaitedPromise: services ? (call) => isThenable(services, call) : undefined,
       services,
+      crossFile: { name: 'require-release', rule, context, acquireNames: methodNames, releaseNames, callReleases },
       onDiscarded: (call, discardedKind) => {
         context.report({
           node: call,
@@ -235,3 +261,5 @@ function elementBinding(ob: Obligation): boolean {
 function settleMessages(messages: Record<LeakMessageId, string>): Record<`${LeakMessageId}Settle`, string> {
   return Object.fromEntries(Object.entries(messages).map(([id, text]) => [`${id}Settle`, text])) as Record<`${LeakMessageId}Settle`, string>;
 }
+
+export default rule;

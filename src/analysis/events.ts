@@ -90,6 +90,8 @@ export interface Obligation {
    * own dataflow then says whether it releases on every path.
    */
   readonly capture?: Obligation;
+  /** Acquired only when a value was missing (`existing ?? pool.connect()`): the release is conditional too. */
+  conditional?: true;
 }
 
 /** The obligation of the function that acquired: itself, or the one a closure's capture stands for. */

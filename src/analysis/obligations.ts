@@ -15,6 +15,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { Checkpoints } from './checkpoints.js';
+import { CrossFile, type CrossFileSource, deposit, type FunctionSummary, isSummaryRun, summaryKey } from './cross-file.js';
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
 import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
 import type { FixQueries } from './fixes.js';
@@ -26,10 +27,11 @@ import { Refinements } from './refinements.js';
 import { Releases } from './releases.js';
 import { Router, usingDeclarationsIn } from './routing.js';
 import { Solver } from './solver.js';
-import { Summaries } from './summaries.js';
-import { methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
+import { type ExternalRelease, Summaries } from './summaries.js';
+import { isFunctionNode, methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
 import { ThrowModel, type ThrowModelOptions } from './throw-model.js';
 import type { TypeServices } from './types.js';
+import { releasableByHandle, returnsOf, Wrappers } from './wrappers.js';
 
 export type { AcquireMatch } from './owed.js';
 
@@ -62,11 +64,21 @@ export interface ObligationAnalysisOptions {
    * the `const` bound to it) must release each element before its iteration ends (elements.ts).
    */
   matchElementAcquire?(call: TSESTree.CallExpression): AcquireMatch | undefined;
+  /**
+   * Typed: how to analyse another file of the program (the rule and its options), so that helpers and wrappers
+   * declared there are followed. In the rule's own summary run over that file, nothing is reported.
+   */
+  readonly crossFile?: CrossFileSource | undefined;
+  /** A release helper the rule's options name: the parameters it releases on every path, and the kinds (ids). */
+  releaseHelper?(call: TSESTree.CallExpression): ExternalRelease | undefined;
   /** Called once per function that acquires, at the end of the file. */
   onResult(result: AnalysisResult, fn: FunctionRecord, queries: FixQueries): void;
 }
 
-export function createObligationAnalysis(options: ObligationAnalysisOptions): TSESLint.RuleListener {
+export function createObligationAnalysis(given: ObligationAnalysisOptions): TSESLint.RuleListener {
+  const summaryRun = given.crossFile && given.services && isSummaryRun(given.crossFile.context) ? summaryKey(given.crossFile) : undefined;
+  // A summary run reports nothing.
+  const options: ObligationAnalysisOptions = summaryRun === undefined ? given : { ...given, onDiscarded: () => {}, onResult: () => {} };
   const { sourceCode } = options;
   const recorder = new Recorder();
   const router = new Router();
@@ -89,11 +101,32 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
   const ownership = new Ownership(recorder, handles, owed, summaries, options.isAcquireReceiver?.bind(options), (call) =>
     throws.isLibraryCall(call),
   );
+  const wrappers = new Wrappers(handles, (call) => options.matchAcquire(call));
+  // A summary run follows no further file: each summary depends on its own file only.
+  const crossFile = options.crossFile && options.services && summaryRun === undefined ? new CrossFile(options.crossFile, options.services) : undefined;
+  const kindById = new Map(options.kinds.map((kind) => [kind.id, kind]));
+  owed.wrapperAcquire = (call) => {
+    const callee = summaries.resolveCallee(call.callee);
+    if (callee) return wrappers.callAcquire(call, callee);
+    const returned = crossFile?.summaryOf(call, 'wrapper')?.returns;
+    const kind = returned === undefined ? undefined : kindById.get(returned);
+    return kind && { kind, receiver: undefined };
+  };
+  summaries.external = (call) => {
+    const named = options.releaseHelper?.(call);
+    if (named) return named;
+    const releases = crossFile?.summaryOf(call, 'helper')?.releases;
+    // A call that may throw after its helper released would make a release in the caller's `catch` a double one,
+    // and the model cannot tell a throw before the release from one after it: such a call stays a hand-off.
+    if (!releases || throws.mayThrow(call)) return undefined;
+    return { releases };
+  };
   const refinements = new Refinements({
     recorder,
     handles,
     isReleaseCallOf: (call, root) => releases.isReleaseCallOf(call, root),
     holdIn: (fn, root) => owed.in(fn, root),
+    fallbackOf: (node) => owed.fallbackOf(node),
   });
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throws = new ThrowModel({
@@ -135,10 +168,24 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
 
   /** Calls that release: awaiting one is not a point that may throw with the handle held (if it rejects, it was not released). */
   const releaseCalls = new Set<TSESTree.Node>();
+  /** A helper this file does not declare that releases a handle counts as this function releasing it itself. */
+  const noteHelperReleases = (call: TSESTree.CallExpression): void => {
+    if (!call.arguments.some((arg) => handles.handleOf(arg).length > 0) || summaries.resolveCallee(call.callee)) return;
+    const external = summaries.external(call);
+    if (!external) return;
+    call.arguments.forEach((arg, index) => {
+      const summary = external.releases.get(index);
+      if (!summary || summary === 'none') return;
+      for (const ob of handles.handleOf(arg)) {
+        if (!external.kinds || external.kinds.has(ob.kind.id)) releasedSomewhere.add(ob.capture ?? ob);
+      }
+    });
+  };
 
   const onCall = (call: TSESTree.CallExpression): void => {
     const fn = recorder.current;
     if (!fn) return;
+    owed.onCall(call);
     const released = releases.releasedBy(call, fn);
     if (released.length > 0) releaseCalls.add(call);
     if (!handles.empty) noteUnjudged(call);
@@ -158,9 +205,11 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
     }
     if (!handles.empty) {
       if (checkpoints.active) checkpoints.onCall(call, fn);
+      noteHelperReleases(call);
       ownership.onCall(call, fn);
     }
     throwPoint(call);
+    owed.onConditional(call);
   };
 
   const fixQueries: FixQueries = {
@@ -176,10 +225,18 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
         if (releases.isReleaseCallOf(inner, ob)) return true;
         const callee = summaries.resolveCallee(inner.callee);
         const helper = callee && recorder.byNode.get(callee);
-        return helper !== undefined && inner.arguments.some((arg, index) => helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob));
+        if (helper) return inner.arguments.some((arg, index) => helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob));
+        // A helper of another file that releases it (typed).
+        const released = callee ? undefined : summaries.external(inner);
+        return (
+          released !== undefined &&
+          (!released.kinds || released.kinds.has(ob.kind.id)) &&
+          inner.arguments.some((arg, index) => released.releases.has(index) && handles.handleOf(arg).includes(ob))
+        );
       }),
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
     iterationRelease: (ob) => ownership.iterationReleases.get(ob),
+    returnsIt: (ob) => returnsOf(ob.fn.node).some((statement) => handles.carried(statement.argument).has(ob)),
   };
 
   const nodeListeners: Listeners = {
@@ -206,9 +263,10 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       throwPoint(node);
     },
     'AwaitExpression:exit': (node: TSESTree.AwaitExpression) => {
+      if (!recorder.current) return;
       // `await job.moveToCompleted(v, token)`: a release that settles asynchronously, treated like a release call.
-      if (releaseCalls.has(unwrapValue(node.argument))) return;
-      if (recorder.current) recorder.record({ type: 'throw-point', node, alsoReturns: false });
+      if (!releaseCalls.has(unwrapValue(node.argument))) recorder.record({ type: 'throw-point', node, alsoReturns: false });
+      owed.onConditional(node);
     },
     'TaggedTemplateExpression:exit': throwPoint,
     'ImportExpression:exit': throwPoint,
@@ -233,6 +291,23 @@ export function createObligationAnalysis(options: ObligationAnalysisOptions): TS
       }
     },
     'Program:exit': () => {
+      if (summaryRun !== undefined && options.services) {
+        for (const fn of recorder.functions) {
+          if (!isFunctionNode(fn.node)) continue;
+          const released = new Map<number, 'every' | 'some'>();
+          for (const index of fn.paramObligations.keys()) {
+            const summary = summaries.helperRelease(fn.node, index);
+            if (summary !== 'none') released.set(index, summary);
+          }
+          const wrapper = wrappers.of(fn.node);
+          const summary: FunctionSummary = {
+            releases: released,
+            ...(wrapper && releasableByHandle(wrapper.kind) ? { returns: wrapper.kind.id } : {}),
+          };
+          if (released.size > 0 || summary.returns !== undefined) deposit(options.services, fn.node, summaryRun, summary);
+        }
+        return;
+      }
       for (const fn of recorder.functions) {
         if (!fn.obligations.some((ob) => ob.acquire)) continue;
         const solved: AnalysisResult =

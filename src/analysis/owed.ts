@@ -10,7 +10,7 @@ import { elementLoop, elementSource } from './elements.js';
 import type { Obligation, ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
-import { contains, isFunctionNode, unwrapAwaited } from './syntax.js';
+import { contains, isFunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
 
 export interface AcquireMatch {
   readonly kind: ObligationKind;
@@ -39,6 +39,12 @@ export interface CallbackAcquireMatch {
 export class Owed {
   /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
   readonly byCall = new Map<TSESTree.CallExpression, Obligation>();
+
+  /**
+   * A call of a wrapper or factory (a function that returns a fresh acquire, in this file or, typed, in another):
+   * an acquire in the caller. Asked only of calls the rule's own matcher does not recognise.
+   */
+  wrapperAcquire: (call: TSESTree.CallExpression) => AcquireMatch | undefined = () => undefined;
 
   constructor(
     private readonly options: OwedOptions,
@@ -173,7 +179,7 @@ export class Owed {
     if (!value) return undefined;
     const { inner, awaited } = unwrapAwaited(value);
     if (inner.type !== AST_NODE_TYPES.CallExpression) return undefined;
-    const match = this.options.matchAcquire(inner);
+    const match = this.options.matchAcquire(inner) ?? this.wrapperAcquire(inner);
     return match && { call: inner, match, awaited };
   }
 
@@ -185,6 +191,7 @@ export class Owed {
       this.onElement(loop, node, pattern);
       return;
     }
+    if (fn && value && this.onAllSettledElements(fn, node, pattern, value)) return;
     const acquired = this.acquireFrom(value);
     if (!acquired) {
       if (value && fn && !this.handles.empty) this.bindAliases(pattern, value);
@@ -202,6 +209,116 @@ export class Owed {
       return;
     }
     this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+  }
+
+  /**
+   * `const [a, b] = await Promise.all([pool.connect(), pool.connect()])`: one obligation per acquiring element, bound
+   * to the pattern's element at the same index. Whether the binding was this shape.
+   */
+  private onAllSettledElements(fn: FunctionRecord, node: TSESTree.Node, pattern: TSESTree.Node, value: TSESTree.Node): boolean {
+    const { inner, awaited } = unwrapAwaited(value);
+    const target = pattern.type === AST_NODE_TYPES.AssignmentPattern ? pattern.left : pattern;
+    if (!awaited || target.type !== AST_NODE_TYPES.ArrayPattern || inner.type !== AST_NODE_TYPES.CallExpression) return false;
+    const callee = unwrapValue(inner.callee);
+    const list = inner.arguments[0] && unwrapValue(inner.arguments[0]);
+    if (
+      callee.type !== AST_NODE_TYPES.MemberExpression ||
+      callee.computed ||
+      callee.object.type !== AST_NODE_TYPES.Identifier ||
+      callee.object.name !== 'Promise' ||
+      callee.property.name !== 'all' ||
+      !this.handles.isGlobal(callee.object) ||
+      list?.type !== AST_NODE_TYPES.ArrayExpression
+    ) {
+      return false;
+    }
+    let any = false;
+    list.elements.forEach((element, index) => {
+      const acquired = element && element.type !== AST_NODE_TYPES.SpreadElement ? this.acquireFrom(element) : undefined;
+      const slot = target.elements[index];
+      if (!acquired || this.byCall.has(acquired.call)) return;
+      any = true;
+      const ob = this.create(fn, acquired.match.kind, acquired.call, node, acquired.match.receiver);
+      this.byCall.set(acquired.call, ob);
+      if (!slot || slot.type === AST_NODE_TYPES.RestElement || !this.bindPattern(slot, ob)) {
+        this.options.onDiscarded(acquired.call, ob.kind);
+        return;
+      }
+      this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+    });
+    return any;
+  }
+
+  /** Obligations acquired only when a value was missing (`existing ?? pool.connect()`), by that value's access key. */
+  private readonly fallbacks = new Map<string, Obligation[]>();
+
+  /** The conditional acquires `node` stands before: a test of it that finds a value finds nothing acquired. */
+  fallbackOf(node: TSESTree.Node): readonly Obligation[] {
+    if (this.fallbacks.size === 0) return [];
+    const key = this.handles.accessKey(node);
+    return key === undefined ? [] : (this.fallbacks.get(key) ?? []);
+  }
+
+  /**
+   * `const client = existing ?? (await pool.connect())`, `existing || acquire()`: an obligation only on the branch that
+   * acquires, so it is taken where that operand completes (`node`: the acquiring call or its `await`). A later test
+   * of `existing` that finds a value is on a path that acquired nothing.
+   */
+  onConditional(node: TSESTree.Node): void {
+    let operand: TSESTree.Node = node;
+    while (operand.parent?.type === AST_NODE_TYPES.TSAsExpression || operand.parent?.type === AST_NODE_TYPES.TSNonNullExpression) operand = operand.parent;
+    const logical = operand.parent;
+    if (logical?.type !== AST_NODE_TYPES.LogicalExpression || logical.right !== operand || logical.operator === '&&') return;
+    let value: TSESTree.Node = logical;
+    while (value.parent.type === AST_NODE_TYPES.TSAsExpression || value.parent.type === AST_NODE_TYPES.TSNonNullExpression) value = value.parent;
+    const site = value.parent;
+    const pattern =
+      site.type === AST_NODE_TYPES.VariableDeclarator && site.init === value
+        ? site.id
+        : site.type === AST_NODE_TYPES.AssignmentExpression && site.operator === '=' && site.right === value
+          ? site.left
+          : undefined;
+    const fn = this.recorder.current;
+    const acquired = this.acquireFrom(node);
+    if (!pattern || !fn || !acquired || this.byCall.has(acquired.call)) return;
+    if (!acquired.awaited && this.options.isUnawaitedPromise?.(acquired.call)) return;
+    const ob = this.create(fn, acquired.match.kind, acquired.call, site, acquired.match.receiver);
+    ob.conditional = true;
+    this.byCall.set(acquired.call, ob);
+    if (!this.bindPattern(pattern, ob)) return;
+    this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+    const key = this.handles.accessKey(logical.left);
+    if (key !== undefined) this.fallbacks.set(key, [...(this.fallbacks.get(key) ?? []), ob]);
+  }
+
+  /**
+   * `(await open(path)).fd`: an acquire whose property is read in place, with nothing bound to it, can never be
+   * released. A method called on it in place is not judged: it may return the resource (a fluent API).
+   */
+  onCall(call: TSESTree.CallExpression): void {
+    let use: TSESTree.Node = call;
+    let awaited = false;
+    while (
+      use.parent.type === AST_NODE_TYPES.AwaitExpression ||
+      use.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      use.parent.type === AST_NODE_TYPES.TSAsExpression
+    ) {
+      awaited ||= use.parent.type === AST_NODE_TYPES.AwaitExpression;
+      use = use.parent;
+    }
+    const member = use.parent;
+    // `(await q.get())[0]` names an element: a binding this does not follow, not a use in place.
+    if (member.type !== AST_NODE_TYPES.MemberExpression || member.object !== use || member.computed || this.byCall.has(call)) return;
+    const name = member.property.name;
+    // `pool.connect().then(…)`: a promise chain takes the value.
+    if (!awaited && (name === 'then' || name === 'catch' || name === 'finally')) return;
+    const match = this.options.matchAcquire(call) ?? this.wrapperAcquire(call);
+    if (!match || (match.kind.handle !== 'self' && (name === match.kind.handle.key || name === String(match.kind.handle.index)))) return;
+    if (!awaited && this.options.isUnawaitedPromise?.(call)) return;
+    // A method call may return the resource itself (`tracer.startSpan(n).setAttributes(…)` is the span): only a
+    // property read (`(await open(path)).fd`) surely drops it.
+    if (member.parent.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member) return;
+    this.options.onDiscarded(call, match.kind);
   }
 
   /**

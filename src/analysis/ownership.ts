@@ -131,7 +131,7 @@ export class Ownership {
       this.transfer(fn, [...stored].filter((root) => receiverKey === undefined || receiverKey !== root.receiverKey));
       return;
     }
-    if (!this.onHelper(call, fn)) this.onUnknownCallee(call, fn);
+    if (!this.onHelper(call, fn)) this.onUnknownCallee(call, fn, this.onOtherFileHelper(call, fn));
     // `(() => { … })()` or `finish()` for `const finish = () => q.done(item)`: the closure runs once, here.
     const invoked = this.summaries.closureOf(call.callee);
     if (invoked) this.onClosure(fn, invoked, call, 'once');
@@ -171,10 +171,16 @@ export class Ownership {
    * A resource passed to a function the analysis cannot follow is handed on (see `handsOnWhenPassed`) — unless the
    * function releases it itself somewhere, which says the callee only uses it.
    */
-  private onUnknownCallee(call: TSESTree.CallExpression, fn: FunctionRecord): void {
+  private onUnknownCallee(call: TSESTree.CallExpression, fn: FunctionRecord, followed?: ReadonlySet<Obligation>): void {
     const passed = new Set<Obligation>();
+    // A work-queue item is data, but passed together with its queue (`withDone(queue, key, work)`) the callee can mark
+    // it done: a hand-off, as for a resource.
+    const receivers = new Set(call.arguments.map((arg) => this.handles.accessKey(arg)).filter((key) => key !== undefined));
     for (const arg of call.arguments) {
-      for (const root of this.handles.carried(arg)) if (root.kind.handsOnWhenPassed) passed.add(root);
+      for (const root of this.handles.carried(arg)) {
+        if (followed?.has(root)) continue;
+        if (root.kind.handsOnWhenPassed || (root.receiverKey !== undefined && receivers.has(root.receiverKey))) passed.add(root);
+      }
     }
     if (passed.size === 0 || this.isLibraryCall(call)) return;
     // Unless this function releases the resource itself somewhere: then the callee only uses it
@@ -200,6 +206,28 @@ export class Ownership {
     });
     this.transfer(fn, contained, true);
     return true;
+  }
+
+  /**
+   * A helper the options name, or (typed) one of another file of the program, that releases the parameter a handle
+   * is passed at: as a same-file helper would. The handles it is known to release; the others are passed to an
+   * unknown callee.
+   */
+  private onOtherFileHelper(call: TSESTree.CallExpression, fn: FunctionRecord): ReadonlySet<Obligation> | undefined {
+    if (!call.arguments.some((arg) => this.handles.handleOf(arg).length > 0)) return undefined;
+    const external = this.summaries.external(call);
+    if (!external || external.releases.size === 0) return undefined;
+    const followed = new Set<Obligation>();
+    call.arguments.forEach((arg, param) => {
+      const summary = external.releases.get(param);
+      if (!summary || summary === 'none') return;
+      for (const root of this.handles.handleOf(arg)) {
+        if (external.kinds && !external.kinds.has(root.kind.id)) continue;
+        followed.add(root);
+        this.effect(fn, root, call, () => summaryEffect(summary, 'none'));
+      }
+    });
+    return followed;
   }
 
   /** A closure (or a callable handle: a releaser function) given as an argument. */

@@ -26,6 +26,8 @@ export interface RefinementDeps {
   isReleaseCallOf(call: TSESTree.CallExpression, root: Obligation): boolean;
   /** The obligation standing for `root` in `fn` (a closure's capture of it), if `fn` can hold it. */
   holdIn(fn: FunctionRecord, root: Obligation): Obligation | undefined;
+  /** Conditional acquires made when this value was missing (`existing ?? acquire()`): a value found, none made. */
+  readonly fallbackOf?: (node: TSESTree.Node) => readonly Obligation[];
 }
 
 interface Tested {
@@ -38,10 +40,13 @@ export class Refinements {
   private readonly recorder: Recorder;
   private readonly handles: HandleIndex;
   private readonly releaseFlags = new Map<Variable, readonly Obligation[]>();
+  /** Conditional acquires made when this value was missing (`existing ?? acquire()`): a value found, none made. */
+  private readonly fallbackOf: (node: TSESTree.Node) => readonly Obligation[];
 
   constructor(private readonly deps: RefinementDeps) {
     this.recorder = deps.recorder;
     this.handles = deps.handles;
+    this.fallbackOf = deps.fallbackOf ?? (() => []);
   }
 
   /** Listeners: the nodes that can be branch conditions. */
@@ -86,6 +91,7 @@ export class Refinements {
       ...this.handles.handleOf(node).map((ob) => ({ ob, dropWhenTruthy: false })),
       ...this.releaseFlagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
       ...this.correlatedStores(node),
+      ...this.fallbackOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
     ];
   }
 
@@ -272,7 +278,11 @@ export class Refinements {
         return handles.handleOf(subject).map((ob) => ({ ob, dropWhenTruthy: !negated }));
       }
       if (isUndefined || (other.type === AST_NODE_TYPES.Literal && other.value === null)) {
-        return handles.handleOf(subject).map((ob) => ({ ob, dropWhenTruthy: !negated }));
+        return [
+          ...handles.handleOf(subject).map((ob) => ({ ob, dropWhenTruthy: !negated })),
+          // `existing !== undefined`: the value was there, nothing was acquired.
+          ...this.fallbackOf(subject).map((ob) => ({ ob, dropWhenTruthy: negated })),
+        ];
       }
       if (subject.type === AST_NODE_TYPES.UnaryExpression && subject.operator === 'typeof' && literal === 'undefined') {
         return handles.handleOf(subject.argument).map((ob) => ({ ob, dropWhenTruthy: !negated }));

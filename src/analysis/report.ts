@@ -168,7 +168,12 @@ export function reportLeaks<MessageId extends string>(
   for (const [ob, exits] of result.leaks) {
     if (!ob.acquire) continue;
     const description = describe(ob);
-    const fix = description.describedOnly || description.suggestAt ? undefined : tryFinallyFix(queries, ob, description.release);
+    // A conditional acquire (`existing ?? pool.connect()`) must not release what it did not acquire, and a wrapper must
+    // not release what it returns: no fix writes either.
+    const fix =
+      description.describedOnly || description.suggestAt || ob.conditional || queries.returnsIt?.(ob)
+        ? undefined
+        : tryFinallyFix(queries, ob, description.release);
     for (const [index, exit] of exits.entries()) {
     const location = exitLocation(sourceCode, exit);
     const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;

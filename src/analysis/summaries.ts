@@ -15,9 +15,20 @@ const { DefinitionType } = TSESLint.Scope;
 
 export type ReleaseSummary = 'every' | 'some' | 'none';
 
+export interface ExternalRelease {
+  readonly releases: ReadonlyMap<number, ReleaseSummary>;
+  /** The obligation kinds (ids) it releases; every kind when absent. */
+  readonly kinds?: ReadonlySet<string>;
+}
+
 export class Summaries {
   private readonly results = new Map<FunctionRecord, AnalysisResult>();
   private readonly solving = new Set<FunctionRecord>();
+  /**
+   * What a function the analysis does not read in this file releases, by parameter: a release helper the rule's
+   * options name, or (typed) a function of another file of the program (cross-file.ts). `kinds`: only these.
+   */
+  external: (call: TSESTree.CallExpression) => ExternalRelease | undefined = () => undefined;
 
   constructor(
     private readonly recorder: Recorder,

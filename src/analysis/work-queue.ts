@@ -141,3 +141,9 @@ export function workQueueMatcher(
 export function mayCallGet(text: string): boolean {
   return /\b(?:get|lease)\s*\(/.test(text);
 }
+
+/**
+ * Cross-file summaries (typed): a function of another file is read when its body marks something done. Wrappers are
+ * not asked for: a `get()` wrapper's item needs its queue, which its callers cannot name.
+ */
+export const WORK_QUEUE_CROSS_FILE = { acquireNames: [], releaseNames: ['done'], callReleases: false } as const;

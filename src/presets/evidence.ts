@@ -1,8 +1,8 @@
 import { TSESLint, AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
 import { methodCall, receiverName } from '../analysis/syntax.js';
-import { guarded, isOpaque, matchesSpecifiers, type TypeServices } from '../analysis/types.js';
-import type { Pair } from './pair.js';
+import { guarded, isOpaque, matchesSpecifiers, type TypeServices, valueMatchesSpecifiers } from '../analysis/types.js';
+import { calleePath, type Pair } from './pair.js';
 
 /** Every module the file imports, re-exports or requires, by specifier. */
 function importedModules(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
@@ -93,12 +93,15 @@ export function createPairMatcher(
   };
 
   const receiverMatches = (pair: Pair, receiver: TSESTree.Node): boolean => {
+    if (pair.extensions?.anyReceiver) return true;
     if (services) {
       const type = guarded(() => services.typeOf(receiver), undefined);
       if (type && !isOpaque(type)) {
         if (matchesSpecifiers(services, type, pair.types)) return true;
         const name = pair.typeNames.size > 0 ? typeName(services, receiver) : undefined;
-        return name !== undefined && pair.typeNames.has(name);
+        if (name !== undefined && pair.typeNames.has(name)) return true;
+        // A user's pair: its receiver names hold for a receiver of any other type too.
+        if (!pair.extensions?.namesWhenTyped) return false;
       }
     }
     const name = receiverName(receiver);
@@ -109,5 +112,43 @@ export function createPairMatcher(
     const method = methodCall(call);
     if (!method) return undefined;
     return pairs.find((pair) => methods(pair).has(method.name) && receiverMatches(pair, method.object));
+  };
+}
+
+/** Calls that acquire by function (a user's `acquire.functions` / `acquire.functionTypes`): `open(path)`. */
+export function createFunctionAcquireMatcher(
+  pairs: readonly Pair[],
+  services: TypeServices | undefined,
+): (call: TSESTree.CallExpression) => Pair | undefined {
+  const candidates = pairs.filter((pair) => pair.extensions && (pair.extensions.functions.size > 0 || pair.extensions.functionTypes.length > 0));
+  if (candidates.length === 0) return () => undefined;
+  return (call) => {
+    const path = calleePath(call.callee);
+    return candidates.find(
+      ({ extensions }) =>
+        (path !== undefined && extensions?.functions.has(path)) ||
+        (services !== undefined && extensions !== undefined && valueMatchesSpecifiers(services, call.callee, extensions.functionTypes)),
+    );
+  };
+}
+
+/** The user's release helpers: a call of one releases the resource of its pair passed at its parameter. */
+export function createReleaseHelperMatcher(
+  pairs: readonly Pair[],
+  services: TypeServices | undefined,
+): ((call: TSESTree.CallExpression) => { releases: ReadonlyMap<number, 'every'>; kinds: ReadonlySet<string> } | undefined) | undefined {
+  const helpers = pairs.flatMap((pair) => (pair.extensions?.releaseHelpers ?? []).map((helper) => ({ helper, kind: pair.kind.id })));
+  if (helpers.length === 0) return undefined;
+  return (call) => {
+    const path = calleePath(call.callee);
+    const releases = new Map<number, 'every'>();
+    const kinds = new Set<string>();
+    for (const { helper, kind } of helpers) {
+      if ((path !== undefined && helper.names.has(path)) || (services !== undefined && valueMatchesSpecifiers(services, call.callee, helper.types))) {
+        releases.set(helper.param, 'every');
+        kinds.add(kind);
+      }
+    }
+    return releases.size > 0 ? { releases, kinds } : undefined;
   };
 }

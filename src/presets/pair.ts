@@ -1,7 +1,8 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
-import type { JSONSchema, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
 
 import type { ObligationKind } from '../analysis/events.js';
+import { unwrapValue } from '../analysis/syntax.js';
 import { typeOrValueSpecifiersSchema } from '../analysis/types.js';
 import type { ConstInit } from './options.js';
 
@@ -45,6 +46,8 @@ export interface Pair {
    * false)`), from the receiver's and the resource's text. `undefined`: none is safe.
    */
   errorSettle?(receiver: string, handle: string, acquire: TSESTree.CallExpression): string | undefined;
+  /** What a user's pair can say beyond a preset (the `pairs` option). */
+  readonly extensions?: PairExtensions;
 }
 
 /** A callback handed the resource: which argument it is (or the object holding it) and which parameter. */
@@ -59,21 +62,59 @@ export interface CallbackShape {
   readonly event?: string;
 }
 
+/** A release helper: a call of one of these functions releases the resource passed at `param`. */
+export interface ReleaseHelper {
+  /** Callee paths: `closeFile`, `db.release`, `this.giveBack` (a leading `this.` is ignored). */
+  readonly names: ReadonlySet<string>;
+  /** Typed: the callee's value matches one of these TypeOrValueSpecifiers. */
+  readonly types: readonly TypeOrValueSpecifier[];
+  readonly param: number;
+}
+
+export interface PairExtensions {
+  /** The acquire method acquires on any receiver, `this` included (`this.acquireNonceLock()`). */
+  readonly anyReceiver: boolean;
+  /** Typed: `receiverNames` also applies to a receiver whose type matches none of `types`. */
+  readonly namesWhenTyped: boolean;
+  /** Functions that acquire, by callee path (`open`, `fs.open`): the call's value is the resource. */
+  readonly functions: ReadonlySet<string>;
+  /** Typed: functions that acquire, by TypeOrValueSpecifier of the callee (`open` from `node:fs/promises`). */
+  readonly functionTypes: readonly TypeOrValueSpecifier[];
+  readonly releaseHelpers: readonly ReleaseHelper[];
+}
+
+/** A callee as a path of names: `open`, `fs.open`, `db.release`; `this.` dropped. `undefined` for anything else. */
+export function calleePath(node: TSESTree.Node): string | undefined {
+  const value = unwrapValue(node);
+  if (value.type === AST_NODE_TYPES.Identifier) return value.name;
+  if (value.type !== AST_NODE_TYPES.MemberExpression || value.computed) return undefined;
+  if (value.object.type === AST_NODE_TYPES.ThisExpression) return value.property.name;
+  const object = calleePath(value.object);
+  return object === undefined ? undefined : `${object}.${value.property.name}`;
+}
+
 
 /** The user's description of a pair (the `pairs` option). */
 export interface PairOption {
   /** Shown in messages: what is held (`client`, `lock`). */
   name: string;
   acquire: {
-    method: string;
+    /** The acquiring method (`getConnection`). */
+    method?: string;
     /** Receiver types, in TypeOrValueSpecifier format. */
     types?: TypeOrValueSpecifier[];
-    /** Regular expression for receiver names when there is no type information. */
+    /** Regular expression for receiver names when there is no type information (typed: when the type matches none of `types`). */
     receiverNames?: string;
     /** The resource is handed to a callback argument of the call: `channel.consume(queue, (msg) => …)`. */
     callback?: { argument: number; parameter: number; property?: string; event?: string };
     /** Each element of the call's result (an iterable or array, awaited or not) is owed. */
     elements?: boolean;
+    /** `method` acquires on any receiver, `this` included. */
+    anyReceiver?: boolean;
+    /** Functions that acquire, by callee path: `open`, `fs.open`. */
+    functions?: string[];
+    /** Typed: functions that acquire, by TypeOrValueSpecifier (`{ from: 'package', package: 'fs/promises', name: 'open' }`). */
+    functionTypes?: TypeOrValueSpecifier[];
   };
   /** Where the resource sits when the acquire resolves to a tuple (`[value, release]` → 1). */
   resourceIndex?: number;
@@ -84,6 +125,8 @@ export interface PairOption {
     resourceMethods?: string[];
     /** The acquire resolves to a function that releases (`const release = await mutex.acquire()`). */
     callResource?: boolean;
+    /** Functions that release the resource passed at `param` (default 0): by callee path and/or TypeOrValueSpecifier. */
+    helpers?: { names?: string[]; types?: TypeOrValueSpecifier[]; param?: number }[];
   };
 }
 
@@ -118,12 +161,32 @@ function compileRegExp(pattern: string, option: string): RegExp {
 export function pairFromOption(option: PairOption, index: number): Pair {
   const { release } = option;
   const where = `option "pairs[${index}]" (${option.name})`;
-  if (!release.receiverMethods?.length && !release.resourceMethods?.length && !release.callResource) {
+  const { acquire } = option;
+  const helpers = release.helpers ?? [];
+  if (!release.receiverMethods?.length && !release.resourceMethods?.length && !release.callResource && helpers.length === 0) {
     throw new Error(
-      `workqueue/require-release: ${where} has no release: give release.receiverMethods, release.resourceMethods or release.callResource.`,
+      `workqueue/require-release: ${where} has no release: give release.receiverMethods, release.resourceMethods, release.callResource or release.helpers.`,
     );
   }
-  const { callback, elements } = option.acquire;
+  const functions = acquire.functions ?? [];
+  const functionTypes = acquire.functionTypes ?? [];
+  if (acquire.method === undefined && functions.length === 0 && functionTypes.length === 0) {
+    throw new Error(`workqueue/require-release: ${where} has no acquire: give acquire.method, acquire.functions or acquire.functionTypes.`);
+  }
+  if (acquire.anyReceiver && acquire.method === undefined) {
+    throw new Error(`workqueue/require-release: ${where} sets acquire.anyReceiver without acquire.method: name the method that acquires.`);
+  }
+  if ((functions.length > 0 || functionTypes.length > 0) && !release.resourceMethods?.length && !release.callResource && helpers.length === 0) {
+    throw new Error(
+      `workqueue/require-release: ${where} acquires by function (acquire.functions or acquire.functionTypes), which has no receiver: release it with release.resourceMethods, release.callResource or release.helpers.`,
+    );
+  }
+  helpers.forEach((helper, at) => {
+    if (!helper.names?.length && !helper.types?.length) {
+      throw new Error(`workqueue/require-release: ${where} release.helpers[${at}] names no function: give names or types.`);
+    }
+  });
+  const { callback, elements } = acquire;
   const cannot = (what: string): Error => new Error(`workqueue/require-release: ${where} cannot be honoured: ${what}.`);
   for (const key of ['argument', 'parameter'] as const) {
     if (callback && callback[key] < 0) throw cannot(`acquire.callback.${key} is ${callback[key]}: an index is 0 or more`);
@@ -138,12 +201,16 @@ export function pairFromOption(option: PairOption, index: number): Pair {
   if (release.callResource && (callback || elements)) {
     throw cannot(`release.callResource: a resource handed to a callback or taken from a list is not a releasing function`);
   }
+  if ((callback || elements) && acquire.method === undefined) {
+    throw cannot(`acquire.${callback ? 'callback' : 'elements'} needs acquire.method: the call whose callback or result holds the resource`);
+  }
+  const method = acquire.method === undefined ? [] : [acquire.method];
   return {
     preset: option.name,
     resource: option.name,
-    methods: new Set(callback || elements ? [] : [option.acquire.method]),
-    callbacks: callback ? [{ method: option.acquire.method, ...callback }] : [],
-    elementMethods: new Set(elements ? [option.acquire.method] : []),
+    methods: new Set(callback || elements ? [] : method),
+    callbacks: callback && acquire.method !== undefined ? [{ method: acquire.method, ...callback }] : [],
+    elementMethods: new Set(elements ? method : []),
     types: option.acquire.types ?? [],
     typeNames: new Set(),
     receiverNames: compileRegExp(option.acquire.receiverNames ?? '(?!)', `${where} acquire.receiverNames`),
@@ -160,11 +227,33 @@ export function pairFromOption(option: PairOption, index: number): Pair {
             ? `${h}.${release.resourceMethods[0]}()`
             : release.receiverMethods?.[0]
               ? `${r}.${release.receiverMethods[0]}(${h})`
-              : `${h}()`,
+              : release.callResource
+                ? `${h}()`
+                : helperCall(helpers, h),
     }),
     callbackMethods: new Set(),
     packages: [],
+    extensions: {
+      anyReceiver: acquire.anyReceiver ?? false,
+      namesWhenTyped: acquire.receiverNames !== undefined,
+      functions: new Set(functions.map((name) => name.replace(/^this\./, ''))),
+      functionTypes,
+      releaseHelpers: helpers.map((helper) => ({
+        names: new Set((helper.names ?? []).map((name) => name.replace(/^this\./, ''))),
+        types: helper.types ?? [],
+        param: helper.param ?? 0,
+      })),
+    },
   };
+}
+
+/** How a release helper is written in a message: `closeFd(fd)`, `pool.giveBack(…, conn)`. */
+function helperCall(helpers: NonNullable<PairOption['release']['helpers']>, handle: string): string | undefined {
+  const helper = helpers.find((candidate) => candidate.names?.length);
+  const name = helper?.names?.[0];
+  if (!helper || name === undefined) return undefined;
+  const param = helper.param ?? 0;
+  return param === 0 ? `${name}(${handle})` : `${name}(…, ${handle})`;
 }
 
 export const PAIR_SCHEMA: JSONSchema.JSONSchema4 = {
@@ -176,13 +265,23 @@ export const PAIR_SCHEMA: JSONSchema.JSONSchema4 = {
     acquire: {
       type: 'object',
       additionalProperties: false,
-      required: ['method'],
       properties: {
         method: { type: 'string', description: 'The acquiring method (e.g. `getConnection`).' },
         types: { ...typeOrValueSpecifiersSchema, description: 'Receiver types whose method acquires (TypeOrValueSpecifier format).' },
         receiverNames: {
           type: 'string',
-          description: 'Regular expression for receiver names that acquire when there is no type information.',
+          description:
+            'Regular expression for receiver names that acquire when there is no type information, or (typed) when the receiver type matches none of `types`.',
+        },
+        anyReceiver: { type: 'boolean', description: '`method` acquires on any receiver, `this` included.' },
+        functions: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Functions that acquire, by callee path (`open`, `fs.open`): the call resolves to the resource.',
+        },
+        functionTypes: {
+          ...typeOrValueSpecifiersSchema,
+          description: 'Typed: functions that acquire, by TypeOrValueSpecifier of the callee.',
         },
         callback: {
           type: 'object',
@@ -223,6 +322,19 @@ export const PAIR_SCHEMA: JSONSchema.JSONSchema4 = {
           description: 'Methods of the resource that release it (`conn.release()`).',
         },
         callResource: { type: 'boolean', description: 'The resource is a function that releases when called.' },
+        helpers: {
+          type: 'array',
+          description: 'Functions that release the resource passed to them (`closeFile(fd)`), for packages that ship no sources.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              names: { type: 'array', items: { type: 'string' }, description: 'Callee paths: `closeFile`, `db.giveBack`.' },
+              types: { ...typeOrValueSpecifiersSchema, description: 'Typed: the callee, by TypeOrValueSpecifier.' },
+              param: { type: 'integer', minimum: 0, description: 'The index of the parameter that takes the resource. Default 0.' },
+            },
+          },
+        },
       },
     },
   },

@@ -1,0 +1,158 @@
+/**
+ * Wrappers and factories: functions that return a freshly acquired resource (`getClient() { return pool.connect(); }`,
+ * `startSpan(n) { return this.tracer.startSpan(n); }`). A call of one is an acquire in the caller.
+ *
+ * A function is a wrapper only when **every** `return` of its own body hands back a fresh acquire of one kind:
+ *
+ * - the acquiring call itself (`return pool.connect()`, `return await pool.connect()`, an arrow's expression body), or
+ * - a `const`/`let` of the function bound to an acquire, never written again, and used on the way only as the object
+ *   of a member access (`client.query(…)`): a variable that is passed anywhere, put in an object, stored or captured
+ *   by a closure may be kept elsewhere (a cache), and then the caller does not own what it gets.
+ *
+ * A cached or stored resource (`return this.client ??= await pool.connect()`, `return this.client`) is not fresh, so
+ * its callers owe nothing. The judgement is syntax over the function's own tree, made once per function.
+ */
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import type { ObligationKind } from './events.js';
+import type { HandleIndex } from './handles.js';
+import type { AcquireMatch } from './owed.js';
+import { contains, isFunctionNode, type FunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
+
+const { DefinitionType } = TSESLint.Scope;
+
+/** What a wrapper returns: the kind of its acquire, and the receiver it acquired from (inside the wrapper). */
+export interface WrapperAcquire {
+  readonly kind: ObligationKind;
+  readonly receiver: TSESTree.Node | undefined;
+}
+
+/** The kind can be released without naming the receiver it came from (`client.release()`, `span.end()`, `release()`). */
+export function releasableByHandle(kind: ObligationKind): boolean {
+  return kind.handleReleases.size > 0 || kind.callReleases || kind.disposeReleases === true;
+}
+
+export class Wrappers {
+  private readonly known = new Map<TSESTree.Node, WrapperAcquire | null>();
+
+  constructor(
+    private readonly handles: HandleIndex,
+    private readonly matchAcquire: (call: TSESTree.CallExpression) => AcquireMatch | undefined,
+  ) {}
+
+  /** What `fn` returns, if it is a wrapper: once per function. */
+  of(fn: TSESTree.Node): WrapperAcquire | undefined {
+    if (!isFunctionNode(fn)) return undefined;
+    let known = this.known.get(fn);
+    if (known === undefined) {
+      // A recursive wrapper is judged without itself.
+      this.known.set(fn, null);
+      known = this.judge(fn) ?? null;
+      this.known.set(fn, known);
+    }
+    return known ?? undefined;
+  }
+
+  /**
+   * The acquire a call of wrapper `fn` makes in the caller, or `undefined` when the caller could not write the
+   * release: a resource released through its receiver needs a receiver the caller names the same way (`this.pool`
+   * in a method of the same class, a module-level `pool`).
+   */
+  callAcquire(call: TSESTree.CallExpression, fn: TSESTree.Node): AcquireMatch | undefined {
+    const wrapper = this.of(fn);
+    if (!wrapper) return undefined;
+    const receiver = wrapper.receiver && this.receiverSeenFromCaller(wrapper.receiver, fn, call) ? wrapper.receiver : undefined;
+    if (!receiver && !releasableByHandle(wrapper.kind)) return undefined;
+    return { kind: wrapper.kind, receiver };
+  }
+
+  private receiverSeenFromCaller(receiver: TSESTree.Node, fn: TSESTree.Node, call: TSESTree.CallExpression): boolean {
+    let root = unwrapValue(receiver);
+    while (root.type === AST_NODE_TYPES.MemberExpression) root = unwrapValue(root.object);
+    if (root.type === AST_NODE_TYPES.ThisExpression) {
+      const callee = unwrapValue(call.callee);
+      return callee.type === AST_NODE_TYPES.MemberExpression && unwrapValue(callee.object).type === AST_NODE_TYPES.ThisExpression;
+    }
+    if (root.type !== AST_NODE_TYPES.Identifier) return false;
+    const def = this.handles.resolve(root)?.defs[0];
+    // A parameter or local of the wrapper means nothing to its caller.
+    return def !== undefined && !contains(fn, def.name) && !contains(fn, call);
+  }
+
+  private judge(fn: FunctionNode): WrapperAcquire | undefined {
+    if (fn.generator) return undefined;
+    if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return this.freshAcquire(fn, fn.body);
+    const returns = returnsOf(fn.body);
+    if (returns.length === 0) return undefined;
+    let found: WrapperAcquire | undefined;
+    for (const statement of returns) {
+      const acquire = statement.argument ? this.freshAcquire(fn, statement.argument) : undefined;
+      if (!acquire || (found && found.kind !== acquire.kind)) return undefined;
+      found ??= acquire;
+    }
+    return found;
+  }
+
+  /** `value` is a fresh acquire: the acquiring call, or a variable of `fn` that holds one and goes nowhere else. */
+  private freshAcquire(fn: FunctionNode, value: TSESTree.Node): WrapperAcquire | undefined {
+    const { inner } = unwrapAwaited(value);
+    if (inner.type === AST_NODE_TYPES.CallExpression) {
+      const match = this.matchAcquire(inner);
+      return match && { kind: match.kind, receiver: match.receiver };
+    }
+    if (inner.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const variable = this.handles.resolve(inner);
+    const def = variable?.defs[0];
+    if (!variable || variable.defs.length !== 1 || def?.type !== DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+    if (!def.node.init || !contains(fn, def.node) || ownerOf(def.node) !== fn) return undefined;
+    const init = unwrapAwaited(def.node.init).inner;
+    if (init.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    const match = this.matchAcquire(init);
+    if (!match) return undefined;
+    for (const reference of variable.references) {
+      if (reference.init) continue;
+      if (reference.isWrite()) return undefined;
+      const id = reference.identifier as TSESTree.Node;
+      if (ownerOf(id) !== fn) return undefined;
+      const parent = id.parent;
+      const used = parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === id;
+      const returned = parent?.type === AST_NODE_TYPES.ReturnStatement;
+      if (!used && !returned) return undefined;
+    }
+    return { kind: match.kind, receiver: match.receiver };
+  }
+}
+
+/** The `return` statements of a body, not of the functions nested in it. */
+export function returnsOf(body: TSESTree.Node): TSESTree.ReturnStatement[] {
+  const found: TSESTree.ReturnStatement[] = [];
+  const visit = (node: TSESTree.Node): void => {
+    if (node.type === AST_NODE_TYPES.ReturnStatement) {
+      found.push(node);
+      return;
+    }
+    if (node !== body && (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody)) return;
+    for (const key of Object.keys(node)) {
+      if (key === 'parent') continue;
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (isNodeLike(item)) visit(item);
+      } else if (isNodeLike(child)) {
+        visit(child);
+      }
+    }
+  };
+  visit(body);
+  return found;
+}
+
+function isNodeLike(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** The function a node belongs to. */
+function ownerOf(node: TSESTree.Node): TSESTree.Node | undefined {
+  let current = node.parent;
+  while (current && !isFunctionNode(current)) current = current.parent;
+  return current;
+}
