@@ -29,7 +29,7 @@ import {
   UNRELEASED,
 } from './events.js';
 import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
-import { type Protector, Router } from './routing.js';
+import { type Protector, type Route, Router } from './routing.js';
 import { contains, enclosingCatch, isFunctionNode, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
 
 export interface SolverHooks {
@@ -47,6 +47,9 @@ export interface SolverHooks {
 }
 
 type State = Uint8Array;
+
+/** Marks a finally effect still being computed (beyond the state bits). */
+const PROVISIONAL = 256;
 
 /** One fixpoint computation: the whole function, or one `finally` block entered in a given state. */
 class Run {
@@ -118,7 +121,12 @@ export class Solver {
   private readonly effects = new Map<AnalysisEvent, Effect>();
   private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
   private readonly checkpoints = new Map<Obligation, TSESTree.CallExpression[]>();
-  private readonly finallyEffects = new Map<string, number>();
+  /** Per finally block: (obligation, entering state bit) → the states it leaves in; see {@link throughFinally}. */
+  private readonly finallyEffects = new Map<TSESTree.BlockStatement, Map<number, number>>();
+  /** Per route: (obligation, states) → the states after crossing it; see {@link cross}. */
+  private readonly crossings = new Map<Route, Map<number, number>>();
+  /** How many times a provisional finally effect was used. */
+  private provisionalReads = 0;
   private readonly size: number;
 
   constructor(
@@ -319,7 +327,7 @@ export class Solver {
         if (!target) return;
         const route = this.hooks.router.jumpFrom(terminator.node, target);
         this.forEachHeld(state, (ob, held) => {
-          const bits = this.cross(route.protectors, ob, held, run);
+          const bits = this.cross(route, ob, held, run);
           const leaves =
             terminator.type === 'continue'
               ? ob.acquire !== undefined && contains(target, ob.acquire)
@@ -338,7 +346,7 @@ export class Solver {
 
   private throwFrom(node: TSESTree.Node, ob: Obligation, held: number, segment: SegmentRecord, run: Run, exit: Exit): void {
     const route = this.hooks.router.throwFrom(node);
-    const bits = this.cross(route.protectors, ob, held, run);
+    const bits = this.cross(route, ob, held, run);
     if (!bits) return;
     if (route.destination.type === 'catch') {
       const entries = this.fn.catchEntries.get(route.destination.clause) ?? [];
@@ -352,7 +360,7 @@ export class Solver {
   }
 
   private returnFrom(node: TSESTree.Node, ob: Obligation, held: number, run: Run, exit: Exit): void {
-    const bits = this.cross(this.hooks.router.returnFrom(node).protectors, ob, held, run);
+    const bits = this.cross(this.hooks.router.returnFrom(node), ob, held, run);
     if (bits & UNRELEASED) this.leak(ob, exit, bits);
   }
 
@@ -363,7 +371,35 @@ export class Solver {
     return current ?? run;
   }
 
-  private cross(protectors: readonly Protector[], ob: Obligation, held: number, run: Run): number {
+  /**
+   * What crossing a route's protectors does to an obligation held in the states `held`. Remembered per (route,
+   * obligation, states): a route is a chain whose tail is shared by every route nested in it, so an exception thrown
+   * deep inside many `finally` blocks costs one step per block the first time and one lookup afterwards, not one
+   * step per block per throw point and obligation. An answer that used a provisional finally effect (a block
+   * re-entered while it was being computed) is not remembered.
+   */
+  private cross(route: Route, ob: Obligation, held: number, run: Run): number {
+    let bits = held;
+    const provisional = this.provisionalReads;
+    const visited: { memo: Map<number, number>; key: number }[] = [];
+    for (let current: Route | undefined = route; current && bits; ) {
+      let memo = this.crossings.get(current);
+      if (!memo) this.crossings.set(current, (memo = new Map()));
+      const key = ob.id * 16 + bits;
+      const known = memo.get(key);
+      if (known !== undefined) {
+        bits = known;
+        break;
+      }
+      visited.push({ memo, key });
+      bits = this.crossProtectors(current.step ?? current.protectors, ob, bits, run);
+      current = current.step ? current.rest : undefined;
+    }
+    if (this.provisionalReads === provisional) for (const { memo, key } of visited) memo.set(key, bits);
+    return bits;
+  }
+
+  private crossProtectors(protectors: readonly Protector[], ob: Obligation, held: number, run: Run): number {
     let bits = held;
     for (const protector of protectors) {
       if (!bits) break;
@@ -380,14 +416,16 @@ export class Solver {
   private throughFinally(block: TSESTree.BlockStatement, ob: Obligation, bits: number, run: Run): number {
     const region = this.fn.finallyRegions.get(block);
     if (!region) return bits;
+    let effects = this.finallyEffects.get(block);
+    if (!effects) this.finallyEffects.set(block, (effects = new Map()));
     let out = 0;
     for (const bit of STATE_BITS) {
       if (!(bits & bit)) continue;
-      const key = `${block.range[0]}:${ob.id}:${bit}`;
-      let effect = this.finallyEffects.get(key);
+      const key = ob.id * 16 + bit;
+      let effect = effects.get(key);
       if (effect === undefined) {
         // Provisional answer for a block re-entered while it is being computed (a finally inside a loop inside it).
-        this.finallyEffects.set(key, bit);
+        effects.set(key, bit | PROVISIONAL);
         const local = new Run(run, region, ob);
         const state = new Uint8Array(this.size);
         state[ob.id] = bit;
@@ -395,7 +433,10 @@ export class Solver {
         for (const entry of region.entry) if (entry.role !== 'finally-leaving') local.join(entry, state);
         this.drain(local);
         effect = local.exitOutput;
-        this.finallyEffects.set(key, effect);
+        effects.set(key, effect);
+      } else if (effect & PROVISIONAL) {
+        this.provisionalReads++;
+        effect &= ~PROVISIONAL;
       }
       out |= effect;
     }
