@@ -78,6 +78,7 @@ export default createRule<Options, MessageIds>({
     if (!methodNames.some((name) => sourceCode.text.includes(`${name}(`))) return {};
     const services = typeServices(context);
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
+    const acquireMethodNames = new Set(pairs.flatMap((pair) => [...pair.methods]));
 
     const findPair = createPairMatcher(pairs, sourceCode, services);
 
@@ -104,6 +105,10 @@ export default createRule<Options, MessageIds>({
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
       throwModel: options,
       matchAcquire: (call) => {
+        // Syntax first: only a call of an acquire method's name can acquire, and most calls of a file are not one;
+        // the type questions below are asked for those alone.
+        const named = methodCall(call);
+        if (!named || !acquireMethodNames.has(named.name)) return undefined;
         // Callback-style APIs (`pool.connect((err, client, done) => …)`, `pool.connect(onConnect)`) hand the resource
         // elsewhere.
         if (call.arguments.some(isFunctionArgument)) return undefined;
