@@ -46,7 +46,100 @@ export interface SolverHooks {
   returnTransfers(node: TSESTree.ReturnStatement, ob: Obligation): boolean;
 }
 
-type State = Uint8Array;
+/**
+ * The states of the obligations held (or released) on the paths reaching a point: only the non-zero ones, by id in
+ * ascending order. A function may take thousands of obligations while holding a few at a time, so every operation
+ * costs what is held, not what the function takes.
+ */
+class State {
+  private constructor(
+    private readonly ids: number[],
+    private readonly bits: number[],
+  ) {}
+
+  static empty(): State {
+    return new State([], []);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  copy(): State {
+    return new State(this.ids.slice(), this.bits.slice());
+  }
+
+  /** The index of `id`, or `-(insertion point) - 1`. */
+  private find(id: number): number {
+    const ids = this.ids;
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = ids[mid] as number;
+      if (at === id) return mid;
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -lo - 1;
+  }
+
+  get(id: number): number {
+    const index = this.find(id);
+    return index >= 0 ? (this.bits[index] as number) : 0;
+  }
+
+  set(id: number, value: number): void {
+    const index = this.find(id);
+    if (index >= 0) {
+      if (value) this.bits[index] = value;
+      else {
+        this.ids.splice(index, 1);
+        this.bits.splice(index, 1);
+      }
+    } else if (value) {
+      this.ids.splice(-index - 1, 0, id);
+      this.bits.splice(-index - 1, 0, value);
+    }
+  }
+
+  clear(): void {
+    this.ids.length = 0;
+    this.bits.length = 0;
+  }
+
+  /** The (id, bits) pairs as they are now; changing the state while visiting them does not change the visit. */
+  entries(): [ids: readonly number[], bits: readonly number[]] {
+    return [this.ids.slice(), this.bits.slice()];
+  }
+
+  /** Merges `other` in (bitwise or, id by id); whether anything grew. */
+  join(other: State): boolean {
+    const { ids, bits } = this;
+    const theirs = other.ids;
+    const theirBits = other.bits;
+    let changed = false;
+    let i = 0;
+    for (let j = 0; j < theirs.length; j++) {
+      const id = theirs[j] as number;
+      const value = theirBits[j] as number;
+      while (i < ids.length && (ids[i] as number) < id) i++;
+      if (i < ids.length && ids[i] === id) {
+        const merged = (bits[i] as number) | value;
+        if (merged !== bits[i]) {
+          bits[i] = merged;
+          changed = true;
+        }
+      } else {
+        ids.splice(i, 0, id);
+        bits.splice(i, 0, value);
+        changed = true;
+      }
+      i++;
+    }
+    return changed;
+  }
+}
 
 /** Marks a finally effect still being computed (beyond the state bits). */
 const PROVISIONAL = 256;
@@ -54,7 +147,8 @@ const PROVISIONAL = 256;
 /** One fixpoint computation: the whole function, or one `finally` block entered in a given state. */
 class Run {
   readonly inputs = new Map<SegmentRecord, State>();
-  private readonly queue: SegmentRecord[] = [];
+  private queue: SegmentRecord[] = [];
+  private head = 0;
   private readonly queued = new Set<SegmentRecord>();
   exitOutput = 0;
 
@@ -72,16 +166,10 @@ class Run {
     const current = this.inputs.get(segment);
     let changed = false;
     if (!current) {
-      this.inputs.set(segment, state.slice());
+      this.inputs.set(segment, state.copy());
       changed = true;
     } else {
-      for (let i = 0; i < state.length; i++) {
-        const merged = (current[i] ?? 0) | (state[i] ?? 0);
-        if (merged !== current[i]) {
-          current[i] = merged;
-          changed = true;
-        }
-      }
+      changed = current.join(state);
     }
     if (changed && !this.queued.has(segment)) {
       this.queued.add(segment);
@@ -90,8 +178,14 @@ class Run {
   }
 
   next(): SegmentRecord | undefined {
-    const segment = this.queue.shift();
-    if (segment) this.queued.delete(segment);
+    // First in, first out, without the cost of Array#shift on a long queue.
+    if (this.head >= this.queue.length) return undefined;
+    const segment = this.queue[this.head++] as SegmentRecord;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    this.queued.delete(segment);
     return segment;
   }
 }
@@ -125,6 +219,8 @@ export class Solver {
   private readonly finallyEffects = new Map<TSESTree.BlockStatement, Map<number, number>>();
   /** Per route: (obligation, states) → the states after crossing it; see {@link cross}. */
   private readonly crossings = new Map<Route, Map<number, number>>();
+  /** Per finally block: whether it may pass an obligation through untouched ({@link passesThrough}). */
+  private readonly transparency = new Map<FinallyRegion, { opaque: boolean; names: Set<Obligation> }>();
   /** How many times a provisional finally effect was used. */
   private provisionalReads = 0;
   private readonly size: number;
@@ -140,8 +236,8 @@ export class Solver {
     const initial = this.fn.segments.get(this.fn.codePath.initialSegment);
     if (initial && this.size > 0) {
       const main = new Run(undefined, undefined, undefined);
-      const state = new Uint8Array(this.size);
-      for (const ob of this.fn.entryObligations) state[ob.id] = PENDING;
+      const state = State.empty();
+      for (const ob of this.fn.entryObligations) state.set(ob.id, PENDING);
       main.join(initial, state);
       this.drain(main);
     }
@@ -153,7 +249,7 @@ export class Solver {
   private drain(run: Run): void {
     for (let segment = run.next(); segment; segment = run.next()) {
       const input = run.inputs.get(segment);
-      if (input) this.execute(segment, input.slice(), run);
+      if (input) this.execute(segment, input.copy(), run);
     }
   }
 
@@ -168,7 +264,7 @@ export class Solver {
     for (let index = first; index < events.length && !terminated; index++) {
       const event = events[index] as AnalysisEvent;
       if (event.type === 'finally-end' && event.block === run.region?.block) {
-        if (run.watched) run.exitOutput |= state[run.watched.id] ?? 0;
+        if (run.watched) run.exitOutput |= state.get(run.watched.id);
         return;
       }
       if (event.type === 'terminate') {
@@ -201,7 +297,7 @@ export class Solver {
       // ESLint follows a jump with an unreachable continuation segment. Edges from a segment it deems unreachable are
       // kept, since the analysis reaches some of those (a catch entered by an implicit throw ESLint does not model).
       if (segment.segment.reachable && !nextSegment.reachable) continue;
-      const out = state.slice();
+      const out = state.copy();
       this.refine(segment, next, out);
       const loop = segment.loopEdges.get(nextSegment);
       if (loop) this.closeIteration(loop, out);
@@ -211,10 +307,9 @@ export class Solver {
   }
 
   private forEachHeld(state: State, visit: (ob: Obligation, bits: number) => void): void {
-    for (const ob of this.fn.obligations) {
-      const bits = state[ob.id] ?? 0;
-      if (bits) visit(ob, bits);
-    }
+    if (state.size === 0) return;
+    const [ids, bits] = state.entries();
+    for (let i = 0; i < ids.length; i++) visit(this.fn.obligations[ids[i] as number] as Obligation, bits[i] as number);
   }
 
   private apply(event: AnalysisEvent, state: State, segment: SegmentRecord, run: Run): void {
@@ -222,33 +317,33 @@ export class Solver {
       case 'acquire': {
         // The same acquire again while its last value is still held: a loop re-ran it into a variable that outlives
         // the iteration, and the held value is orphaned.
-        const bits = state[event.ob.id] ?? 0;
+        const bits = state.get(event.ob.id);
         const call = event.call ?? event.ob.acquire;
         if (bits & UNRELEASED && call) {
           const loop = enclosingLoopBody(call);
           if (loop) this.leak(event.ob, { type: 'iteration-end', node: loop }, bits);
         }
-        state[event.ob.id] = PENDING;
+        state.set(event.ob.id, PENDING);
         return;
       }
       case 'release':
-        state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
+        state.set(event.ob.id, this.release(event.ob, state.get(event.ob.id), event.node));
         return;
       case 'clobber': {
         // The name now denotes another value: a held one can no longer be released through it, and a released one
         // is forgotten (a release through the name releases the new value, not this one a second time).
-        const bits = state[event.ob.id] ?? 0;
-        state[event.ob.id] = (bits & (PENDING | REJECTED) ? CLOBBERED : 0) | (bits & CLOBBERED);
+        const bits = state.get(event.ob.id);
+        state.set(event.ob.id, (bits & (PENDING | REJECTED) ? CLOBBERED : 0) | (bits & CLOBBERED));
         return;
       }
       case 'transfer':
-        if (!event.unlessReleasedHere || !this.hooks.releasedInFunction(event.ob)) state[event.ob.id] = 0;
+        if (!event.unlessReleasedHere || !this.hooks.releasedInFunction(event.ob)) state.set(event.ob.id, 0);
         return;
       case 'checkpoint':
-        if ((state[event.ob.id] ?? 0) & UNRELEASED) addOnce(this.checkpoints, event.ob, event.node);
+        if (state.get(event.ob.id) & UNRELEASED) addOnce(this.checkpoints, event.ob, event.node);
         return;
       case 'effect':
-        state[event.ob.id] = this.applyEffect(event, state[event.ob.id] ?? 0);
+        state.set(event.ob.id, this.applyEffect(event, state.get(event.ob.id)));
         return;
       case 'finally-start':
       case 'finally-end':
@@ -256,7 +351,7 @@ export class Solver {
         return;
       case 'throw-point':
         // Whether the point may throw is asked only where something is held: most calls of a file never are.
-        if (!this.hooks.explicitThrowsOnly && state.some((bits) => bits !== 0) && this.hooks.mayThrow(event.node)) {
+        if (!this.hooks.explicitThrowsOnly && state.size > 0 && this.hooks.mayThrow(event.node)) {
           this.forEachHeld(state, (ob, bits) =>
             this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false }),
           );
@@ -309,7 +404,7 @@ export class Solver {
             this.returnFrom(terminator.node, ob, bits, run, { type: 'return', node: terminator.node });
           }
         });
-        state.fill(0);
+        state.clear();
         return;
       case 'throw':
         this.forEachHeld(state, (ob, bits) =>
@@ -319,7 +414,7 @@ export class Solver {
             explicit: true,
           }),
         );
-        state.fill(0);
+        state.clear();
         return;
       case 'break':
       case 'continue': {
@@ -334,9 +429,9 @@ export class Solver {
               : declaredWithin(ob, target);
           if (bits & UNRELEASED && leaves) {
             this.leak(ob, terminator.type === 'break' ? { type: 'break', node: terminator.node } : { type: 'continue', node: terminator.node }, bits);
-            state[ob.id] = 0;
+            state.set(ob.id, 0);
           } else {
-            state[ob.id] = leaves ? 0 : bits;
+            state.set(ob.id, leaves ? 0 : bits);
           }
         });
         return;
@@ -351,8 +446,8 @@ export class Solver {
     if (route.destination.type === 'catch') {
       const entries = this.fn.catchEntries.get(route.destination.clause) ?? [];
       const sameLane = entries.filter((entry) => entry.lane === segment.lane);
-      const state = new Uint8Array(this.size);
-      state[ob.id] = bits;
+      const state = State.empty();
+      state.set(ob.id, bits);
       for (const entry of sameLane.length > 0 ? sameLane : entries) this.runFor(entry, run).join(entry, state);
     } else if (bits & UNRELEASED) {
       this.leak(ob, exit, bits);
@@ -379,6 +474,8 @@ export class Solver {
    * re-entered while it was being computed) is not remembered.
    */
   private cross(route: Route, ob: Obligation, held: number, run: Run): number {
+    const remembered = this.crossings.get(route)?.get(ob.id * 16 + held);
+    if (remembered !== undefined) return remembered;
     let bits = held;
     const provisional = this.provisionalReads;
     const visited: { memo: Map<number, number>; key: number }[] = [];
@@ -416,6 +513,7 @@ export class Solver {
   private throughFinally(block: TSESTree.BlockStatement, ob: Obligation, bits: number, run: Run): number {
     const region = this.fn.finallyRegions.get(block);
     if (!region) return bits;
+    if (this.passesThrough(region, ob)) return bits;
     let effects = this.finallyEffects.get(block);
     if (!effects) this.finallyEffects.set(block, (effects = new Map()));
     let out = 0;
@@ -427,8 +525,8 @@ export class Solver {
         // Provisional answer for a block re-entered while it is being computed (a finally inside a loop inside it).
         effects.set(key, bit | PROVISIONAL);
         const local = new Run(run, region, ob);
-        const state = new Uint8Array(this.size);
-        state[ob.id] = bit;
+        const state = State.empty();
+        state.set(ob.id, bit);
         // A finally without segments of its own runs inside whatever segment is current, a catch entry included.
         for (const entry of region.entry) if (entry.role !== 'finally-leaving') local.join(entry, state);
         this.drain(local);
@@ -443,11 +541,43 @@ export class Solver {
     return out;
   }
 
+  /**
+   * The block leaves the obligation as it found it, with nothing to report on the way: no event of the block names
+   * it or takes anything, and nothing in it may throw, jump or loop, so every path from its entry reaches its end.
+   * Running the block's dataflow would give back the states it was entered with (most blocks release one handle and
+   * are crossed by every other handle held around them).
+   */
+  private passesThrough(region: FinallyRegion, ob: Obligation): boolean {
+    let known = this.transparency.get(region);
+    if (!known) {
+      known = { opaque: false, names: new Set() };
+      this.transparency.set(region, known);
+      if (!region.entry.some((entry) => entry.role !== 'finally-leaving')) known.opaque = true;
+      for (const segment of region.members) {
+        if (segment.loopEdges.size > 0) known.opaque = true;
+        for (const refinement of segment.refinements) known.names.add(refinement.ob);
+        const events = segment.events;
+        let first = 0;
+        if (region.entry.includes(segment)) {
+          first = events.findIndex((event) => event.type === 'finally-start' && event.block === region.block) + 1;
+        }
+        for (let index = first; index < events.length && !known.opaque; index++) {
+          const event = events[index] as AnalysisEvent;
+          if (event.type === 'finally-end' && event.block === region.block) break;
+          if (event.type === 'terminate' || event.type === 'throw-point' || event.type === 'acquire') known.opaque = true;
+          else if ('ob' in event) known.names.add(event.ob);
+        }
+        if (known.opaque) break;
+      }
+    }
+    return !known.opaque && !known.names.has(ob);
+  }
+
   private refine(from: SegmentRecord, to: SegmentRecord, out: State): void {
     for (const refinement of from.refinements) {
-      if (!out[refinement.ob.id]) continue;
+      if (!out.get(refinement.ob.id)) continue;
       const testTruthy = (to.startNode === refinement.known) === refinement.knownTruthy;
-      if (testTruthy === refinement.dropWhenTruthy) out[refinement.ob.id] = 0;
+      if (testTruthy === refinement.dropWhenTruthy) out.set(refinement.ob.id, 0);
     }
   }
 
@@ -477,7 +607,7 @@ export class Solver {
       // the bottom of the loop): it is not orphaned here, only if the acquire runs again while it is held.
       if (namedOutside(ob, body)) return;
       if (bits & UNRELEASED) this.leak(ob, { type: 'iteration-end', node: body }, bits);
-      out[ob.id] = 0;
+      out.set(ob.id, 0);
     });
   }
 
