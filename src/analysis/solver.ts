@@ -30,7 +30,7 @@ import {
 } from './events.js';
 import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
 import { type Protector, type Route, Router } from './routing.js';
-import { contains, enclosingCatch, isFunctionNode, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
+import { contains, enclosingCatch, isFunctionNode, isLoop, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
 
 export interface SolverHooks {
   /** Only `throw` statements throw (the `explicitThrowsOnly` option). */
@@ -221,6 +221,8 @@ export class Solver {
   private readonly crossings = new Map<Route, Map<number, number>>();
   /** Per finally block: whether it may pass an obligation through untouched ({@link passesThrough}). */
   private readonly transparency = new Map<FinallyRegion, { opaque: boolean; names: Set<Obligation> }>();
+  /** When {@link forgetSettled} may forget a release: see there. Built on first use. */
+  private settling: { order: Map<SegmentRecord, number>; last: Int32Array; loops: TSESTree.Node[][] } | undefined;
   /** How many times a provisional finally effect was used. */
   private provisionalReads = 0;
   private readonly size: number;
@@ -254,6 +256,7 @@ export class Solver {
   }
 
   private execute(segment: SegmentRecord, state: State, run: Run): void {
+    this.forgetSettled(segment, state);
     const events = segment.events;
     let first = 0;
     if (run.region?.entry.includes(segment)) {
@@ -304,6 +307,70 @@ export class Solver {
       // A jump out of a finally block being summarised (its own break/continue) goes on in the enclosing run.
       this.runFor(next, run).join(next, out);
     }
+  }
+
+  /**
+   * Forgets that an obligation was released once no path from this segment can reach anything that would notice:
+   * a released state only matters to a later release of the same obligation (a double release), and all of the
+   * obligation's events lie in segments ESLint made before this one, outside any loop or switch around them (the
+   * only places where control goes back to an earlier segment; exceptions and jumps go to a catch, finally or
+   * statement end after them). Without this a function with thousands of get/done pairs one after the other would
+   * carry every released item to its end, and cost the square of its length.
+   */
+  private forgetSettled(segment: SegmentRecord, state: State): void {
+    if (state.size === 0) return;
+    const settling = (this.settling ??= this.settlingOrder());
+    const [ids, bits] = state.entries();
+    const at = settling.order.get(segment) ?? -1;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      const value = bits[i] as number;
+      if (!(value & RELEASED) || at <= (settling.last[id] as number)) continue;
+      const loops = settling.loops[id] as TSESTree.Node[];
+      if (loops.some((loop) => contains(loop, segment.startNode))) continue;
+      state.set(id, value & ~RELEASED);
+    }
+  }
+
+  private settlingOrder(): NonNullable<Solver['settling']> {
+    const order = new Map<SegmentRecord, number>();
+    const last = new Int32Array(this.size).fill(-1);
+    const loops: TSESTree.Node[][] = Array.from({ length: this.size }, () => []);
+    const outermost = new Map<TSESTree.Node, TSESTree.Node | null>();
+    /** The outermost loop or switch of the function around `node` (or `node` itself). */
+    const outerLoop = (node: TSESTree.Node): TSESTree.Node | null => {
+      const path: TSESTree.Node[] = [];
+      let current: TSESTree.Node | undefined = node;
+      let found: TSESTree.Node | null = null;
+      for (; current && current !== this.fn.node; current = current.parent) {
+        const known = outermost.get(current);
+        if (known !== undefined) {
+          found = known;
+          break;
+        }
+        path.push(current);
+      }
+      for (let i = path.length - 1; i >= 0; i--) {
+        const step = path[i] as TSESTree.Node;
+        if (!found && (isLoop(step) || step.type === AST_NODE_TYPES.SwitchStatement)) found = step;
+        outermost.set(step, found);
+      }
+      return found;
+    };
+    let index = 0;
+    for (const segment of this.fn.segments.values()) {
+      order.set(segment, index);
+      let loop: TSESTree.Node | null | undefined;
+      for (const event of segment.events) {
+        if (!('ob' in event) || event.ob.id >= this.size) continue;
+        last[event.ob.id] = index;
+        loop ??= outerLoop(segment.startNode);
+        const list = loops[event.ob.id] as TSESTree.Node[];
+        if (loop && !list.includes(loop)) list.push(loop);
+      }
+      index++;
+    }
+    return { order, last, loops };
   }
 
   private forEachHeld(state: State, visit: (ob: Obligation, bits: number) => void): void {
