@@ -37,7 +37,6 @@ export default createRule<Options, MessageIds>({
     const key = analysisKey({
       queues: queues.optionsKey,
       explicitThrowsOnly: false,
-      dataflow: true,
       nonThrowing: options.nonThrowing ?? [],
       promiseFunctionsMayThrow: options.promiseFunctionsMayThrow ?? false,
     });

@@ -67,7 +67,6 @@ export default createRule<Options, MessageIds>({
     const key = analysisKey({
       queues: queues.optionsKey,
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
-      dataflow: true,
       nonThrowing: options.nonThrowing ?? [],
       promiseFunctionsMayThrow: options.promiseFunctionsMayThrow ?? false,
     });
