@@ -3,12 +3,14 @@
  *
  * State: for each obligation of the function, the set of abstract states it may be in on the paths reaching a point
  * (bits PENDING / CLOBBERED / RELEASED; 0 = not held). States only grow, so a worklist reaches the fixpoint; a segment
- * is revisited only when its input grows, which bounds the work by segments × (bits per obligation): linear in the
- * size of the function, never path enumeration.
+ * is revisited only when its input grows, which bounds the work by segments × (bits per obligation), never path
+ * enumeration. A state lists only the obligations held or released there, and a release is forgotten once nothing
+ * after it can notice, so a segment costs what is held at it, not what the function takes.
  *
  * Normal control flow follows ESLint's segments. Abrupt exits are routed by {@link Router}: a `finally` block acts on
  * an obligation as a function of the state it enters with, computed once per (block, obligation, state bit) by running
- * the same dataflow over the block's own segments. Exceptions land in the catch clause's entry segments, which get no
+ * the same dataflow over the block's own segments (a block that cannot touch the obligation passes it through), and
+ * what crossing a whole route does is remembered per route, whose tail is shared with every route nested in it. Exceptions land in the catch clause's entry segments, which get no
  * input from ESLint's own throw edges (those exist for the first throwable node only).
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
