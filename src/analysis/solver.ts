@@ -550,7 +550,7 @@ export class Solver {
     const visited: { memo: Map<number, number>; key: number }[] = [];
     for (let current: Route | undefined = route; current && bits; ) {
       let memo = this.crossings.get(current);
-      if (!memo) this.crossings.set(current, (memo = new Map()));
+      if (!memo) this.crossings.set(current, (memo = new Map<number, number>()));
       const key = ob.id * 16 + bits;
       const known = memo.get(key);
       if (known !== undefined) {
@@ -584,7 +584,7 @@ export class Solver {
     if (!region) return bits;
     if (this.passesThrough(region, ob)) return bits;
     let effects = this.finallyEffects.get(block);
-    if (!effects) this.finallyEffects.set(block, (effects = new Map()));
+    if (!effects) this.finallyEffects.set(block, (effects = new Map<number, number>()));
     let out = 0;
     for (const bit of STATE_BITS) {
       if (!(bits & bit)) continue;
