@@ -196,10 +196,6 @@ function exitPosition(exit: Exit): number {
   return exit.type === 'function-end' || exit.type === 'iteration-end' ? exit.node.range[1] : exit.node.range[0];
 }
 
-function sameExit(a: Exit, b: Exit): boolean {
-  return a.type === b.type && a.node === b.node;
-}
-
 /**
  * Every explicit exit is kept (a fix that closes one still leaves the others reported); implicit throws only when no
  * explicit exit leaks, and then only the first: one report per call that may throw would bury the real one.
@@ -212,6 +208,7 @@ function reportedExits(exits: readonly Exit[]): Exit[] {
 
 export class Solver {
   private readonly exits = new Map<Obligation, Exit[]>();
+  private readonly exitsSeen = new Map<Obligation, Map<TSESTree.Node, Set<Exit['type']>>>();
   /** Where a promise chain left an obligation held if it rejects. */
   private readonly rejections = new Map<Obligation, TSESTree.Node>();
   private readonly effects = new Map<AnalysisEvent, Effect>();
@@ -684,8 +681,17 @@ export class Solver {
   private leak(ob: Obligation, exit: Exit, bits: number): void {
     const list = this.exits.get(ob) ?? [];
     this.exits.set(ob, list);
+    // The exits known for the obligation, by node and type (a scan of the list made a leak at every one of a long
+    // function's throw points quadratic).
+    let known = this.exitsSeen.get(ob);
+    if (!known) this.exitsSeen.set(ob, (known = new Map<TSESTree.Node, Set<Exit['type']>>()));
+    const seen = known;
     const add = (candidate: Exit): void => {
-      if (!list.some((known) => sameExit(known, candidate))) list.push(candidate);
+      let types = seen.get(candidate.node);
+      if (!types) seen.set(candidate.node, (types = new Set()));
+      if (types.has(candidate.type)) return;
+      types.add(candidate.type);
+      list.push(candidate);
     };
     const rejection = this.rejections.get(ob);
     if (bits & REJECTED && rejection) add({ type: 'rejection', node: rejection });
