@@ -115,6 +115,25 @@ class State {
     return [this.ids.slice(), this.bits.slice()];
   }
 
+  /** Visits the (id, bits) pairs in place: `visit` must not change this state. */
+  visit(visit: (id: number, bits: number) => void): void {
+    const { ids, bits } = this;
+    for (let i = 0; i < ids.length; i++) visit(ids[i] as number, bits[i] as number);
+  }
+
+  /** Keeps `bits & keep(id)` of every pair, from the last pair back (so removing one does not skip another). */
+  mask(keep: (id: number, bits: number) => number): void {
+    const { ids, bits } = this;
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const value = (bits[i] as number) & keep(ids[i] as number, bits[i] as number);
+      if (value) bits[i] = value;
+      else {
+        ids.splice(i, 1);
+        bits.splice(i, 1);
+      }
+    }
+  }
+
   /** Merges `other` in (bitwise or, id by id); whether anything grew. */
   join(other: State): boolean {
     const { ids, bits } = this;
@@ -319,16 +338,13 @@ export class Solver {
   private forgetSettled(segment: SegmentRecord, state: State): void {
     if (state.size === 0) return;
     const settling = (this.settling ??= this.settlingOrder());
-    const [ids, bits] = state.entries();
     const at = settling.order.get(segment) ?? -1;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as number;
-      const value = bits[i] as number;
-      if (!(value & RELEASED) || at <= (settling.last[id] as number)) continue;
+    state.mask((id, value) => {
+      if (!(value & RELEASED) || at <= (settling.last[id] as number)) return value;
       const loops = settling.loops[id] as TSESTree.Node[];
-      if (loops.some((loop) => contains(loop, segment.startNode))) continue;
-      state.set(id, value & ~RELEASED);
-    }
+      if (loops.some((loop) => contains(loop, segment.startNode))) return value;
+      return value & ~RELEASED;
+    });
   }
 
   private settlingOrder(): NonNullable<Solver['settling']> {
@@ -418,9 +434,9 @@ export class Solver {
       case 'throw-point':
         // Whether the point may throw is asked only where something is held: most calls of a file never are.
         if (!this.hooks.explicitThrowsOnly && state.size > 0 && this.hooks.mayThrow(event.node)) {
-          this.forEachHeld(state, (ob, bits) =>
-            this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false }),
-          );
+          // Routing a throw changes other runs' inputs, never this state: no copy of it is needed.
+          const exit: Exit = { type: 'throw', node: event.node, explicit: false };
+          state.visit((id, bits) => this.throwFrom(event.node, this.fn.obligations[id] as Obligation, bits, segment, run, exit));
         }
         if (event.alsoReturns) {
           // A generator can be closed at a `yield`: the consumer's `return()` resumes it as a `return`.
