@@ -274,13 +274,16 @@ for (const pin of selected) {
       let plugin = 0;
       let nfp = 0;
       let worst;
+      const overNfp = [];
       for (const result of outcome.results) {
         const t = fileTimes(result);
         plugin += t.plugin;
         nfp += t.nfp;
-        if (!worst || t.plugin > worst.plugin) worst = { ...t, file: path.relative(dir, result.filePath).split(path.sep).join('/') };
+        const file = path.relative(dir, result.filePath).split(path.sep).join('/');
+        if (!worst || t.plugin > worst.plugin) worst = { ...t, file };
+        if (t.plugin > t.nfp) overNfp.push({ ...t, file });
       }
-      timing.push({ name: pin.name, wall: outcome.wall, plugin, nfp, worst });
+      timing.push({ name: pin.name, wall: outcome.wall, plugin, nfp, worst, overNfp });
     }
   }
   packageRows.push([`${pin.name}@${pin.version}`, files.length, lines, counts.typed, counts.untyped]);
@@ -351,6 +354,16 @@ const sum = (k) => timing.reduce((s, t) => s + t[k], 0);
 timeRows.push(['all', `${ms(sum('plugin'))} ms`, `${ms(sum('nfp'))} ms`, ratio(sum('plugin'), sum('nfp')), '']);
 for (const line of table(['package', 'plugin rules', 'no-floating-promises', 'ratio', 'worst file (plugin; nfp)'], timeRows)) say(line);
 say('```');
+say('');
+// Targets (issue 14): every code base at most CODE_BASE_TARGET × no-floating-promises, and no file where the plugin's
+// rules cost more than no-floating-promises on that file. Timings print MET/MISSED; they never fail the run.
+const CODE_BASE_TARGET = 0.15;
+const overBase = timing.filter((t) => t.nfp > 0 && t.plugin / t.nfp > CODE_BASE_TARGET);
+const overFiles = timing.flatMap((t) => t.overNfp.map((f) => ({ ...f, name: t.name }))).sort((a, b) => b.plugin - b.nfp - (a.plugin - a.nfp));
+say(`target ${overBase.length === 0 ? 'MET   ' : 'MISSED'} every code base ≤ ${CODE_BASE_TARGET}× ${NFP}: ${timing.length - overBase.length} of ${timing.length} (over: ${overBase.map((t) => `${t.name} ${ratio(t.plugin, t.nfp)}`).join(', ') || 'none'})`);
+say(`target ${overFiles.length === 0 ? 'MET   ' : 'MISSED'} no file where the plugin rules cost more than ${NFP} on it: ${overFiles.length} file(s) over`);
+for (const f of overFiles.slice(0, 15)) say(`- ${f.name} ${f.file}: plugin ${ms(f.plugin)} ms, nfp ${ms(f.nfp)} ms`);
+if (overFiles.length > 15) say(`- … and ${overFiles.length - 15} more`);
 say('');
 
 const stale = staleVerdicts(byKey, classified);

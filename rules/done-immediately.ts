@@ -52,7 +52,6 @@ const rule = createRule<Options, MessageIds>({
     const key = analysisKey({
       queues: queues.optionsKey,
       explicitThrowsOnly: false,
-      dataflow: options.deferToRequireDone === true,
       // The default throw model: done-immediately has no options for it.
       nonThrowing: [],
       promiseFunctionsMayThrow: false,

@@ -41,7 +41,6 @@ const rule = createRule<Options, MessageIds>({
     const key = analysisKey({
       queues: queues.optionsKey,
       explicitThrowsOnly: false,
-      dataflow: true,
       nonThrowing: options.nonThrowing ?? [],
       promiseFunctionsMayThrow: options.promiseFunctionsMayThrow ?? false,
     });

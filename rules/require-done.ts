@@ -71,7 +71,6 @@ const rule = createRule<Options, MessageIds>({
     const key = analysisKey({
       queues: queues.optionsKey,
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
-      dataflow: true,
       nonThrowing: options.nonThrowing ?? [],
       promiseFunctionsMayThrow: options.promiseFunctionsMayThrow ?? false,
     });

@@ -145,3 +145,60 @@ ${arms.join('')} else {
 }
 `;
 }
+
+/**
+ * `depth` nested `if` statements inside the try, each arm calling and awaiting before the next level: the function
+ * grows in nesting depth only (every `if` is in the previous one's consequent).
+ */
+export function nestedIfs(depth) {
+  const open = [];
+  const close = [];
+  for (let i = 0; i < depth; i++) {
+    open.push(`if (check(item, ${i})) {\nawait work(item, ${i});\n`);
+    close.push('}\n');
+  }
+  return `${PRELUDE}
+export async function worker(): Promise<void> {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+${open.join('')}sync(item, -1);
+${close.join('')}  } finally {
+    q.done(item);
+  }
+}
+`;
+}
+
+/**
+ * `n` items held at once: each level takes an item and opens a `try` whose `finally` marks it done, and the next
+ * level sits inside that `try`. Every call in the innermost level may throw while all `n` are held, and its
+ * exception crosses all `n` finally blocks.
+ */
+export function heldAcrossFinally(n) {
+  const open = [];
+  const close = [];
+  for (let i = 0; i < n; i++) {
+    open.push(`const [item${i}, shutdown${i}] = await q.get();\nif (shutdown${i}) return;\ntry {\nawait work(item${i}, ${i});\n`);
+    close.unshift(`} finally {\nq.done(item${i});\n}\n`);
+  }
+  return `${PRELUDE}
+export async function worker(): Promise<void> {
+${open.join('')}sync('innermost', -1);
+${close.join('')}}
+`;
+}
+
+/** `n` get/try/finally blocks one after the other in one function: many obligations, one held at a time. */
+export function sequentialGets(n) {
+  const blocks = [];
+  for (let i = 0; i < n; i++) {
+    blocks.push(
+      `  const [item${i}, shutdown${i}] = await q.get();\n  if (shutdown${i}) return;\n  try {\n    await work(item${i}, ${i});\n  } finally {\n    q.done(item${i});\n  }\n`,
+    );
+  }
+  return `${PRELUDE}
+export async function worker(): Promise<void> {
+${blocks.join('')}}
+`;
+}

@@ -21,6 +21,13 @@ export type Destination =
 export interface Route {
   readonly protectors: readonly Protector[];
   readonly destination: Destination;
+  /**
+   * The same protectors as a chain: `step` (crossed first), then the route `rest` continues with. Routes of nested
+   * nodes share their enclosing node's route as `rest`, so what crossing a route does can be remembered per route
+   * and reused by every route that ends with it. Absent: `protectors` is the whole route.
+   */
+  readonly step?: readonly Protector[];
+  readonly rest?: Route;
 }
 
 type Mode = 'throw' | 'return' | 'jump';
@@ -154,12 +161,25 @@ export class Router {
         route = caught;
       } else {
         const rest = this.up(parent, mode, table);
-        route = step.length === 0 ? rest : { protectors: [...step, ...rest.protectors], destination: rest.destination };
+        route = step.length === 0 ? rest : chained(step, rest);
       }
     }
     table.set(node, route);
     return route;
   }
+}
+
+/** `step`, then `rest`; the flat list of protectors is built only if asked for (a deep nest would make it quadratic). */
+function chained(step: readonly Protector[], rest: Route): Route {
+  let flat: readonly Protector[] | undefined;
+  return {
+    destination: rest.destination,
+    step,
+    rest,
+    get protectors(): readonly Protector[] {
+      return (flat ??= [...step, ...rest.protectors]);
+    },
+  };
 }
 
 /** The `using` declarations directly in a block, for disposing at its normal end. */

@@ -3,12 +3,14 @@
  *
  * State: for each obligation of the function, the set of abstract states it may be in on the paths reaching a point
  * (bits PENDING / CLOBBERED / RELEASED; 0 = not held). States only grow, so a worklist reaches the fixpoint; a segment
- * is revisited only when its input grows, which bounds the work by segments × (bits per obligation): linear in the
- * size of the function, never path enumeration.
+ * is revisited only when its input grows, which bounds the work by segments × (bits per obligation), never path
+ * enumeration. A state lists only the obligations held or released there, and a release is forgotten once nothing
+ * after it can notice, so a segment costs what is held at it, not what the function takes.
  *
  * Normal control flow follows ESLint's segments. Abrupt exits are routed by {@link Router}: a `finally` block acts on
  * an obligation as a function of the state it enters with, computed once per (block, obligation, state bit) by running
- * the same dataflow over the block's own segments. Exceptions land in the catch clause's entry segments, which get no
+ * the same dataflow over the block's own segments (a block that cannot touch the obligation passes it through), and
+ * what crossing a whole route does is remembered per route, whose tail is shared with every route nested in it. Exceptions land in the catch clause's entry segments, which get no
  * input from ESLint's own throw edges (those exist for the first throwable node only).
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
@@ -30,8 +32,8 @@ import {
 } from './events.js';
 import { elementLoop, isElementOf } from './elements.js';
 import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
-import { type Protector, Router } from './routing.js';
-import { contains, enclosingCatch, isFunctionNode, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
+import { type Protector, type Route, Router } from './routing.js';
+import { contains, enclosingCatch, isFunctionNode, isLoop, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
 
 export interface SolverHooks {
   /** Only `throw` statements throw (the `explicitThrowsOnly` option). */
@@ -47,12 +49,128 @@ export interface SolverHooks {
   returnTransfers(node: TSESTree.ReturnStatement, ob: Obligation): boolean;
 }
 
-type State = Uint8Array;
+/**
+ * The states of the obligations held (or released) on the paths reaching a point: only the non-zero ones, by id in
+ * ascending order. A function may take thousands of obligations while holding a few at a time, so every operation
+ * costs what is held, not what the function takes.
+ */
+class State {
+  private constructor(
+    private readonly ids: number[],
+    private readonly bits: number[],
+  ) {}
+
+  static empty(): State {
+    return new State([], []);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  copy(): State {
+    return new State(this.ids.slice(), this.bits.slice());
+  }
+
+  /** The index of `id`, or `-(insertion point) - 1`. */
+  private find(id: number): number {
+    const ids = this.ids;
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = ids[mid] as number;
+      if (at === id) return mid;
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -lo - 1;
+  }
+
+  get(id: number): number {
+    const index = this.find(id);
+    return index >= 0 ? (this.bits[index] as number) : 0;
+  }
+
+  set(id: number, value: number): void {
+    const index = this.find(id);
+    if (index >= 0) {
+      if (value) this.bits[index] = value;
+      else {
+        this.ids.splice(index, 1);
+        this.bits.splice(index, 1);
+      }
+    } else if (value) {
+      this.ids.splice(-index - 1, 0, id);
+      this.bits.splice(-index - 1, 0, value);
+    }
+  }
+
+  clear(): void {
+    this.ids.length = 0;
+    this.bits.length = 0;
+  }
+
+  /** The (id, bits) pairs as they are now; changing the state while visiting them does not change the visit. */
+  entries(): [ids: readonly number[], bits: readonly number[]] {
+    return [this.ids.slice(), this.bits.slice()];
+  }
+
+  /** Visits the (id, bits) pairs in place: `visit` must not change this state. */
+  visit(visit: (id: number, bits: number) => void): void {
+    const { ids, bits } = this;
+    for (let i = 0; i < ids.length; i++) visit(ids[i] as number, bits[i] as number);
+  }
+
+  /** Keeps `bits & keep(id)` of every pair, from the last pair back (so removing one does not skip another). */
+  mask(keep: (id: number, bits: number) => number): void {
+    const { ids, bits } = this;
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const value = (bits[i] as number) & keep(ids[i] as number, bits[i] as number);
+      if (value) bits[i] = value;
+      else {
+        ids.splice(i, 1);
+        bits.splice(i, 1);
+      }
+    }
+  }
+
+  /** Merges `other` in (bitwise or, id by id); whether anything grew. */
+  join(other: State): boolean {
+    const { ids, bits } = this;
+    const theirs = other.ids;
+    const theirBits = other.bits;
+    let changed = false;
+    let i = 0;
+    for (let j = 0; j < theirs.length; j++) {
+      const id = theirs[j] as number;
+      const value = theirBits[j] as number;
+      while (i < ids.length && (ids[i] as number) < id) i++;
+      if (i < ids.length && ids[i] === id) {
+        const merged = (bits[i] as number) | value;
+        if (merged !== bits[i]) {
+          bits[i] = merged;
+          changed = true;
+        }
+      } else {
+        ids.splice(i, 0, id);
+        bits.splice(i, 0, value);
+        changed = true;
+      }
+      i++;
+    }
+    return changed;
+  }
+}
+
+/** Marks a finally effect still being computed (beyond the state bits). */
+const PROVISIONAL = 256;
 
 /** One fixpoint computation: the whole function, or one `finally` block entered in a given state. */
 class Run {
   readonly inputs = new Map<SegmentRecord, State>();
-  private readonly queue: SegmentRecord[] = [];
+  private queue: SegmentRecord[] = [];
+  private head = 0;
   private readonly queued = new Set<SegmentRecord>();
   exitOutput = 0;
 
@@ -70,16 +188,10 @@ class Run {
     const current = this.inputs.get(segment);
     let changed = false;
     if (!current) {
-      this.inputs.set(segment, state.slice());
+      this.inputs.set(segment, state.copy());
       changed = true;
     } else {
-      for (let i = 0; i < state.length; i++) {
-        const merged = (current[i] ?? 0) | (state[i] ?? 0);
-        if (merged !== current[i]) {
-          current[i] = merged;
-          changed = true;
-        }
-      }
+      changed = current.join(state);
     }
     if (changed && !this.queued.has(segment)) {
       this.queued.add(segment);
@@ -88,18 +200,20 @@ class Run {
   }
 
   next(): SegmentRecord | undefined {
-    const segment = this.queue.shift();
-    if (segment) this.queued.delete(segment);
+    // First in, first out, without the cost of Array#shift on a long queue.
+    if (this.head >= this.queue.length) return undefined;
+    const segment = this.queue[this.head++] as SegmentRecord;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    this.queued.delete(segment);
     return segment;
   }
 }
 
 function exitPosition(exit: Exit): number {
   return exit.type === 'function-end' || exit.type === 'iteration-end' ? exit.node.range[1] : exit.node.range[0];
-}
-
-function sameExit(a: Exit, b: Exit): boolean {
-  return a.type === b.type && a.node === b.node;
 }
 
 /**
@@ -114,12 +228,22 @@ function reportedExits(exits: readonly Exit[]): Exit[] {
 
 export class Solver {
   private readonly exits = new Map<Obligation, Exit[]>();
+  private readonly exitsSeen = new Map<Obligation, Map<TSESTree.Node, Set<Exit['type']>>>();
   /** Where a promise chain left an obligation held if it rejects. */
   private readonly rejections = new Map<Obligation, TSESTree.Node>();
   private readonly effects = new Map<AnalysisEvent, Effect>();
   private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
   private readonly checkpoints = new Map<Obligation, TSESTree.CallExpression[]>();
-  private readonly finallyEffects = new Map<string, number>();
+  /** Per finally block: (obligation, entering state bit) → the states it leaves in; see {@link throughFinally}. */
+  private readonly finallyEffects = new Map<TSESTree.BlockStatement, Map<number, number>>();
+  /** Per route: (obligation, states) → the states after crossing it; see {@link cross}. */
+  private readonly crossings = new Map<Route, Map<number, number>>();
+  /** Per finally block: whether it may pass an obligation through untouched ({@link passesThrough}). */
+  private readonly transparency = new Map<FinallyRegion, { opaque: boolean; names: Set<Obligation> }>();
+  /** When {@link forgetSettled} may forget a release: see there. Built on first use. */
+  private settling: { order: Map<SegmentRecord, number>; last: Int32Array; loops: TSESTree.Node[][] } | undefined;
+  /** How many times a provisional finally effect was used. */
+  private provisionalReads = 0;
   private readonly size: number;
 
   constructor(
@@ -133,8 +257,8 @@ export class Solver {
     const initial = this.fn.segments.get(this.fn.codePath.initialSegment);
     if (initial && this.size > 0) {
       const main = new Run(undefined, undefined, undefined);
-      const state = new Uint8Array(this.size);
-      for (const ob of this.fn.entryObligations) state[ob.id] = PENDING;
+      const state = State.empty();
+      for (const ob of this.fn.entryObligations) state.set(ob.id, PENDING);
       main.join(initial, state);
       this.drain(main);
     }
@@ -146,11 +270,12 @@ export class Solver {
   private drain(run: Run): void {
     for (let segment = run.next(); segment; segment = run.next()) {
       const input = run.inputs.get(segment);
-      if (input) this.execute(segment, input.slice(), run);
+      if (input) this.execute(segment, input.copy(), run);
     }
   }
 
   private execute(segment: SegmentRecord, state: State, run: Run): void {
+    this.forgetSettled(segment, state);
     const events = segment.events;
     let first = 0;
     if (run.region?.entry.includes(segment)) {
@@ -161,7 +286,7 @@ export class Solver {
     for (let index = first; index < events.length && !terminated; index++) {
       const event = events[index] as AnalysisEvent;
       if (event.type === 'finally-end' && event.block === run.region?.block) {
-        if (run.watched) run.exitOutput |= state[run.watched.id] ?? 0;
+        if (run.watched) run.exitOutput |= state.get(run.watched.id);
         return;
       }
       if (event.type === 'terminate') {
@@ -194,7 +319,7 @@ export class Solver {
       // ESLint follows a jump with an unreachable continuation segment. Edges from a segment it deems unreachable are
       // kept, since the analysis reaches some of those (a catch entered by an implicit throw ESLint does not model).
       if (segment.segment.reachable && !nextSegment.reachable) continue;
-      const out = state.slice();
+      const out = state.copy();
       this.refine(segment, next, out);
       const loop = segment.loopEdges.get(nextSegment);
       if (loop) this.closeIteration(loop, out);
@@ -204,11 +329,71 @@ export class Solver {
     }
   }
 
-  private forEachHeld(state: State, visit: (ob: Obligation, bits: number) => void): void {
-    for (const ob of this.fn.obligations) {
-      const bits = state[ob.id] ?? 0;
-      if (bits) visit(ob, bits);
+  /**
+   * Forgets that an obligation was released once no path from this segment can reach anything that would notice:
+   * a released state only matters to a later release of the same obligation (a double release), and all of the
+   * obligation's events lie in segments ESLint made before this one, outside any loop or switch around them (the
+   * only places where control goes back to an earlier segment; exceptions and jumps go to a catch, finally or
+   * statement end after them). Without this a function with thousands of get/done pairs one after the other would
+   * carry every released item to its end, and cost the square of its length.
+   */
+  private forgetSettled(segment: SegmentRecord, state: State): void {
+    if (state.size === 0) return;
+    const settling = (this.settling ??= this.settlingOrder());
+    const at = settling.order.get(segment) ?? -1;
+    state.mask((id, value) => {
+      if (!(value & RELEASED) || at <= (settling.last[id] as number)) return value;
+      const loops = settling.loops[id] as TSESTree.Node[];
+      if (loops.some((loop) => contains(loop, segment.startNode))) return value;
+      return value & ~RELEASED;
+    });
+  }
+
+  private settlingOrder(): NonNullable<Solver['settling']> {
+    const order = new Map<SegmentRecord, number>();
+    const last = new Int32Array(this.size).fill(-1);
+    const loops: TSESTree.Node[][] = Array.from({ length: this.size }, () => []);
+    const outermost = new Map<TSESTree.Node, TSESTree.Node | null>();
+    /** The outermost loop or switch of the function around `node` (or `node` itself). */
+    const outerLoop = (node: TSESTree.Node): TSESTree.Node | null => {
+      const path: TSESTree.Node[] = [];
+      let current: TSESTree.Node | undefined = node;
+      let found: TSESTree.Node | null = null;
+      for (; current && current !== this.fn.node; current = current.parent) {
+        const known = outermost.get(current);
+        if (known !== undefined) {
+          found = known;
+          break;
+        }
+        path.push(current);
+      }
+      for (let i = path.length - 1; i >= 0; i--) {
+        const step = path[i] as TSESTree.Node;
+        if (!found && (isLoop(step) || step.type === AST_NODE_TYPES.SwitchStatement)) found = step;
+        outermost.set(step, found);
+      }
+      return found;
+    };
+    let index = 0;
+    for (const segment of this.fn.segments.values()) {
+      order.set(segment, index);
+      let loop: TSESTree.Node | null | undefined;
+      for (const event of segment.events) {
+        if (!('ob' in event) || event.ob.id >= this.size) continue;
+        last[event.ob.id] = index;
+        loop ??= outerLoop(segment.startNode);
+        const list = loops[event.ob.id] as TSESTree.Node[];
+        if (loop && !list.includes(loop)) list.push(loop);
+      }
+      index++;
     }
+    return { order, last, loops };
+  }
+
+  private forEachHeld(state: State, visit: (ob: Obligation, bits: number) => void): void {
+    if (state.size === 0) return;
+    const [ids, bits] = state.entries();
+    for (let i = 0; i < ids.length; i++) visit(this.fn.obligations[ids[i] as number] as Obligation, bits[i] as number);
   }
 
   private apply(event: AnalysisEvent, state: State, segment: SegmentRecord, run: Run): void {
@@ -216,33 +401,33 @@ export class Solver {
       case 'acquire': {
         // The same acquire again while its last value is still held: a loop re-ran it into a variable that outlives
         // the iteration, and the held value is orphaned.
-        const bits = state[event.ob.id] ?? 0;
+        const bits = state.get(event.ob.id);
         const call = event.call ?? event.ob.acquire;
         if (bits & UNRELEASED && call) {
           const loop = enclosingLoopBody(call);
           if (loop) this.leak(event.ob, { type: 'iteration-end', node: loop }, bits);
         }
-        state[event.ob.id] = PENDING;
+        state.set(event.ob.id, PENDING);
         return;
       }
       case 'release':
-        state[event.ob.id] = this.release(event.ob, state[event.ob.id] ?? 0, event.node);
+        state.set(event.ob.id, this.release(event.ob, state.get(event.ob.id), event.node));
         return;
       case 'clobber': {
         // The name now denotes another value: a held one can no longer be released through it, and a released one
         // is forgotten (a release through the name releases the new value, not this one a second time).
-        const bits = state[event.ob.id] ?? 0;
-        state[event.ob.id] = (bits & (PENDING | REJECTED) ? CLOBBERED : 0) | (bits & CLOBBERED);
+        const bits = state.get(event.ob.id);
+        state.set(event.ob.id, (bits & (PENDING | REJECTED) ? CLOBBERED : 0) | (bits & CLOBBERED));
         return;
       }
       case 'transfer':
-        if (!event.unlessReleasedHere || !this.hooks.releasedInFunction(event.ob)) state[event.ob.id] = 0;
+        if (!event.unlessReleasedHere || !this.hooks.releasedInFunction(event.ob)) state.set(event.ob.id, 0);
         return;
       case 'checkpoint':
-        if ((state[event.ob.id] ?? 0) & UNRELEASED) addOnce(this.checkpoints, event.ob, event.node);
+        if (state.get(event.ob.id) & UNRELEASED) addOnce(this.checkpoints, event.ob, event.node);
         return;
       case 'effect':
-        state[event.ob.id] = this.applyEffect(event, state[event.ob.id] ?? 0);
+        state.set(event.ob.id, this.applyEffect(event, state.get(event.ob.id)));
         return;
       case 'finally-start':
       case 'finally-end':
@@ -250,10 +435,10 @@ export class Solver {
         return;
       case 'throw-point':
         // Whether the point may throw is asked only where something is held: most calls of a file never are.
-        if (!this.hooks.explicitThrowsOnly && state.some((bits) => bits !== 0) && this.hooks.mayThrow(event.node)) {
-          this.forEachHeld(state, (ob, bits) =>
-            this.throwFrom(event.node, ob, bits, segment, run, { type: 'throw', node: event.node, explicit: false }),
-          );
+        if (!this.hooks.explicitThrowsOnly && state.size > 0 && this.hooks.mayThrow(event.node)) {
+          // Routing a throw changes other runs' inputs, never this state: no copy of it is needed.
+          const exit: Exit = { type: 'throw', node: event.node, explicit: false };
+          state.visit((id, bits) => this.throwFrom(event.node, this.fn.obligations[id] as Obligation, bits, segment, run, exit));
         }
         if (event.alsoReturns) {
           // A generator can be closed at a `yield`: the consumer's `return()` resumes it as a `return`.
@@ -303,7 +488,7 @@ export class Solver {
             this.returnFrom(terminator.node, ob, bits, run, { type: 'return', node: terminator.node });
           }
         });
-        state.fill(0);
+        state.clear();
         return;
       case 'throw':
         this.forEachHeld(state, (ob, bits) =>
@@ -313,7 +498,7 @@ export class Solver {
             explicit: true,
           }),
         );
-        state.fill(0);
+        state.clear();
         return;
       case 'break':
       case 'continue': {
@@ -321,16 +506,16 @@ export class Solver {
         if (!target) return;
         const route = this.hooks.router.jumpFrom(terminator.node, target);
         this.forEachHeld(state, (ob, held) => {
-          const bits = this.cross(route.protectors, ob, held, run);
+          const bits = this.cross(route, ob, held, run);
           const leaves =
             terminator.type === 'continue'
               ? (ob.acquire !== undefined && contains(target, ob.acquire)) || isElementOf(ob, target)
               : declaredWithin(ob, target);
           if (bits & UNRELEASED && leaves) {
             this.leak(ob, terminator.type === 'break' ? { type: 'break', node: terminator.node } : { type: 'continue', node: terminator.node }, bits);
-            state[ob.id] = 0;
+            state.set(ob.id, 0);
           } else {
-            state[ob.id] = leaves ? 0 : bits;
+            state.set(ob.id, leaves ? 0 : bits);
           }
         });
         return;
@@ -340,13 +525,13 @@ export class Solver {
 
   private throwFrom(node: TSESTree.Node, ob: Obligation, held: number, segment: SegmentRecord, run: Run, exit: Exit): void {
     const route = this.hooks.router.throwFrom(node);
-    const bits = this.cross(route.protectors, ob, held, run);
+    const bits = this.cross(route, ob, held, run);
     if (!bits) return;
     if (route.destination.type === 'catch') {
       const entries = this.fn.catchEntries.get(route.destination.clause) ?? [];
       const sameLane = entries.filter((entry) => entry.lane === segment.lane);
-      const state = new Uint8Array(this.size);
-      state[ob.id] = bits;
+      const state = State.empty();
+      state.set(ob.id, bits);
       for (const entry of sameLane.length > 0 ? sameLane : entries) this.runFor(entry, run).join(entry, state);
     } else if (bits & UNRELEASED) {
       this.leak(ob, exit, bits);
@@ -354,7 +539,7 @@ export class Solver {
   }
 
   private returnFrom(node: TSESTree.Node, ob: Obligation, held: number, run: Run, exit: Exit): void {
-    const bits = this.cross(this.hooks.router.returnFrom(node).protectors, ob, held, run);
+    const bits = this.cross(this.hooks.router.returnFrom(node), ob, held, run);
     if (bits & UNRELEASED) this.leak(ob, exit, bits);
   }
 
@@ -365,7 +550,37 @@ export class Solver {
     return current ?? run;
   }
 
-  private cross(protectors: readonly Protector[], ob: Obligation, held: number, run: Run): number {
+  /**
+   * What crossing a route's protectors does to an obligation held in the states `held`. Remembered per (route,
+   * obligation, states): a route is a chain whose tail is shared by every route nested in it, so an exception thrown
+   * deep inside many `finally` blocks costs one step per block the first time and one lookup afterwards, not one
+   * step per block per throw point and obligation. An answer that used a provisional finally effect (a block
+   * re-entered while it was being computed) is not remembered.
+   */
+  private cross(route: Route, ob: Obligation, held: number, run: Run): number {
+    const remembered = this.crossings.get(route)?.get(ob.id * 16 + held);
+    if (remembered !== undefined) return remembered;
+    let bits = held;
+    const provisional = this.provisionalReads;
+    const visited: { memo: Map<number, number>; key: number }[] = [];
+    for (let current: Route | undefined = route; current && bits; ) {
+      let memo = this.crossings.get(current);
+      if (!memo) this.crossings.set(current, (memo = new Map<number, number>()));
+      const key = ob.id * 16 + bits;
+      const known = memo.get(key);
+      if (known !== undefined) {
+        bits = known;
+        break;
+      }
+      visited.push({ memo, key });
+      bits = this.crossProtectors(current.step ?? current.protectors, ob, bits, run);
+      current = current.step ? current.rest : undefined;
+    }
+    if (this.provisionalReads === provisional) for (const { memo, key } of visited) memo.set(key, bits);
+    return bits;
+  }
+
+  private crossProtectors(protectors: readonly Protector[], ob: Obligation, held: number, run: Run): number {
     let bits = held;
     for (const protector of protectors) {
       if (!bits) break;
@@ -382,33 +597,71 @@ export class Solver {
   private throughFinally(block: TSESTree.BlockStatement, ob: Obligation, bits: number, run: Run): number {
     const region = this.fn.finallyRegions.get(block);
     if (!region) return bits;
+    if (this.passesThrough(region, ob)) return bits;
+    let effects = this.finallyEffects.get(block);
+    if (!effects) this.finallyEffects.set(block, (effects = new Map<number, number>()));
     let out = 0;
     for (const bit of STATE_BITS) {
       if (!(bits & bit)) continue;
-      const key = `${block.range[0]}:${ob.id}:${bit}`;
-      let effect = this.finallyEffects.get(key);
+      const key = ob.id * 16 + bit;
+      let effect = effects.get(key);
       if (effect === undefined) {
         // Provisional answer for a block re-entered while it is being computed (a finally inside a loop inside it).
-        this.finallyEffects.set(key, bit);
+        effects.set(key, bit | PROVISIONAL);
         const local = new Run(run, region, ob);
-        const state = new Uint8Array(this.size);
-        state[ob.id] = bit;
+        const state = State.empty();
+        state.set(ob.id, bit);
         // A finally without segments of its own runs inside whatever segment is current, a catch entry included.
         for (const entry of region.entry) if (entry.role !== 'finally-leaving') local.join(entry, state);
         this.drain(local);
         effect = local.exitOutput;
-        this.finallyEffects.set(key, effect);
+        effects.set(key, effect);
+      } else if (effect & PROVISIONAL) {
+        this.provisionalReads++;
+        effect &= ~PROVISIONAL;
       }
       out |= effect;
     }
     return out;
   }
 
+  /**
+   * The block leaves the obligation as it found it, with nothing to report on the way: no event of the block names
+   * it or takes anything, and nothing in it may throw, jump or loop, so every path from its entry reaches its end.
+   * Running the block's dataflow would give back the states it was entered with (most blocks release one handle and
+   * are crossed by every other handle held around them).
+   */
+  private passesThrough(region: FinallyRegion, ob: Obligation): boolean {
+    let known = this.transparency.get(region);
+    if (!known) {
+      known = { opaque: false, names: new Set() };
+      this.transparency.set(region, known);
+      if (!region.entry.some((entry) => entry.role !== 'finally-leaving')) known.opaque = true;
+      for (const segment of region.members) {
+        if (segment.loopEdges.size > 0) known.opaque = true;
+        for (const refinement of segment.refinements) known.names.add(refinement.ob);
+        const events = segment.events;
+        let first = 0;
+        if (region.entry.includes(segment)) {
+          first = events.findIndex((event) => event.type === 'finally-start' && event.block === region.block) + 1;
+        }
+        for (let index = first; index < events.length && !known.opaque; index++) {
+          const event = events[index] as AnalysisEvent;
+          if (event.type === 'finally-end' && event.block === region.block) break;
+          if (event.type === 'terminate' || event.type === 'throw-point' || event.type === 'acquire') known.opaque = true;
+          else if ('ob' in event) known.names.add(event.ob);
+        }
+        if (known.opaque) break;
+      }
+    }
+    return !known.opaque && !known.names.has(ob);
+  }
+
   private refine(from: SegmentRecord, to: SegmentRecord, out: State): void {
     for (const refinement of from.refinements) {
-      if (!out[refinement.ob.id]) continue;
+      if (!out.get(refinement.ob.id)) continue;
       const testTruthy = (to.startNode === refinement.known) === refinement.knownTruthy;
-      if (testTruthy === refinement.dropWhenTruthy) out[refinement.ob.id] = 0;
+      if (testTruthy === refinement.dropWhenTruthy) out.set(refinement.ob.id, 0);
     }
   }
 
@@ -440,7 +693,7 @@ export class Solver {
       // the bottom of the loop): it is not orphaned here, only if the acquire runs again while it is held.
       if (!element && namedOutside(ob, body)) return;
       if (bits & UNRELEASED) this.leak(ob, { type: 'iteration-end', node: body }, bits);
-      out[ob.id] = 0;
+      out.set(ob.id, 0);
     });
   }
 
@@ -461,12 +714,12 @@ export class Solver {
    */
   private leaveLoops(to: SegmentRecord, out: State): void {
     for (const [ob, loop] of this.elements) {
-      const bits = out[ob.id] ?? 0;
+      const bits = out.get(ob.id);
       if (!bits) continue;
       const start = to.startNode;
       if (contains(loop.body, start) || contains(loop.left, start) || contains(loop.right, start)) continue;
       if (bits & UNRELEASED) this.leak(ob, { type: 'iteration-end', node: loop.body }, bits);
-      out[ob.id] = 0;
+      out.set(ob.id, 0);
     }
   }
 
@@ -474,8 +727,17 @@ export class Solver {
   private leak(ob: Obligation, exit: Exit, bits: number): void {
     const list = this.exits.get(ob) ?? [];
     this.exits.set(ob, list);
+    // The exits known for the obligation, by node and type (a scan of the list made a leak at every one of a long
+    // function's throw points quadratic).
+    let known = this.exitsSeen.get(ob);
+    if (!known) this.exitsSeen.set(ob, (known = new Map<TSESTree.Node, Set<Exit['type']>>()));
+    const seen = known;
     const add = (candidate: Exit): void => {
-      if (!list.some((known) => sameExit(known, candidate))) list.push(candidate);
+      let types = seen.get(candidate.node);
+      if (!types) seen.set(candidate.node, (types = new Set()));
+      if (types.has(candidate.type)) return;
+      types.add(candidate.type);
+      list.push(candidate);
     };
     const rejection = this.rejections.get(ob);
     if (bits & REJECTED && rejection) add({ type: 'rejection', node: rejection });
