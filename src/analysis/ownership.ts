@@ -197,7 +197,14 @@ export class Ownership {
     call.arguments.forEach((arg, param) => {
       const direct = this.handles.handleOf(arg);
       for (const root of direct) {
-        this.effect(fn, root, call, () => summaryEffect(this.summaries.helperRelease(callee, param), 'none'));
+        // A helper that never releases it but hands it on (`_handleResponse(span, …)` giving it to the code that ends
+        // it) takes it where the rule cannot follow, as an unknown function would.
+        this.effect(fn, root, call, () =>
+          summaryEffect(
+            this.summaries.helperRelease(callee, param),
+            root.kind.handsOnWhenPassed && this.summaries.paramHandedOn(callee, param) ? 'transfer' : 'none',
+          ),
+        );
       }
       // Inside an array or object (`endSpans([span])`) the helper's parameter is not the resource: what the helper
       // does with it is not followed, so it is handed on, as to a function the analysis cannot see.

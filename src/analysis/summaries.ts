@@ -60,6 +60,62 @@ export class Summaries {
     return this.releaseIn(callee, (fn) => fn.paramObligations.get(param));
   }
 
+  private readonly handedOn = new Map<TSESTree.Node, Map<number, boolean>>();
+
+  /**
+   * The helper hands parameter `param` on: passes it to a call, returns it, stores it on an object or in a literal, or
+   * captures it in a closure. A resource object given to such a helper goes where the rule cannot follow (silence),
+   * while one the helper only reads (`span.setAttribute(…)`) is still owed by the caller.
+   */
+  paramHandedOn(fnNode: TSESTree.Node, param: number): boolean {
+    let byParam = this.handedOn.get(fnNode);
+    if (!byParam) this.handedOn.set(fnNode, (byParam = new Map<number, boolean>()));
+    const known = byParam.get(param);
+    if (known !== undefined) return known;
+    // A cycle of helpers hands nothing on until it is known.
+    byParam.set(param, false);
+    const answer = this.computeHandedOn(fnNode, param);
+    byParam.set(param, answer);
+    return answer;
+  }
+
+  private computeHandedOn(fnNode: TSESTree.Node, param: number): boolean {
+    if (!isFunctionNode(fnNode)) return false;
+    const declared = fnNode.params[param];
+    const id = declared?.type === AST_NODE_TYPES.AssignmentPattern ? declared.left : declared;
+    if (id?.type !== AST_NODE_TYPES.Identifier) return false;
+    const variable = this.handles.resolve(id);
+    if (!variable) return false;
+    return variable.references.some((reference) => {
+      const node = reference.identifier;
+      if (node === id || reference.isWrite()) return false;
+      // Inside a closure of the helper: it may run anywhere, later.
+      let scopeNode: TSESTree.Node | undefined = node.parent;
+      while (scopeNode && scopeNode !== fnNode && !isFunctionNode(scopeNode)) scopeNode = scopeNode.parent;
+      if (scopeNode !== fnNode) return true;
+      const parent = node.parent;
+      switch (parent.type) {
+        case AST_NODE_TYPES.CallExpression:
+        case AST_NODE_TYPES.NewExpression: {
+          const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
+          if (index === -1) return false;
+          const next = parent.type === AST_NODE_TYPES.CallExpression ? this.resolveCallee(parent.callee) : undefined;
+          return next && isFunctionNode(next) ? this.paramHandedOn(next, index) : true;
+        }
+        case AST_NODE_TYPES.ReturnStatement:
+        case AST_NODE_TYPES.ArrayExpression:
+        case AST_NODE_TYPES.Property:
+          return true;
+        case AST_NODE_TYPES.ArrowFunctionExpression:
+          return parent.body === node;
+        case AST_NODE_TYPES.AssignmentExpression:
+          return parent.right === node && parent.left.type === AST_NODE_TYPES.MemberExpression;
+        default:
+          return false;
+      }
+    });
+  }
+
   /** A closure releases the enclosing function's `root`. */
   closureRelease(closure: TSESTree.Node, root: Obligation): ReleaseSummary {
     return this.releaseIn(closure, (fn) => fn.captures.get(root));

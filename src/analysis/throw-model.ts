@@ -350,17 +350,23 @@ export class ThrowModel {
   }
 
   /**
-   * `this.getConfig()` in a class that extends an OpenTelemetry class (`InstrumentationBase`) and does not declare
-   * the method itself: the inherited method is OpenTelemetry's, which does not throw.
+   * `this.getConfig()`, `self._diag.debug(…)` in a class that extends an OpenTelemetry class (`InstrumentationBase`)
+   * and does not declare the member itself: the inherited member is OpenTelemetry's, which does not throw.
    */
   private isInheritedOtelMethod(callee: TSESTree.Node): boolean {
     if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
-    const name = memberName(callee);
-    const owner = name === undefined ? undefined : this.deps.handles.classOfReceiver(callee.object);
+    // The first member read off the instance: `getConfig` in `this.getConfig()`, `_diag` in `self._diag.debug(…)`.
+    let first: TSESTree.MemberExpression = callee;
+    for (let object = unwrapValue(first.object); object.type === AST_NODE_TYPES.MemberExpression; object = unwrapValue(object.object)) {
+      first = object;
+    }
+    const name = memberName(first);
+    const owner = name === undefined ? undefined : this.deps.handles.classOfReceiver(first.object);
     if (!owner || name === undefined || classMember(owner, name)) return false;
     const base = owner.superClass && unwrapValue(owner.superClass);
     return base?.type === AST_NODE_TYPES.Identifier && this.isOtelImport(base);
   }
+
 
   private userSaysNonThrowing(callee: TSESTree.Node): boolean {
     const path = calleePath(callee);

@@ -453,9 +453,67 @@ export function consume(msg, options) {
     span.end();
   }
 }` },
+  // A same-file helper that hands the span on (to code the rule cannot follow) takes it there.
+  { code: `
+import { endWhenDone } from './spans';
+function handle(span, run) {
+  const result = run();
+  return endWhenDone(result, span);
+}
+export function traced(run) {
+  const span = tracer.startSpan('x');
+  return handle(span, run);
+}` },
+  // An inherited OpenTelemetry member reached through the instance (\`self._diag.debug\`) does not throw.
+  { code: `
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+export class Instrumentation extends InstrumentationBase {
+  patch() {
+    const self = this;
+    return function patched() {
+      const span = self.tracer.startSpan('x');
+      self._diag.debug('patched');
+      span.end();
+    };
+  }
+}` },
 ];
 
 const invalid: Invalid[] = [
+  // A helper that only reads the span does not take it: the caller still owes the end.
+  {
+    code: `
+function describe(span) {
+  return span.name;
+}
+export function traced() {
+  const span = tracer.startSpan('x');
+  return describe(span);
+}`,
+    errors: [
+      {
+        messageId: 'leakOnReturn',
+        line: 7,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+function describe(span) {
+  return span.name;
+}
+export function traced() {
+  const span = tracer.startSpan('x');
+  try {
+    return describe(span);
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
   // A different test says nothing about the first: the span may be neither stored nor ended.
   {
     code: `
