@@ -296,6 +296,8 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
           if (!isFunctionNode(fn.node)) continue;
           const released = new Map<number, 'every' | 'some'>();
           for (const index of fn.paramObligations.keys()) {
+            // Released only in closures it makes: handed on, which callers treat as an unknown function's.
+            if (!fn.ownParamReleases.has(index)) continue;
             const summary = summaries.helperRelease(fn.node, index);
             if (summary !== 'none') released.set(index, summary);
           }

@@ -199,12 +199,12 @@ export class Ownership {
       for (const root of direct) {
         // A helper that never releases it but hands it on (`_handleResponse(span, …)` giving it to the code that ends
         // it) takes it where the rule cannot follow, as an unknown function would.
-        this.effect(fn, root, call, () =>
-          summaryEffect(
-            this.summaries.helperRelease(callee, param),
-            root.kind.handsOnWhenPassed && this.summaries.paramHandedOn(callee, param) ? 'transfer' : 'none',
-          ),
-        );
+        this.effect(fn, root, call, () => {
+          const summary = this.summaries.helperRelease(callee, param);
+          // Released only in closures the helper makes (a returned callback, a promise handler): handed on.
+          if (summary === 'every' && !this.summaries.releasesInOwnBody(callee, param)) return 'transfer';
+          return summaryEffect(summary, root.kind.handsOnWhenPassed && this.summaries.paramHandedOn(callee, param) ? 'transfer' : 'none');
+        });
       }
       // Inside an array or object (`endSpans([span])`) the helper's parameter is not the resource: what the helper
       // does with it is not followed, so it is handed on, as to a function the analysis cannot see.

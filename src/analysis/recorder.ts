@@ -57,6 +57,8 @@ export interface FunctionRecord {
   readonly obligations: Obligation[];
   /** Parameter index → the obligation a helper takes on for that parameter. */
   readonly paramObligations: Map<number, Obligation>;
+  /** Parameters released by a call in the function's own body (not only in a closure of it). */
+  readonly ownParamReleases: Set<number>;
   /** Obligations held from the function's entry: helper parameters, and handles a callback receives. */
   readonly entryObligations: Obligation[];
   /** An enclosing function's obligation → the one that stands for it here, where this closure releases it. */
@@ -164,6 +166,7 @@ export class Recorder {
           startedAt: new Map(),
           obligations: [],
           paramObligations: new Map(),
+          ownParamReleases: new Set(),
           entryObligations: [],
           captures: new Map(),
         };

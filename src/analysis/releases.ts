@@ -148,7 +148,11 @@ export class Releases {
       owner.paramObligations.set(index, ob);
       owner.entryObligations.push(ob);
     }
-    return owner === fn ? ob : this.owed.in(fn, ob);
+    if (owner === fn) {
+      owner.ownParamReleases.add(index);
+      return ob;
+    }
+    return this.owed.in(fn, ob);
   }
 
   /** Disposing this `using` declaration releases the obligation. */

@@ -116,6 +116,15 @@ export class Summaries {
     });
   }
 
+  /**
+   * The helper releases parameter `param` with a call of its own body, not only in closures it makes (a returned
+   * `function (err) { span.end(); … }`, a promise handler): such a helper hands the resource to code that releases it
+   * later, which for its callers is a hand-off, not a release that a second one would double.
+   */
+  releasesInOwnBody(fnNode: TSESTree.Node, param: number): boolean {
+    return this.recorder.byNode.get(fnNode)?.ownParamReleases.has(param) ?? false;
+  }
+
   /** A closure releases the enclosing function's `root`. */
   closureRelease(closure: TSESTree.Node, root: Obligation): ReleaseSummary {
     return this.releaseIn(closure, (fn) => fn.captures.get(root));
