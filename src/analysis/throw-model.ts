@@ -319,7 +319,7 @@ export class ThrowModel {
     return this.declaredAsCollection(receiver);
   }
 
-  /** Without types: `const cache = new Map()`, or a field `cache = new Map()` / `cache: Map<K, V>`. */
+  /** Without types: `const cache = new Map()`, or a field `cache = new Map()` / `cache: Map<K, V>` read through `this` (or `const self = this`). */
   private declaredAsCollection(receiver: TSESTree.Node): boolean {
     const value = unwrapValue(receiver);
     if (value.type === AST_NODE_TYPES.Identifier) {
@@ -327,10 +327,14 @@ export class ThrowModel {
       if (def?.type !== DefinitionType.Variable) return false;
       return isCollectionInit(def.node.init) || isCollectionAnnotation(def.node.id.typeAnnotation?.typeAnnotation);
     }
-    if (value.type === AST_NODE_TYPES.MemberExpression && value.object.type === AST_NODE_TYPES.ThisExpression) {
+    if (value.type === AST_NODE_TYPES.MemberExpression) {
       const name = memberName(value);
-      const field = name === undefined ? undefined : classField(value, name);
-      return field !== undefined && (isCollectionInit(field.value) || isCollectionAnnotation(field.typeAnnotation?.typeAnnotation));
+      const owner = name === undefined ? undefined : this.deps.handles.classOfReceiver(value.object);
+      const field = owner && name !== undefined ? classMember(owner, name) : undefined;
+      return (
+        field?.type === AST_NODE_TYPES.PropertyDefinition &&
+        (isCollectionInit(field.value) || isCollectionAnnotation(field.typeAnnotation?.typeAnnotation))
+      );
     }
     return false;
   }
@@ -546,22 +550,4 @@ function isCollectionAnnotation(annotation: TSESTree.TypeNode | undefined): bool
     annotation.typeName.type === AST_NODE_TYPES.Identifier &&
     COLLECTIONS.has(annotation.typeName.name)
   );
-}
-
-/** The field `name` of the class around `node`. */
-export function classField(node: TSESTree.Node, name: string): TSESTree.PropertyDefinition | undefined {
-  let current: TSESTree.Node | undefined = node.parent;
-  while (current && current.type !== AST_NODE_TYPES.ClassBody) current = current.parent;
-  if (!current) return undefined;
-  for (const member of current.body) {
-    if (
-      member.type === AST_NODE_TYPES.PropertyDefinition &&
-      !member.computed &&
-      (member.key.type === AST_NODE_TYPES.Identifier || member.key.type === AST_NODE_TYPES.PrivateIdentifier) &&
-      member.key.name === name
-    ) {
-      return member;
-    }
-  }
-  return undefined;
 }
