@@ -35,6 +35,7 @@ import {
   COLLECTION_METHODS,
   COLLECTIONS,
   isListenerRegistration,
+  isStringConversion,
   NON_THROWING_CONSTRUCTORS,
   NON_THROWING_EMPTY_CONSTRUCTORS,
   NON_THROWING_GLOBAL_CALLS,
@@ -175,6 +176,7 @@ export class ThrowModel {
     if (callee.type === AST_NODE_TYPES.MemberExpression) {
       const method = memberName(callee);
       if (method !== undefined && PROMISE_METHODS.has(method)) return false;
+      if (method !== undefined && isStringConversion(method, call.arguments.length)) return false;
       if (method !== undefined && isListenerRegistration(call, method)) return false;
       if (method !== undefined && COLLECTION_METHODS.has(method) && this.isCollection(callee.object)) return false;
       if (method !== undefined && this.isSafeArrayCall(call, callee.object, method)) return false;
@@ -213,22 +215,14 @@ export class ThrowModel {
 
   /**
    * A string method that cannot throw on a string receiver, given no function to run (typed, or untyped on a string
-   * literal or a `const` bound to one); and `toString()` on a primitive, a `RegExp` or a `Date` (typed).
+   * literal or a `const` bound to one).
    */
   private isSafeStringMethod(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression): boolean {
     const { services } = this.deps;
     const method = memberName(callee);
-    if (method === undefined || call.arguments.some((arg) => isFunctionNode(arg))) return false;
-    if (!services) return SAFE_STRING_METHODS.has(method) && typeof this.constantValue(callee.object)?.value === 'string';
-    return guarded(() => {
-      const type = services.checker.getNonNullableType(services.typeOf(callee.object));
-      const t = services.ts;
-      if (SAFE_STRING_METHODS.has(method) && (type.flags & t.TypeFlags.StringLike) !== 0) return true;
-      if (method !== 'toString' || call.arguments.length > 0 || isOpaque(type)) return false;
-      const primitive = t.TypeFlags.StringLike | t.TypeFlags.NumberLike | t.TypeFlags.BooleanLike | t.TypeFlags.BigIntLike;
-      const members = type.isUnion() ? type.types : [type];
-      return members.every((member) => (member.flags & primitive) !== 0 || ['RegExp', 'Date'].includes(member.getSymbol()?.getName() ?? ''));
-    }, false);
+    if (method === undefined || !SAFE_STRING_METHODS.has(method) || call.arguments.some((arg) => isFunctionNode(arg))) return false;
+    if (!services) return typeof this.constantValue(callee.object)?.value === 'string';
+    return guarded(() => (services.checker.getNonNullableType(services.typeOf(callee.object)).flags & services.ts.TypeFlags.StringLike) !== 0, false);
   }
 
   /**

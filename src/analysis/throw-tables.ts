@@ -96,6 +96,16 @@ export const SAFE_STRING_METHODS = new Set([
   'trimEnd',
   'trimStart',
 ]);
+/**
+ * `value.toString()` without arguments converts to a string, as a template literal or `String(value)` does; the model
+ * counts neither as a throw point, whatever the value (a throwing `toString`, or a `null` receiver, is a bug of its
+ * own, like a throwing property read). With an argument it is a different method (`Number#toString(radix)` throws a
+ * RangeError, `Buffer#toString(encoding)` a TypeError).
+ */
+export function isStringConversion(method: string, argumentCount: number): boolean {
+  return method === 'toString' && argumentCount === 0;
+}
+
 /** Array methods that take no function and cannot throw on an array (`with` can: RangeError). */
 export const ARRAY_METHODS = new Set([
   'at',

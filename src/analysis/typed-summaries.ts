@@ -19,6 +19,7 @@ import {
   NON_THROWING_GLOBAL_CALLS,
   NON_THROWING_GLOBAL_NAMESPACES,
   OTEL_SCOPE,
+  isStringConversion,
   pathMatches,
   PROMISE_METHODS,
 } from './throw-tables.js';
@@ -134,6 +135,7 @@ export class TypedSummaries {
     if (t.isCallExpression(call) && t.isPropertyAccessExpression(call.expression)) {
       const method = call.expression.name.text;
       if (PROMISE_METHODS.has(method)) return false;
+      if (isStringConversion(method, call.arguments.length)) return false;
       if (LISTENER_METHODS.has(method) && call.arguments.length >= 2) return false;
       if (
         (ARRAY_METHODS.has(method) || ARRAY_CALLBACK_METHODS.has(method) || (ARRAY_REDUCERS.has(method) && call.arguments.length >= 2)) &&

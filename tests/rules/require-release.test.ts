@@ -309,6 +309,13 @@ export function tag(query, names) {
   span.setAttribute('first', String(first));
   span.end();
 }` },
+  // `toString()` without arguments is a string conversion, as `${route}` is: no throw point on any value.
+  { code: `
+export function routed(context: any) {
+  const span = tracer.startSpan('route');
+  span.setAttribute('route', context.matchedRoute.toString());
+  span.end();
+}` },
   // A span that is not recording is a no-op: dropping it leaks nothing.
   { code: `
 export function maybe() {
@@ -556,6 +563,35 @@ export function run() {
   const span = tracer.startSpan('x');
   try {
     record(span, 1);
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // With an argument `toString` is another method: `Number#toString(radix)` throws a RangeError.
+  {
+    code: `
+export function hex(value: any, radix: number) {
+  const span = tracer.startSpan('hex');
+  span.setAttribute('value', value.toString(radix));
+  span.end();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 4,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export function hex(value: any, radix: number) {
+  const span = tracer.startSpan('hex');
+  try {
+    span.setAttribute('value', value.toString(radix));
   } finally {
     span.end();
   }
