@@ -130,7 +130,8 @@ export type AnalysisEvent =
 /** How a segment ends abruptly. */
 export type Terminator =
   | { readonly type: 'return'; readonly node: TSESTree.ReturnStatement }
-  | { readonly type: 'throw'; readonly node: TSESTree.ThrowStatement }
+  /** A `throw`, or a call that throws wherever it runs on this path (see definite-throws.ts). */
+  | { readonly type: 'throw'; readonly node: TSESTree.ThrowStatement | TSESTree.CallExpression }
   | { readonly type: 'break'; readonly node: TSESTree.BreakStatement }
   | { readonly type: 'continue'; readonly node: TSESTree.ContinueStatement };
 

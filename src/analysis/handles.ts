@@ -201,6 +201,27 @@ export class HandleIndex {
     return key;
   }
 
+  /**
+   * `options.noAck` for `options?.noAck`, when `options` is never assigned after its declaration: a chain of plain
+   * property reads that names the same object wherever it is written in the function. `undefined` otherwise.
+   */
+  stableKey(node: TSESTree.Node): string | undefined {
+    const value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.Identifier) {
+      const variable = this.resolve(value);
+      const def = variable?.defs[0];
+      if (!variable || !def || variable.references.some((reference) => reference.isWrite() && reference.identifier !== def.name && !reference.init)) {
+        return undefined;
+      }
+      return `${value.name}@${def.name.range[0]}`;
+    }
+    if (value.type === AST_NODE_TYPES.MemberExpression && !value.computed && value.property.type === AST_NODE_TYPES.Identifier) {
+      const object = this.stableKey(value.object);
+      return object === undefined ? undefined : `${object}.${value.property.name}`;
+    }
+    return undefined;
+  }
+
   private computeKey(value: TSESTree.Node): string | undefined {
     switch (value.type) {
       case AST_NODE_TYPES.Identifier: {

@@ -15,6 +15,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { Checkpoints } from './checkpoints.js';
+import { alwaysThrows } from './definite-throws.js';
 import { CrossFile, type CrossFileSource, deposit, type FunctionSummary, isSummaryRun, summaryKey } from './cross-file.js';
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
 import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
@@ -251,7 +252,14 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       const acquired = owed.acquireFrom(node.right);
       ownership.onAssignment(node, fn, acquired && owed.byCall.get(acquired.call));
     },
-    'ExpressionStatement:exit': (node: TSESTree.ExpressionStatement) => owed.onStatement(node),
+    'ExpressionStatement:exit': (node: TSESTree.ExpressionStatement) => {
+      owed.onStatement(node);
+      // `signal.throwIfAborted()` where the signal is known aborted: the block ends like a `throw`.
+      const fn = recorder.current;
+      if (fn && fn.obligations.length > 0 && alwaysThrows(handles, node)) {
+        recorder.terminate({ type: 'throw', node: unwrapValue(node.expression) as TSESTree.CallExpression });
+      }
+    },
     'CallExpression:exit': onCall,
     'ChainExpression:exit': (node: TSESTree.ChainExpression) => {
       for (const { ob, call } of optionalReleases.get(node) ?? []) recorder.record({ type: 'release', ob, node: call });
@@ -278,6 +286,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     },
     'ReturnStatement:exit': (node: TSESTree.ReturnStatement) => recorder.terminate({ type: 'return', node }),
     'ThrowStatement:exit': (node: TSESTree.ThrowStatement) => recorder.terminate({ type: 'throw', node }),
+
     'BreakStatement:exit': (node: TSESTree.BreakStatement) => recorder.terminate({ type: 'break', node }),
     'ContinueStatement:exit': (node: TSESTree.ContinueStatement) => recorder.terminate({ type: 'continue', node }),
     'BlockStatement:exit': (node: TSESTree.BlockStatement) => {

@@ -104,7 +104,7 @@ export class Refinements {
    */
   private correlatedStores(node: TSESTree.Node): Tested[] {
     const fn = this.recorder.current;
-    const key = fn && this.stableKey(node);
+    const key = fn && this.handles.stableKey(node);
     if (!fn || key === undefined) return [];
     let statement: TSESTree.Node | undefined = node.parent;
     while (statement && statement.type !== AST_NODE_TYPES.IfStatement && !isFunctionNode(statement)) statement = statement.parent;
@@ -139,25 +139,7 @@ export class Refinements {
       truthy = !truthy;
       value = unwrapValue(value.argument);
     }
-    return this.stableKey(value) === key ? truthy : undefined;
-  }
-
-  /** `options.noAck` for `options?.noAck`, when `options` is never assigned after its declaration. */
-  private stableKey(node: TSESTree.Node): string | undefined {
-    const value = unwrapValue(node);
-    if (value.type === AST_NODE_TYPES.Identifier) {
-      const variable = this.handles.resolve(value);
-      const def = variable?.defs[0];
-      if (!variable || !def || variable.references.some((reference) => reference.isWrite() && reference.identifier !== def.name && !reference.init)) {
-        return undefined;
-      }
-      return `${value.name}@${def.name.range[0]}`;
-    }
-    if (value.type === AST_NODE_TYPES.MemberExpression && !value.computed && value.property.type === AST_NODE_TYPES.Identifier) {
-      const object = this.stableKey(value.object);
-      return object === undefined ? undefined : `${object}.${value.property.name}`;
-    }
-    return undefined;
+    return this.handles.stableKey(value) === key ? truthy : undefined;
   }
 
   /** The obligations a block of expression statements stores on an object's property (`msg[SPAN] = span`). */

@@ -495,7 +495,7 @@ export class Solver {
           this.throwFrom(terminator.node, ob, bits, segment, run, {
             type: 'throw',
             node: terminator.node,
-            explicit: true,
+            explicit: terminator.node.type === AST_NODE_TYPES.ThrowStatement,
           }),
         );
         state.clear();

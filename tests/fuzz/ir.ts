@@ -34,7 +34,8 @@ export type StmtOf<X> =
    * v2 only — a call the model says never throws, with no effect on the item:
    *   console: `console.log(item);`   date: `Date.now();`   note: `note(item);` (a same-file helper
    *   whose body has no throw point, printed in the preamble);  assign: `Object.assign(state, { seen: true });`
-   *   find: `KEYS.find((key) => key > 1);`   tally: `tally(item);` (a preamble helper that iterates a const array).
+   *   find: `KEYS.find((key) => key > 1);`   tally: `tally(item);` (a preamble helper that iterates a const array);
+   *   text: `state.label = item.toString();` (a conversion to a string, as a template literal does).
    */
   | ({ kind: 'safe'; via: SafeVia } & X)
   /** `if (check(n)) { … } else { … }` — `check(n)` may throw; both branches possible. */
@@ -107,7 +108,7 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
   'once',
 ];
 
-export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally';
+export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text';
 
 /** Which model a program is generated for and judged under (see the file comment); absent = `v2`. */
 export type Forms = 'v1' | 'v2';
@@ -232,6 +233,7 @@ const SAFE_TEXT: Record<SafeVia, string> = {
   assign: 'Object.assign(state, { seen: true });',
   find: 'KEYS.find((key) => key > 1);',
   tally: 'tally(item);',
+  text: 'state.label = item.toString();',
 };
 
 export interface Layout {

@@ -244,7 +244,7 @@ describe('oracle: callbacks (v1 model: no callback counts, every call may throw)
 });
 
 describe('oracle: v2 non-throwing calls', () => {
-  it.each(['console', 'date', 'note', 'assign', 'find', 'tally'] as const)('%s between the get and the done is no throw point', (via) => {
+  it.each(['console', 'date', 'note', 'assign', 'find', 'tally', 'text'] as const)('%s between the get and the done is no throw point', (via) => {
     const r = run([b.safe(via), done()]);
     expect(r.leaks).toBe(false);
     expect(r.paths).toBe(2);
@@ -581,6 +581,7 @@ describe('generator', () => {
       'Object.assign(state, { seen: true });',
       'KEYS.find((key) => key > 1);',
       'tally(item);',
+      'state.label = item.toString();',
       'setTimeout(() => q.done(item), 0);',
       'work(item).then(() => q.done(item));',
       'work(item).then(() => q.done(item), () => q.done(item));',
@@ -600,7 +601,7 @@ describe('generator', () => {
     const v1 = fc.sample(programArb({ forms: 'v1' }), { numRuns: 150, seed: 20240611 });
     for (const p of v1) {
       const o = analyzeProgram(p);
-      expect(o.source).not.toMatch(/console\.log\(item\)|Date\.now|note\(item\)|Object\.assign|KEYS|tally|emitter|\.catch\(|\.finally\(|, \(\) => q\.done/);
+      expect(o.source).not.toMatch(/console\.log\(item\)|Date\.now|note\(item\)|Object\.assign|KEYS|tally|toString|emitter|\.catch\(|\.finally\(|, \(\) => q\.done/);
       expect(o.leakExits.map((x) => x.kind)).not.toContain('rejection');
       const e = await executeAll(o.source, { forms: 'v1' });
       expect({ leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines }, o.source).toEqual({

@@ -340,6 +340,21 @@ export async function run(signal) {
     if (!dropped) client.release();
   }
 }` },
+  // An aborted signal's throwIfAborted() throws: the block that releases and rethrows ends there.
+  { code: `
+export async function query(signal: AbortSignal | undefined, retire: AbortSignal | undefined) {
+  const client = await pool.connect();
+  if (signal?.aborted || retire?.aborted) {
+    client.release();
+    signal?.throwIfAborted();
+    retire?.throwIfAborted();
+  }
+  try {
+    return await client.query('select 1');
+  } finally {
+    client.release();
+  }
+}` },
   // A release-once closure: its early return runs only once it has released.
   { code: `
 export async function begin() {
@@ -594,6 +609,56 @@ export function hex(value: any, radix: number) {
     span.setAttribute('value', value.toString(radix));
   } finally {
     span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // Only one of the two tested signals is checked: when only \`retire\` is aborted the block falls through.
+  {
+    code: `
+export async function query(signal: AbortSignal | undefined, retire: AbortSignal | undefined) {
+  const client = await pool.connect();
+  if (signal?.aborted || retire?.aborted) {
+    client.release();
+    signal?.throwIfAborted();
+  }
+  try {
+    return await client.query('select 1');
+  } finally {
+    client.release();
+  }
+}`,
+    errors: [{ messageId: 'doubleRelease', line: 11, column: 5, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 3, release: 'client.release()' } }],
+  },
+  // The signal's throwIfAborted() throws while the client is held: a leak on that path.
+  {
+    code: `
+export async function query(signal: AbortSignal) {
+  const client = await pool.connect();
+  if (signal.aborted) {
+    signal.throwIfAborted();
+  }
+  client.release();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 5,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function query(signal: AbortSignal) {
+  const client = await pool.connect();
+  try {
+    if (signal.aborted) {
+      signal.throwIfAborted();
+    }
+  } finally {
+    client.release();
   }
 }`,
           },
