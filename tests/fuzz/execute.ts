@@ -18,6 +18,8 @@
  *    registered (program order: the rule reports there), and counts only if it really ran; dones
  *    registered after a hand-off are not judged, and a handed-off item is never a leak. The
  *    `forEach` callback stays a no-op in both models (the model never counts it);
+ *  - v2: `signal.aborted` is a choice at each read, and `signal.throwIfAborted()` throws when the last read
+ *    said aborted (each abort block reads once, and its call is its own last statement);
  *  - `while (check(n)) {` becomes `for (let $i = 0; $loopTest($i++); ) {` so the stub knows the
  *    iteration number (≤ 2 iterations, like the oracle);
  *  - the second `q.get()` (next worker-loop iteration) ends the run: "iteration end";
@@ -98,6 +100,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
     late: number;
     rejectedThen: number[];
     timers: (() => void)[];
+    aborted: boolean;
   };
   const q = {
     // eslint-disable-next-line @typescript-eslint/require-await -- async like the queue's get(), so await works the same
@@ -180,6 +183,16 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       },
     },
     console: { log(): void {} },
+    // Each block reads the signal once and its own call answers that read (bodies nest no other abort block).
+    signal: {
+      get aborted(): boolean {
+        state.aborted = choose(2) === 1;
+        return state.aborted;
+      },
+      throwIfAborted(): void {
+        if (state.aborted) throw new Error('aborted');
+      },
+    },
     $loopTest: (i: number): boolean => {
       // iterations 0 and 1 may continue; the third test may only be false or throw
       const c = choose(i < 2 ? 3 : 2);
@@ -202,7 +215,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
   for (;;) {
     if (++runs > maxRuns) throw new Error(`execute: more than ${maxRuns} runs`);
     taken = [];
-    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [] };
+    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [], aborted: false };
     try {
       await worker(q);
     } catch {

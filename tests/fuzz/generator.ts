@@ -34,6 +34,8 @@ export const MAX_STMTS = 12;
 /** v2 weights (v1 keeps its own: 1 for the three callback forms, no safe statements) */
 const CALLBACK_WEIGHT_V2 = 4;
 const SAFE_WEIGHT_V2 = 2;
+/** `if (signal.aborted) { …; signal.throwIfAborted(); }` (v2) */
+const ABORT_WEIGHT_V2 = 1;
 
 interface Ctx {
   /** nesting level of the list being generated (0 = the worker body) */
@@ -44,6 +46,8 @@ interface Ctx {
   inLoop: boolean;
   /** inside a switch → bare `break` allowed (targets the switch) */
   inSwitch: boolean;
+  /** inside an `abort` block → no other one (its call must answer its own test) */
+  inAbort?: boolean;
   /** a `catch (e)` encloses us → `throw e` allowed */
   eInScope: boolean;
   /** number of enclosing inner loops (to name labels uniquely: inner1, inner2, …) */
@@ -59,7 +63,7 @@ export function truncateAfterJump(list: Stmt[]): Stmt[] {
 }
 
 const ctxKey = (c: Ctx): string =>
-  `${c.depth}|${c.labels.join(',')}|${c.inLoop ? 1 : 0}${c.inSwitch ? 1 : 0}${c.eInScope ? 1 : 0}|${c.innerLoops}`;
+  `${c.depth}|${c.labels.join(',')}|${c.inLoop ? 1 : 0}${c.inSwitch ? 1 : 0}${c.eInScope ? 1 : 0}${c.inAbort ? 1 : 0}|${c.innerLoops}`;
 
 export interface GenOptions {
   /** allow a worker loop around the get (default true) */
@@ -170,6 +174,12 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
             finalizer: form === 'catch' ? null : finalizer,
           })),
       });
+      if (forms === 'v2' && !c.inAbort) {
+        arbs.push({
+          weight: ABORT_WEIGHT_V2,
+          arbitrary: list({ ...inner, inAbort: true }, 0, 2).map((body): Stmt => ({ kind: 'abort', body })),
+        });
+      }
       // the two guard idioms, so deep code sees them too
       arbs.push({ weight: 3, arbitrary: guardArb(c) });
       // inner loops

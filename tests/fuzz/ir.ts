@@ -38,6 +38,12 @@ export type StmtOf<X> =
    *   text: `state.label = item.toString();` (a conversion to a string, as a template literal does).
    */
   | ({ kind: 'safe'; via: SafeVia } & X)
+  /**
+   * v2 only — `if (signal.aborted) { …body…; signal.throwIfAborted(); }`: the test is a property read (no throw
+   * point); when the signal is aborted the body runs and the call then always throws (line `throwLine`). Bodies hold
+   * no further `abort` block, so the call always answers the test of its own block.
+   */
+  | ({ kind: 'abort'; body: StmtOf<X>[]; throwLine?: number } & X)
   /** `if (check(n)) { … } else { … }` — `check(n)` may throw; both branches possible. */
   | ({ kind: 'if'; n: number; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
   /** `switch (k()) { case 1: … default: … }` — `k()` may throw; any case (or none without default) may be entered; fall-through is real. */
@@ -211,6 +217,7 @@ const DECLS_V2 = [
   'const KEYS = [1, 2];',
   'const state: Record<string, unknown> = {};',
   'function tally(x: unknown): void { for (const key of KEYS) console.log(key, x); }',
+  'declare const signal: AbortSignal;',
   '',
 ];
 
@@ -322,6 +329,14 @@ export function layout(p: Program): Layout {
         return { ...s, ...simple(s.label ? `break ${s.label};` : 'break;') };
       case 'continue':
         return { ...s, ...simple(s.label ? `continue ${s.label};` : 'continue;') };
+      case 'abort': {
+        if (!v2) throw new Error('layout: abort blocks need forms v2');
+        const line = emit(indent, 'if (signal.aborted) {');
+        const body = printList(s.body, indent + 1);
+        const throwLine = emit(indent + 1, 'signal.throwIfAborted();');
+        const endLine = emit(indent, '}');
+        return { kind: 'abort', body, throwLine, line, endLine };
+      }
       case 'if': {
         const line = emit(indent, `if (check(${s.n})) {`);
         const then = printList(s.then, indent + 1);
@@ -387,6 +402,8 @@ export const b = {
   /** v2: `emitter.once('drained', () => q.done(item));` */
   handOff: (): Stmt => ({ kind: 'callback', via: 'once' }),
   if: (n: number, then: Stmt[], els: Stmt[] | null = null): Stmt => ({ kind: 'if', n, then, else: els }),
+  /** v2: `if (signal.aborted) { …body…; signal.throwIfAborted(); }` */
+  abort: (body: Stmt[] = []): Stmt => ({ kind: 'abort', body }),
   switch: (...cases: [number | null, Stmt[]][]): Stmt => ({
     kind: 'switch',
     cases: cases.map(([test, body]) => ({ test, body })),
@@ -431,7 +448,7 @@ export function countStmts(list: readonly Stmt[]): number {
     if (s.kind === 'if') n += countStmts(s.then) + (s.else ? countStmts(s.else) : 0);
     else if (s.kind === 'switch') for (const c of s.cases) n += countStmts(c.body);
     else if (s.kind === 'try') n += countStmts(s.block) + (s.handler ? countStmts(s.handler.body) : 0) + (s.finalizer ? countStmts(s.finalizer) : 0);
-    else if (s.kind === 'loop') n += countStmts(s.body);
+    else if (s.kind === 'loop' || s.kind === 'abort') n += countStmts(s.body);
   }
   return n;
 }

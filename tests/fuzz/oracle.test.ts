@@ -260,6 +260,15 @@ describe('oracle: v2 non-throwing calls', () => {
     expect(run([done()], { forms: 'v1' }).source).not.toContain('function note');
   });
 
+  it('an aborted signal ends its block with a throw: a done there is no first of two', () => {
+    const r = run([b.abort([done()]), b.tryFinally([work()], [done()])]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+    // without the done the aborted path leaves holding the item, at the call
+    const s = run([b.abort([]), done()]);
+    expect(s.leakExits).toEqual([{ kind: 'throw', line: s.line('signal.throwIfAborted();') }]);
+  });
+
   it('unknown calls still may throw next to them', () => {
     const r = run([b.safe('console'), work2(), done()]);
     expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('work2(item);') }]);
@@ -582,6 +591,7 @@ describe('generator', () => {
       'KEYS.find((key) => key > 1);',
       'tally(item);',
       'state.label = item.toString();',
+      'signal.throwIfAborted();',
       'setTimeout(() => q.done(item), 0);',
       'work(item).then(() => q.done(item));',
       'work(item).then(() => q.done(item), () => q.done(item));',
@@ -601,7 +611,7 @@ describe('generator', () => {
     const v1 = fc.sample(programArb({ forms: 'v1' }), { numRuns: 150, seed: 20240611 });
     for (const p of v1) {
       const o = analyzeProgram(p);
-      expect(o.source).not.toMatch(/console\.log\(item\)|Date\.now|note\(item\)|Object\.assign|KEYS|tally|toString|emitter|\.catch\(|\.finally\(|, \(\) => q\.done/);
+      expect(o.source).not.toMatch(/console\.log\(item\)|Date\.now|note\(item\)|Object\.assign|KEYS|tally|toString|signal|emitter|\.catch\(|\.finally\(|, \(\) => q\.done/);
       expect(o.leakExits.map((x) => x.kind)).not.toContain('rejection');
       const e = await executeAll(o.source, { forms: 'v1' });
       expect({ leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines }, o.source).toEqual({

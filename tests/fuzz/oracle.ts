@@ -234,6 +234,12 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
         return k(st, { type: 'break', label: s.label, line: L }, push(tr, `L${L}: break${s.label ? ' ' + s.label : ''}`));
       case 'continue':
         return k(st, { type: 'continue', label: s.label, line: L }, push(tr, `L${L}: continue${s.label ? ' ' + s.label : ''}`));
+      case 'abort':
+        k(st, NORMAL, push(tr, `L${L}: signal not aborted`));
+        return execList(s.body, 0, st, push(tr, `L${L}: signal aborted`), (st1, c1, tr1) => {
+          if (c1.type !== 'normal') return k(st1, c1, tr1);
+          k(st1, { type: 'throw', line: s.throwLine!, explicit: false }, push(tr1, `L${s.throwLine}: signal.throwIfAborted() throws`));
+        });
       case 'if':
         return mayThrow(L, `check(${s.n})`, st, tr, k, () => {
           execList(s.then, 0, st, push(tr, `L${L}: check(${s.n}) → true`), k);
