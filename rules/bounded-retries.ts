@@ -5,6 +5,7 @@ import type { ObligationKind } from '../src/analysis/events.js';
 import { isAbrupt } from '../src/analysis/fixes.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
+import { throwModelOptions } from '../src/analysis/throw-settings.js';
 import { statementList } from '../src/analysis/routing.js';
 import { methodCall, receiverText, someNode, unwrapValue } from '../src/analysis/syntax.js';
 import { QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE, workQueueMatcher } from '../src/analysis/work-queue.js';
@@ -132,6 +133,7 @@ export default createRule<Options, MessageIds>({
     schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA, ...THROW_MODEL_SCHEMA } }],
   },
   create(context, [options]) {
+    const throwModel = throwModelOptions(context, options);
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'bounded-retries', options);
     // Cheap filter: no re-queue and no cap check, nothing to do.
@@ -200,7 +202,7 @@ export default createRule<Options, MessageIds>({
       },
       // Implicit throws are how a catch block that re-queues is reached.
       explicitThrowsOnly: false,
-      throwModel: options,
+      throwModel,
       onDiscarded: () => undefined,
       onResult: (result) => {
         for (const [ob, calls] of result.checkpoints) {

@@ -6,6 +6,7 @@ import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js
 import { acquireText } from '../src/analysis/report.js';
 import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
+import { throwModelOptions } from '../src/analysis/throw-settings.js';
 
 export type Options = [QueueOptions & { deferToRequireDone?: boolean }];
 export type MessageIds = 'doneNotImmediate' | 'moveIntoTry';
@@ -45,23 +46,20 @@ const rule = createRule<Options, MessageIds>({
     ],
   },
   create(context, [options]): TSESLint.RuleListener {
+    // done-immediately has no throw-model options of its own: the shared settings, as require-done reads them.
+    const throwModel = throwModelOptions(context);
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'done-immediately', options);
     // A summary run (another file's rule following a helper here) analyses every function.
     if (!mayCallGet(sourceCode.text) && !isSummaryRun(context)) return {};
-    const key = analysisKey({
-      queues: queues.optionsKey,
-      explicitThrowsOnly: false,
-      // The default throw model: done-immediately has no options for it.
-      nonThrowing: [],
-      promiseFunctionsMayThrow: false,
-    });
+    const key = analysisKey({ queues: queues.optionsKey, explicitThrowsOnly: false, ...throwModel });
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
       crossFile: { name: 'done-immediately', rule, context, ...WORK_QUEUE_CROSS_FILE },
       // The paths require-done follows with its default options, so that the two agree on what leaks.
       explicitThrowsOnly: false,
+      throwModel,
       // Without deferToRequireDone, a question about layout, not paths.
       dataflow: options.deferToRequireDone === true,
       onDiscarded: () => undefined,

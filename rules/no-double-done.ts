@@ -3,6 +3,7 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
+import { throwModelOptions } from '../src/analysis/throw-settings.js';
 import { secondReleases } from '../src/analysis/report.js';
 import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
@@ -34,23 +35,19 @@ const rule = createRule<Options, MessageIds>({
     ],
   },
   create(context, [options]): TSESLint.RuleListener {
+    const throwModel = throwModelOptions(context, options);
     const { sourceCode } = context;
     const queues = workQueueMatcher(context, 'no-double-done', options);
     // A summary run (another file's rule following a helper here) analyses every function.
     if (!mayCallGet(sourceCode.text) && !isSummaryRun(context)) return {};
-    const key = analysisKey({
-      queues: queues.optionsKey,
-      explicitThrowsOnly: false,
-      nonThrowing: options.nonThrowing ?? [],
-      promiseFunctionsMayThrow: options.promiseFunctionsMayThrow ?? false,
-    });
+    const key = analysisKey({ queues: queues.optionsKey, explicitThrowsOnly: false, ...throwModel });
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
       crossFile: { name: 'no-double-done', rule, context, ...WORK_QUEUE_CROSS_FILE },
       // A call that throws between two releases does not make the second one run twice.
       explicitThrowsOnly: false,
-      throwModel: options,
+      throwModel,
       // Discarded gets are require-done's to report.
       onDiscarded: () => undefined,
       onResult: (result) => {

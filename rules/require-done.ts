@@ -3,6 +3,7 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
+import { throwModelOptions } from '../src/analysis/throw-settings.js';
 import { type LeakMessageId, leakMessages, oneLine, reportLeaks } from '../src/analysis/report.js';
 import { DEFAULT_UNTYPED_QUEUE_NAMES, mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
@@ -63,23 +64,19 @@ const rule = createRule<Options, MessageIds>({
     ],
   },
   create(context, [options]): TSESLint.RuleListener {
+    const throwModel = throwModelOptions(context, options);
     const sourceCode = context.sourceCode;
     const queues = workQueueMatcher(context, 'require-done', options);
     // Cheap filter before any listener or type query: no `get(` in the file, nothing to do.
     // A summary run (another file's rule following a helper here) analyses every function.
     if (!mayCallGet(sourceCode.text) && !isSummaryRun(context)) return {};
-    const key = analysisKey({
-      queues: queues.optionsKey,
-      explicitThrowsOnly: options.explicitThrowsOnly ?? false,
-      nonThrowing: options.nonThrowing ?? [],
-      promiseFunctionsMayThrow: options.promiseFunctionsMayThrow ?? false,
-    });
+    const key = analysisKey({ queues: queues.optionsKey, explicitThrowsOnly: options.explicitThrowsOnly ?? false, ...throwModel });
     return sharedObligationAnalysis(key, {
       sourceCode,
       ...queues.analysis,
       crossFile: { name: 'require-done', rule, context, ...WORK_QUEUE_CROSS_FILE },
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
-      throwModel: options,
+      throwModel,
       onDiscarded: (call) => {
         context.report({ node: call, messageId: 'discardedGet', data: { acquire: oneLine(sourceCode.getText(call)) } });
       },

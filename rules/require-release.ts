@@ -3,6 +3,7 @@ import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-e
 import type { Exit, Obligation } from '../src/analysis/events.js';
 import { createObligationAnalysis } from '../src/analysis/obligations.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
+import { throwModelOptions } from '../src/analysis/throw-settings.js';
 import { acquireText, type LeakMessageId, leakMessages, oneLine, releaseText, reportLeaks, secondReleases } from '../src/analysis/report.js';
 import { elementLoop } from '../src/analysis/elements.js';
 import { isFunctionNode, methodCall } from '../src/analysis/syntax.js';
@@ -88,6 +89,7 @@ const rule = createRule<Options, MessageIds>({
     ],
   },
   create(context, [options]): TSESLint.RuleListener {
+    const throwModel = throwModelOptions(context, options);
     const configured: Pair[] = [
       ...(options.presets ?? DEFAULT_PRESETS).flatMap((name) => PRESETS[name]),
       ...(options.pairs ?? []).map(pairFromOption),
@@ -176,7 +178,7 @@ const rule = createRule<Options, MessageIds>({
       sourceCode,
       kinds: pairs.map((pair) => pair.kind),
       explicitThrowsOnly: options.explicitThrowsOnly ?? false,
-      throwModel: options,
+      throwModel,
       matchAcquire: (call) => {
         // Names first: the questions below may need types.
         const method = methodCall(call);
