@@ -102,9 +102,10 @@ export function rootOf(ob: Obligation): Obligation {
 /**
  * What a hand-off does to an obligation, decided when the function is solved (it may need another function's
  * result): `maybe-release` releases on some paths only (a second release is still a double), `release-on-fulfil`
- * releases unless a promise rejects.
+ * releases unless a promise rejects, `release-once` releases what is still held and does nothing when it was already
+ * released (a release-once closure called again: no double).
  */
-export type Effect = 'release' | 'maybe-release' | 'release-on-fulfil' | 'transfer' | 'none';
+export type Effect = 'release' | 'release-once' | 'maybe-release' | 'release-on-fulfil' | 'transfer' | 'none';
 
 export type AnalysisEvent =
   /** `call`: the acquiring call, when it is not the obligation's first (the same value taken again in a loop). */

@@ -128,7 +128,9 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     isReleaseCallOf: (call, root) => releases.isReleaseCallOf(call, root),
     holdIn: (fn, root) => owed.in(fn, root),
     fallbackOf: (node) => owed.fallbackOf(node),
+    closureOf: (node) => summaries.closureOf(node),
   });
+  ownership.releasesOnce = (closure, root) => refinements.releasesOnce(closure, root);
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throws = new ThrowModel({
     sourceCode,

@@ -72,6 +72,9 @@ export class Ownership {
     handles.closureCarries = (fnNode) => owed.capturedBy(fnNode);
   }
 
+  /** The closure is a release-once closure for `root`: called again, it does nothing (refinements.ts). */
+  releasesOnce: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
+
   private effect(fn: FunctionRecord, root: Obligation, node: TSESTree.Node, resolve: () => Effect): void {
     const ob = this.owed.in(fn, root);
     if (ob) this.recorder.record({ type: 'effect', ob, node, resolve });
@@ -264,7 +267,12 @@ export class Ownership {
     }
     for (const root of this.owed.capturedBy(closure)) {
       if (role === 'owner') this.effect(fn, root, node, () => 'transfer');
-      else this.effect(fn, root, node, () => summaryEffect(this.summaries.closureRelease(closure, root), 'none'));
+      else {
+        this.effect(fn, root, node, () => {
+          const summary = this.summaries.closureRelease(closure, root);
+          return summary === 'every' && this.releasesOnce(closure, root) ? 'release-once' : summaryEffect(summary, 'none');
+        });
+      }
     }
   }
 

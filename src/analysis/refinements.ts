@@ -6,12 +6,18 @@
  */
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import type { Obligation, Variable } from './events.js';
+import { type Obligation, rootOf, type Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import { branchTarget, contains, isFunctionNode, methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
+
+/** `return;`, or a block holding only that. */
+function isBareReturn(node: TSESTree.Statement): boolean {
+  if (node.type === AST_NODE_TYPES.ReturnStatement) return node.argument === null;
+  return node.type === AST_NODE_TYPES.BlockStatement && node.body.length === 1 && isBareReturn(node.body[0] as TSESTree.Statement);
+}
 
 function isFalsyLiteral(node: TSESTree.Node): boolean {
   if (node.type === AST_NODE_TYPES.Identifier) return node.name === 'undefined';
@@ -28,6 +34,8 @@ export interface RefinementDeps {
   holdIn(fn: FunctionRecord, root: Obligation): Obligation | undefined;
   /** Conditional acquires made when this value was missing (`existing ?? acquire()`): a value found, none made. */
   readonly fallbackOf?: (node: TSESTree.Node) => readonly Obligation[];
+  /** The closure an argument or callee names (a function written in place, or a `const` bound to one). */
+  readonly closureOf?: (node: TSESTree.Node) => TSESTree.Node | undefined;
 }
 
 interface Tested {
@@ -172,6 +180,64 @@ export class Refinements {
       const held = this.deps.holdIn(fn, root);
       return held ? [held] : [];
     });
+  }
+
+  /**
+   * A release-once closure: `const release = () => { if (released) return; released = true; client.release(); }`,
+   * where `released` is a release flag of the resource and every release of it anywhere sets the flag (a flagged
+   * release, or a call of this closure). Called again, it returns at once: no second release. A release that does
+   * not set the flag (`if (!released) client.release()` in a `finally`) makes a later call release again, so it
+   * disqualifies the closure.
+   */
+  releasesOnce(closure: TSESTree.Node, root: Obligation): boolean {
+    if (!isFunctionNode(closure) || closure.body.type !== AST_NODE_TYPES.BlockStatement) return false;
+    const guard = closure.body.body[0];
+    if (guard?.type !== AST_NODE_TYPES.IfStatement || guard.alternate || !isBareReturn(guard.consequent)) return false;
+    const test = unwrapValue(guard.test);
+    const variable = test.type === AST_NODE_TYPES.Identifier ? this.handles.resolve(test) : undefined;
+    if (!variable) return false;
+    let roots = this.releaseFlags.get(variable);
+    if (!roots) this.releaseFlags.set(variable, (roots = this.releasedAfterEveryWrite(variable)));
+    if (!roots.includes(root)) return false;
+    for (const fn of this.recorder.functions) {
+      for (const segment of fn.segments.values()) {
+        for (const event of segment.events) {
+          if ((event.type !== 'release' && event.type !== 'effect') || rootOf(event.ob) !== root) continue;
+          if (event.type === 'release' ? !this.setsFlag(event.node, variable) : !this.calls(event.node, closure)) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The release statement has a `flag = true;` in the run of expression statements around it. */
+  private setsFlag(release: TSESTree.Node, variable: Variable): boolean {
+    let statement: TSESTree.Node | undefined = release.parent;
+    while (statement?.type === AST_NODE_TYPES.AwaitExpression || statement?.type === AST_NODE_TYPES.ChainExpression) statement = statement.parent;
+    if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+    const owner = statement.parent;
+    const siblings: readonly TSESTree.Node[] =
+      owner.type === AST_NODE_TYPES.BlockStatement ? owner.body : owner.type === AST_NODE_TYPES.SwitchCase ? owner.consequent : [];
+    const at = siblings.indexOf(statement);
+    const writes = (node: TSESTree.Node | undefined): boolean => {
+      if (node?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+      const { expression } = node;
+      return (
+        expression.type === AST_NODE_TYPES.AssignmentExpression &&
+        expression.operator === '=' &&
+        expression.left.type === AST_NODE_TYPES.Identifier &&
+        this.handles.resolve(expression.left) === variable &&
+        expression.right.type === AST_NODE_TYPES.Literal &&
+        expression.right.value === true
+      );
+    };
+    for (let index = at + 1; siblings[index]?.type === AST_NODE_TYPES.ExpressionStatement; index++) if (writes(siblings[index])) return true;
+    for (let index = at - 1; index >= 0 && siblings[index]?.type === AST_NODE_TYPES.ExpressionStatement; index--) if (writes(siblings[index])) return true;
+    return false;
+  }
+
+  private calls(node: TSESTree.Node, closure: TSESTree.Node): boolean {
+    return node.type === AST_NODE_TYPES.CallExpression && this.deps.closureOf?.(node.callee) === closure;
   }
 
   /** The obligations released right after every write of `variable`, if each write is `variable = true`. */

@@ -465,6 +465,8 @@ export class Solver {
     switch (effect) {
       case 'release':
         return this.release(event.ob, bits, event.node);
+      case 'release-once':
+        return bits & (PENDING | REJECTED) ? (bits & ~(PENDING | REJECTED)) | RELEASED : bits;
       case 'maybe-release':
         if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
         return bits & (PENDING | REJECTED) ? bits | RELEASED : bits;

@@ -373,6 +373,23 @@ export async function begin() {
   }
   return { client, commit: async () => { await client.query('COMMIT'); release(); } };
 }` },
+  // Called again, a release-once closure returns at once: a second call is no second release.
+  { code: `
+export async function run() {
+  const client = await pool.connect();
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    client.release();
+  };
+  try {
+    await client.query('select 1');
+    release();
+  } finally {
+    release();
+  }
+}` },
   // A method inherited from an OpenTelemetry base class, reached through \`const self = this\`, does not throw.
   { code: `
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
@@ -615,6 +632,26 @@ export function hex(value: any, radix: number) {
         ],
       },
     ],
+  },
+  // A release that does not set the flag: the release-once closure then releases again.
+  {
+    code: `
+export async function run() {
+  const client = await pool.connect();
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    client.release();
+  };
+  try {
+    await client.query('select 1');
+    client.release();
+  } finally {
+    release();
+  }
+}`,
+    errors: [{ messageId: 'doubleRelease', line: 14, column: 5, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 3, release: 'client.release()' } }],
   },
   // Only one of the two tested signals is checked: when only \`retire\` is aborted the block falls through.
   {
