@@ -2,6 +2,24 @@ import rule from '../../rules/no-double-done.js';
 import { invalidWithQueuePrelude, typedTester, untypedTester, validWithQueuePrelude } from './tester.js';
 
 const valid = [
+  // A release-once closure called twice: the second call returns at once.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  let released = false;
+  const finish = () => {
+    if (released) return;
+    released = true;
+    q.done(item);
+  };
+  try {
+    await work(item);
+    finish();
+  } finally {
+    finish();
+  }
+}`,
   // Two listeners, only one of which fires: a hand-off, not two dones.
   `
 async function worker(stream: { once(event: string, fn: () => void): void }) {
