@@ -173,8 +173,32 @@ export function matchesSpecifiers(services: TypeServices, type: ts.Type, specifi
     const nonNullable = services.checker.getNonNullableType(type);
     const parts = nonNullable.isUnion() ? nonNullable.types : [nonNullable];
     const { typeMatchesSomeSpecifier } = typeUtilsModule();
-    return parts.some((part) => typeMatchesSomeSpecifier(part, [...specifiers], services.program));
+    const matches = (candidate: ts.Type): boolean => typeMatchesSomeSpecifier(candidate, [...specifiers], services.program);
+    return parts.some((part) => matches(part) || supertypesOf(services, part).some(matches));
   }, false);
+}
+
+/**
+ * What a class or interface declares it is: the classes it extends and the interfaces it implements or extends,
+ * transitively (a few levels). A class that `implements Tracer` (a vendor's tracer wrapping OpenTelemetry's) or
+ * `extends Pool` is one, for the specifiers a preset or an option names.
+ */
+function supertypesOf(services: TypeServices, type: ts.Type, depth = 0, found: ts.Type[] = []): ts.Type[] {
+  if (depth > 4) return found;
+  const t = tsModule();
+  const symbol = type.getSymbol();
+  for (const declaration of symbol?.declarations ?? []) {
+    if (!t.isClassLike(declaration) && !t.isInterfaceDeclaration(declaration)) continue;
+    for (const clause of declaration.heritageClauses ?? []) {
+      for (const expression of clause.types) {
+        const base = services.checker.getTypeAtLocation(expression);
+        if (found.includes(base)) continue;
+        found.push(base);
+        supertypesOf(services, base, depth + 1, found);
+      }
+    }
+  }
+  return found;
 }
 
 /** type-utils' `valueMatchesSomeSpecifier`, loaded with TypeScript. */

@@ -1400,3 +1400,81 @@ describe('require-release options', () => {
     expect(() => lint({ presets: ['mysql'] })).toThrow(/require-release[\s\S]*"mysql" should be equal to one of the allowed values/);
   });
 });
+
+// A class that implements (or extends) a preset's type is one: a vendor's tracer wrapping OpenTelemetry's.
+typedTester.run('require-release (typed, a class implementing the preset type)', rule, {
+  valid: [
+    {
+      code: `
+import { trace, type Span, type Tracer } from '@opentelemetry/api';
+class VendorTracer implements Tracer {
+  private readonly tracer = trace.getTracer('vendor');
+  startSpan(name: string): Span {
+    return this.tracer.startSpan(name);
+  }
+  startActiveSpan(): never {
+    throw new Error('not used');
+  }
+}
+const vendor = new VendorTracer();
+export function ok() {
+  const span = vendor.startSpan('op');
+  span.end();
+}`,
+    },
+  ],
+  invalid: [
+    {
+      code: `
+import { trace, type Span, type Tracer } from '@opentelemetry/api';
+class VendorTracer implements Tracer {
+  private readonly tracer = trace.getTracer('vendor');
+  startSpan(name: string): Span {
+    return this.tracer.startSpan(name);
+  }
+  startActiveSpan(): never {
+    throw new Error('not used');
+  }
+}
+class TracingTracer extends VendorTracer {}
+const vendor = new TracingTracer();
+export function lost(flag: boolean) {
+  const span = vendor.startSpan('op');
+  if (flag) return;
+  span.end();
+}`,
+      errors: [
+        {
+          messageId: 'leakOnReturn',
+          line: 16,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+import { trace, type Span, type Tracer } from '@opentelemetry/api';
+class VendorTracer implements Tracer {
+  private readonly tracer = trace.getTracer('vendor');
+  startSpan(name: string): Span {
+    return this.tracer.startSpan(name);
+  }
+  startActiveSpan(): never {
+    throw new Error('not used');
+  }
+}
+class TracingTracer extends VendorTracer {}
+const vendor = new TracingTracer();
+export function lost(flag: boolean) {
+  const span = vendor.startSpan('op');
+  try {
+    if (flag) return;
+  } finally {
+    span.end();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
