@@ -1,6 +1,6 @@
 import { TSESLint, AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
-import { methodCall, receiverName } from '../analysis/syntax.js';
+import { methodCall, receiverName, unwrapValue } from '../analysis/syntax.js';
 import { guarded, isOpaque, matchesSpecifiers, type TypeServices, valueMatchesSpecifiers } from '../analysis/types.js';
 import { calleePath, type Pair } from './pair.js';
 
@@ -103,6 +103,11 @@ export function createPairMatcher(
         // A user's pair: its receiver names hold for a receiver of any other type too.
         if (!pair.extensions?.namesWhenTyped) return false;
       }
+    }
+    const value = unwrapValue(receiver);
+    if (pair.receiverFactories && value.type === AST_NODE_TYPES.CallExpression) {
+      const factory = methodCall(value)?.name;
+      return factory !== undefined && pair.receiverFactories.has(factory) && importsPackageOf(pair);
     }
     const name = receiverName(receiver);
     return name !== undefined && pair.receiverNames.test(name) && importsPackageOf(pair);

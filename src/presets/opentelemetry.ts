@@ -10,6 +10,7 @@ export const opentelemetry: readonly Pair[] = [
       types: [{ from: 'package', package: '@opentelemetry/api', name: 'Tracer' }],
       typeNames: new Set(),
       receiverNames: /(?:tracer|Tracer)$/,
+      receiverFactories: new Set(['getTracer']),
       kind: kind('opentelemetry', {
         acquireNeverThrows: true,
         handleReleases: new Set(['end']),

@@ -19,6 +19,12 @@ export interface Pair {
   /** Type names that match whatever declares them (web streams are declared by the DOM lib and by @types/node). */
   readonly typeNames: ReadonlySet<string>;
   readonly receiverNames: RegExp;
+  /**
+   * Untyped: a receiver that is the result of calling one of these methods is one by construction
+   * (`trace.getTracer('x').startSpan(…)`, compiled `api_1.trace.getTracer(…).startActiveSpan(…)`), with the same
+   * import evidence as a name.
+   */
+  readonly receiverFactories?: ReadonlySet<string>;
   readonly kind: ObligationKind;
   /** Methods whose callback receives the resource as its first parameter (`startActiveSpan`). */
   readonly callbackMethods: ReadonlySet<string>;

@@ -1313,6 +1313,24 @@ export class Nonces {
         },
       ],
     },
+    // A tracer made in place, as compiled code writes it (\`api_1.trace.getTracer(…)\`): a tracer by construction.
+    {
+      code: `
+const api_1 = require('@opentelemetry/api');
+exports.sendError = function sendError(error, fn) {
+  return api_1.trace.getTracer('appsignal').startActiveSpan('error', (span) => {
+    fn(span);
+    span.end();
+  });
+};`,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 5,
+          suggestions: [],
+        },
+      ],
+    },
   ],
 });
 
