@@ -1420,11 +1420,7 @@ describe('require-release options', () => {
 });
 
 // A class that implements (or extends) a preset's type is one: a vendor's tracer wrapping OpenTelemetry's.
-typedTester.run('require-release (typed, a class implementing the preset type)', rule, {
-  valid: [
-    {
-      code: `
-import { trace, type Span, type Tracer } from '@opentelemetry/api';
+const VENDOR_TRACER = `import { trace, type Span, type Tracer } from '@opentelemetry/api';
 class VendorTracer implements Tracer {
   private readonly tracer = trace.getTracer('vendor');
   startSpan(name: string): Span {
@@ -1434,7 +1430,12 @@ class VendorTracer implements Tracer {
     throw new Error('not used');
   }
 }
-const vendor = new VendorTracer();
+`;
+typedTester.run('require-release (typed, a class implementing the preset type)', rule, {
+  valid: [
+    {
+      code: `
+${VENDOR_TRACER}const vendor = new VendorTracer();
 export function ok() {
   const span = vendor.startSpan('op');
   span.end();
@@ -1444,17 +1445,7 @@ export function ok() {
   invalid: [
     {
       code: `
-import { trace, type Span, type Tracer } from '@opentelemetry/api';
-class VendorTracer implements Tracer {
-  private readonly tracer = trace.getTracer('vendor');
-  startSpan(name: string): Span {
-    return this.tracer.startSpan(name);
-  }
-  startActiveSpan(): never {
-    throw new Error('not used');
-  }
-}
-class TracingTracer extends VendorTracer {}
+${VENDOR_TRACER}class TracingTracer extends VendorTracer {}
 const vendor = new TracingTracer();
 export function lost(flag: boolean) {
   const span = vendor.startSpan('op');
@@ -1469,17 +1460,7 @@ export function lost(flag: boolean) {
             {
               messageId: 'wrapInTryFinally',
               output: `
-import { trace, type Span, type Tracer } from '@opentelemetry/api';
-class VendorTracer implements Tracer {
-  private readonly tracer = trace.getTracer('vendor');
-  startSpan(name: string): Span {
-    return this.tracer.startSpan(name);
-  }
-  startActiveSpan(): never {
-    throw new Error('not used');
-  }
-}
-class TracingTracer extends VendorTracer {}
+${VENDOR_TRACER}class TracingTracer extends VendorTracer {}
 const vendor = new TracingTracer();
 export function lost(flag: boolean) {
   const span = vendor.startSpan('op');
