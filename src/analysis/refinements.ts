@@ -190,6 +190,16 @@ export class Refinements {
    * disqualifies the closure.
    */
   releasesOnce(closure: TSESTree.Node, root: Obligation): boolean {
+    let byRoot = this.onceClosures.get(closure);
+    if (!byRoot) this.onceClosures.set(closure, (byRoot = new Map<Obligation, boolean>()));
+    let answer = byRoot.get(root);
+    if (answer === undefined) byRoot.set(root, (answer = this.computeReleasesOnce(closure, root)));
+    return answer;
+  }
+
+  private readonly onceClosures = new Map<TSESTree.Node, Map<Obligation, boolean>>();
+
+  private computeReleasesOnce(closure: TSESTree.Node, root: Obligation): boolean {
     if (!isFunctionNode(closure) || closure.body.type !== AST_NODE_TYPES.BlockStatement) return false;
     const guard = closure.body.body[0];
     if (guard?.type !== AST_NODE_TYPES.IfStatement || guard.alternate || !isBareReturn(guard.consequent)) return false;
