@@ -188,12 +188,73 @@ export async function twice() {
   for (const message of messages) console.log(message.messageId);
   for (const message of messages) await receiver.completeMessage(message);
 }`,
-  // Settled through forEach: not judged.
+  // Taken twice, by a loop and by forEach: the other may be where each is settled, so neither is judged.
   `${AZURE}
 export async function each() {
   const messages = await receiver.receiveMessages(10);
   for (const message of messages) await work(message.body);
   messages.forEach((message) => void receiver.completeMessage(message));
+}`,
+  // forEach: the callback's parameter is each message, settled on every path of the callback.
+  `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  messages.forEach(async (message) => {
+    try {
+      await work(message.body);
+      await receiver.completeMessage(message);
+    } catch {
+      await receiver.abandonMessage(message);
+    }
+  });
+}`,
+  // Promise.all over map, on the call itself.
+  `${AZURE}
+export async function all() {
+  await Promise.all(
+    (await receiver.receiveMessages(10)).map(async (message) => {
+      if (message.deliveryCount > 3) {
+        await receiver.deadLetterMessage(message);
+        return;
+      }
+      await receiver.completeMessage(message);
+    }),
+  );
+}`,
+  // A function of this file, passed by name, that settles on every path.
+  `${AZURE}
+async function handle(message: import('@azure/service-bus').ServiceBusReceivedMessage) {
+  try {
+    await work(message.body);
+    await receiver.completeMessage(message);
+  } catch {
+    await receiver.abandonMessage(message);
+  }
+}
+export async function named() {
+  const messages = await receiver.receiveMessages(10);
+  if (messages.length > 0) messages.forEach(handle);
+}`,
+  // A function of another file: the rule cannot see whether it settles.
+  `${AZURE}
+declare function settleLater(message: import('@azure/service-bus').ServiceBusReceivedMessage): Promise<void>;
+export async function elsewhere() {
+  (await receiver.receiveMessages(10)).forEach(settleLater);
+  (await receiver.receiveMessages(10)).forEach((message) => void settleLater(message));
+}`,
+  // map keeps each message in the new list (an arrow's value is returned): settled from there.
+  `${AZURE}
+export async function kept() {
+  const messages = await receiver.receiveMessages(10);
+  const tagged = messages.map((message) => ({ message, id: message.messageId }));
+  for (const { message } of tagged) await receiver.completeMessage(message);
+}`,
+  // receiveAndDelete: forEach owes nothing either.
+  `import { ServiceBusClient } from '@azure/service-bus';
+declare function work(x: unknown): Promise<void>;
+const deleting = new ServiceBusClient('conn').createReceiver('q', { receiveMode: 'receiveAndDelete' });
+export async function each() {
+  (await deleting.receiveMessages(10)).forEach((message) => void work(message.body));
 }`,
   // receiveAndDelete: nothing to settle.
   `import { ServiceBusClient } from '@azure/service-bus';
@@ -488,6 +549,79 @@ export async function batch() {
 }`,
     errors: [{ messageId: 'leakOnMayThrowSettle', line: 10 }],
   },
+  {
+    // forEach: each message owed on every path of the callback; an early return leaves it locked.
+    code: `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  await Promise.all(messages.map(async (message) => {
+    if (message.deliveryCount > 3) return;
+    await receiver.completeMessage(message);
+  }));
+}`,
+    errors: [
+      {
+        messageId: 'leakOnReturnSettle',
+        line: 9,
+        column: 36,
+        data: {
+          subject: 'The message from `receiver.receiveMessa…` (line 7)',
+          pending: 'settled',
+          advice: 'Settle it on every path: `receiver.completeMessage(message)` when the work is done.',
+          line: 9,
+        },
+        suggestions: [
+          {
+            messageId: 'settleBeforeReturn',
+            output: `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  await Promise.all(messages.map(async (message) => {
+    if (message.deliveryCount > 3) { await receiver.abandonMessage(message); return; }
+    await receiver.completeMessage(message);
+  }));
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    // The work throws before the settle.
+    code: `${AZURE}
+export async function each() {
+  (await receiver.receiveMessages(10)).forEach(async (message) => {
+    await work(message.body);
+    await receiver.completeMessage(message);
+  });
+}`,
+    errors: [{ messageId: 'leakOnMayThrowSettle', line: 8, column: 5, suggestions: [] }],
+  },
+  {
+    // A function of this file passed by name: its missing path is reported in it.
+    code: `${AZURE}
+function handle(message: import('@azure/service-bus').ServiceBusReceivedMessage) {
+  if (message.body === null) return;
+  void receiver.completeMessage(message);
+}
+export async function named() {
+  const messages = await receiver.receiveMessages(10);
+  messages.forEach(handle);
+}`,
+    errors: [{ messageId: 'leakOnReturnSettle', line: 7, column: 30 }],
+  },
+  {
+    // Settled twice in the callback.
+    code: `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  messages.forEach(async (message) => {
+    await receiver.completeMessage(message);
+    await receiver.completeMessage(message);
+  });
+}`,
+    errors: [{ messageId: 'doubleSettle', line: 10, column: 11 }],
+  },
 ];
 
 typedTester.run('require-release brokers (typed, real package types)', rule, {
@@ -591,6 +725,18 @@ export async function batch() {
 }`,
         options: [{ presets: [], pairs: OWN_PAIRS }],
         errors: [{ messageId: 'leakOnContinueSettle', line: 12 }],
+      },
+      {
+        // elements: true covers a forEach callback too.
+        code: `${OWN}
+export async function batch() {
+  (await broker.pull(5)).forEach((d) => {
+    if (!d.body) return;
+    broker.settle(d);
+  });
+}`,
+        options: [{ presets: [], pairs: OWN_PAIRS }],
+        errors: [{ messageId: 'leakOnReturnSettle', line: 12, column: 18 }],
       },
     ],
   });
