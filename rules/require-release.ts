@@ -129,7 +129,7 @@ const rule = createRule<Options, MessageIds>({
     const findFunctionPair = createFunctionAcquireMatcher(pairs, services);
     const acquireMethods = new Set(pairs.flatMap((pair) => [...pair.methods]));
     const origin = constInit(sourceCode);
-    const owes = (pair: Pair, call: TSESTree.CallExpression): boolean => pair.owes?.(call, origin) ?? true;
+    const owes = (pair: Pair, call: TSESTree.CallExpression): boolean => pair.owes?.(call, origin, sourceCode) ?? true;
 
     /** A function written in place, a function of this file by name, or (typed) any callable value. */
     const isFunctionArgument = (arg: TSESTree.Node): boolean => {

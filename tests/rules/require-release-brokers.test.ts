@@ -147,6 +147,59 @@ export async function ordered() {
   const c = await js.consumers.get('stream');
   for await (const m of await c.fetch()) await work(m.data);
 }`,
+  // A consumer this file creates with ack policy none: the server counts each delivery as done.
+  `${NATS}
+import { AckPolicy, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+export async function none() {
+  await jsm.consumers.add('jobs', { durable_name: 'audit', ack_policy: AckPolicy.None });
+  const auditConsumer = await js.consumers.get('jobs', 'audit');
+  for await (const m of await auditConsumer.fetch({ max_messages: 10 })) await work(m.data);
+}`,
+  // Created without ack_policy: the server's default is none.
+  `${NATS}
+import type { JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+const NAME = 'audit';
+export async function unset() {
+  await jsm.consumers.add('jobs', { durable_name: NAME });
+  const auditConsumer = await js.consumers.get('jobs', NAME);
+  const m = await auditConsumer.next();
+  if (m) await work(m.data);
+}`,
+  // Ack policy all: a later ack settles an earlier message, so a message left unacked is not judged.
+  `${NATS}
+import { AckPolicy, type ConsumerConfig, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+const config: Partial<ConsumerConfig> = { name: 'batch', ack_policy: AckPolicy.All };
+export async function all() {
+  await jsm.consumers.add('jobs', config);
+  const batchConsumer = await js.consumers.get('jobs', 'batch');
+  let n = 0;
+  for await (const m of await batchConsumer.consume()) {
+    if (++n % 10 === 0) m.ack();
+  }
+}`,
+  // Push subscriptions with ackNone(), ackAll() or an ordered consumer: not owed one by one.
+  `${NATS}
+export async function pushNone() {
+  const sub = await js.subscribe('s', consumerOpts().durable('d').manualAck().ackNone());
+  for await (const m of sub) await work(m.data);
+}`,
+  `${NATS}
+export async function pushAll() {
+  const opts = consumerOpts();
+  opts.durable('d');
+  opts.manualAck();
+  opts.ackAll();
+  const sub = await js.subscribe('s', opts);
+  for await (const m of sub) await work(m.data);
+}`,
+  `${NATS}
+export async function pushOrdered() {
+  const sub = await js.subscribe('s', consumerOpts().orderedConsumer().manualAck());
+  for await (const m of sub) await work(m.data);
+}`,
   // bullmq
   `${BULL}
 export async function take(token: string) {
@@ -447,13 +500,14 @@ export async function manual() {
   const opts = consumerOpts();
   opts.durable('d');
   opts.manualAck();
+  opts.ackExplicit();
   const sub = await js.subscribe('s', opts);
   for await (const m of sub) {
     if (m.redelivered) break;
     m.ack();
   }
 }`,
-    errors: [{ messageId: 'leakOnBreakSettle', line: 13 }],
+    errors: [{ messageId: 'leakOnBreakSettle', line: 14 }],
   },
   {
     code: `${NATS}
@@ -464,6 +518,36 @@ export async function one() {
   m.ack();
 }`,
     errors: [{ messageId: 'leakOnMayThrowSettle', line: 10 }],
+  },
+  {
+    // Created in this file with ack policy explicit: each message owed.
+    code: `${NATS}
+import { AckPolicy, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+export async function explicit() {
+  await jsm.consumers.add('jobs', { durable_name: 'work', ack_policy: AckPolicy.Explicit });
+  const workConsumer = await js.consumers.get('jobs', 'work');
+  for await (const m of await workConsumer.fetch({ max_messages: 10 })) {
+    if (m.redelivered) continue;
+    m.ack();
+  }
+}`,
+    errors: [{ messageId: 'leakOnContinueSettle', line: 13, column: 24 }],
+  },
+  {
+    // Another consumer of the file has ack policy none; this one is not created here, so it is taken as explicit.
+    code: `${NATS}
+import { AckPolicy, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+export async function other() {
+  await jsm.consumers.add('jobs', { durable_name: 'audit', ack_policy: 'none' as AckPolicy });
+  const workConsumer = await js.consumers.get('jobs', 'work');
+  const m = await workConsumer.next();
+  if (m === null) return;
+  await work(m.data);
+  m.ack();
+}`,
+    errors: [{ messageId: 'leakOnMayThrowSettle', line: 14, column: 3 }],
   },
   {
     code: `${BULL}
