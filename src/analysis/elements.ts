@@ -93,6 +93,8 @@ const NON_ELEMENT_MEMBERS = new Set([
   'status',
   'unsubscribe',
   'drain',
+  // `psub.pull({ batch })`: a NATS pull subscription asks for more messages.
+  'pull',
   'isClosed',
   'getSubject',
   'getProcessed',

@@ -7,7 +7,7 @@ import { kind, type Pair } from './pair.js';
 /**
  * Azure Service Bus: with `autoCompleteMessages: false` the message `processMessage` receives must get
  * `completeMessage`, `abandonMessage`, `deadLetterMessage` or `deferMessage` on every path; each message of
- * `await receiver.receiveMessages(n)` likewise. Auto-complete (the default) and receivers created in
+ * `await receiver.receiveMessages(n)`, `receiver.getMessageIterator()` and `receiveDeferredMessages(…)` likewise. Auto-complete (the default) and receivers created in
  * `receiveAndDelete` mode owe nothing. Checked statically only: there is no local server to run it against.
  */
 export const azureServiceBus: readonly Pair[] = [
@@ -25,7 +25,8 @@ export const azureServiceBus: readonly Pair[] = [
     }),
     callbackMethods: new Set(),
     callbacks: [{ method: 'subscribe', argument: 0, property: 'processMessage', parameter: 0 }],
-    elementMethods: new Set(['receiveMessages']),
+    // `getMessageIterator()` receives one message at a time with `receiveMessages(1)`; deferred messages come locked.
+    elementMethods: new Set(['receiveMessages', 'getMessageIterator', 'receiveDeferredMessages']),
     owes: (call, origin) => {
       if (peekLock(call, origin) !== true) return false;
       if (methodCall(call)?.name !== 'subscribe') return true;

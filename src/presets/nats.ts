@@ -7,7 +7,7 @@ import { kind, type Pair } from './pair.js';
 
 /**
  * NATS JetStream (nats.js): each message a `for await` loop takes from `consumer.consume()`, `consumer.fetch()` or
- * `js.subscribe()` (with `manualAck()`) must get `ack()`, `nak()`, `term()` or `ackAck()` before its iteration ends;
+ * `js.subscribe()`/`js.pullSubscribe()` (with `manualAck()`) must get `ack()`, `nak()`, `term()` or `ackAck()` before its iteration ends;
  * `working()` only extends the deadline. `await consumer.next()` is owed unless `null`. Only explicit-ack consumers
  * owe per message: ordered consumers (`js.consumers.get(stream)` without a consumer name), consumers this file
  * creates with ack policy none or all, and subscriptions with `ackNone()`/`ackAll()` owe nothing (nats-ack-policy.ts).
@@ -29,11 +29,11 @@ export const nats: readonly Pair[] = [
       describeRelease: (_r, h) => h && `${h}.ack()`,
     }),
     callbackMethods: new Set(),
-    elementMethods: new Set(['consume', 'fetch', 'subscribe']),
+    elementMethods: new Set(['consume', 'fetch', 'subscribe', 'pullSubscribe']),
     owes: (call, origin, sourceCode) => {
       const method = methodCall(call);
       if (!method) return false;
-      if (method.name === 'subscribe') return explicitManualAcks(call.arguments[1], origin);
+      if (method.name === 'subscribe' || method.name === 'pullSubscribe') return explicitManualAcks(call.arguments[1], origin);
       return consumerAcksExplicitly(method.object, origin, sourceCode);
     },
     wording: { pending: 'acked or nakked', settled: 'acked or nakked' },
@@ -55,10 +55,10 @@ function consumerAcksExplicitly(consumer: TSESTree.Node, origin: ConstInit, sour
 }
 
 /**
- * `js.subscribe(subject, opts)` acks for the code unless the options ask for manual acks (`manualAck()`), and its
- * messages are owed one by one only with ack policy explicit, `consumerOpts()`'s default: not after `ackNone()`,
- * `ackAll()` or `orderedConsumer()`. The options are `consumerOpts()…` in place, or a `const opts` whose calls are
- * chained on it or made on it as statements.
+ * `js.subscribe(subject, opts)` (and `js.pullSubscribe`, whose messages arrive after `psub.pull()`) acks for the code
+ * unless the options ask for manual acks (`manualAck()`), and its messages are owed one by one only with ack policy
+ * explicit, `consumerOpts()`'s default: not after `ackNone()`, `ackAll()` or `orderedConsumer()`. The options are
+ * `consumerOpts()…` in place, or a `const opts` whose calls are chained on it or made on it as statements.
  */
 function explicitManualAcks(options: TSESTree.Node | undefined, origin: ConstInit): boolean {
   if (!options) return false;

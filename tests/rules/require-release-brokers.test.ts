@@ -180,6 +180,13 @@ export async function all() {
     if (++n % 10 === 0) m.ack();
   }
 }`,
+  // A pull subscription without manualAck(): the client acks.
+  `${NATS}
+export async function pullAuto() {
+  const psub = await js.pullSubscribe('s', consumerOpts().durable('d'));
+  psub.pull({ batch: 10 });
+  for await (const m of psub) await work(m.data);
+}`,
   // Push subscriptions with ackNone(), ackAll() or an ordered consumer: not owed one by one.
   `${NATS}
 export async function pushNone() {
@@ -301,6 +308,18 @@ export async function kept() {
   const messages = await receiver.receiveMessages(10);
   const tagged = messages.map((message) => ({ message, id: message.messageId }));
   for (const { message } of tagged) await receiver.completeMessage(message);
+}`,
+  // getMessageIterator(): each message settled in the loop's body.
+  `${AZURE}
+export async function iterate() {
+  for await (const message of receiver.getMessageIterator()) {
+    try {
+      await work(message.body);
+      await receiver.completeMessage(message);
+    } catch {
+      await receiver.deadLetterMessage(message);
+    }
+  }
 }`,
   // receiveAndDelete: forEach owes nothing either.
   `import { ServiceBusClient } from '@azure/service-bus';
@@ -518,6 +537,44 @@ export async function one() {
   m.ack();
 }`,
     errors: [{ messageId: 'leakOnMayThrowSettle', line: 10 }],
+  },
+  {
+    // A pull subscription with manual acks: the message that fails is never acked.
+    code: `${NATS}
+export async function pull() {
+  const opts = consumerOpts();
+  opts.durable('d');
+  opts.manualAck();
+  const psub = await js.pullSubscribe('s', opts);
+  psub.pull({ batch: 10, expires: 5000 });
+  for await (const m of psub) {
+    await work(m.data);
+    m.ack();
+  }
+}`,
+    errors: [{ messageId: 'leakOnMayThrowSettle', line: 14, column: 5 }],
+  },
+  {
+    // Deferred messages come locked: each is owed, here in a forEach.
+    code: `${AZURE}
+export async function deferred(sequenceNumbers: import('@azure/service-bus').ServiceBusReceivedMessage['sequenceNumber'][]) {
+  const messages = await receiver.receiveDeferredMessages(sequenceNumbers.flatMap((n) => (n ? [n] : [])));
+  messages.forEach((message) => {
+    if (message.body) void receiver.completeMessage(message);
+  });
+}`,
+    errors: [{ messageId: 'leakAtFunctionEndSettle', line: 10, column: 3 }],
+  },
+  {
+    // getMessageIterator(): a skipped message continues unsettled.
+    code: `${AZURE}
+export async function iterate() {
+  for await (const message of receiver.getMessageIterator()) {
+    if (message.deliveryCount > 3) continue;
+    await receiver.completeMessage(message);
+  }
+}`,
+    errors: [{ messageId: 'leakOnContinueSettle', line: 8, column: 36 }],
   },
   {
     // Created in this file with ack policy explicit: each message owed.
