@@ -788,6 +788,43 @@ export async function f(token: string) { const job = await worker.getNextJob(tok
   invalid: [],
 });
 
+// The 1.x Service Bus API (untyped: its declarations are not installed) settles through the message.
+untypedTester.run('require-release brokers (azure-service-bus 1.x, untyped)', rule, {
+  valid: [
+    `const { ServiceBusClient, ReceiveMode } = require('@azure/service-bus');
+const receiver = ServiceBusClient.createFromConnectionString('c').createQueueClient('q').createReceiver(ReceiveMode.peekLock);
+export async function each() {
+  const messages = await receiver.receiveMessages(250);
+  messages.forEach(async (msg) => {
+    console.log(msg.body);
+    await msg.complete();
+  });
+}`,
+    `const { ServiceBusClient, ReceiveMode } = require('@azure/service-bus');
+const receiver = ServiceBusClient.createFromConnectionString('c').createQueueClient('q').createReceiver(ReceiveMode.receiveAndDelete);
+export async function peek() {
+  const messages = await receiver.receiveMessages(3);
+  console.log(messages.map((message) => message.body));
+}`,
+  ].map((code) => ({ code, options: ALL })),
+  invalid: [
+    {
+      code: `const { ServiceBusClient, ReceiveMode } = require('@azure/service-bus');
+const receiver = ServiceBusClient.createFromConnectionString('c').createQueueClient('q').createReceiver(ReceiveMode.peekLock);
+export async function each() {
+  const messages = await receiver.receiveMessages(250);
+  messages.forEach(async (msg) => {
+    if (!msg.body) return;
+    await msg.complete();
+  });
+}`,
+      options: ALL,
+      // No suggestion: the 1.x receiver has no abandonMessage.
+      errors: [{ messageId: 'leakOnReturnSettle', line: 6, column: 20, suggestions: [] }],
+    },
+  ],
+});
+
 untypedTester.run('require-release brokers (defaults)', rule, {
   // google-pubsub and azure-service-bus are opt-in.
   valid: [
