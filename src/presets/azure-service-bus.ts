@@ -49,8 +49,8 @@ function peekLock(call: TSESTree.CallExpression, origin: ConstInit): boolean | u
   if (created?.type !== AST_NODE_TYPES.CallExpression) return true;
   const creator = methodCall(created)?.name;
   if (creator !== 'createReceiver' && creator !== 'acceptSession' && creator !== 'acceptNextSession') return true;
-  // The 1.x API: `queueClient.createReceiver(ReceiveMode.receiveAndDelete)`.
-  if (created.arguments.some((arg) => arg.type === AST_NODE_TYPES.MemberExpression && !arg.computed && arg.property.type === AST_NODE_TYPES.Identifier && arg.property.name === 'receiveAndDelete')) {
+  // The 1.x API: `queueClient.createReceiver(ReceiveMode.receiveAndDelete)` (samples spell it `ReceiveAndDelete` too).
+  if (created.arguments.some((arg) => arg.type === AST_NODE_TYPES.MemberExpression && !arg.computed && arg.property.type === AST_NODE_TYPES.Identifier && arg.property.name.toLowerCase() === 'receiveanddelete')) {
     return false;
   }
   // `createReceiver(queue, options)` or `createReceiver(topic, subscription, options)`: the options are an object

@@ -167,6 +167,17 @@ export async function unset() {
   const m = await auditConsumer.next();
   if (m) await work(m.data);
 }`,
+  // An ephemeral consumer named by what consumers.add returned (nats.js's own example): the only consumer this file
+  // creates has ack policy none, and the name cannot be matched by its text, so the rule takes it as that one.
+  `${NATS}
+import { AckPolicy, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+export async function ephemeral(stream: string) {
+  const ci = await jsm.consumers.add(stream, { ack_policy: AckPolicy.None });
+  const eventsConsumer = await js.consumers.get(stream, ci.name);
+  const m = await eventsConsumer.next();
+  if (m) console.log(m.json());
+}`,
   // Ack policy all: a later ack settles an earlier message, so a message left unacked is not judged.
   `${NATS}
 import { AckPolicy, type ConsumerConfig, type JetStreamManager } from 'nats';
@@ -801,7 +812,7 @@ export async function each() {
   });
 }`,
     `const { ServiceBusClient, ReceiveMode } = require('@azure/service-bus');
-const receiver = ServiceBusClient.createFromConnectionString('c').createQueueClient('q').createReceiver(ReceiveMode.receiveAndDelete);
+const receiver = ServiceBusClient.createFromConnectionString('c').createQueueClient('q').createReceiver(ReceiveMode.ReceiveAndDelete);
 export async function peek() {
   const messages = await receiver.receiveMessages(3);
   console.log(messages.map((message) => message.body));
