@@ -131,7 +131,7 @@ const rule = createRule<Options, MessageIds>({
     const findFunctionPair = createFunctionAcquireMatcher(pairs, services);
     const acquireMethods = new Set(pairs.flatMap((pair) => [...pair.methods]));
     const origin = constInit(sourceCode);
-    const owes = (pair: Pair, call: TSESTree.CallExpression): boolean => pair.owes?.(call, origin) ?? true;
+    const owes = (pair: Pair, call: TSESTree.CallExpression): boolean => pair.owes?.(call, origin, sourceCode) ?? true;
 
     /** A function written in place, a function of this file by name, or (typed) any callable value. */
     const isFunctionArgument = (arg: TSESTree.Node): boolean => {
@@ -161,8 +161,10 @@ const rule = createRule<Options, MessageIds>({
       if (!pair.wording && !(shaped && (pair.callbacks?.length || pair.elementMethods?.size))) return undefined;
       const { release } = describe(ob);
       const line = ob.acquire.loc.start.line;
+      // A `forEach`/`map` callback's parameter is an element of the list: named by the call that took the list.
+      const element = pair.elementMethods?.has(methodCall(ob.acquire)?.name ?? '') ?? false;
       const subject =
-        ob.binding.type === AST_NODE_TYPES.Identifier
+        ob.binding.type === AST_NODE_TYPES.Identifier && !element
           ? // The report sits inside the callback: the call it was handed to is enough to place it.
             `The ${pair.resource} delivered to \`${oneLine(sourceCode.getText(ob.acquire.callee), 22)}\``
           : `The ${pair.resource} from \`${oneLine(acquireText(sourceCode, ob.acquire), 22)}\` (line ${line})`;

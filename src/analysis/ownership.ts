@@ -87,9 +87,9 @@ export class Ownership {
     }
   }
 
-  /** `return <arg>` hands the obligation to the caller. */
-  returnTransfers(node: TSESTree.ReturnStatement, ob: Obligation): boolean {
-    return this.handles.carried(node.argument).has(ob.capture ?? ob);
+  /** `return <arg>` (or an arrow's expression body, its value) hands the obligation to the caller. */
+  returnTransfers(node: TSESTree.ReturnStatement | TSESTree.ArrowFunctionExpression, ob: Obligation): boolean {
+    return this.handles.carried(node.type === AST_NODE_TYPES.ReturnStatement ? node.argument : node.body).has(ob.capture ?? ob);
   }
 
   /** Yielding the handle hands it to the consumer, unless the generator releases it itself afterwards. */

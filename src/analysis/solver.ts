@@ -45,8 +45,8 @@ export interface SolverHooks {
   usingReleases(declaration: TSESTree.VariableDeclaration, ob: Obligation): boolean;
   /** The function has a release call for the obligation somewhere. */
   releasedInFunction(ob: Obligation): boolean;
-  /** `return <arg>` hands the obligation to the caller. */
-  returnTransfers(node: TSESTree.ReturnStatement, ob: Obligation): boolean;
+  /** `return <arg>` (or an arrow's expression body) hands the obligation to the caller. */
+  returnTransfers(node: TSESTree.ReturnStatement | TSESTree.ArrowFunctionExpression, ob: Obligation): boolean;
 }
 
 /**
@@ -307,8 +307,10 @@ export class Solver {
       return;
     }
     if (!terminated && segment.endNode === this.fn.node) {
+      // An arrow's expression body is its return value: `(m) => ({ m, body })` hands `m` on, as `return` would.
+      const arrow = this.fn.node.type === AST_NODE_TYPES.ArrowFunctionExpression && this.fn.node.expression ? this.fn.node : undefined;
       this.forEachHeld(state, (ob, bits) => {
-        if (bits & UNRELEASED) this.leak(ob, { type: 'function-end', node: this.fn.node }, bits);
+        if (bits & UNRELEASED && !(arrow && this.hooks.returnTransfers(arrow, ob))) this.leak(ob, { type: 'function-end', node: this.fn.node }, bits);
       });
     }
     for (const nextSegment of segment.segment.allNextSegments) {

@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
+import { elementCallbackSource } from '../analysis/elements.js';
 import { isFunctionNode, methodCall } from '../analysis/syntax.js';
 import type { CallbackShape, Pair } from './pair.js';
 
@@ -7,6 +8,8 @@ export interface CallbackMatch {
   readonly call: TSESTree.CallExpression;
   readonly pair: Pair;
   readonly param: number;
+  /** The function is handed each element of `call`'s result (`messages.forEach((m) => …)`), not a delivery of `call`. */
+  readonly element?: boolean;
 }
 
 type FindPair = (call: TSESTree.CallExpression, methods: (pair: Pair) => ReadonlySet<string>) => Pair | undefined;
@@ -15,7 +18,8 @@ type FindPair = (call: TSESTree.CallExpression, methods: (pair: Pair) => Readonl
  * Which call, if any, hands a function the resource as one of its parameters: the function written in place as
  * the callback argument (`channel.consume(q, async (msg) => …)`), as a property of the object argument
  * (`receiver.subscribe({ async processMessage(message) { … } })`), or declared in this file and passed by name
- * (`channel.consume(q, onMessage)`, `subscribe({ processMessage })`).
+ * (`channel.consume(q, onMessage)`, `subscribe({ processMessage })`). Also the callback of `forEach`/`map` on the
+ * result of an element acquire (`(await receiver.receiveMessages(10)).forEach((m) => …)`): each element in turn.
  */
 export function createCallbackMatcher(
   pairs: readonly Pair[],
@@ -25,6 +29,15 @@ export function createCallbackMatcher(
   const shaped = pairs.filter((pair) => pair.callbacks && pair.callbacks.length > 0);
   const methods = new Set(shaped.flatMap((pair) => pair.callbacks?.map((shape) => shape.method) ?? []));
   const byMethod = (pair: Pair): ReadonlySet<string> => new Set(pair.callbacks?.map((shape) => shape.method));
+  const listed = pairs.some((pair) => (pair.elementMethods?.size ?? 0) > 0);
+  const elementMethods = (pair: Pair): ReadonlySet<string> => pair.elementMethods ?? NONE;
+
+  /** `use` is the callback of `list.forEach(use)`/`list.map(use)` over an element acquire's result. */
+  const matchElementUse = (use: TSESTree.Node): CallbackMatch | undefined => {
+    const call = listed ? elementCallbackSource(sourceCode, use) : undefined;
+    const pair = call && findPair(call, elementMethods);
+    return call && pair ? { call, pair, param: 0, element: true } : undefined;
+  };
 
   /** The call `use` (the function or a name for it) is handed to, in the shape a pair expects. */
   const matchUse = (use: TSESTree.Node): CallbackMatch | undefined => {
@@ -37,6 +50,10 @@ export function createCallbackMatcher(
     }
     const call = arg.parent;
     if (call?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    if (property === undefined) {
+      const element = matchElementUse(use);
+      if (element) return element;
+    }
     const method = methodCall(call, methods);
     if (!method) return undefined;
     const index = call.arguments.indexOf(arg as TSESTree.CallExpressionArgument);
@@ -52,7 +69,7 @@ export function createCallbackMatcher(
   };
 
   return (fn) => {
-    if (methods.size === 0 || !isFunctionNode(fn)) return undefined;
+    if ((methods.size === 0 && !listed) || !isFunctionNode(fn)) return undefined;
     const direct = matchUse(fn);
     if (direct) return direct;
     // A function declared by name (or a `const` bound to it) and handed over by that name.
@@ -72,6 +89,8 @@ export function createCallbackMatcher(
     return undefined;
   };
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 function isString(node: TSESTree.Node | undefined, value: string): boolean {
   return node?.type === AST_NODE_TYPES.Literal && node.value === value;

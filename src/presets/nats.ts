@@ -1,14 +1,16 @@
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { methodCall, unwrapValue } from '../analysis/syntax.js';
+import { consumerPolicy } from './nats-ack-policy.js';
 import type { ConstInit } from './options.js';
 import { kind, type Pair } from './pair.js';
 
 /**
  * NATS JetStream (nats.js): each message a `for await` loop takes from `consumer.consume()`, `consumer.fetch()` or
- * `js.subscribe()` (with `manualAck()`) must get `ack()`, `nak()`, `term()` or `ackAck()` before its iteration ends;
- * `working()` only extends the deadline. `await consumer.next()` is owed unless `null`. Ordered consumers
- * (`js.consumers.get(stream)` without a consumer name) acknowledge nothing and owe nothing.
+ * `js.subscribe()`/`js.pullSubscribe()` (with `manualAck()`) must get `ack()`, `nak()`, `term()` or `ackAck()` before its iteration ends;
+ * `working()` only extends the deadline. `await consumer.next()` is owed unless `null`. Only explicit-ack consumers
+ * owe per message: ordered consumers (`js.consumers.get(stream)` without a consumer name), consumers this file
+ * creates with ack policy none or all, and subscriptions with `ackNone()`/`ackAll()` owe nothing (nats-ack-policy.ts).
  */
 export const nats: readonly Pair[] = [
   {
@@ -27,12 +29,12 @@ export const nats: readonly Pair[] = [
       describeRelease: (_r, h) => h && `${h}.ack()`,
     }),
     callbackMethods: new Set(),
-    elementMethods: new Set(['consume', 'fetch', 'subscribe']),
-    owes: (call, origin) => {
+    elementMethods: new Set(['consume', 'fetch', 'subscribe', 'pullSubscribe']),
+    owes: (call, origin, sourceCode) => {
       const method = methodCall(call);
       if (!method) return false;
-      if (method.name === 'subscribe') return manualAck(call.arguments[1], origin);
-      return !ordered(method.object, origin);
+      if (method.name === 'subscribe' || method.name === 'pullSubscribe') return explicitManualAcks(call.arguments[1], origin);
+      return consumerAcksExplicitly(method.object, origin, sourceCode);
     },
     wording: { pending: 'acked or nakked', settled: 'acked or nakked' },
     // `term()`: the server stops redelivering a message the handler gave up on; `nak()` would redeliver it.
@@ -40,62 +42,61 @@ export const nats: readonly Pair[] = [
   },
 ];
 
-/** `js.consumers.get(stream)` without a consumer name, or with ordered options: an ordered consumer (no acks). */
-function ordered(consumer: TSESTree.Node, origin: ConstInit): boolean {
+/**
+ * The consumer's messages are owed one by one: not an ordered consumer (`js.consumers.get(stream)` without a consumer
+ * name, or with ordered options: ack policy none), and not one this file creates with ack policy none or all.
+ */
+function consumerAcksExplicitly(consumer: TSESTree.Node, origin: ConstInit, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const created = origin(consumer);
-  if (created?.type !== AST_NODE_TYPES.CallExpression || methodCall(created)?.name !== 'get') return false;
+  if (created?.type !== AST_NODE_TYPES.CallExpression || methodCall(created)?.name !== 'get') return true;
   const name = created.arguments[1];
-  return name === undefined || unwrapValue(name).type === AST_NODE_TYPES.ObjectExpression;
+  if (name === undefined || unwrapValue(name).type === AST_NODE_TYPES.ObjectExpression) return false;
+  return consumerPolicy(sourceCode, origin, name) === 'explicit';
 }
 
 /**
- * `js.subscribe(subject, opts)` acks for the code unless the options ask for manual acks: `consumerOpts()…manualAck()`
- * in place, or a `const opts` on which `manualAck()` is called.
+ * `js.subscribe(subject, opts)` (and `js.pullSubscribe`, whose messages arrive after `psub.pull()`) acks for the code
+ * unless the options ask for manual acks (`manualAck()`), and its messages are owed one by one only with ack policy
+ * explicit, `consumerOpts()`'s default: not after `ackNone()`, `ackAll()` or `orderedConsumer()`. The options are
+ * `consumerOpts()…` in place, or a `const opts` whose calls are chained on it or made on it as statements.
  */
-function manualAck(options: TSESTree.Node | undefined, origin: ConstInit): boolean {
+function explicitManualAcks(options: TSESTree.Node | undefined, origin: ConstInit): boolean {
   if (!options) return false;
+  const calls = new Set<string>();
   const value = unwrapValue(options);
-  if (callsManualAck(value)) return true;
-  if (value.type !== AST_NODE_TYPES.Identifier) return false;
-  const init = origin(value);
-  if (init && callsManualAck(init)) return true;
-  // `const opts = consumerOpts(); opts.manualAck();`
-  for (let scope: TSESTree.Node | undefined = value.parent; scope; scope = scope.parent) {
-    if (scope.type === AST_NODE_TYPES.Program || scope.type === AST_NODE_TYPES.BlockStatement) {
-      if (statementsCallManualAck(scope, value.name)) return true;
+  chainCalls(value, calls);
+  if (value.type === AST_NODE_TYPES.Identifier) {
+    const init = origin(value);
+    if (init) chainCalls(init, calls);
+    // `const opts = consumerOpts(); opts.manualAck();`
+    for (let scope: TSESTree.Node | undefined = value.parent; scope; scope = scope.parent) {
+      if (scope.type === AST_NODE_TYPES.Program || scope.type === AST_NODE_TYPES.BlockStatement) statementCalls(scope, value.name, calls);
     }
   }
-  return false;
+  return calls.has('manualAck') && !NOT_EXPLICIT.some((name) => calls.has(name));
 }
 
-function callsManualAck(node: TSESTree.Node): boolean {
-  for (let current: TSESTree.Node = node; current.type === AST_NODE_TYPES.CallExpression; ) {
+/** Option calls after which a message is not owed one by one: ack policy none or all, or an ordered consumer. */
+const NOT_EXPLICIT = ['ackNone', 'ackAll', 'orderedConsumer'];
+
+/** The methods of a call chain: `consumerOpts().durable('d').manualAck()` → durable, manualAck. */
+function chainCalls(node: TSESTree.Node, calls: Set<string>): TSESTree.Node {
+  let current: TSESTree.Node = node;
+  while (current.type === AST_NODE_TYPES.CallExpression) {
     const method = methodCall(current);
-    if (!method) return false;
-    if (method.name === 'manualAck') return true;
+    if (!method) break;
+    calls.add(method.name);
     current = method.object;
   }
-  return false;
+  return current;
 }
 
-function statementsCallManualAck(block: TSESTree.Program | TSESTree.BlockStatement, name: string): boolean {
-  return block.body.some((statement) => {
-    if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-    let current: TSESTree.Node = statement.expression;
-    while (current.type === AST_NODE_TYPES.CallExpression) {
-      const method = methodCall(current);
-      if (!method) return false;
-      if (method.name === 'manualAck') {
-        let root: TSESTree.Node = method.object;
-        while (root.type === AST_NODE_TYPES.CallExpression) {
-          const inner = methodCall(root);
-          if (!inner) return false;
-          root = inner.object;
-        }
-        return root.type === AST_NODE_TYPES.Identifier && root.name === name;
-      }
-      current = method.object;
-    }
-    return false;
-  });
+/** The option calls a block's statements make on `name`: `opts.manualAck();`, `opts.durable('d').ackAll();`. */
+function statementCalls(block: TSESTree.Program | TSESTree.BlockStatement, name: string, calls: Set<string>): void {
+  for (const statement of block.body) {
+    if (statement.type !== AST_NODE_TYPES.ExpressionStatement) continue;
+    const mine = new Set<string>();
+    const root = chainCalls(statement.expression, mine);
+    if (root.type === AST_NODE_TYPES.Identifier && root.name === name) for (const call of mine) calls.add(call);
+  }
 }

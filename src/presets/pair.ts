@@ -1,5 +1,5 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
-import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import type { ObligationKind } from '../analysis/events.js';
 import { unwrapValue } from '../analysis/syntax.js';
@@ -42,9 +42,10 @@ export interface Pair {
   readonly elementMethods?: ReadonlySet<string>;
   /**
    * Whether this acquiring call owes anything, from its options (`{ noAck: true }` owes nothing). A call the rule
-   * cannot read (options held in a variable) owes nothing it can judge: return false.
+   * cannot read (options held in a variable) owes nothing it can judge: return false. `sourceCode` is the file's, for
+   * what the file says elsewhere (a NATS consumer's ack policy where it is created).
    */
-  owes?(call: TSESTree.CallExpression, origin: ConstInit): boolean;
+  owes?(call: TSESTree.CallExpression, origin: ConstInit, sourceCode: Readonly<TSESLint.SourceCode>): boolean;
   /** How messages speak of the release: `acked or nacked`, `settled`. Without it, `released`. */
   readonly wording?: { readonly pending: string; readonly settled: string };
   /**

@@ -1,6 +1,7 @@
 /**
  * The faults the broker fixtures are run under, as message payloads: a good one, one the handler cannot parse, one
- * it returns early on, one whose work throws. The same payloads go to every broker.
+ * it returns early on, one whose work throws. The same payloads go to every broker. The consumer cancelled is
+ * injected by the drivers (tests/brokers/drive.ts), some of it from inside `work`.
  */
 export const INJECTED = 'injected fault';
 
@@ -19,9 +20,23 @@ export const PAYLOADS: readonly string[] = [
   JSON.stringify({ id: 4 }),
 ];
 
+/**
+ * One more good payload, published after PAYLOADS for a cancellation run: a job still waiting when the consumer is
+ * cancelled, which the fixture must not take.
+ */
+export const AFTER_CANCEL: string = JSON.stringify({ id: 5 });
+
+/** Run inside `work`, before it returns, when a driver injects a fault while a handler works (a worker paused). */
+let duringWork: ((job: Job) => Promise<void>) | undefined;
+
+export function injectDuringWork(hook: ((job: Job) => Promise<void>) | undefined): void {
+  duringWork = hook;
+}
+
 /** The work a handler does with a parsed payload: it throws for `fail`. */
 export async function work(job: Job): Promise<void> {
   await Promise.resolve();
+  if (duringWork) await duringWork(job);
   if (job.fail) throw new Error(`${INJECTED}: job ${job.id} failed`);
 }
 

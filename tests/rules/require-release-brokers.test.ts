@@ -147,6 +147,77 @@ export async function ordered() {
   const c = await js.consumers.get('stream');
   for await (const m of await c.fetch()) await work(m.data);
 }`,
+  // A consumer this file creates with ack policy none: the server counts each delivery as done.
+  `${NATS}
+import { AckPolicy, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+export async function none() {
+  await jsm.consumers.add('jobs', { durable_name: 'audit', ack_policy: AckPolicy.None });
+  const auditConsumer = await js.consumers.get('jobs', 'audit');
+  for await (const m of await auditConsumer.fetch({ max_messages: 10 })) await work(m.data);
+}`,
+  // Created without ack_policy: the server's default is none.
+  `${NATS}
+import type { JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+const NAME = 'audit';
+export async function unset() {
+  await jsm.consumers.add('jobs', { durable_name: NAME });
+  const auditConsumer = await js.consumers.get('jobs', NAME);
+  const m = await auditConsumer.next();
+  if (m) await work(m.data);
+}`,
+  // An ephemeral consumer named by what consumers.add returned (nats.js's own example): the only consumer this file
+  // creates has ack policy none, and the name cannot be matched by its text, so the rule takes it as that one.
+  `${NATS}
+import { AckPolicy, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+export async function ephemeral(stream: string) {
+  const ci = await jsm.consumers.add(stream, { ack_policy: AckPolicy.None });
+  const eventsConsumer = await js.consumers.get(stream, ci.name);
+  const m = await eventsConsumer.next();
+  if (m) console.log(m.json());
+}`,
+  // Ack policy all: a later ack settles an earlier message, so a message left unacked is not judged.
+  `${NATS}
+import { AckPolicy, type ConsumerConfig, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+const config: Partial<ConsumerConfig> = { name: 'batch', ack_policy: AckPolicy.All };
+export async function all() {
+  await jsm.consumers.add('jobs', config);
+  const batchConsumer = await js.consumers.get('jobs', 'batch');
+  let n = 0;
+  for await (const m of await batchConsumer.consume()) {
+    if (++n % 10 === 0) m.ack();
+  }
+}`,
+  // A pull subscription without manualAck(): the client acks.
+  `${NATS}
+export async function pullAuto() {
+  const psub = await js.pullSubscribe('s', consumerOpts().durable('d'));
+  psub.pull({ batch: 10 });
+  for await (const m of psub) await work(m.data);
+}`,
+  // Push subscriptions with ackNone(), ackAll() or an ordered consumer: not owed one by one.
+  `${NATS}
+export async function pushNone() {
+  const sub = await js.subscribe('s', consumerOpts().durable('d').manualAck().ackNone());
+  for await (const m of sub) await work(m.data);
+}`,
+  `${NATS}
+export async function pushAll() {
+  const opts = consumerOpts();
+  opts.durable('d');
+  opts.manualAck();
+  opts.ackAll();
+  const sub = await js.subscribe('s', opts);
+  for await (const m of sub) await work(m.data);
+}`,
+  `${NATS}
+export async function pushOrdered() {
+  const sub = await js.subscribe('s', consumerOpts().orderedConsumer().manualAck());
+  for await (const m of sub) await work(m.data);
+}`,
   // bullmq
   `${BULL}
 export async function take(token: string) {
@@ -188,12 +259,85 @@ export async function twice() {
   for (const message of messages) console.log(message.messageId);
   for (const message of messages) await receiver.completeMessage(message);
 }`,
-  // Settled through forEach: not judged.
+  // Taken twice, by a loop and by forEach: the other may be where each is settled, so neither is judged.
   `${AZURE}
 export async function each() {
   const messages = await receiver.receiveMessages(10);
   for (const message of messages) await work(message.body);
   messages.forEach((message) => void receiver.completeMessage(message));
+}`,
+  // forEach: the callback's parameter is each message, settled on every path of the callback.
+  `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  messages.forEach(async (message) => {
+    try {
+      await work(message.body);
+      await receiver.completeMessage(message);
+    } catch {
+      await receiver.abandonMessage(message);
+    }
+  });
+}`,
+  // Promise.all over map, on the call itself.
+  `${AZURE}
+export async function all() {
+  await Promise.all(
+    (await receiver.receiveMessages(10)).map(async (message) => {
+      if (message.deliveryCount > 3) {
+        await receiver.deadLetterMessage(message);
+        return;
+      }
+      await receiver.completeMessage(message);
+    }),
+  );
+}`,
+  // A function of this file, passed by name, that settles on every path.
+  `${AZURE}
+async function handle(message: import('@azure/service-bus').ServiceBusReceivedMessage) {
+  try {
+    await work(message.body);
+    await receiver.completeMessage(message);
+  } catch {
+    await receiver.abandonMessage(message);
+  }
+}
+export async function named() {
+  const messages = await receiver.receiveMessages(10);
+  if (messages.length > 0) messages.forEach(handle);
+}`,
+  // A function of another file: the rule cannot see whether it settles.
+  `${AZURE}
+declare function settleLater(message: import('@azure/service-bus').ServiceBusReceivedMessage): Promise<void>;
+export async function elsewhere() {
+  (await receiver.receiveMessages(10)).forEach(settleLater);
+  (await receiver.receiveMessages(10)).forEach((message) => void settleLater(message));
+}`,
+  // map keeps each message in the new list (an arrow's value is returned): settled from there.
+  `${AZURE}
+export async function kept() {
+  const messages = await receiver.receiveMessages(10);
+  const tagged = messages.map((message) => ({ message, id: message.messageId }));
+  for (const { message } of tagged) await receiver.completeMessage(message);
+}`,
+  // getMessageIterator(): each message settled in the loop's body.
+  `${AZURE}
+export async function iterate() {
+  for await (const message of receiver.getMessageIterator()) {
+    try {
+      await work(message.body);
+      await receiver.completeMessage(message);
+    } catch {
+      await receiver.deadLetterMessage(message);
+    }
+  }
+}`,
+  // receiveAndDelete: forEach owes nothing either.
+  `import { ServiceBusClient } from '@azure/service-bus';
+declare function work(x: unknown): Promise<void>;
+const deleting = new ServiceBusClient('conn').createReceiver('q', { receiveMode: 'receiveAndDelete' });
+export async function each() {
+  (await deleting.receiveMessages(10)).forEach((message) => void work(message.body));
 }`,
   // receiveAndDelete: nothing to settle.
   `import { ServiceBusClient } from '@azure/service-bus';
@@ -386,13 +530,14 @@ export async function manual() {
   const opts = consumerOpts();
   opts.durable('d');
   opts.manualAck();
+  opts.ackExplicit();
   const sub = await js.subscribe('s', opts);
   for await (const m of sub) {
     if (m.redelivered) break;
     m.ack();
   }
 }`,
-    errors: [{ messageId: 'leakOnBreakSettle', line: 13 }],
+    errors: [{ messageId: 'leakOnBreakSettle', line: 14 }],
   },
   {
     code: `${NATS}
@@ -403,6 +548,74 @@ export async function one() {
   m.ack();
 }`,
     errors: [{ messageId: 'leakOnMayThrowSettle', line: 10 }],
+  },
+  {
+    // A pull subscription with manual acks: the message that fails is never acked.
+    code: `${NATS}
+export async function pull() {
+  const opts = consumerOpts();
+  opts.durable('d');
+  opts.manualAck();
+  const psub = await js.pullSubscribe('s', opts);
+  psub.pull({ batch: 10, expires: 5000 });
+  for await (const m of psub) {
+    await work(m.data);
+    m.ack();
+  }
+}`,
+    errors: [{ messageId: 'leakOnMayThrowSettle', line: 14, column: 5 }],
+  },
+  {
+    // Deferred messages come locked: each is owed, here in a forEach.
+    code: `${AZURE}
+export async function deferred(sequenceNumbers: import('@azure/service-bus').ServiceBusReceivedMessage['sequenceNumber'][]) {
+  const messages = await receiver.receiveDeferredMessages(sequenceNumbers.flatMap((n) => (n ? [n] : [])));
+  messages.forEach((message) => {
+    if (message.body) void receiver.completeMessage(message);
+  });
+}`,
+    errors: [{ messageId: 'leakAtFunctionEndSettle', line: 10, column: 3 }],
+  },
+  {
+    // getMessageIterator(): a skipped message continues unsettled.
+    code: `${AZURE}
+export async function iterate() {
+  for await (const message of receiver.getMessageIterator()) {
+    if (message.deliveryCount > 3) continue;
+    await receiver.completeMessage(message);
+  }
+}`,
+    errors: [{ messageId: 'leakOnContinueSettle', line: 8, column: 36 }],
+  },
+  {
+    // Created in this file with ack policy explicit: each message owed.
+    code: `${NATS}
+import { AckPolicy, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+export async function explicit() {
+  await jsm.consumers.add('jobs', { durable_name: 'work', ack_policy: AckPolicy.Explicit });
+  const workConsumer = await js.consumers.get('jobs', 'work');
+  for await (const m of await workConsumer.fetch({ max_messages: 10 })) {
+    if (m.redelivered) continue;
+    m.ack();
+  }
+}`,
+    errors: [{ messageId: 'leakOnContinueSettle', line: 13, column: 24 }],
+  },
+  {
+    // Another consumer of the file has ack policy none; this one is not created here, so it is taken as explicit.
+    code: `${NATS}
+import { AckPolicy, type JetStreamManager } from 'nats';
+declare const jsm: JetStreamManager;
+export async function other() {
+  await jsm.consumers.add('jobs', { durable_name: 'audit', ack_policy: 'none' as AckPolicy });
+  const workConsumer = await js.consumers.get('jobs', 'work');
+  const m = await workConsumer.next();
+  if (m === null) return;
+  await work(m.data);
+  m.ack();
+}`,
+    errors: [{ messageId: 'leakOnMayThrowSettle', line: 14, column: 3 }],
   },
   {
     code: `${BULL}
@@ -488,6 +701,79 @@ export async function batch() {
 }`,
     errors: [{ messageId: 'leakOnMayThrowSettle', line: 10 }],
   },
+  {
+    // forEach: each message owed on every path of the callback; an early return leaves it locked.
+    code: `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  await Promise.all(messages.map(async (message) => {
+    if (message.deliveryCount > 3) return;
+    await receiver.completeMessage(message);
+  }));
+}`,
+    errors: [
+      {
+        messageId: 'leakOnReturnSettle',
+        line: 9,
+        column: 36,
+        data: {
+          subject: 'The message from `receiver.receiveMessa…` (line 7)',
+          pending: 'settled',
+          advice: 'Settle it on every path: `receiver.completeMessage(message)` when the work is done.',
+          line: 9,
+        },
+        suggestions: [
+          {
+            messageId: 'settleBeforeReturn',
+            output: `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  await Promise.all(messages.map(async (message) => {
+    if (message.deliveryCount > 3) { await receiver.abandonMessage(message); return; }
+    await receiver.completeMessage(message);
+  }));
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    // The work throws before the settle.
+    code: `${AZURE}
+export async function each() {
+  (await receiver.receiveMessages(10)).forEach(async (message) => {
+    await work(message.body);
+    await receiver.completeMessage(message);
+  });
+}`,
+    errors: [{ messageId: 'leakOnMayThrowSettle', line: 8, column: 5, suggestions: [] }],
+  },
+  {
+    // A function of this file passed by name: its missing path is reported in it.
+    code: `${AZURE}
+function handle(message: import('@azure/service-bus').ServiceBusReceivedMessage) {
+  if (message.body === null) return;
+  void receiver.completeMessage(message);
+}
+export async function named() {
+  const messages = await receiver.receiveMessages(10);
+  messages.forEach(handle);
+}`,
+    errors: [{ messageId: 'leakOnReturnSettle', line: 7, column: 30 }],
+  },
+  {
+    // Settled twice in the callback.
+    code: `${AZURE}
+export async function each() {
+  const messages = await receiver.receiveMessages(10);
+  messages.forEach(async (message) => {
+    await receiver.completeMessage(message);
+    await receiver.completeMessage(message);
+  });
+}`,
+    errors: [{ messageId: 'doubleSettle', line: 10, column: 11 }],
+  },
 ];
 
 typedTester.run('require-release brokers (typed, real package types)', rule, {
@@ -511,6 +797,43 @@ export async function f() { for await (const m of await consumer.fetch()) { m.wo
 export async function f(token: string) { const job = await worker.getNextJob(token); if (job) await job.process(); }`,
   ].map((code) => ({ code, options: ALL })),
   invalid: [],
+});
+
+// The 1.x Service Bus API (untyped: its declarations are not installed) settles through the message.
+untypedTester.run('require-release brokers (azure-service-bus 1.x, untyped)', rule, {
+  valid: [
+    `const { ServiceBusClient, ReceiveMode } = require('@azure/service-bus');
+const receiver = ServiceBusClient.createFromConnectionString('c').createQueueClient('q').createReceiver(ReceiveMode.peekLock);
+export async function each() {
+  const messages = await receiver.receiveMessages(250);
+  messages.forEach(async (msg) => {
+    console.log(msg.body);
+    await msg.complete();
+  });
+}`,
+    `const { ServiceBusClient, ReceiveMode } = require('@azure/service-bus');
+const receiver = ServiceBusClient.createFromConnectionString('c').createQueueClient('q').createReceiver(ReceiveMode.ReceiveAndDelete);
+export async function peek() {
+  const messages = await receiver.receiveMessages(3);
+  console.log(messages.map((message) => message.body));
+}`,
+  ].map((code) => ({ code, options: ALL })),
+  invalid: [
+    {
+      code: `const { ServiceBusClient, ReceiveMode } = require('@azure/service-bus');
+const receiver = ServiceBusClient.createFromConnectionString('c').createQueueClient('q').createReceiver(ReceiveMode.peekLock);
+export async function each() {
+  const messages = await receiver.receiveMessages(250);
+  messages.forEach(async (msg) => {
+    if (!msg.body) return;
+    await msg.complete();
+  });
+}`,
+      options: ALL,
+      // No suggestion: the 1.x receiver has no abandonMessage.
+      errors: [{ messageId: 'leakOnReturnSettle', line: 6, column: 20, suggestions: [] }],
+    },
+  ],
 });
 
 untypedTester.run('require-release brokers (defaults)', rule, {
@@ -591,6 +914,18 @@ export async function batch() {
 }`,
         options: [{ presets: [], pairs: OWN_PAIRS }],
         errors: [{ messageId: 'leakOnContinueSettle', line: 12 }],
+      },
+      {
+        // elements: true covers a forEach callback too.
+        code: `${OWN}
+export async function batch() {
+  (await broker.pull(5)).forEach((d) => {
+    if (!d.body) return;
+    broker.settle(d);
+  });
+}`,
+        options: [{ presets: [], pairs: OWN_PAIRS }],
+        errors: [{ messageId: 'leakOnReturnSettle', line: 12, column: 18 }],
       },
     ],
   });
