@@ -89,12 +89,26 @@ function install() {
  */
 function installKnown(pin) {
   const support = { ...known.support, ...pin.support };
-  const specs = [`${pin.name}@${pin.version}`, ...Object.entries(support).map(([n, v]) => `${n}@${v}`)].sort();
-  const hash = crypto.createHash('sha256').update(JSON.stringify(specs)).digest('hex').slice(0, 16);
-  return installInto(path.join(os.tmpdir(), `workqueue-known-leaks-${safeName(pin.name)}-${hash}`), specs);
+  const spec = `${pin.name}@${pin.version}`;
+  // `packageOnly`: the package's own dependencies cannot be installed (e.g. a git URL deep in its tree), so only its
+  // tarball is unpacked, and the packages its types need come from `support`.
+  const supportSpecs = Object.entries(support).map(([n, v]) => `${n}@${v}`);
+  const specs = (pin.packageOnly ? supportSpecs : [spec, ...supportSpecs]).sort();
+  const hash = crypto.createHash('sha256').update(JSON.stringify({ specs, packageOnly: pin.packageOnly ? spec : undefined })).digest('hex').slice(0, 16);
+  return installInto(path.join(os.tmpdir(), `workqueue-known-leaks-${safeName(pin.name)}-${hash}`), specs, pin.packageOnly ? spec : undefined);
 }
 
-function installInto(dir, specs) {
+/** Unpacks one package's published tarball into dir/node_modules/<name>, without its dependencies. */
+function unpackInto(dir, spec, name) {
+  const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop();
+  const target = path.join(dir, 'node_modules', name);
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  execFileSync('tar', ['-xzf', path.join(dir, tarball), '-C', target, '--strip-components=1']);
+  fs.rmSync(path.join(dir, tarball));
+}
+
+function installInto(dir, specs, packageOnly) {
   const marker = path.join(dir, '.installed');
   if (fs.existsSync(marker)) return { dir, cached: true, ms: 0 };
   fs.rmSync(dir, { recursive: true, force: true });
@@ -107,7 +121,8 @@ function installInto(dir, specs) {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  fs.writeFileSync(marker, `${specs.join('\n')}\n`);
+  if (packageOnly) unpackInto(dir, packageOnly, packageOnly.slice(0, packageOnly.lastIndexOf('@')));
+  fs.writeFileSync(marker, `${[...specs, ...(packageOnly ? [`${packageOnly} (package only)`] : [])].join('\n')}\n`);
   return { dir, cached: false, ms: performance.now() - start };
 }
 
@@ -483,7 +498,8 @@ const combinedRows = MODES.map((mode) => {
 for (const line of table(['mode', 'reports', 'true', 'false', 'unread', 'precision'], combinedRows)) say(line);
 say('```');
 say('');
-const knownStale = staleVerdicts(knownByKey, knownClassified);
+const knownSelectedIds = new Set(knownSelected.map((p) => packageId(p.name, p.version)));
+const knownStale = staleVerdicts(new Map([...knownByKey].filter(([, v]) => knownSelectedIds.has(v.package))), knownClassified);
 const knownDistinct = new Set(MODES.flatMap((m) => knownClassified[m].filter((r) => r.leak === undefined).map((r) => r.key)));
 const knownRead = [...knownDistinct].filter((k) => knownByKey.has(k)).length;
 say(`Known-leak corpus summary: ${knownLeaks.length} known leak(s) in ${knownSelected.length} package(s); ${knownDistinct.size} other distinct report keys, ${knownRead} read, ${knownDistinct.size - knownRead} unread; ${knownStale.length} verdict(s) for keys no longer reported.`);
