@@ -434,7 +434,7 @@ const knownSelected = known.packages.filter((p) => !only || only.includes(p.name
 const knownReports = { typed: [], untyped: [] };
 const knownRows = [];
 const mainCrashes = crashes.length;
-say('# Known leaks: missing releases fixed upstream, linted in the version before the fix');
+say('## Known leaks: missing releases fixed upstream, linted in the version before the fix');
 say('');
 say('Each package in bench/real-world/known-leaks.json is installed at the pinned version (its own folder) and linted like the code bases above. A known leak is found when a report of its rule lands on its acquire line or one of its exit lines.');
 say('');
@@ -452,7 +452,7 @@ say('```');
 say('');
 const knownClassified = Object.fromEntries(MODES.map((mode) => [mode, classifyKnown(knownReports[mode], knownLeaks, knownByKey)]));
 const knownMatches = Object.fromEntries(MODES.map((mode) => [mode, matchKnownLeaks(knownLeaks, knownReports[mode])]));
-say('## Recall: known leaks found');
+say('### Recall: known leaks found');
 say('');
 say('```');
 const recallRows = MODES.map((mode) => {
@@ -470,7 +470,7 @@ say('');
 for (const mode of MODES) {
   const list = knownClassified[mode];
   const others = list.filter((r) => r.leak === undefined);
-  say(`## ${mode === 'typed' ? 'Typed' : 'Untyped'}: precision on the known-leak corpus`);
+  say(`### ${mode === 'typed' ? 'Typed' : 'Untyped'}: precision on the known-leak corpus`);
   say('');
   say('```');
   for (const line of precisionTable(precisionRows(list, (r) => r.rule, ruleIds.map(short)))) say(line);
@@ -487,7 +487,7 @@ for (const mode of MODES) {
   for (const v of lost) say(`- ${v.package}|${v.file}|${v.line}|${v.rule}: ${v.why}`);
   say('');
 }
-say('## Both corpora together: precision');
+say('### Both corpora together: precision');
 say('');
 say('```');
 const combinedRows = MODES.map((mode) => {
