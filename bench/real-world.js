@@ -17,6 +17,10 @@
 //  - printed per mode: precision per rule and per preset, the reports nobody has read yet, and the true reports that
 //    are no longer reported (lost findings); then false alarms by cause, and per code base the plugin's typed time ÷
 //    no-floating-promises with the worst file. The tables are written into docs/precision.md's generated section.
+//  - then the known-leak corpus (bench/real-world/known-leaks.json, bench/lib/known-leaks.js): real missing releases
+//    fixed upstream, each package installed at the version before its fix in a folder of its own, linted the same way;
+//    printed: known leaks found per mode (recall), the other reports with their verdicts, precision on that corpus and
+//    on both corpora together. Its verdicts are the verdicts.json entries whose package is `name@version`.
 // A crash (a fatal message, or an exception from a rule) is a failure: exit code 1. Unread reports are not.
 //
 // Options: --only=name[,name] lints some code bases (no docs written); --no-docs; --json=FILE writes every report.
