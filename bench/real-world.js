@@ -17,6 +17,10 @@
 //  - printed per mode: precision per rule and per preset, the reports nobody has read yet, and the true reports that
 //    are no longer reported (lost findings); then false alarms by cause, and per code base the plugin's typed time ÷
 //    no-floating-promises with the worst file. The tables are written into docs/precision.md's generated section.
+//  - then the known-leak corpus (bench/real-world/known-leaks.json, bench/lib/known-leaks.js): real missing releases
+//    fixed upstream, each package installed at the version before its fix in a folder of its own, linted the same way;
+//    printed: known leaks found per mode (recall), the other reports with their verdicts, precision on that corpus and
+//    on both corpora together. Its verdicts are the verdicts.json entries whose package is `name@version`.
 // A crash (a fatal message, or an exception from a rule) is a failure: exit code 1. Unread reports are not.
 //
 // Options: --only=name[,name] lints some code bases (no docs written); --no-docs; --json=FILE writes every report.
@@ -31,6 +35,7 @@ import { clearCaches } from '@typescript-eslint/parser';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 
+import { checkKnownLeaks, classifyKnown, leakLines, matchKnownLeaks, packageId, recall, splitVerdicts } from './lib/known-leaks.js';
 import { machineLines } from './lib/machine.js';
 import { allPluginRules, NAMESPACE, plugin, repoRoot, ruleIds } from './lib/plugin.js';
 import {
@@ -59,7 +64,13 @@ const benchDir = path.join(repoRoot, 'bench', 'real-world');
 const pins = JSON.parse(fs.readFileSync(path.join(benchDir, 'packages.json'), 'utf8'));
 const verdictsPath = path.join(benchDir, 'verdicts.json');
 const verdictsFile = fs.existsSync(verdictsPath) ? JSON.parse(fs.readFileSync(verdictsPath, 'utf8')) : { verdicts: [] };
-const { byKey, problems } = indexVerdicts(verdictsFile);
+const knownPath = path.join(benchDir, 'known-leaks.json');
+const known = fs.existsSync(knownPath) ? JSON.parse(fs.readFileSync(knownPath, 'utf8')) : { support: {}, packages: [], leaks: [] };
+const knownIds = new Set(known.packages.map((p) => packageId(p.name, p.version)));
+const { byKey: allVerdicts, problems } = indexVerdicts(verdictsFile);
+problems.push(...checkKnownLeaks(known).map((p) => `known-leaks.json: ${p}`));
+// The known-leak corpus's verdicts (package = name@version) are scored with that corpus only.
+const { inside: knownByKey, outside: byKey } = splitVerdicts(allVerdicts, knownIds);
 
 const out = [];
 const say = (line = '') => {
@@ -73,7 +84,35 @@ const say = (line = '') => {
 function install() {
   const specs = [...pins.packages.map((p) => `${p.name}@${p.version}`), ...Object.entries(pins.support).map(([n, v]) => `${n}@${v}`)].sort();
   const hash = crypto.createHash('sha256').update(JSON.stringify(specs)).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), `workqueue-real-world-${hash}`);
+  return installInto(path.join(os.tmpdir(), `workqueue-real-world-${hash}`), specs);
+}
+
+/**
+ * The known-leak corpus: each package in its own folder (one package may be pinned at a version the main corpus
+ * does not use, and two known leaks may need two versions of one package), with its dependencies and `support`.
+ */
+function installKnown(pin) {
+  const support = { ...known.support, ...pin.support };
+  const spec = `${pin.name}@${pin.version}`;
+  // `packageOnly`: the package's own dependencies cannot be installed (e.g. a git URL deep in its tree), so only its
+  // tarball is unpacked, and the packages its types need come from `support`.
+  const supportSpecs = Object.entries(support).map(([n, v]) => `${n}@${v}`);
+  const specs = (pin.packageOnly ? supportSpecs : [spec, ...supportSpecs]).sort();
+  const hash = crypto.createHash('sha256').update(JSON.stringify({ specs, packageOnly: pin.packageOnly ? spec : undefined })).digest('hex').slice(0, 16);
+  return installInto(path.join(os.tmpdir(), `workqueue-known-leaks-${safeName(pin.name)}-${hash}`), specs, pin.packageOnly ? spec : undefined);
+}
+
+/** Unpacks one package's published tarball into dir/node_modules/<name>, without its dependencies. */
+function unpackInto(dir, spec, name) {
+  const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop();
+  const target = path.join(dir, 'node_modules', name);
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  execFileSync('tar', ['-xzf', path.join(dir, tarball), '-C', target, '--strip-components=1']);
+  fs.rmSync(path.join(dir, tarball));
+}
+
+function installInto(dir, specs, packageOnly) {
   const marker = path.join(dir, '.installed');
   if (fs.existsSync(marker)) return { dir, cached: true, ms: 0 };
   fs.rmSync(dir, { recursive: true, force: true });
@@ -86,7 +125,8 @@ function install() {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  fs.writeFileSync(marker, `${specs.join('\n')}\n`);
+  if (packageOnly) unpackInto(dir, packageOnly, packageOnly.slice(0, packageOnly.lastIndexOf('@')));
+  fs.writeFileSync(marker, `${[...specs, ...(packageOnly ? [`${packageOnly} (package only)`] : [])].join('\n')}\n`);
   return { dir, cached: false, ms: performance.now() - start };
 }
 
@@ -230,6 +270,53 @@ function fileTimes(result) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Lint one code base
+
+/**
+ * Lints one prepared code base in both modes: pushes its plugin reports (with `package` = `id`) into reports[mode]
+ * and its crashes into `crashes`; returns its line count, report counts per mode and typed timing.
+ */
+async function lintCodeBase(pin, id, dir, files, reports, crashes) {
+  const lines = files.reduce((sum, f) => sum + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').length, 0);
+  const counts = {};
+  let timing;
+  for (const mode of MODES) {
+    const typed = mode === 'typed';
+    const outcome = await lint(dir, files, typed);
+    for (const e of outcome.exceptions) crashes.push(`${id} (${mode}) RULE EXCEPTION ${e.file}: ${e.message}`);
+    let n = 0;
+    for (const result of outcome.results) {
+      const file = path.relative(dir, result.filePath).split(path.sep).join('/');
+      for (const m of result.messages) {
+        if (m.fatal) crashes.push(`${id} (${mode}) FATAL ${file}:${m.line ?? 0}: ${m.message}`);
+        else if (m.ruleId?.startsWith(`${NAMESPACE}/`)) {
+          reports[mode].push({ package: id, file, line: m.line, column: m.column, rule: short(m.ruleId), message: m.message });
+          n++;
+        }
+      }
+    }
+    counts[mode] = n;
+    if (typed) {
+      let plugin = 0;
+      let nfp = 0;
+      let worst;
+      const overNfp = [];
+      for (const result of outcome.results) {
+        const t = fileTimes(result);
+        plugin += t.plugin;
+        nfp += t.nfp;
+        const file = path.relative(dir, result.filePath).split(path.sep).join('/');
+        if (!worst || t.plugin > worst.plugin) worst = { ...t, file };
+        if (t.plugin > t.nfp) overNfp.push({ ...t, file });
+      }
+      timing = { name: pin.name, wall: outcome.wall, plugin, nfp, worst, overNfp };
+    }
+  }
+  console.log(`  linted ${pin.name}@${pin.version}: ${files.length} files, ${lines} lines; reports typed ${counts.typed}, untyped ${counts.untyped}`);
+  return { lines, counts, timing };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Run
 
 say('real world: published code that uses pg, async-mutex, generic-pool, web streams and OpenTelemetry (npm run bench:real-world)');
@@ -250,44 +337,11 @@ const packageRows = [];
 
 for (const pin of selected) {
   const { dir, files } = prepare(installed.dir, pin);
-  const lines = files.reduce((sum, f) => sum + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').length, 0);
+  const done = await lintCodeBase(pin, pin.name, dir, files, reports, crashes);
   fileCount += files.length;
-  lineCount += lines;
-  const counts = {};
-  for (const mode of MODES) {
-    const typed = mode === 'typed';
-    const outcome = await lint(dir, files, typed);
-    for (const e of outcome.exceptions) crashes.push(`${pin.name} (${mode}) RULE EXCEPTION ${e.file}: ${e.message}`);
-    let n = 0;
-    for (const result of outcome.results) {
-      const file = path.relative(dir, result.filePath).split(path.sep).join('/');
-      for (const m of result.messages) {
-        if (m.fatal) crashes.push(`${pin.name} (${mode}) FATAL ${file}:${m.line ?? 0}: ${m.message}`);
-        else if (m.ruleId?.startsWith(`${NAMESPACE}/`)) {
-          reports[mode].push({ package: pin.name, file, line: m.line, column: m.column, rule: short(m.ruleId), message: m.message });
-          n++;
-        }
-      }
-    }
-    counts[mode] = n;
-    if (typed) {
-      let plugin = 0;
-      let nfp = 0;
-      let worst;
-      const overNfp = [];
-      for (const result of outcome.results) {
-        const t = fileTimes(result);
-        plugin += t.plugin;
-        nfp += t.nfp;
-        const file = path.relative(dir, result.filePath).split(path.sep).join('/');
-        if (!worst || t.plugin > worst.plugin) worst = { ...t, file };
-        if (t.plugin > t.nfp) overNfp.push({ ...t, file });
-      }
-      timing.push({ name: pin.name, wall: outcome.wall, plugin, nfp, worst, overNfp });
-    }
-  }
-  packageRows.push([`${pin.name}@${pin.version}`, files.length, lines, counts.typed, counts.untyped]);
-  console.log(`  linted ${pin.name}@${pin.version}: ${files.length} files, ${lines} lines; reports typed ${counts.typed}, untyped ${counts.untyped}`);
+  lineCount += done.lines;
+  timing.push(done.timing);
+  packageRows.push([`${pin.name}@${pin.version}`, files.length, done.lines, done.counts.typed, done.counts.untyped]);
 }
 
 const classified = Object.fromEntries(MODES.map((mode) => [mode, classify(reports[mode], byKey)]));
@@ -377,7 +431,87 @@ if (problems.length > 0) {
   for (const p of problems) say(`- ${p}`);
 }
 
-if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ reports: classified }, null, 2));
+// ---------------------------------------------------------------------------------------------------------------
+// The known-leak corpus (bench/real-world/known-leaks.json): recall on bugs fixed upstream, and precision on that code
+
+const knownSelected = known.packages.filter((p) => !only || only.includes(p.name));
+const knownReports = { typed: [], untyped: [] };
+const knownRows = [];
+const mainCrashes = crashes.length;
+say('## Known leaks: missing releases fixed upstream, linted in the version before the fix');
+say('');
+say('Each package in bench/real-world/known-leaks.json is installed at the pinned version (its own folder) and linted like the code bases above. A known leak is found when a report of its rule lands on its acquire line or one of its exit lines.');
+say('');
+for (const pin of knownSelected) {
+  const id = packageId(pin.name, pin.version);
+  const setup = installKnown(pin);
+  const { dir, files } = prepare(setup.dir, pin);
+  const done = await lintCodeBase(pin, id, dir, files, knownReports, crashes);
+  knownRows.push([id, files.length, done.lines, done.counts.typed, done.counts.untyped, `${setup.cached ? 'cached' : `${(setup.ms / 1000).toFixed(1)} s`}`]);
+}
+const knownLeaks = known.leaks.filter((leak) => knownSelected.some((p) => p.name === leak.package && p.version === leak.version));
+say('```');
+for (const line of table(['package', 'files', 'lines', 'typed reports', 'untyped reports', 'install'], knownRows)) say(line);
+say('```');
+say('');
+const knownClassified = Object.fromEntries(MODES.map((mode) => [mode, classifyKnown(knownReports[mode], knownLeaks, knownByKey)]));
+const knownMatches = Object.fromEntries(MODES.map((mode) => [mode, matchKnownLeaks(knownLeaks, knownReports[mode])]));
+say('### Recall: known leaks found');
+say('');
+say('```');
+const recallRows = MODES.map((mode) => {
+  const r = recall(knownMatches[mode]);
+  return [mode, r.found, r.total, formatPrecision(r.recall)];
+});
+for (const line of table(['mode', 'found', 'known leaks', 'recall'], recallRows)) say(line);
+say('```');
+say('');
+for (const [i, leak] of knownLeaks.entries()) {
+  const modes = MODES.map((mode) => `${mode} ${knownMatches[mode][i].found ? `found (line ${knownMatches[mode][i].hits.map((h) => h.line).join(', ')})` : 'missed'}`);
+  say(`- ${leak.id} (${packageId(leak.package, leak.version)} ${leak.file}:${leakLines(leak).join(',')}, ${leak.rule}; fixed in ${leak.fixedIn.version}): ${modes.join('; ')}`);
+}
+say('');
+for (const mode of MODES) {
+  const list = knownClassified[mode];
+  const others = list.filter((r) => r.leak === undefined);
+  say(`### ${mode === 'typed' ? 'Typed' : 'Untyped'}: precision on the known-leak corpus`);
+  say('');
+  say('```');
+  for (const line of precisionTable(precisionRows(list, (r) => r.rule, ruleIds.map(short)))) say(line);
+  say('```');
+  say('');
+  say(`Other reports (not on a known leak): ${others.length}`);
+  for (const r of others) {
+    const entry = knownByKey.get(r.key);
+    say(`- ${r.key}: ${r.status}${r.cause ? ` (${r.cause})` : ''}${entry ? ` — ${entry.why}` : ` ${r.message}`}`);
+  }
+  say('');
+  const lost = lostTrue(knownByKey, list, mode);
+  say(`TRUE reports lost (a true verdict, not reported now): ${lost.length}`);
+  for (const v of lost) say(`- ${v.package}|${v.file}|${v.line}|${v.rule}: ${v.why}`);
+  say('');
+}
+say('### Both corpora together: precision');
+say('');
+say('```');
+const combinedRows = MODES.map((mode) => {
+  const rows = precisionRows([...classified[mode], ...knownClassified[mode]], () => 'all');
+  const all = rows[rows.length - 1];
+  return [mode, all.reports, all.true, all.false, all.unread, formatPrecision(all.precision)];
+});
+for (const line of table(['mode', 'reports', 'true', 'false', 'unread', 'precision'], combinedRows)) say(line);
+say('```');
+say('');
+const knownSelectedIds = new Set(knownSelected.map((p) => packageId(p.name, p.version)));
+const knownStale = staleVerdicts(new Map([...knownByKey].filter(([, v]) => knownSelectedIds.has(v.package))), knownClassified);
+const knownDistinct = new Set(MODES.flatMap((m) => knownClassified[m].filter((r) => r.leak === undefined).map((r) => r.key)));
+const knownRead = [...knownDistinct].filter((k) => knownByKey.has(k)).length;
+say(`Known-leak corpus summary: ${knownLeaks.length} known leak(s) in ${knownSelected.length} package(s); ${knownDistinct.size} other distinct report keys, ${knownRead} read, ${knownDistinct.size - knownRead} unread; ${knownStale.length} verdict(s) for keys no longer reported.`);
+say(`Crashes in the known-leak corpus: ${crashes.length - mainCrashes}`);
+for (const c of crashes.slice(mainCrashes)) say(`- ${c}`);
+say('');
+
+if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ reports: classified, knownLeaks: { reports: knownClassified, matches: knownMatches } }, null, 2));
 
 if (writeDocs) {
   const docPath = path.join(repoRoot, 'docs', 'precision.md');
