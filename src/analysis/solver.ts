@@ -627,7 +627,7 @@ export class Solver {
 
   private rememberCrossing(route: Route, hash: number, ids: readonly number[], held: readonly number[], out: Crossed): void {
     let byHash = this.stateCrossings.get(route);
-    if (!byHash) this.stateCrossings.set(route, (byHash = new Map()));
+    if (!byHash) this.stateCrossings.set(route, (byHash = new Map<number, { ids: readonly number[]; bits: readonly number[]; out: Crossed }[]>()));
     const bucket = byHash.get(hash);
     const entry = { ids, bits: held, out };
     if (bucket) bucket.push(entry);

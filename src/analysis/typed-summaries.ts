@@ -239,7 +239,7 @@ function symbolDeclarations(services: TypeServices, call: ts.CallExpression | ts
       let symbol = name && services.checker.getSymbolAtLocation(name);
       if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = services.checker.getAliasedSymbol(symbol);
       const declarations = symbol?.declarations ?? [];
-      return declarations.length > 0 && declarations.every((declaration) => ownSignature(t, declaration)) ? (declarations as ts.SignatureDeclaration[]) : [];
+      return declarations.length > 0 && declarations.every((declaration) => ownSignature(t, declaration)) ? declarations : [];
     }, []);
   }
   return facts.declarations;
@@ -297,7 +297,7 @@ export function calleeFile(services: TypeServices, call: ts.CallExpression | ts.
       facts.file = one;
       return one;
     }
-    const files = new Set<string | undefined>(candidateSignatures(services, call).map((signature) => signature.getDeclaration()?.getSourceFile().fileName));
+    const files = new Set<string | undefined>(candidateSignatures(services, call).map((signature) => (signature.getDeclaration() as ts.SignatureDeclaration | undefined)?.getSourceFile().fileName));
     const [only] = files;
     facts.file = files.size === 1 && only !== undefined ? only : (resolvedDeclaration(services, call)?.getSourceFile().fileName ?? null);
   }
@@ -310,12 +310,12 @@ export function calleeDeclaration(services: TypeServices, call: ts.CallExpressio
   if (facts.declaration === undefined) {
     const declared = symbolDeclarations(services, call);
     if (declared.length === 1) {
-      facts.declaration = declared[0] as ts.Declaration;
+      facts.declaration = declared[0];
       return facts.declaration;
     }
     const signatures = candidateSignatures(services, call);
     const only = signatures.length === 1 ? (signatures[0] as ts.Signature).getDeclaration() : undefined;
-    facts.declaration = (only as ts.Declaration | undefined) ?? resolvedDeclaration(services, call) ?? null;
+    facts.declaration = only ?? resolvedDeclaration(services, call) ?? null;
   }
   return facts.declaration ?? undefined;
 }
