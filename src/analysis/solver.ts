@@ -573,6 +573,9 @@ export class Solver {
    * crossing, not one crossing per held item.
    */
   private crossState(route: Route, ids: readonly number[], held: readonly number[], run: Run): Crossed {
+    // A few held obligations cross one by one (each crossing is remembered): hashing and keeping the state would cost
+    // more than it saves.
+    if (ids.length <= SMALL_STATE) return this.crossEach(route, ids, held, run);
     const hash = stateHash(ids, held);
     const known = this.lookupCrossing(route, hash, ids, held);
     if (known) return known;
@@ -989,6 +992,9 @@ function declaredWithin(ob: Obligation, target: TSESTree.Node): boolean {
   }
   return true;
 }
+
+/** States of at most this many obligations cross a route one obligation at a time ({@link Solver.crossState}). */
+const SMALL_STATE = 8;
 
 /** The (id, bits) pairs a route leaves a state in, ids ascending, zeros left out. */
 interface Crossed {
