@@ -33,7 +33,7 @@ import {
 import { elementLoop, isElementOf } from './elements.js';
 import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
 import { type Protector, type Route, Router } from './routing.js';
-import { contains, enclosingCatch, isFunctionNode, isLoop, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
+import { contains, isFunctionNode, isLoop, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
 
 export interface SolverHooks {
   /** Only `throw` statements throw (the `explicitThrowsOnly` option). */
@@ -62,6 +62,11 @@ class State {
 
   static empty(): State {
     return new State([], []);
+  }
+
+  /** A state holding these (id, bits) pairs (ids ascending, no zero bits); the arrays are copied. */
+  static of(ids: readonly number[], bits: readonly number[]): State {
+    return new State(ids.slice(), bits.slice());
   }
 
   get size(): number {
@@ -238,6 +243,12 @@ export class Solver {
   private readonly finallyEffects = new Map<TSESTree.BlockStatement, Map<number, number>>();
   /** Per route: (obligation, states) → the states after crossing it; see {@link cross}. */
   private readonly crossings = new Map<Route, Map<number, number>>();
+  /** Per route: (state hash) → the states crossed with that hash and what crossing did to them; see {@link crossState}. */
+  private readonly stateCrossings = new Map<Route, Map<number, { ids: readonly number[]; bits: readonly number[]; out: Crossed }[]>>();
+  /** Per route: the obligations crossing it may change, a bit per id ({@link alongRoute}); `null`: any. */
+  private readonly alongs = new Map<Route, Uint32Array | null>();
+  /** Per route step: the obligations crossing it may change ({@link touchedBy}); `null`: any. */
+  private readonly stepNames = new Map<readonly Protector[], ReadonlySet<Obligation> | null>();
   /** Per finally block: whether it may pass an obligation through untouched ({@link passesThrough}). */
   private readonly transparency = new Map<FinallyRegion, { opaque: boolean; names: Set<Obligation> }>();
   /** When {@link forgetSettled} may forget a release: see there. Built on first use. */
@@ -439,14 +450,13 @@ export class Solver {
         // Whether the point may throw is asked only where something is held: most calls of a file never are.
         if (!this.hooks.explicitThrowsOnly && state.size > 0 && this.hooks.mayThrow(event.node)) {
           // Routing a throw changes other runs' inputs, never this state: no copy of it is needed.
-          const exit: Exit = { type: 'throw', node: event.node, explicit: false };
-          state.visit((id, bits) => this.throwFrom(event.node, this.fn.obligations[id] as Obligation, bits, segment, run, exit));
+          const [ids, bits] = state.entries();
+          this.throwFrom(event.node, ids, bits, segment, run, { type: 'throw', node: event.node, explicit: false });
         }
-        if (event.alsoReturns) {
+        if (event.alsoReturns && state.size > 0) {
           // A generator can be closed at a `yield`: the consumer's `return()` resumes it as a `return`.
-          this.forEachHeld(state, (ob, bits) =>
-            this.returnFrom(event.node, ob, bits, run, { type: 'yield', node: event.node }),
-          );
+          const [ids, bits] = state.entries();
+          this.returnFrom(event.node, ids, bits, run, { type: 'yield', node: event.node });
         }
         return;
     }
@@ -486,22 +496,28 @@ export class Solver {
 
   private terminate(terminator: Terminator, segment: SegmentRecord, state: State, run: Run): void {
     switch (terminator.type) {
-      case 'return':
-        this.forEachHeld(state, (ob, bits) => {
-          if (!this.hooks.returnTransfers(terminator.node, ob)) {
-            this.returnFrom(terminator.node, ob, bits, run, { type: 'return', node: terminator.node });
-          }
+      case 'return': {
+        // What the return hands to the caller leaves with it; the rest crosses the route out.
+        const ids: number[] = [];
+        const bits: number[] = [];
+        this.forEachHeld(state, (ob, held) => {
+          if (this.hooks.returnTransfers(terminator.node, ob)) return;
+          ids.push(ob.id);
+          bits.push(held);
         });
+        if (ids.length > 0) this.returnFrom(terminator.node, ids, bits, run, { type: 'return', node: terminator.node });
         state.clear();
         return;
+      }
       case 'throw':
-        this.forEachHeld(state, (ob, bits) =>
-          this.throwFrom(terminator.node, ob, bits, segment, run, {
+        if (state.size > 0) {
+          const [ids, bits] = state.entries();
+          this.throwFrom(terminator.node, ids, bits, segment, run, {
             type: 'throw',
             node: terminator.node,
             explicit: terminator.node.type === AST_NODE_TYPES.ThrowStatement,
-          }),
-        );
+          });
+        }
         state.clear();
         return;
       case 'break':
@@ -527,24 +543,152 @@ export class Solver {
     }
   }
 
-  private throwFrom(node: TSESTree.Node, ob: Obligation, held: number, segment: SegmentRecord, run: Run, exit: Exit): void {
+  /** An exception thrown at `node` with the (id, bits) pairs held: where they land, or where they leak. */
+  private throwFrom(node: TSESTree.Node, ids: readonly number[], held: readonly number[], segment: SegmentRecord, run: Run, exit: Exit): void {
     const route = this.hooks.router.throwFrom(node);
-    const bits = this.cross(route, ob, held, run);
-    if (!bits) return;
+    const out = this.crossState(route, ids, held, run);
+    if (out.ids.length === 0) return;
     if (route.destination.type === 'catch') {
       const entries = this.fn.catchEntries.get(route.destination.clause) ?? [];
       const sameLane = entries.filter((entry) => entry.lane === segment.lane);
-      const state = State.empty();
-      state.set(ob.id, bits);
+      const state = State.of(out.ids, out.bits);
       for (const entry of sameLane.length > 0 ? sameLane : entries) this.runFor(entry, run).join(entry, state);
-    } else if (bits & UNRELEASED) {
-      this.leak(ob, exit, bits);
+    } else {
+      this.leakHeld(out, exit);
     }
   }
 
-  private returnFrom(node: TSESTree.Node, ob: Obligation, held: number, run: Run, exit: Exit): void {
-    const bits = this.cross(this.hooks.router.returnFrom(node), ob, held, run);
-    if (bits & UNRELEASED) this.leak(ob, exit, bits);
+  private returnFrom(node: TSESTree.Node, ids: readonly number[], held: readonly number[], run: Run, exit: Exit): void {
+    this.leakHeld(this.crossState(this.hooks.router.returnFrom(node), ids, held, run), exit);
+  }
+
+  /** Every obligation still unreleased after an exit's route leaks there. */
+  private leakHeld(out: Crossed, exit: Exit): void {
+    for (let i = 0; i < out.ids.length; i++) {
+      const bits = out.bits[i] as number;
+      if (bits & UNRELEASED) this.leak(this.fn.obligations[out.ids[i] as number] as Obligation, exit, bits);
+    }
+  }
+
+  /**
+   * What crossing a route does to a whole state (the (id, bits) pairs held at an exit): the pairs after it, zeros
+   * left out. Remembered per (route, state). A route's first step (the innermost `finally` blocks) changes only the
+   * obligations its blocks name, unless one of them may throw, jump or loop (or it disposes `using` declarations):
+   * the others cross it as they are, so their part of the state is looked up as a state crossing the rest of the
+   * route, and only the named ones are crossed one by one. Items held across nested `finally` blocks are the case
+   * this is for: each level's throw points hold the level above's state plus the level's own item, and the level
+   * above crossed the same rest of the route with that state, so a throw point costs a copy of what is held and one
+   * crossing, not one crossing per held item.
+   */
+  private crossState(route: Route, ids: readonly number[], held: readonly number[], run: Run): Crossed {
+    // A few held obligations cross one by one (each crossing is remembered): hashing and keeping the state would cost
+    // more than it saves.
+    if (ids.length <= SMALL_STATE) return this.crossEach(route, ids, held, run);
+    const hash = stateHash(ids, held);
+    const known = this.lookupCrossing(route, hash, ids, held);
+    if (known) return known;
+    const provisional = this.provisionalReads;
+    let out: Crossed;
+    const touched = route.step && route.rest ? this.touchedBy(route.step) : undefined;
+    if (touched && route.rest) {
+      const restIds: number[] = [];
+      const restBits: number[] = [];
+      const ownIds: number[] = [];
+      const ownBits: number[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as number;
+        const own = touched.has(this.fn.obligations[id] as Obligation);
+        (own ? ownIds : restIds).push(id);
+        (own ? ownBits : restBits).push(held[i] as number);
+      }
+      const restHash = stateHash(restIds, restBits);
+      let rest = this.lookupCrossing(route.rest, restHash, restIds, restBits);
+      if (!rest) {
+        rest = this.crossEach(route.rest, restIds, restBits, run);
+        if (this.provisionalReads === provisional) this.rememberCrossing(route.rest, restHash, restIds, restBits, rest);
+      }
+      out = mergeCrossed(rest, this.crossEach(route, ownIds, ownBits, run));
+    } else {
+      out = this.crossEach(route, ids, held, run);
+    }
+    if (this.provisionalReads === provisional) this.rememberCrossing(route, hash, ids.slice(), held.slice(), out);
+    return out;
+  }
+
+  private crossEach(route: Route, ids: readonly number[], held: readonly number[], run: Run): Crossed {
+    const outIds: number[] = [];
+    const outBits: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      const bits = this.cross(route, this.fn.obligations[id] as Obligation, held[i] as number, run);
+      if (bits) {
+        outIds.push(id);
+        outBits.push(bits);
+      }
+    }
+    return { ids: outIds, bits: outBits };
+  }
+
+  private lookupCrossing(route: Route, hash: number, ids: readonly number[], held: readonly number[]): Crossed | undefined {
+    const bucket = this.stateCrossings.get(route)?.get(hash);
+    if (!bucket) return undefined;
+    for (const entry of bucket) if (sameArrays(entry.ids, ids) && sameArrays(entry.bits, held)) return entry.out;
+    return undefined;
+  }
+
+  private rememberCrossing(route: Route, hash: number, ids: readonly number[], held: readonly number[], out: Crossed): void {
+    let byHash = this.stateCrossings.get(route);
+    if (!byHash) this.stateCrossings.set(route, (byHash = new Map<number, { ids: readonly number[]; bits: readonly number[]; out: Crossed }[]>()));
+    const bucket = byHash.get(hash);
+    const entry = { ids, bits: held, out };
+    if (bucket) bucket.push(entry);
+    else byHash.set(hash, [entry]);
+  }
+
+  /**
+   * The obligations (a bit per id) crossing any step of the route may change; `null` if any may change (see
+   * {@link touchedBy}). Built from the rest of the route's, so a nest of n routes costs n copies of n / 32 words.
+   */
+  private alongRoute(route: Route): Uint32Array | null {
+    const known = this.alongs.get(route);
+    if (known !== undefined) return known;
+    let along: Uint32Array | null;
+    if (!route.step || !route.rest) {
+      along = route.protectors.length === 0 ? new Uint32Array((this.size + 31) >> 5) : null;
+    } else {
+      const touched = this.touchedBy(route.step);
+      const rest = touched ? this.alongRoute(route.rest) : null;
+      along = rest && rest.slice();
+      if (along && touched) for (const ob of touched) if (ob.id < this.size) along[ob.id >> 5] = (along[ob.id >> 5] as number) | (1 << (ob.id & 31));
+    }
+    this.alongs.set(route, along);
+    return along;
+  }
+
+  /**
+   * The obligations crossing `step` may change: those its `finally` blocks name. `undefined` if it may change any
+   * (a block that may throw, jump or loop, or a `using` disposal).
+   */
+  private touchedBy(step: readonly Protector[]): ReadonlySet<Obligation> | undefined {
+    const known = this.stepNames.get(step);
+    if (known !== undefined) return known ?? undefined;
+    let names: Set<Obligation> | null = new Set();
+    for (const protector of step) {
+      if (protector.type !== 'finally') {
+        names = null;
+        break;
+      }
+      const region = this.fn.finallyRegions.get(protector.block);
+      if (!region) continue;
+      const transparency = this.transparencyOf(region);
+      if (transparency.opaque) {
+        names = null;
+        break;
+      }
+      for (const ob of transparency.names) names.add(ob);
+    }
+    this.stepNames.set(step, names);
+    return names ?? undefined;
   }
 
   /** The innermost run that computes the given segment. */
@@ -568,6 +712,11 @@ export class Solver {
     const provisional = this.provisionalReads;
     const visited: { memo: Map<number, number>; key: number }[] = [];
     for (let current: Route | undefined = route; current && bits; ) {
+      // No step of the rest of the route names the obligation (and none can throw, jump or loop): it crosses the rest
+      // as it is. So an item released by the innermost block of a deep nest leaves it at once, not in a remembered
+      // crossing per block.
+      const along = this.alongRoute(current);
+      if (along && !(ob.id < this.size && (along[ob.id >> 5] as number) & (1 << (ob.id & 31)))) break;
       let memo = this.crossings.get(current);
       if (!memo) this.crossings.set(current, (memo = new Map<number, number>()));
       const key = ob.id * 16 + bits;
@@ -636,6 +785,12 @@ export class Solver {
    * are crossed by every other handle held around them).
    */
   private passesThrough(region: FinallyRegion, ob: Obligation): boolean {
+    const known = this.transparencyOf(region);
+    return !known.opaque && !known.names.has(ob);
+  }
+
+  /** What {@link passesThrough} reads: whether the block may throw, jump or loop, and the obligations it names. */
+  private transparencyOf(region: FinallyRegion): { opaque: boolean; names: Set<Obligation> } {
     let known = this.transparency.get(region);
     if (!known) {
       known = { opaque: false, names: new Set() };
@@ -658,7 +813,7 @@ export class Solver {
         if (known.opaque) break;
       }
     }
-    return !known.opaque && !known.names.has(ob);
+    return known;
   }
 
   private refine(from: SegmentRecord, to: SegmentRecord, out: State): void {
@@ -762,7 +917,7 @@ function addOnce<T>(map: Map<Obligation, T[]>, ob: Obligation, value: T): void {
 function entersCatchSideways(from: SegmentRecord, to: SegmentRecord): boolean {
   let clause = catchOfSegment.get(to);
   if (clause === undefined) {
-    clause = enclosingCatch(to.startNode) ?? null;
+    clause = innermostCatch(to.startNode);
     catchOfSegment.set(to, clause);
   }
   return clause !== null && !contains(clause, from.startNode);
@@ -785,6 +940,36 @@ function continuePoints(loop: TSESTree.Node): TSESTree.Node[] {
 }
 
 const catchOfSegment = new WeakMap<SegmentRecord, TSESTree.CatchClause | null>();
+
+const catchOfNode = new WeakMap<TSESTree.Node, TSESTree.CatchClause | null>();
+
+/**
+ * `enclosingCatch` (syntax.ts), remembered for every node on the way up: each segment of a deep nest asks from its own
+ * start, and walking to the function from each would cost the nesting depth per segment.
+ */
+function innermostCatch(node: TSESTree.Node): TSESTree.CatchClause | null {
+  const path: TSESTree.Node[] = [];
+  let found: TSESTree.CatchClause | null = null;
+  for (let current: TSESTree.Node | undefined = node; current; current = current.parent) {
+    const known = catchOfNode.get(current);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    if (isFunctionNode(current)) {
+      catchOfNode.set(current, null);
+      break;
+    }
+    if (current.type === AST_NODE_TYPES.CatchClause) {
+      found = current;
+      catchOfNode.set(current, current);
+      break;
+    }
+    path.push(current);
+  }
+  for (const step of path) catchOfNode.set(step, found);
+  return found;
+}
 
 /** Some variable naming the handle (or the whole acquired value) is declared outside `body`. */
 function namedOutside(ob: Obligation, body: TSESTree.Node): boolean {
@@ -814,4 +999,47 @@ function declaredWithin(ob: Obligation, target: TSESTree.Node): boolean {
     if (!def || !contains(target, def.name)) return false;
   }
   return true;
+}
+
+/** States of at most this many obligations cross a route one obligation at a time ({@link Solver.crossState}). */
+const SMALL_STATE = 8;
+
+/** The (id, bits) pairs a route leaves a state in, ids ascending, zeros left out. */
+interface Crossed {
+  readonly ids: readonly number[];
+  readonly bits: readonly number[];
+}
+
+function stateHash(ids: readonly number[], bits: readonly number[]): number {
+  let hash = ids.length;
+  for (let i = 0; i < ids.length; i++) hash = (Math.imul(hash, 31) + (ids[i] as number) * 16 + (bits[i] as number)) | 0;
+  return hash;
+}
+
+function sameArrays(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Two crossings of disjoint sets of obligations, as one. */
+function mergeCrossed(a: Crossed, b: Crossed): Crossed {
+  if (b.ids.length === 0) return a;
+  if (a.ids.length === 0) return b;
+  const ids: number[] = [];
+  const bits: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length || j < b.ids.length) {
+    if (j >= b.ids.length || (i < a.ids.length && (a.ids[i] as number) < (b.ids[j] as number))) {
+      ids.push(a.ids[i] as number);
+      bits.push(a.bits[i] as number);
+      i++;
+    } else {
+      ids.push(b.ids[j] as number);
+      bits.push(b.bits[j] as number);
+      j++;
+    }
+  }
+  return { ids, bits };
 }

@@ -47,7 +47,7 @@ import {
   rootIdentifier,
   SAFE_STRING_METHODS,
 } from './throw-tables.js';
-import { isArrayType, isAsyncDeclaration, TypedSummaries } from './typed-summaries.js';
+import { calleeDeclaration, calleeFile, callReturnsThenable, isArrayType, isAsyncDeclaration, TypedSummaries } from './typed-summaries.js';
 import {
   guarded,
   isAlwaysThenable,
@@ -94,11 +94,19 @@ export interface ThrowModelDeps {
   isNonThrowingAcquire(call: TSESTree.CallExpression): boolean;
 }
 
-/**
- * Answers that are pure functions of the program, shared across rules and files: each call's resolved declaration. Weakly keyed by the nodes, so they go with the
- * program or the file; no answer depends on which file asked first.
- */
-const SIGNATURES = new WeakMap<TSESTree.Node, ts.Declaration | null>();
+/** Per program: whether some source file's path contains a fragment (`/node_modules/@opentelemetry/`). */
+const PROGRAM_FILES = new WeakMap<ts.Program, Map<string, boolean>>();
+
+function programHasFile(program: ts.Program, fragment: string): boolean {
+  let known = PROGRAM_FILES.get(program);
+  if (!known) PROGRAM_FILES.set(program, (known = new Map<string, boolean>()));
+  let answer = known.get(fragment);
+  if (answer === undefined) {
+    answer = program.getSourceFiles().some((file) => file.fileName.includes(fragment));
+    known.set(fragment, answer);
+  }
+  return answer;
+}
 
 export class ThrowModel {
   private readonly memo = new Map<TSESTree.Node, boolean>();
@@ -382,34 +390,35 @@ export class ThrowModel {
   }
 
   private returnsPromise(services: TypeServices, call: TSESTree.CallExpression): boolean {
-    return guarded(() => {
-      if (!isAlwaysThenable(services.checker, services.typeOf(call))) return false;
-      if (!this.deps.options.promiseFunctionsMayThrow) return true;
-      const declaration = this.signatureDeclaration(services, call);
-      return declaration !== undefined && isAsyncDeclaration(services.ts, declaration);
-    }, false);
+    const tsCall = this.tsCall(services, call);
+    if (!tsCall || !services.ts.isCallExpression(tsCall) || !callReturnsThenable(services, tsCall)) return false;
+    if (!this.deps.options.promiseFunctionsMayThrow) return true;
+    const declaration = calleeDeclaration(services, tsCall);
+    return declaration !== undefined && isAsyncDeclaration(services.ts, declaration);
   }
 
-  /** The call's resolved declaration: one checker question per call, shared by every rule of the file. */
+  /** TypeScript's node of a call or `new`, if it is one. */
+  private tsCall(services: TypeServices, node: TSESTree.CallExpression | TSESTree.NewExpression): ts.CallExpression | ts.NewExpression | undefined {
+    const tsNode = guarded(() => services.tsNodeOf(node), undefined);
+    return tsNode && (services.ts.isCallExpression(tsNode) || services.ts.isNewExpression(tsNode)) ? tsNode : undefined;
+  }
+
+  /** The declaration of the callee's signature (see {@link calleeDeclaration}): shared by every rule of the file. */
   private signatureDeclaration(services: TypeServices, node: TSESTree.CallExpression | TSESTree.NewExpression): ts.Declaration | undefined {
-    const known = SIGNATURES.get(node);
-    if (known !== undefined) return known ?? undefined;
-    const declaration = guarded(() => {
-      const tsNode = services.tsNodeOf(node);
-      if (!tsNode || !(services.ts.isCallExpression(tsNode) || services.ts.isNewExpression(tsNode))) return undefined;
-      return services.checker.getResolvedSignature(tsNode)?.getDeclaration();
-    }, undefined);
-    SIGNATURES.set(node, declaration ?? null);
-    return declaration;
+    const tsCall = this.tsCall(services, node);
+    return tsCall && calleeDeclaration(services, tsCall);
   }
 
   /** Typed: the callee is declared in `packageName` (a trailing `/` names a scope: every package in it). */
   private declaredIn(call: TSESTree.CallExpression, packageName: string): boolean {
     const { services } = this.deps;
     if (!services) return false;
-    const declaration = this.signatureDeclaration(services, call);
-    const file = declaration?.getSourceFile().fileName;
-    return file !== undefined && file.includes(`/node_modules/${packageName.endsWith('/') ? packageName : `${packageName}/`}`);
+    const fragment = `/node_modules/${packageName.endsWith('/') ? packageName : `${packageName}/`}`;
+    // No file of the program is in the package (most programs use no OpenTelemetry): no callee is declared there.
+    if (!programHasFile(services.program, fragment)) return false;
+    const tsCall = this.tsCall(services, call);
+    const file = tsCall && calleeFile(services, tsCall);
+    return file !== undefined && file.includes(fragment);
   }
 
   /** Typed: the callee is declared with a body in a source file of the program, and that body cannot throw. */

@@ -151,13 +151,13 @@ export class TypedSummaries {
       }
     }
     if (this.nameSpecifiers.some((pattern) => pathMatches(pattern, path))) return false;
-    const declaration = services.checker.getResolvedSignature(call)?.getDeclaration() as ts.Declaration | undefined;
+    const declaration = calleeDeclaration(services, call);
     if (!declaration) return true;
     if (declaration.getSourceFile().fileName.includes(`/node_modules/${OTEL_SCOPE}`)) {
       return (call.arguments ?? []).some((arg) => t.isFunctionLike(arg) || services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0);
     }
     if (t.isCallExpression(call)) {
-      if (!this.promiseFunctionsMayThrow && isAlwaysThenable(services.checker, services.checker.getTypeAtLocation(call))) {
+      if (!this.promiseFunctionsMayThrow && callReturnsThenable(services, call)) {
         return false;
       }
     }
@@ -192,4 +192,203 @@ function rootIdentifierOf(t: typeof ts, node: ts.Expression): ts.Identifier | un
 export function isAsyncDeclaration(t: typeof ts, declaration: ts.Declaration): boolean {
   if (!t.canHaveModifiers(declaration)) return false;
   return t.getModifiers(declaration)?.some((modifier) => modifier.kind === t.SyntaxKind.AsyncKeyword) ?? false;
+}
+
+/**
+ * What a call's callee declares, read from the callee expression's type (the signatures TypeScript resolves the call
+ * against) instead of resolving the call: resolving it also checks every argument, and in a long function
+ * TypeScript's flow analysis makes each such question cost time in proportion to the function. An answer is taken
+ * from the candidate signatures only where it cannot depend on which of them the call resolves to (one signature,
+ * or all of them agree, and no type parameter of the call's own is left to infer); otherwise the call is resolved,
+ * as before. So every answer is the resolved signature's. Pure functions of the program, kept weakly per call node
+ * and asked once per call and question, whichever rule or file asks.
+ */
+interface CalleeFacts {
+  /** The function-like declarations of the callee's symbol (empty: it has others, or none). */
+  declarations?: readonly ts.SignatureDeclaration[];
+  signatures?: readonly ts.Signature[];
+  /** The callee's type is a union: its signatures combine its members', and name only the first one's declaration. */
+  union?: boolean;
+  /** The resolved signature's declaration (`null`: none), only when some question needed it. */
+  resolved?: ts.Declaration | null;
+  file?: string | null;
+  declaration?: ts.Declaration | null;
+  thenable?: boolean;
+}
+
+const CALLEE_FACTS = new WeakMap<ts.Node, CalleeFacts>();
+
+function calleeFacts(call: ts.CallExpression | ts.NewExpression): CalleeFacts {
+  let facts = CALLEE_FACTS.get(call);
+  if (!facts) CALLEE_FACTS.set(call, (facts = {}));
+  return facts;
+}
+
+/**
+ * The declarations of the symbol a call's callee names (`f`, `a.b.f`; an import resolved to what it imports), if all
+ * of them declare a function or method: then the signatures the call is resolved against are theirs (instantiated
+ * for the receiver's type arguments, which keeps their declarations). Finding the symbol types the receiver, but
+ * neither the arguments nor the callee's own (possibly huge, mapped or instantiated) type.
+ */
+function symbolDeclarations(services: TypeServices, call: ts.CallExpression | ts.NewExpression): readonly ts.SignatureDeclaration[] {
+  const facts = calleeFacts(call);
+  if (!facts.declarations) {
+    const t = services.ts;
+    facts.declarations = guarded(() => {
+      if (!t.isCallExpression(call)) return [];
+      const callee = call.expression;
+      const name = t.isPropertyAccessExpression(callee) ? callee.name : t.isIdentifier(callee) ? callee : undefined;
+      let symbol = name && services.checker.getSymbolAtLocation(name);
+      if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = services.checker.getAliasedSymbol(symbol);
+      const declarations = symbol?.declarations ?? [];
+      return declarations.length > 0 && declarations.every((declaration) => ownSignature(t, declaration)) ? declarations : [];
+    }, []);
+  }
+  return facts.declarations;
+}
+
+/**
+ * A function or method declaration whose signature is its own: not an index signature or a property (whose type is
+ * declared elsewhere), and in JavaScript not typed by a JSDoc `@type` or `@overload` tag.
+ */
+function ownSignature(t: typeof ts, declaration: ts.Declaration): declaration is ts.SignatureDeclaration {
+  if (
+    !t.isFunctionDeclaration(declaration) &&
+    !t.isMethodDeclaration(declaration) &&
+    !t.isMethodSignature(declaration) &&
+    !t.isFunctionExpression(declaration) &&
+    !t.isArrowFunction(declaration)
+  ) {
+    return false;
+  }
+  return !t.getJSDocTags(declaration).some((tag) => t.isJSDocTypeTag(tag) || t.isJSDocOverloadTag(tag));
+}
+
+/** The signatures of the callee's type the call is resolved against (call signatures, or construct ones for `new`). */
+function candidateSignatures(services: TypeServices, call: ts.CallExpression | ts.NewExpression): readonly ts.Signature[] {
+  const facts = calleeFacts(call);
+  if (!facts.signatures) {
+    const t = services.ts;
+    facts.signatures = guarded(() => {
+      // `super(…)` and `import(…)` are resolved against something other than the callee expression's own type.
+      if (call.expression.kind === t.SyntaxKind.SuperKeyword || call.expression.kind === t.SyntaxKind.ImportKeyword) return [];
+      const type = services.checker.getTypeAtLocation(call.expression);
+      facts.union = type.isUnion();
+      return t.isNewExpression(call) ? type.getConstructSignatures() : type.getCallSignatures();
+    }, []);
+  }
+  return facts.signatures;
+}
+
+/** The declaration of the signature the call resolves to (TypeScript resolves the whole call). */
+export function resolvedDeclaration(services: TypeServices, call: ts.CallExpression | ts.NewExpression): ts.Declaration | undefined {
+  const facts = calleeFacts(call);
+  if (facts.resolved === undefined) {
+    facts.resolved = guarded(() => services.checker.getResolvedSignature(call)?.getDeclaration() ?? null, null);
+  }
+  return facts.resolved ?? undefined;
+}
+
+/** The file the callee's resolved signature is declared in. */
+export function calleeFile(services: TypeServices, call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const facts = calleeFacts(call);
+  if (facts.file === undefined) {
+    const declared = new Set(symbolDeclarations(services, call).map((declaration) => declaration.getSourceFile().fileName));
+    const [one] = declared;
+    if (declared.size === 1 && one !== undefined) {
+      facts.file = one;
+      return one;
+    }
+    const files = new Set<string | undefined>(candidateSignatures(services, call).map((signature) => (signature.getDeclaration() as ts.SignatureDeclaration | undefined)?.getSourceFile().fileName));
+    const [only] = files;
+    facts.file = files.size === 1 && only !== undefined ? only : (resolvedDeclaration(services, call)?.getSourceFile().fileName ?? null);
+  }
+  return facts.file ?? undefined;
+}
+
+/** The declaration of the callee's resolved signature. */
+export function calleeDeclaration(services: TypeServices, call: ts.CallExpression | ts.NewExpression): ts.Declaration | undefined {
+  const facts = calleeFacts(call);
+  if (facts.declaration === undefined) {
+    const declared = symbolDeclarations(services, call);
+    if (declared.length === 1) {
+      facts.declaration = declared[0];
+      return facts.declaration;
+    }
+    const signatures = candidateSignatures(services, call);
+    const only = signatures.length === 1 ? (signatures[0] as ts.Signature).getDeclaration() : undefined;
+    facts.declaration = only ?? resolvedDeclaration(services, call) ?? null;
+  }
+  return facts.declaration ?? undefined;
+}
+
+/** The call's value is always thenable (its type, the resolved signature's return type). */
+export function callReturnsThenable(services: TypeServices, call: ts.CallExpression): boolean {
+  const facts = calleeFacts(call);
+  if (facts.thenable === undefined) {
+    const { checker } = services;
+    // The call's type is its signature's return type, unless the call is part of an optional chain (which adds
+    // `undefined`).
+    const declared = symbolDeclarations(services, call);
+    if (services.ts.isOptionalChain(call)) {
+      facts.thenable = guarded(() => isAlwaysThenable(checker, checker.getTypeAtLocation(call)), false);
+    } else if (declared.length > 0 && declared.every((declaration) => guarded(() => declaresThenable(services, declaration), false))) {
+      facts.thenable = true;
+    } else {
+      const signatures = candidateSignatures(services, call);
+      const answers = new Set<boolean | undefined>(
+        signatures.length > 0
+          ? signatures.map((signature) => {
+              const declaration = signature.getDeclaration() as ts.SignatureDeclaration | undefined;
+              if (declaration && !facts.union && guarded(() => declaresThenable(services, declaration), false)) return true;
+              return guarded(() => thenableReturn(services, signature), undefined);
+            })
+          : [undefined],
+      );
+      const [only] = answers;
+      facts.thenable = answers.size === 1 && only !== undefined ? only : guarded(() => isAlwaysThenable(checker, checker.getTypeAtLocation(call)), false);
+    }
+  }
+  return facts.thenable;
+}
+
+/**
+ * Every signature instantiated from the declaration returns a thenable: it is `async` (not a generator), or its
+ * declared return type is a reference to an interface or class with a `then` member (`Promise<T>`: an interface's
+ * members do not depend on its type arguments, so no instantiation loses `then`). Read off the declaration, without
+ * instantiating its return type (which for a client whose commands are mapped types costs more than the rest of the
+ * file's lint).
+ */
+function declaresThenable(services: TypeServices, declaration: ts.SignatureDeclaration): boolean {
+  const t = services.ts;
+  const modifiers = t.canHaveModifiers(declaration) ? t.getModifiers(declaration) : undefined;
+  if (modifiers?.some((modifier) => modifier.kind === t.SyntaxKind.AsyncKeyword) && !('asteriskToken' in declaration && declaration.asteriskToken)) return true;
+  const type = declaration.type;
+  if (!type || !t.isTypeReferenceNode(type)) return false;
+  let symbol = services.checker.getSymbolAtLocation(type.typeName);
+  if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = services.checker.getAliasedSymbol(symbol);
+  if (!symbol || !(symbol.flags & (t.SymbolFlags.Interface | t.SymbolFlags.Class)) || symbol.flags & t.SymbolFlags.TypeAlias) return false;
+  return services.checker.getPropertyOfType(services.checker.getDeclaredTypeOfSymbol(symbol), 'then') !== undefined;
+}
+
+/**
+ * Whether every call resolved to `signature` has an always-thenable value, or `undefined` if that depends on the
+ * type arguments the call infers. A signature without type parameters of its own returns its return type. A generic
+ * one returns an instantiation of it, whose thenability is the declared type's when every member of the (non-null)
+ * return type is a primitive or a reference to an interface or class (`Promise<T>`: an interface's members do not
+ * depend on its type arguments); a bare type parameter, a conditional or a mapped type may become anything.
+ */
+function thenableReturn(services: TypeServices, signature: ts.Signature): boolean | undefined {
+  const t = services.ts;
+  const { checker } = services;
+  const returnType = signature.getReturnType();
+  if ((signature.getTypeParameters()?.length ?? 0) === 0) return isAlwaysThenable(checker, returnType);
+  const value = checker.getNonNullableType(returnType);
+  const members = value.isUnion() ? value.types : [value];
+  const fixed = members.every(
+    (member) =>
+      (member.flags & (t.TypeFlags.StringLike | t.TypeFlags.NumberLike | t.TypeFlags.BigIntLike | t.TypeFlags.BooleanLike | t.TypeFlags.ESSymbolLike | t.TypeFlags.VoidLike | t.TypeFlags.Null)) !== 0 ||
+      ((member.flags & t.TypeFlags.Object) !== 0 && ((member as ts.ObjectType).objectFlags & (t.ObjectFlags.Reference | t.ObjectFlags.Interface | t.ObjectFlags.Class)) !== 0),
+  );
+  return fixed ? isAlwaysThenable(checker, returnType) : undefined;
 }

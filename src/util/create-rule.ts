@@ -34,5 +34,21 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
 ): ReturnType<typeof ruleCreator<Options, MessageIds>> {
   const { defaultOptions } = rule.meta;
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- read by @typescript-eslint/utils versions that predate meta.defaultOptions
-  return ruleCreator<Options, MessageIds>(defaultOptions ? { ...rule, defaultOptions } : rule);
+  const created = ruleCreator<Options, MessageIds>(defaultOptions ? { ...rule, defaultOptions } : rule);
+  const defaults = (defaultOptions ?? []) as unknown as Options;
+  // The options with their defaults, as the rule creator's `create` computes them (a structured clone and a deep
+  // merge), but once per configuration instead of once per file and rule: that copy was most of what a rule cost on
+  // a file it has nothing to check. ESLint hands every file of one configuration the same option objects (a fresh
+  // array around them), so they are remembered by the first option's identity. Rules never change their options.
+  const byOption = new WeakMap<object, Options>();
+  let none: Options | undefined;
+  const optionsFor = (given: readonly unknown[]): Options => {
+    const [first] = given;
+    if (given.length === 0) return (none ??= ESLintUtils.applyDefault<Options, Options>(defaults, given as unknown as Options));
+    if (given.length > 1 || typeof first !== 'object' || first === null) return ESLintUtils.applyDefault<Options, Options>(defaults, given as unknown as Options);
+    let known = byOption.get(first);
+    if (!known) byOption.set(first, (known = ESLintUtils.applyDefault<Options, Options>(defaults, given as unknown as Options)));
+    return known;
+  };
+  return { ...created, create: (context) => rule.create(context, optionsFor(context.options)) };
 }
