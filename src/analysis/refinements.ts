@@ -38,6 +38,12 @@ export interface RefinementDeps {
   readonly closureOf?: (node: TSESTree.Node) => TSESTree.Node | undefined;
 }
 
+interface BlockTests {
+  /** Stable key of the tested expression → the `if`s testing it, in order, with the polarity of their test. */
+  readonly byKey: Map<string, { readonly index: number; readonly statement: TSESTree.IfStatement; readonly polarity: boolean }[]>;
+  readonly order: Map<TSESTree.IfStatement, number>;
+}
+
 interface Tested {
   readonly ob: Obligation;
   /** Drop the obligation when the tested node is truthy (`shutdown`) or falsy (`item`). */
@@ -119,12 +125,11 @@ export class Refinements {
     if (statement?.type !== AST_NODE_TYPES.IfStatement || !contains(statement.test, node) || statement.parent.type !== AST_NODE_TYPES.BlockStatement) {
       return [];
     }
-    const siblings = statement.parent.body;
+    const tests = this.testsOf(statement.parent);
+    const at = tests.order.get(statement) ?? -1;
     const tested: Tested[] = [];
-    for (const earlier of siblings.slice(0, siblings.indexOf(statement))) {
-      if (earlier.type !== AST_NODE_TYPES.IfStatement) continue;
-      const polarity = this.polarity(earlier.test, key);
-      if (polarity === undefined) continue;
+    for (const { index, statement: earlier, polarity } of tests.byKey.get(key) ?? []) {
+      if (index >= at) break;
       const branches: [TSESTree.Statement | null, boolean][] = [
         [earlier.consequent, polarity],
         [earlier.alternate, !polarity],
@@ -139,15 +144,33 @@ export class Refinements {
     return tested;
   }
 
-  /** `test` is `key` (true) or its negation (false), through `!`s. */
-  private polarity(test: TSESTree.Node, key: string): boolean | undefined {
-    let value = unwrapValue(test);
-    let truthy = true;
-    while (value.type === AST_NODE_TYPES.UnaryExpression && value.operator === '!') {
-      truthy = !truthy;
-      value = unwrapValue(value.argument);
+  private readonly blockTests = new Map<TSESTree.BlockStatement, BlockTests>();
+
+  /**
+   * The `if` statements of a block by the stable expression each tests (through `!`s), in order: read once per
+   * block, so a block of thousands of `if`s costs one pass, not one per test.
+   */
+  private testsOf(block: TSESTree.BlockStatement): BlockTests {
+    let tests = this.blockTests.get(block);
+    if (tests) return tests;
+    tests = { byKey: new Map(), order: new Map() };
+    for (const [index, statement] of block.body.entries()) {
+      if (statement.type !== AST_NODE_TYPES.IfStatement) continue;
+      tests.order.set(statement, index);
+      let value = unwrapValue(statement.test);
+      let polarity = true;
+      while (value.type === AST_NODE_TYPES.UnaryExpression && value.operator === '!') {
+        polarity = !polarity;
+        value = unwrapValue(value.argument);
+      }
+      const key = this.handles.stableKey(value);
+      if (key === undefined) continue;
+      let list = tests.byKey.get(key);
+      if (!list) tests.byKey.set(key, (list = []));
+      list.push({ index, statement, polarity });
     }
-    return this.handles.stableKey(value) === key ? truthy : undefined;
+    this.blockTests.set(block, tests);
+    return tests;
   }
 
   /** The obligations a block of expression statements stores on an object's property (`msg[SPAN] = span`). */
