@@ -346,13 +346,22 @@ export class ThrowModel {
     if (!this.otelImports) {
       this.otelImports = new Set();
       for (const statement of this.deps.sourceCode.ast.body) {
-        if (statement.type !== AST_NODE_TYPES.ImportDeclaration || !statement.source.value.startsWith(OTEL_SCOPE)) continue;
-        for (const specifier of statement.specifiers) this.otelImports.add(specifier.local.name);
+        if (statement.type === AST_NODE_TYPES.ImportDeclaration && statement.source.value.startsWith(OTEL_SCOPE)) {
+          for (const specifier of statement.specifiers) this.otelImports.add(specifier.local.name);
+        }
+        // CommonJS, as tsc writes it: `const api_1 = require("@opentelemetry/api")`, `const { trace } = require(…)`,
+        // or wrapped in an interop helper (`__importStar(require(…))`).
+        if (statement.type === AST_NODE_TYPES.VariableDeclaration && statement.kind === 'const') {
+          for (const declarator of statement.declarations) {
+            if (!declarator.init || !isOtelRequire(declarator.init)) continue;
+            for (const id of declaredNames(declarator.id)) this.otelImports.add(id);
+          }
+        }
       }
     }
     if (!this.otelImports.has(root.name)) return false;
     const def = this.deps.handles.resolve(root)?.defs[0];
-    return def?.type === DefinitionType.ImportBinding;
+    return def?.type === DefinitionType.ImportBinding || (def?.type === DefinitionType.Variable && def.parent.parent.type === AST_NODE_TYPES.Program);
   }
 
   /**
@@ -530,6 +539,26 @@ export class ThrowModel {
 function contextKey(fn: TSESTree.Node, params: ReadonlyMap<Variable, ReadonlySet<string>>): string {
   const parts = [...params].map(([variable, methods]) => `${variable.name}@${variable.defs[0]?.name.range[0] ?? -1}=${[...methods].sort().join(',')}`);
   return `${fn.range[0]}:${fn.range[1]}|${parts.sort().join(';')}`;
+}
+
+/** `require('@opentelemetry/…')`, possibly inside a module-interop helper (tsc's `__importStar(require(…))`, Babel's). */
+function isOtelRequire(node: TSESTree.Node): boolean {
+  const value = unwrapValue(node);
+  if (value.type !== AST_NODE_TYPES.CallExpression || value.arguments.length !== 1) return false;
+  const [argument] = value.arguments as [TSESTree.Node];
+  if (value.callee.type === AST_NODE_TYPES.Identifier && value.callee.name === 'require') {
+    return argument.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' && argument.value.startsWith(OTEL_SCOPE);
+  }
+  return value.callee.type === AST_NODE_TYPES.Identifier && INTEROP_HELPERS.has(value.callee.name) && isOtelRequire(argument);
+}
+
+const INTEROP_HELPERS = new Set(['__importStar', '__importDefault', '_interopRequireWildcard', '_interopRequireDefault']);
+
+/** The names a declarator binds: `x`, or the local names of `{ a, b: c }`. */
+function declaredNames(pattern: TSESTree.Node): string[] {
+  if (pattern.type === AST_NODE_TYPES.Identifier) return [pattern.name];
+  if (pattern.type !== AST_NODE_TYPES.ObjectPattern) return [];
+  return pattern.properties.flatMap((property) => (property.type === AST_NODE_TYPES.Property ? declaredNames(property.value) : []));
 }
 
 /** A nested function's body does not run when the function that creates it runs. */

@@ -1334,6 +1334,48 @@ exports.sendError = function sendError(error, fn) {
   ],
 });
 
+// CommonJS, as tsc writes it: the OpenTelemetry API required into a const cannot throw either.
+untypedTester.run('require-release (untyped, OpenTelemetry required)', rule, {
+  valid: [
+    {
+      code: `
+const api_1 = require('@opentelemetry/api');
+const { trace } = __importStar(require('@opentelemetry/api'));
+exports.handle = function handle(instrumentation, next) {
+  const span = instrumentation.tracer.startSpan('layer');
+  const parent = api_1.context.active();
+  trace.setSpan(parent, span);
+  span.end();
+  return next();
+};`,
+    },
+  ],
+  invalid: [
+    {
+      // Another package required the same way is still a library that may throw.
+      code: `
+const api_1 = require('@opentelemetry/api');
+const other = require('other-lib');
+exports.handle = function handle(instrumentation) {
+  const span = instrumentation.tracer.startSpan('layer');
+  other.context.active();
+  span.end();
+};`,
+      errors: [{ messageId: 'leakOnMayThrow', line: 6, suggestions: [{ messageId: 'wrapInTryFinally', output: `
+const api_1 = require('@opentelemetry/api');
+const other = require('other-lib');
+exports.handle = function handle(instrumentation) {
+  const span = instrumentation.tracer.startSpan('layer');
+  try {
+    other.context.active();
+  } finally {
+    span.end();
+  }
+};` }] }],
+    },
+  ],
+});
+
 typedTester.run('require-release (custom pairs, typed)', rule, {
   valid: [
     {
