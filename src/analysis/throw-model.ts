@@ -378,8 +378,9 @@ export class ThrowModel {
     const name = memberName(first);
     const owner = name === undefined ? undefined : this.deps.handles.classOfReceiver(first.object);
     if (!owner || name === undefined || classMember(owner, name)) return false;
-    const base = owner.superClass && unwrapValue(owner.superClass);
-    return base?.type === AST_NODE_TYPES.Identifier && this.isOtelImport(base);
+    // `extends InstrumentationBase`, or CommonJS's `extends instrumentation_1.InstrumentationBase`.
+    const base = owner.superClass ? rootIdentifier(owner.superClass) : undefined;
+    return base !== undefined && this.isOtelImport(base);
   }
 
 

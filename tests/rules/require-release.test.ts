@@ -1349,6 +1349,24 @@ exports.handle = function handle(instrumentation, next) {
   return next();
 };`,
     },
+    {
+      // A method inherited from \`instrumentation_1.InstrumentationBase\` (CommonJS) does not throw.
+      code: `
+const api_1 = require('@opentelemetry/api');
+const instrumentation_1 = require('@opentelemetry/instrumentation');
+class Instrumentation extends instrumentation_1.InstrumentationBase {
+  patch(original) {
+    const instrumentation = this;
+    return function patched() {
+      const span = instrumentation.tracer.startSpan('x');
+      const { hook } = instrumentation.getConfig();
+      span.end();
+      return original.call(this, hook);
+    };
+  }
+}
+exports.Instrumentation = Instrumentation;`,
+    },
   ],
   invalid: [
     {
