@@ -13,6 +13,27 @@ import { branchTarget, contains, isFunctionNode, methodCall, unwrapAwaited, unwr
 
 const { DefinitionType } = TSESLint.Scope;
 
+/** `flag = true` → `flag`. */
+function flagWriteTarget(node: TSESTree.Node): TSESTree.Identifier | undefined {
+  if (node.type !== AST_NODE_TYPES.AssignmentExpression || node.operator !== '=' || node.left.type !== AST_NODE_TYPES.Identifier) return undefined;
+  return node.right.type === AST_NODE_TYPES.Literal && node.right.value === true ? node.left : undefined;
+}
+
+/**
+ * The expression statements next to `statement` in its block or `case`, up to the first statement of another kind
+ * on either side (the statement itself left out).
+ */
+function statementsAround(statement: TSESTree.ExpressionStatement): TSESTree.ExpressionStatement[] {
+  const owner = statement.parent;
+  const siblings: readonly TSESTree.Node[] =
+    owner.type === AST_NODE_TYPES.BlockStatement ? owner.body : owner.type === AST_NODE_TYPES.SwitchCase ? owner.consequent : [];
+  const at = siblings.indexOf(statement);
+  const around: TSESTree.ExpressionStatement[] = [];
+  for (let index = at + 1; siblings[index]?.type === AST_NODE_TYPES.ExpressionStatement; index++) around.push(siblings[index] as TSESTree.ExpressionStatement);
+  for (let index = at - 1; index >= 0 && siblings[index]?.type === AST_NODE_TYPES.ExpressionStatement; index--) around.push(siblings[index] as TSESTree.ExpressionStatement);
+  return around;
+}
+
 /** `return;`, or a block holding only that. */
 function isBareReturn(node: TSESTree.Statement): boolean {
   if (node.type === AST_NODE_TYPES.ReturnStatement) return node.argument === null;
@@ -248,25 +269,10 @@ export class Refinements {
     let statement: TSESTree.Node | undefined = release.parent;
     while (statement?.type === AST_NODE_TYPES.AwaitExpression || statement?.type === AST_NODE_TYPES.ChainExpression) statement = statement.parent;
     if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-    const owner = statement.parent;
-    const siblings: readonly TSESTree.Node[] =
-      owner.type === AST_NODE_TYPES.BlockStatement ? owner.body : owner.type === AST_NODE_TYPES.SwitchCase ? owner.consequent : [];
-    const at = siblings.indexOf(statement);
-    const writes = (node: TSESTree.Node | undefined): boolean => {
-      if (node?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-      const { expression } = node;
-      return (
-        expression.type === AST_NODE_TYPES.AssignmentExpression &&
-        expression.operator === '=' &&
-        expression.left.type === AST_NODE_TYPES.Identifier &&
-        this.handles.resolve(expression.left) === variable &&
-        expression.right.type === AST_NODE_TYPES.Literal &&
-        expression.right.value === true
-      );
-    };
-    for (let index = at + 1; siblings[index]?.type === AST_NODE_TYPES.ExpressionStatement; index++) if (writes(siblings[index])) return true;
-    for (let index = at - 1; index >= 0 && siblings[index]?.type === AST_NODE_TYPES.ExpressionStatement; index--) if (writes(siblings[index])) return true;
-    return false;
+    return statementsAround(statement).some((next) => {
+      const target = flagWriteTarget(next.expression);
+      return target !== undefined && this.handles.resolve(target) === variable;
+    });
   }
 
   private calls(node: TSESTree.Node, closure: TSESTree.Node): boolean {
@@ -295,30 +301,14 @@ export class Refinements {
   private releasedAfterWrite(identifier: TSESTree.Node): Obligation[] {
     const assignment = identifier.parent;
     const statement = assignment?.parent;
-    if (
-      assignment?.type !== AST_NODE_TYPES.AssignmentExpression ||
-      assignment.operator !== '=' ||
-      assignment.left !== identifier ||
-      !(assignment.right.type === AST_NODE_TYPES.Literal && assignment.right.value === true) ||
-      statement?.type !== AST_NODE_TYPES.ExpressionStatement ||
-      (statement.parent.type !== AST_NODE_TYPES.BlockStatement && statement.parent.type !== AST_NODE_TYPES.SwitchCase)
-    ) {
-      return [];
-    }
-    const siblings = statement.parent.type === AST_NODE_TYPES.BlockStatement ? statement.parent.body : statement.parent.consequent;
-    const at = siblings.indexOf(statement);
+    if (!assignment || flagWriteTarget(assignment) !== identifier || statement?.type !== AST_NODE_TYPES.ExpressionStatement) return [];
     const released: Obligation[] = [];
-    const inspect = (next: TSESTree.Statement | undefined): boolean => {
-      if (next?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-      const call = unwrapAwaited(next.expression).inner;
-      if (call.type === AST_NODE_TYPES.CallExpression) {
-        for (const ob of this.candidates(call)) if (!ob.capture && this.deps.isReleaseCallOf(call, ob)) released.push(ob);
-      }
-      return true;
-    };
     // The run of expression statements around the write: `span.end(); ended = true;` says the same.
-    for (let index = at + 1; inspect(siblings[index]); index++);
-    for (let index = at - 1; index >= 0 && inspect(siblings[index]); index--);
+    for (const next of statementsAround(statement)) {
+      const call = unwrapAwaited(next.expression).inner;
+      if (call.type !== AST_NODE_TYPES.CallExpression) continue;
+      for (const ob of this.candidates(call)) if (!ob.capture && this.deps.isReleaseCallOf(call, ob)) released.push(ob);
+    }
     return released;
   }
 
