@@ -9,7 +9,8 @@
  *   scope so a local `console` is not the global one), and array, string and collection methods on receivers known
  *   to be arrays, strings or collections;
  * - the OpenTelemetry packages, whose specification forbids them to throw — except that a call that runs a callback
- *   it is given lets the callback's exceptions through;
+ *   it is given lets the callback's exceptions through — also called on API objects known by where they come from
+ *   ({@link ./otel-values.ts}: `this.#tracer`, `options.propagator ?? propagation`);
  * - `.then`/`.catch`/`.finally`, and a call that returns a promise: it rejects rather than throws (the option
  *   `promiseFunctionsMayThrow` keeps this only for functions declared `async`);
  * - an acquire of a kind whose acquire cannot throw, and a tracked resource's non-throwing methods — also inside a
@@ -26,6 +27,7 @@ import type * as ts from 'typescript';
 
 import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
+import { OtelValues } from './otel-values.js';
 import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
 import {
   ARRAY_CALLBACK_METHODS,
@@ -115,8 +117,15 @@ export class ThrowModel {
   private readonly nameSpecifiers: readonly string[];
   private readonly typeSpecifiers: readonly Exclude<TypeOrValueSpecifier, string>[];
   private otelImports: Set<string> | undefined;
+  private readonly otelValues: OtelValues;
 
   constructor(private readonly deps: ThrowModelDeps) {
+    this.otelValues = new OtelValues({
+      sourceCode: deps.sourceCode,
+      handles: deps.handles,
+      isOtelImport: (identifier) => this.isOtelImport(identifier),
+      resolveCallee: (callee) => deps.resolveCallee(callee),
+    });
     const all = deps.options.nonThrowing ?? [];
     this.nameSpecifiers = all.filter((spec): spec is string => typeof spec === 'string');
     this.typeSpecifiers = all.filter((spec): spec is Exclude<TypeOrValueSpecifier, string> => typeof spec !== 'string');
@@ -193,7 +202,11 @@ export class ThrowModel {
     }
     // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
     // exceptions pass through.
-    const otel = (root !== undefined && this.isOtelImport(root)) || this.isInheritedOtelMethod(callee) || this.declaredIn(call, OTEL_SCOPE);
+    const otel =
+      (root !== undefined && this.isOtelImport(root)) ||
+      this.isInheritedOtelMethod(callee) ||
+      (callee.type === AST_NODE_TYPES.MemberExpression && this.otelValues.isOtelValue(callee.object)) ||
+      this.declaredIn(call, OTEL_SCOPE);
     if (otel) return this.callbackMayThrow(call);
     if (callee.type === AST_NODE_TYPES.MemberExpression && this.isSafeStringMethod(call, callee)) return false;
     if (this.userSaysNonThrowing(callee)) return false;

@@ -130,7 +130,12 @@ function asModule(code: string, suffix: string): string | undefined {
   const inFunction = `export async function example() {\n${code}\n}`;
   const inLoop = `export async function example() {\n  for (;;) {\n${code}\n  }\n}`;
   // A fragment that jumps is a loop's body (TypeScript's parser accepts a stray `continue` too).
-  const candidates = /^\s*(?:if \(.*\) )?(?:continue|break);/m.test(code) ? [inLoop, inFunction, code] : [inFunction, inLoop, code];
+  // TypeScript's parser also accepts an `import` inside a function; an example with imports is a module as written.
+  const candidates = /^(?:import|export) /m.test(code)
+    ? [code]
+    : /^\s*(?:if \(.*\) )?(?:continue|break);/m.test(code)
+      ? [inLoop, inFunction, code]
+      : [inFunction, inLoop, code];
   for (const candidate of candidates) {
     const source = `${candidate}\n${suffix}\n`;
     try {
