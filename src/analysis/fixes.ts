@@ -25,6 +25,8 @@ export interface FixQueries {
   isShutdownTest(node: TSESTree.Node, ob: Obligation): boolean;
   /** A release of the obligation inside an iteration callback (`forEach`), which does not count: for the message. */
   iterationRelease(ob: Obligation): { readonly method: string; readonly node: TSESTree.Node } | undefined;
+  /** The rejection handler of the promise chain `chain` that releases on some of its paths only, for the message. */
+  partialRejectionHandler?(chain: TSESTree.Node): TSESTree.Node | undefined;
   /** The function returns the resource on some path (a wrapper): a `finally` that releases it would hand back a released one. */
   returnsIt?(ob: Obligation): boolean;
 }

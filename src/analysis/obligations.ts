@@ -239,6 +239,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       }),
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
     iterationRelease: (ob) => ownership.iterationReleases.get(ob),
+    partialRejectionHandler: (chain) => ownership.partialRejectionHandlers.get(chain),
     returnsIt: (ob) => returnsOf(ob.fn.node).some((statement) => handles.carried(statement.argument).has(ob)),
   };
 

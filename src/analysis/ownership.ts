@@ -276,6 +276,23 @@ export class Ownership {
     }
   }
 
+  /**
+   * Chains whose rejection handler releases on some of its paths only (a call before the release may throw), by the
+   * chain's top call: for the message, which then names the handler rather than a missing one.
+   */
+  readonly partialRejectionHandlers = new Map<TSESTree.Node, TSESTree.Node>();
+
+  private notePartialRejectionHandler(links: readonly TSESTree.CallExpression[], root: Obligation, top: TSESTree.Node): void {
+    for (const link of links) {
+      const name = methodCall(link)?.name;
+      const handler = name === 'catch' ? link.arguments[0] : name === 'then' ? link.arguments[1] : undefined;
+      if (!handler) continue;
+      const closure = this.summaries.closureOf(handler);
+      if (closure && this.summaries.closureRelease(closure, root) === 'some') this.partialRejectionHandlers.set(top, handler);
+      return;
+    }
+  }
+
   /** The handler of a chain link releases `root` on every path it runs. */
   private handlerReleases(handler: TSESTree.Node | undefined, root: Obligation): boolean {
     if (!handler || handler.type === AST_NODE_TYPES.SpreadElement) return false;
@@ -330,6 +347,7 @@ export class Ownership {
         };
         const onFulfil = outcome(false);
         const onReject = outcome(true);
+        if (onFulfil && !onReject) this.notePartialRejectionHandler(links, root, top);
         if (onFulfil && onReject) return 'release';
         if (onFulfil) return 'release-on-fulfil';
         return 'maybe-release';

@@ -18,6 +18,7 @@ export type LeakMessageId =
   | 'leakAtIterationEnd'
   | 'leakAtFunctionEnd'
   | 'leakOnRejection'
+  | 'leakOnRejectionHandler'
   | 'leakReleaseInIteration';
 
 /**
@@ -38,6 +39,7 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakAtFunctionEnd: `${subject} when the function ends on line {{line}}. ${advice}`,
     leakReleaseInIteration: `${subject} when the function ends on line {{line}}. The \`{{method}}\` callback on line {{callbackLine}} runs once per element, maybe never. ${advice}`,
     leakOnRejection: `${subject} if the promise on line {{line}} rejects. \`.then\` runs only on success: release in \`.finally\` or in both handlers.`,
+    leakOnRejectionHandler: `${subject} if the promise on line {{line}} rejects. Its rejection handler (line {{handlerLine}}) may throw before it releases: release in \`.finally\`, or in a \`finally\` inside the handler.`,
   };
 }
 
@@ -178,7 +180,14 @@ export function reportLeaks<MessageId extends string>(
     const location = exitLocation(sourceCode, exit);
     const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;
     const own = description.suggestAt?.(exit);
-    const base: LeakMessageId = iteration ? 'leakReleaseInIteration' : exit.type === 'throw' && !exit.explicit ? 'leakOnMayThrow' : EXIT_MESSAGE[exit.type];
+    const handler = exit.type === 'rejection' ? queries.partialRejectionHandler?.(exit.node) : undefined;
+    const base: LeakMessageId = iteration
+      ? 'leakReleaseInIteration'
+      : handler
+        ? 'leakOnRejectionHandler'
+        : exit.type === 'throw' && !exit.explicit
+          ? 'leakOnMayThrow'
+          : EXIT_MESSAGE[exit.type];
     context.report({
       loc: location,
       messageId: `${base}${description.family ?? ''}` as LeakMessageId,
@@ -186,6 +195,7 @@ export function reportLeaks<MessageId extends string>(
         ...description.data,
         method: iteration?.method ?? '',
         callbackLine: iteration?.node.loc.start.line ?? 0,
+        handlerLine: handler?.loc.start.line ?? 0,
         acquire: acquireText(sourceCode, ob.acquire),
         acquireLine: ob.acquire.loc.start.line,
         line: location.start.line,

@@ -12,6 +12,7 @@ const WORST: Record<string, string> = {
   acquireLine: '1234',
   line: '1234',
   callbackLine: '1234',
+  handlerLine: '1234',
   release: 'this.errTasks.done(obj)',
   resource: 'resource',
   method: 'forEach',

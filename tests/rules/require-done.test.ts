@@ -778,6 +778,21 @@ async function worker() {
 }`,
     errors: [{ messageId: 'leakOnRejection', line: 5, column: 3 }],
   },
+  // A \`.catch\` that marks done only after a call that may throw: the report names that handler, not a missing one.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  work(item)
+    .then(() => q.done(item))
+    .catch((err) => {
+      report(err);
+      q.done(item);
+    });
+}`,
+    errors: [{ messageId: 'leakOnRejectionHandler', line: 5, column: 3, data: { acquire: 'q.get()', acquireLine: 3, line: 5, handlerLine: 7 } }],
+  },
   // A done inside an iteration callback runs once per element: zero times for an empty list.
   {
     code: `
