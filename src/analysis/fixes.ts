@@ -11,7 +11,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import type { Obligation } from './events.js';
+import type { Exit, Obligation } from './events.js';
 import { statementList } from './routing.js';
 import { contains } from './syntax.js';
 
@@ -27,6 +27,8 @@ export interface FixQueries {
   iterationRelease(ob: Obligation): { readonly method: string; readonly node: TSESTree.Node } | undefined;
   /** The rejection handler of the promise chain `chain` that releases on some of its paths only, for the message. */
   partialRejectionHandler?(chain: TSESTree.Node): TSESTree.Node | undefined;
+  /** The implicit throw runs in a `finally` before that block's release of the obligation: the block. */
+  skippedFinally?(exit: Exit, ob: Obligation): TSESTree.Node | undefined;
   /** The function returns the resource on some path (a wrapper): a `finally` that releases it would hand back a released one. */
   returnsIt?(ob: Obligation): boolean;
 }

@@ -18,7 +18,7 @@ import { Checkpoints } from './checkpoints.js';
 import { alwaysThrows } from './definite-throws.js';
 import { CrossFile, type CrossFileSource, deposit, type FunctionSummary, isSummaryRun, summaryKey } from './cross-file.js';
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
-import type { AnalysisResult, Obligation, ObligationKind } from './events.js';
+import type { AnalysisResult, Exit, Obligation, ObligationKind } from './events.js';
 import type { FixQueries } from './fixes.js';
 import { HandleIndex, isUnidentifiedReceiver } from './handles.js';
 import { type AcquireMatch, type CallbackAcquireMatch, Owed } from './owed.js';
@@ -97,6 +97,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       usingReleases: (declaration, ob) => releases.usingReleases(declaration, ob),
       returnTransfers: (node, ob) => ownership.returnTransfers(node, ob),
       releasedInFunction: (ob) => releasedSomewhere.has(ob),
+      skippedFinally: (exit, ob) => skippedFinally(exit, ob),
     }).solve(),
   );
   const ownership = new Ownership(recorder, handles, owed, summaries, options.isAcquireReceiver?.bind(options), (call) =>
@@ -240,8 +241,24 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
     iterationRelease: (ob) => ownership.iterationReleases.get(ob),
     partialRejectionHandler: (chain) => ownership.partialRejectionHandlers.get(chain),
+    skippedFinally: (exit, ob) => skippedFinally(exit, ob),
     returnsIt: (ob) => returnsOf(ob.fn.node).some((statement) => handles.carried(statement.argument).has(ob)),
   };
+
+  /**
+   * A call that may throw inside a `finally`, before a release statement of `ob` later in that block: the block.
+   * (`finally { await pgClient.query('commit'); pgClient.release(); }` — a rejected commit skips the release.)
+   */
+  function skippedFinally(exit: Exit, ob: Obligation): TSESTree.Node | undefined {
+    if (exit.type !== 'throw' || exit.explicit) return undefined;
+    let child: TSESTree.Node = exit.node;
+    for (let node = exit.node.parent; node && node !== ob.fn.node && !isFunctionNode(node); child = node, node = node.parent) {
+      if (node.type !== AST_NODE_TYPES.BlockStatement || node.parent.type !== AST_NODE_TYPES.TryStatement || node.parent.finalizer !== node) continue;
+      const after = node.body.slice(node.body.indexOf(child as TSESTree.Statement) + 1);
+      return after.some((statement) => fixQueries.isReleaseStatement(statement, ob)) ? node : undefined;
+    }
+    return undefined;
+  }
 
   const nodeListeners: Listeners = {
     ArrowFunctionExpression: (node: TSESTree.Node) => owed.onFunction(node),

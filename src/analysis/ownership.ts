@@ -113,9 +113,16 @@ export class Ownership {
     const stored = handles.carried(node.right);
     if (stored.size === 0) return;
     const left = unwrapValue(node.left);
-    const outlives =
-      left.type === AST_NODE_TYPES.MemberExpression ||
-      (left.type === AST_NODE_TYPES.Identifier && owningCodePathNode(handles.resolve(left)?.defs[0]?.name ?? left) !== fn.node);
+    if (left.type === AST_NODE_TYPES.MemberExpression) {
+      // Stored on the resource itself (`client.query = function () { … client … }`, postgraphile's debug wrapper):
+      // nothing outlives the resource, which is still owed.
+      let root: TSESTree.Node = left;
+      while (root.type === AST_NODE_TYPES.MemberExpression) root = unwrapValue(root.object);
+      const itself = new Set(handles.handleOf(root));
+      this.transfer(fn, [...stored].filter((ob) => !itself.has(ob)));
+      return;
+    }
+    const outlives = left.type === AST_NODE_TYPES.Identifier && owningCodePathNode(handles.resolve(left)?.defs[0]?.name ?? left) !== fn.node;
     if (outlives) this.transfer(fn, stored);
     else this.owed.bindAliases(node.left, node.right);
   }

@@ -12,6 +12,7 @@ export type LeakMessageId =
   | 'leakOnReturn'
   | 'leakOnThrow'
   | 'leakOnMayThrow'
+  | 'leakOnMayThrowInFinally'
   | 'leakOnYield'
   | 'leakOnBreak'
   | 'leakOnContinue'
@@ -32,6 +33,7 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakOnReturn: `${subject} at the \`return\` on line {{line}}. ${advice}`,
     leakOnThrow: `${subject} at the \`throw\` on line {{line}}. ${advice}`,
     leakOnMayThrow: `${subject} if the call on line {{line}} throws. \`{{expression}}\` may throw. ${advice}`,
+    leakOnMayThrowInFinally: `${subject} if the call on line {{line}} throws: it runs before the release in its \`finally\`. \`{{expression}}\` may throw. Release first, or give the call a \`try\` of its own.`,
     leakOnYield: `${subject} if closed at the \`yield\` on line {{line}}. ${advice}`,
     leakOnBreak: `${subject} at the \`break\` on line {{line}}. ${advice}`,
     leakOnContinue: `${subject} at the \`continue\` on line {{line}}. The next iteration orphans it. ${advice}`,
@@ -181,9 +183,12 @@ export function reportLeaks<MessageId extends string>(
     const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;
     const own = description.suggestAt?.(exit);
     const handler = exit.type === 'rejection' ? queries.partialRejectionHandler?.(exit.node) : undefined;
+    const inFinally = queries.skippedFinally?.(exit, ob) !== undefined;
     const base: LeakMessageId = iteration
       ? 'leakReleaseInIteration'
-      : handler
+      : inFinally
+        ? 'leakOnMayThrowInFinally'
+        : handler
         ? 'leakOnRejectionHandler'
         : exit.type === 'throw' && !exit.explicit
           ? 'leakOnMayThrow'
@@ -206,9 +211,10 @@ export function reportLeaks<MessageId extends string>(
       },
       // The fix closes every exit of the acquire, and building it costs the size of the function: offer it once,
       // on the first exit, rather than once per exit.
+      // A release already in a \`finally\` needs no try/finally around the work: that fix would change nothing.
       suggest: own
         ? [{ messageId: own.messageId as SuggestionId, data: own.data ?? {}, fix: own.fix }]
-        : fix && index === 0
+        : fix && index === 0 && !inFinally
           ? [{ messageId: fix.messageId, data: { release: description.release }, fix: fix.fix }]
           : [],
     });

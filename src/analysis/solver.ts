@@ -47,6 +47,8 @@ export interface SolverHooks {
   releasedInFunction(ob: Obligation): boolean;
   /** `return <arg>` (or an arrow's expression body) hands the obligation to the caller. */
   returnTransfers(node: TSESTree.ReturnStatement | TSESTree.ArrowFunctionExpression, ob: Obligation): boolean;
+  /** The implicit throw is a call in a `finally` that runs before that block's release of the obligation: the block. */
+  skippedFinally?(exit: Exit, ob: Obligation): TSESTree.Node | undefined;
 }
 
 /**
@@ -223,12 +225,26 @@ function exitPosition(exit: Exit): number {
 
 /**
  * Every explicit exit is kept (a fix that closes one still leaves the others reported); implicit throws only when no
- * explicit exit leaks, and then only the first: one report per call that may throw would bury the real one.
+ * explicit exit leaks, and then only the first: one report per call that may throw would bury the real one. A call in
+ * a `finally` that may skip the release written after it in that `finally` is a defect of its own, with a fix of its
+ * own (postgraphile's `finally { await pgClient.query('commit'); pgClient.release(); }`): the first such call of each
+ * `finally` is kept too.
  */
-function reportedExits(exits: readonly Exit[]): Exit[] {
+function reportedExits(exits: readonly Exit[], ob: Obligation, skippedFinally: SolverHooks['skippedFinally']): Exit[] {
+  const byPosition = (a: Exit, b: Exit): number => exitPosition(a) - exitPosition(b);
   const explicit = exits.filter((exit) => !isImplicitExit(exit));
-  const chosen = explicit.length > 0 ? explicit : exits.slice().sort((a, b) => exitPosition(a) - exitPosition(b)).slice(0, 1);
-  return chosen.sort((a, b) => exitPosition(a) - exitPosition(b));
+  const sorted = exits.slice().sort(byPosition);
+  const chosen = explicit.length > 0 ? explicit : sorted.slice(0, 1);
+  if (skippedFinally) {
+    const blocks = new Set<TSESTree.Node>();
+    for (const exit of sorted) {
+      const block = isImplicitExit(exit) ? skippedFinally(exit, ob) : undefined;
+      if (!block || blocks.has(block)) continue;
+      blocks.add(block);
+      if (!chosen.includes(exit)) chosen.push(exit);
+    }
+  }
+  return chosen.sort(byPosition);
 }
 
 export class Solver {
@@ -274,7 +290,7 @@ export class Solver {
       this.drain(main);
     }
     const leaks = new Map<Obligation, readonly Exit[]>();
-    for (const [ob, exits] of this.exits) leaks.set(ob, reportedExits(exits));
+    for (const [ob, exits] of this.exits) leaks.set(ob, reportedExits(exits, ob, this.hooks.skippedFinally));
     return { leaks, doubles: this.doubles, checkpoints: this.checkpoints };
   }
 

@@ -68,6 +68,7 @@ export function pairsPossibleIn(
   let modules: string[] | undefined;
   return pairs.filter((pair) => {
     if (pair.packages.length === 0) return true;
+    if (pair.selfEvidentNames?.text.test(sourceCode.text)) return true;
     modules ??= [...importedModules(sourceCode)];
     const imported = modules;
     if (pair.packages.some((name) => imported.some((module) => module === name || module.startsWith(`${name}/`)))) return true;
@@ -110,6 +111,7 @@ export function createPairMatcher(
       return factory !== undefined && pair.receiverFactories.has(factory) && importsPackageOf(pair);
     }
     const name = receiverName(receiver);
+    if (name !== undefined && pair.selfEvidentNames?.names.test(name)) return true;
     return name !== undefined && pair.receiverNames.test(name) && importsPackageOf(pair);
   };
 

@@ -25,6 +25,11 @@ export interface Pair {
    * import evidence as a name.
    */
   readonly receiverFactories?: ReadonlySet<string>;
+  /**
+   * Untyped: receiver names that name the package themselves (`pgPool`, `rootPgPool`): evidence without an import, for
+   * code that is handed its pool (compiled JavaScript, a library's options object).
+   */
+  readonly selfEvidentNames?: { readonly names: RegExp; /** Finds such a name in a file's text (the cheap filter). */ readonly text: RegExp };
   readonly kind: ObligationKind;
   /** Methods whose callback receives the resource as its first parameter (`startActiveSpan`). */
   readonly callbackMethods: ReadonlySet<string>;

@@ -4,12 +4,13 @@ import { kind, type Pair } from './pair.js';
 export const pg: readonly Pair[] = [
     {
       preset: 'pg',
-      packages: ['pg', 'pg-pool'],
+      packages: ['pg', 'pg-pool', 'drizzle-orm/node-postgres'],
       resource: 'client',
       methods: new Set(['connect']),
       types: [{ from: 'package', package: 'pg', name: 'Pool' }, { from: 'package', package: 'pg-pool', name: 'Pool' }],
       typeNames: new Set(),
       receiverNames: /(?:^|[a-z])(?:pool|Pool)$/,
+      selfEvidentNames: { names: /(?:^|[a-z_])(?:pg|Pg)_?(?:pool|Pool)$/, text: /(?:pg|Pg)_?(?:pool|Pool)\b/ },
       kind: kind('pg', {
         acquireNeverThrows: true,
         handleReleases: new Set(['release']),

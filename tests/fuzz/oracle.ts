@@ -27,7 +27,8 @@
  *  - inner loops run 0, 1 or 2 iterations; the worker loop one iteration;
  *  - the rule's expected report lines (`reportLines`): every explicit leaking exit (return, break,
  *    continue, throw statement, iteration end, function end, rejection); only when there is none, the
- *    first implicit one (an exception from a throw point).
+ *    first implicit one (an exception from a throw point); and in each `finally` with a top-level
+ *    `q.done(item);`, the first leaking throw point before it.
  */
 import { formsOf, layout, type LProgram, type LStmt, type Program } from './ir.js';
 
@@ -122,6 +123,7 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   const leakSet = new Map<string, LeakExit>();
   const explicitLines = new Set<number>();
   let firstImplicit: number | null = null;
+  const implicitLines = new Set<number>();
   let dd: { line: number; tr: Trace | null } | null = null;
   const ddLines = new Set<number>();
 
@@ -129,7 +131,10 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     const key = `${line}:${kind}`;
     if (!leakSet.has(key)) leakSet.set(key, { kind, line });
     if (explicit) explicitLines.add(line);
-    else if (firstImplicit === null || line < firstImplicit) firstImplicit = line;
+    else {
+      implicitLines.add(line);
+      if (firstImplicit === null || line < firstImplicit) firstImplicit = line;
+    }
     if (!first || line < first.line) first = { kind, line, tr: push(tr, `L${line}: ${kind} with the item pending — LEAK`) };
   };
 
@@ -362,7 +367,14 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   const leakExits = [...leakSet.values()].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
   const explicitLeakLines = [...explicitLines].sort((a, b) => a - b);
   const fi = firstImplicit as number | null;
-  const reportLines = explicitLeakLines.length ? explicitLeakLines : fi !== null ? [fi] : [];
+  const reportLines = explicitLeakLines.length ? [...explicitLeakLines] : fi !== null ? [fi] : [];
+  // A throw point in a `finally` that skips a `q.done(item);` written later in that `finally`: the first one of each
+  // such block is reported too (a defect of its own, whatever else leaks).
+  for (const lines of finallySkipLines(p.body)) {
+    const skipped = [...lines].filter((line) => implicitLines.has(line)).sort((a, b) => a - b)[0];
+    if (skipped !== undefined && !reportLines.includes(skipped)) reportLines.push(skipped);
+  }
+  reportLines.sort((a, b) => a - b);
   const f = first as { kind: ExitKind; line: number; tr: Trace | null } | null;
   const d = dd as { line: number; tr: Trace | null } | null;
   return {
@@ -378,6 +390,66 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     paths,
     leakingPaths,
   };
+}
+
+/**
+ * Per `finally` block that has a top-level `q.done(item);`: the lines of the statements before its last one, without
+ * the lines of `finally` blocks nested in them (those belong to the innermost `finally`, as the rule reads it).
+ */
+function finallySkipLines(body: readonly LStmt[]): Set<number>[] {
+  const found: Set<number>[] = [];
+  const nestedFinallies = (s: LStmt): LStmt[][] => {
+    const out: LStmt[][] = [];
+    const visit = (list: readonly LStmt[]): void => {
+      for (const t of list) {
+        if (t.kind === 'try' && t.finalizer) out.push(t.finalizer);
+        for (const child of childLists(t)) if (!(t.kind === 'try' && child === t.finalizer)) visit(child);
+      }
+    };
+    visit([s]);
+    return out;
+  };
+  const rangeOf = (list: readonly LStmt[]): [number, number] => [list[0]!.line, list[list.length - 1]!.endLine];
+  const walk = (list: readonly LStmt[]): void => {
+    for (const s of list) {
+      if (s.kind === 'try' && s.finalizer && s.finalizer.length > 0) {
+        const fin = s.finalizer;
+        let last = -1;
+        fin.forEach((t, i) => {
+          if (t.kind === 'done') last = i;
+        });
+        if (last > 0) {
+          const lines = new Set<number>();
+          for (const t of fin.slice(0, last)) {
+            const excluded = nestedFinallies(t).filter((l) => l.length > 0).map(rangeOf);
+            for (let line = t.line; line <= t.endLine; line++) {
+              if (!excluded.some(([from, to]) => line >= from && line <= to)) lines.add(line);
+            }
+          }
+          found.push(lines);
+        }
+      }
+      for (const child of childLists(s)) walk(child);
+    }
+  };
+  walk(body);
+  return found;
+}
+
+function childLists(s: LStmt): LStmt[][] {
+  switch (s.kind) {
+    case 'if':
+      return s.else ? [s.then, s.else] : [s.then];
+    case 'switch':
+      return s.cases.map((c) => c.body);
+    case 'try':
+      return [s.block, ...(s.handler ? [s.handler.body] : []), ...(s.finalizer ? [s.finalizer] : [])];
+    case 'loop':
+    case 'abort':
+      return [s.body];
+    default:
+      return [];
+  }
 }
 
 /** Lay out and analyze an IR program in one go. */

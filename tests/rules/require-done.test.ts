@@ -778,6 +778,21 @@ async function worker() {
 }`,
     errors: [{ messageId: 'leakOnRejection', line: 5, column: 3 }],
   },
+  // A call in the \`finally\` before its done: a rejection skips the done (a rejected \`work\` still reaches it).
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    await flush(item);
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'leakOnMayThrowInFinally', line: 8, column: 5, data: { acquire: 'q.get()', acquireLine: 3, line: 8, expression: 'await flush(item)' } }],
+  },
   // A \`.catch\` that marks done only after a call that may throw: the report names that handler, not a missing one.
   {
     code: `

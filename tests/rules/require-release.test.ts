@@ -58,6 +58,19 @@ function typed<T extends Valid | Invalid>(input: T): T {
 }
 
 const valid: Valid[] = [
+  // The release comes first in the \`finally\`: a rejected audit after it skips nothing.
+  { code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function transaction(work, audit) {
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+    await audit('done');
+  }
+}` },
   // A resource handed to a function the rule cannot follow, and never released here: that function owns it.
   {
     code: `
@@ -519,6 +532,58 @@ export class Instrumentation extends InstrumentationBase {
 ];
 
 const invalid: Invalid[] = [
+  // A rejected commit in the \`finally\` skips the release after it (postgraphile 4.3.1, fixed in graphile/crystal#978):
+  // reported on the commit, with no try/finally fix (the release is in one already).
+  {
+    code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function transaction(work) {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    return await work(client);
+  } finally {
+    await client.query('commit');
+    client.release();
+  }
+}`,
+    errors: [{ messageId: 'leakOnMayThrowInFinally', line: 10, column: 5, suggestions: [] }],
+  },
+  // A closure stored on the resource itself does not outlive it: the client is still owed.
+  {
+    code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function tagged() {
+  const client = await pool.connect();
+  client.describe = () => client.processID;
+  await client.query('select 1');
+}`,
+    errors: [
+      {
+        messageId: 'leakAtFunctionEnd',
+        line: 8,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function tagged() {
+  const client = await pool.connect();
+  try {
+    client.describe = () => client.processID;
+    await client.query('select 1');
+  } finally {
+    client.release();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
   // A helper that only reads the span does not take it: the caller still owes the end.
   {
     code: `
@@ -1235,6 +1300,13 @@ export async function other(pool) {
   const conn = await pool.connect();
   await conn.query('x');
 }`,
+    // A name that only ends like one (\`shipPool\`, \`bigPool\`) is no evidence without the import.
+    `
+export async function other(shipPool, bigPool) {
+  const a = await shipPool.connect();
+  const b = await bigPool.connect();
+  await a.query(b);
+}`,
     // The same for a tracer and a mutex.
     `
 export function spans(tracer, mutex) {
@@ -1244,6 +1316,71 @@ export function spans(tracer, mutex) {
 }`,
   ],
   invalid: [
+    // drizzle's node-postgres adapter takes a pg Pool: a file that imports it works with pg's pools (a known leak in
+    // @payloadcms/db-postgres: the client is checked out, given an 'error' listener, and never released).
+    {
+      code: `
+import { drizzle } from 'drizzle-orm/node-postgres';
+export async function connect({ pool }) {
+  const client = await pool.connect();
+  client.prependListener('error', () => {});
+  return drizzle(pool);
+}`,
+      errors: [
+        {
+          messageId: 'leakOnReturn',
+          line: 6,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+import { drizzle } from 'drizzle-orm/node-postgres';
+export async function connect({ pool }) {
+  const client = await pool.connect();
+  try {
+    client.prependListener('error', () => {});
+    return drizzle(pool);
+  } finally {
+    client.release();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    // A pool named for pg (\`pgPool\`, \`rootPgPool\`) is evidence by itself: code that is handed its pool (compiled
+    // JavaScript, an options object) imports nothing of pg (postgraphile 4.3.1 took its pgPool from its options).
+    {
+      code: `
+export async function withContext({ rootPgPool }, callback) {
+  const pgClient = await rootPgPool.connect();
+  const result = await callback(pgClient);
+  pgClient.release();
+  return result;
+}`,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 4,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+export async function withContext({ rootPgPool }, callback) {
+  const pgClient = await rootPgPool.connect();
+  try {
+    const result = await callback(pgClient);
+    return result;
+  } finally {
+    pgClient.release();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
     // A require() is evidence too.
     {
       code: `
