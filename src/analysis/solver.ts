@@ -290,7 +290,8 @@ export class Solver {
       this.drain(main);
     }
     const leaks = new Map<Obligation, readonly Exit[]>();
-    for (const [ob, exits] of this.exits) leaks.set(ob, reportedExits(exits, ob, this.hooks.skippedFinally));
+    const skippedFinally = this.hooks.skippedFinally?.bind(this.hooks);
+    for (const [ob, exits] of this.exits) leaks.set(ob, reportedExits(exits, ob, skippedFinally));
     return { leaks, doubles: this.doubles, checkpoints: this.checkpoints };
   }
 
