@@ -18,6 +18,7 @@ export type LeakMessageId =
   | 'leakAtIterationEnd'
   | 'leakAtFunctionEnd'
   | 'leakOnRejection'
+  | 'leakUnlessFinished'
   | 'leakReleaseInIteration';
 
 /**
@@ -38,6 +39,7 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakAtFunctionEnd: `${subject} when the function ends on line {{line}}. ${advice}`,
     leakReleaseInIteration: `${subject} when the function ends on line {{line}}. The \`{{method}}\` callback on line {{callbackLine}} runs once per element, maybe never. ${advice}`,
     leakOnRejection: `${subject} if the promise on line {{line}} rejects. \`.then\` runs only on success: release in \`.finally\` or in both handlers.`,
+    leakUnlessFinished: `${subject} if the stream (line {{line}}) is destroyed. \`'finish'\` runs only if it finishes; a destroyed stream (an aborted response) emits \`'close'\`: release on \`'close'\` as well.`,
   };
 }
 
@@ -50,6 +52,7 @@ const EXIT_MESSAGE: Record<Exit['type'], LeakMessageId> = {
   'iteration-end': 'leakAtIterationEnd',
   'function-end': 'leakAtFunctionEnd',
   rejection: 'leakOnRejection',
+  unfinished: 'leakUnlessFinished',
 };
 
 /** Source text on one line, shortened for a message. */

@@ -516,9 +516,102 @@ export class Instrumentation extends InstrumentationBase {
     };
   }
 }` },
+  // A 'finish' listener with a 'close' listener that ends the span too: a destroyed stream emits 'close'.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function traced(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  const end = () => span.end();
+  res.once('finish', end);
+  res.once('close', end);
+}
+export function prepended(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.on('close', () => span.end());
+  res.prependOnceListener('finish', () => span.end());
+}`,
+  },
+  // stream.finished, on-finished and pipeline call back when the stream finishes, errors or closes: a hand-off.
+  {
+    code: `
+import { finished, pipeline } from 'node:stream';
+import onFinished from 'on-finished';
+import type { ServerResponse } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+export function viaFinished(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  finished(res, () => span.end());
+}
+export function viaOnFinished(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  onFinished(res, () => span.end());
+}
+export function viaPipeline(source: Readable, sink: Writable) {
+  const span = tracer.startSpan('copy');
+  pipeline(source, sink, () => span.end());
+}`,
+  },
+  // A listener for another event ('end' here, mysql's query style) still takes ownership.
+  {
+    code: `
+import type { EventEmitter } from 'node:events';
+export function query(q: EventEmitter) {
+  const span = tracer.startSpan('query');
+  q.on('end', () => span.end());
+}`,
+  },
+  // A 'finish' listener that never ends the span itself only observes it: the end written after it holds.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function observed(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.on('finish', () => console.log('finished'));
+  span.end();
+}
+export function thenEnded(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.on('finish', () => span.end());
+  span.end();
+}`,
+  },
 ];
 
 const invalid: Invalid[] = [
+  // A span ended only by a 'finish' listener: an aborted response is destroyed, emits 'close', never 'finish'.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function traced(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.once('finish', () => span.end());
+}`,
+    errors: [{ messageId: 'leakUnlessFinished', line: 5, column: 3, data: { resource: 'span', acquire: "tracer.startSpan('request')", acquireLine: 4, line: 5 }, suggestions: [] }],
+  },
+  // The express instrumentation's shape: a release-once closure, registered in a finally; an 'error' listener beside
+  // it adds nothing (a stream destroyed without an error emits neither).
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function layer(res: ServerResponse, original: () => unknown) {
+  const span = tracer.startSpan('middleware');
+  let ended = false;
+  const onFinish = () => {
+    if (!ended) {
+      ended = true;
+      span.end();
+    }
+  };
+  try {
+    return original();
+  } finally {
+    res.once('finish', onFinish);
+    res.once('error', onFinish);
+  }
+}`,
+    errors: [{ messageId: 'leakUnlessFinished', line: 15, column: 5, suggestions: [] }],
+  },
   // A helper that only reads the span does not take it: the caller still owes the end.
   {
     code: `
