@@ -107,8 +107,7 @@ export function rootOf(ob: Obligation): Obligation {
  * What a hand-off does to an obligation, decided when the function is solved (it may need another function's
  * result): `maybe-release` releases on some paths only (a second release is still a double), `release-on-fulfil`
  * releases unless a promise rejects, `release-on-finish` releases unless the stream is destroyed before it finishes
- * (a `'finish'` listener: it may still run, so it is not counted as released for a second release either),
- * `release-once` releases what is still held and does nothing when it was already released (a release-once closure
+ * (a `'finish'` listener), `release-once` releases what is still held and does nothing when it was already released (a release-once closure
  * called again: no double).
  */
 export type Effect = 'release' | 'release-once' | 'maybe-release' | 'release-on-fulfil' | 'release-on-finish' | 'transfer' | 'none';

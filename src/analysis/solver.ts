@@ -489,10 +489,12 @@ export class Solver {
         if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, { type: 'rejection', node: event.node });
         return (bits & ~PENDING) | RELEASED | REJECTED;
       case 'release-on-finish':
-        // Not RELEASED: the listener may never run, so a release after it on the path is the first, not a double.
+        // As a `.then` handler: released when the stream finishes (a release after it runs a second time then),
+        // still held when it is destroyed first.
+        if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
         if (!(bits & PENDING) || event.node.type !== AST_NODE_TYPES.CallExpression) return bits;
         if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, { type: 'unfinished', node: event.node });
-        return (bits & ~PENDING) | REJECTED;
+        return (bits & ~PENDING) | RELEASED | REJECTED;
       case 'transfer':
         return 0;
       case 'none':

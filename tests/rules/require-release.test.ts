@@ -569,11 +569,6 @@ export function observed(res: ServerResponse) {
   const span = tracer.startSpan('request');
   res.on('finish', () => console.log('finished'));
   span.end();
-}
-export function thenEnded(res: ServerResponse) {
-  const span = tracer.startSpan('request');
-  res.on('finish', () => span.end());
-  span.end();
 }`,
   },
 ];
@@ -588,6 +583,17 @@ export function traced(res: ServerResponse) {
   res.once('finish', () => span.end());
 }`,
     errors: [{ messageId: 'leakUnlessFinished', line: 5, column: 3, data: { resource: 'span', acquire: "tracer.startSpan('request')", acquireLine: 4, line: 5 }, suggestions: [] }],
+  },
+  // A release after a 'finish' listener that releases: the stream finishes later and ends the span a second time.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function twice(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.on('finish', () => span.end());
+  span.end();
+}`,
+    errors: [{ messageId: 'doubleRelease', line: 6, column: 3, suggestions: [] }],
   },
   // The express instrumentation's shape: a release-once closure, registered in a finally; an 'error' listener beside
   // it adds nothing (a stream destroyed without an error emits neither).
