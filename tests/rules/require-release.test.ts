@@ -552,6 +552,19 @@ export function viaPipeline(source: Readable, sink: Writable) {
   pipeline(source, sink, () => span.end());
 }`,
   },
+  // A helper whose 'finish' listener ends its parameter hands it on, as before: that leak is not judged across calls.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+import type { Span } from '@opentelemetry/api';
+function endOnFinish(res: ServerResponse, span: Span) {
+  res.once('finish', () => span.end());
+}
+export function traced(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  endOnFinish(res, span);
+}`,
+  },
   // A listener for another event ('end' here, mysql's query style) still takes ownership.
   {
     code: `
