@@ -9,8 +9,8 @@
  *   `runExclusive`) releases as the closure does on its own paths; an array iteration callback runs zero or many
  *   times and counts for nothing; a `'finish'` listener (`res.once('finish', …)`) releases only if the stream
  *   finishes: a stream destroyed first (an aborted response, `destroy()`) emits `'close'` and maybe `'error'`, never
- *   `'finish'`, so unless a `'close'` listener of the same function releases too, the resource is still held on that
- *   outcome, reported at the registration, and an `'error'` listener beside it does not close that gap; any other
+ *   `'finish'`, so unless a `'close'` or `'error'` listener of the same function releases too, the resource is still
+ *   held on that outcome, reported at the registration; any other
  *   destination (a listener for another event, `stream.finished(s, cb)`, an unknown function, a returned or stored
  *   closure) takes ownership;
  * - **a promise chain's settlement handlers** (`.then(onFulfilled, onRejected)`, `.catch`, `.finally`): on a chain
@@ -65,7 +65,7 @@ const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener'
 /** The events whose listeners decide whether a `'finish'` listener's release is complete. */
 const STREAM_END_EVENTS = new Set(['finish', 'close', 'error']);
 
-type Role = 'once' | 'none' | 'owner' | 'finish' | 'error';
+type Role = 'once' | 'none' | 'owner' | 'finish';
 
 /** A listener for `'finish'`, `'close'` or `'error'` given to a registration. */
 interface StreamListener {
@@ -175,14 +175,14 @@ export class Ownership {
   }
 
   /**
-   * A `'finish'` listener releases only if the stream finishes; a `'close'` listener of the same function that
-   * releases too makes it complete (ownership moves to the two of them). An `'error'` listener beside a `'finish'`
-   * one adds nothing (a stream destroyed without an error emits neither); on its own it takes ownership.
+   * A `'finish'` listener releases only if the stream finishes. A `'close'` listener of the same function that
+   * releases too makes it complete: ownership moves to the two of them. So does an `'error'` listener: a stream the
+   * code drives itself (`fs.createWriteStream`, pg-copy-streams' `copyFrom`, whose README releases on `'finish'` and
+   * `'error'`) emits one of the two unless that code destroys it without an error; only a response the client
+   * aborts (destroyed by the HTTP layer, no `'error'`) escapes them, and the event names cannot tell the two apart.
    */
-  private listenerEffect(fn: FunctionRecord, root: Obligation, role: 'finish' | 'error'): Effect {
-    if (this.listensFor(fn, 'close', root)) return 'transfer';
-    if (role === 'finish') return 'release-on-finish';
-    return this.listensFor(fn, 'finish', root) ? 'none' : 'transfer';
+  private finishEffect(fn: FunctionRecord, root: Obligation): Effect {
+    return this.listensFor(fn, 'close', root) || this.listensFor(fn, 'error', root) ? 'transfer' : 'release-on-finish';
   }
 
   /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
@@ -201,7 +201,7 @@ export class Ownership {
 
 
   private roleOf(call: TSESTree.CallExpression, index: number, event: string | undefined): Role {
-    if (index === 1 && (event === 'finish' || event === 'error')) return event;
+    if (index === 1 && event === 'finish') return 'finish';
     const callee = unwrapValue(call.callee);
     if (callee.type === AST_NODE_TYPES.Identifier && ONCE_TIMERS.has(callee.name) && this.handles.isGlobal(callee)) {
       return index === 0 ? 'once' : 'owner';
@@ -296,7 +296,7 @@ export class Ownership {
     for (const root of this.handles.handleOf(arg)) {
       if (!root.kind.callReleases) continue;
       this.effect(fn, root, call, () => {
-        if (role === 'finish' || role === 'error') return this.listenerEffect(fn, root, role);
+        if (role === 'finish') return this.finishEffect(fn, root);
         return role === 'once' ? 'release' : 'transfer';
       });
     }
@@ -316,9 +316,9 @@ export class Ownership {
     }
     for (const root of this.owed.capturedBy(closure)) {
       if (role === 'owner') this.effect(fn, root, node, () => 'transfer');
-      else if (role === 'finish' || role === 'error') {
+      else if (role === 'finish') {
         this.effect(fn, root, node, () => {
-          const effect = this.listenerEffect(fn, root, role);
+          const effect = this.finishEffect(fn, root);
           // A 'finish' listener that never releases it itself (it hands it on) is a hand-off, as any listener is.
           return effect === 'release-on-finish' && this.summaries.closureRelease(closure, root) === 'none' ? 'transfer' : effect;
         });

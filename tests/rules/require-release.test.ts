@@ -552,6 +552,18 @@ export function viaPipeline(source: Readable, sink: Writable) {
   pipeline(source, sink, () => span.end());
 }`,
   },
+  // 'finish' with 'error': a stream the code drives itself emits one of them unless that code destroys it without an
+  // error (pg-copy-streams' README releases the client so). Only a client-aborted response escapes both: not judged.
+  {
+    code: `
+import type { Writable } from 'node:stream';
+export async function copyIn(open: () => Writable) {
+  const client = await pool.connect();
+  const stream = open();
+  stream.on('error', () => client.release());
+  stream.on('finish', () => client.release());
+}`,
+  },
   // A helper whose 'finish' listener ends its parameter hands it on, as before: that leak is not judged across calls.
   {
     code: `
@@ -608,8 +620,7 @@ export function twice(res: ServerResponse) {
 }`,
     errors: [{ messageId: 'doubleRelease', line: 6, column: 3, suggestions: [] }],
   },
-  // The express instrumentation's shape: a release-once closure, registered in a finally; an 'error' listener beside
-  // it adds nothing (a stream destroyed without an error emits neither).
+  // The express instrumentation's shape: a release-once closure, registered for 'finish' only, in a finally.
   {
     code: `
 import type { ServerResponse } from 'node:http';
@@ -626,7 +637,6 @@ export function layer(res: ServerResponse, original: () => unknown) {
     return original();
   } finally {
     res.once('finish', onFinish);
-    res.once('error', onFinish);
   }
 }`,
     errors: [{ messageId: 'leakUnlessFinished', line: 15, column: 5, suggestions: [] }],
