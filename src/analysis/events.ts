@@ -14,7 +14,11 @@ export const PENDING = 1;
 export const CLOBBERED = 2;
 /** Released once on this path; a second release is a double release. */
 export const RELEASED = 4;
-/** Released when a promise fulfils, still held when it rejects (`p.then(() => release())`). */
+/**
+ * Released on one outcome only, still held on the other: when a promise fulfils but not when it rejects
+ * (`p.then(() => release())`), or when a stream finishes but not when it is destroyed first
+ * (`res.once('finish', () => span.end())`). Where that happened is the exit reported.
+ */
 export const REJECTED = 8;
 export const UNRELEASED = PENDING | CLOBBERED | REJECTED;
 export const STATE_BITS = [PENDING, CLOBBERED, RELEASED, REJECTED] as const;
@@ -102,10 +106,11 @@ export function rootOf(ob: Obligation): Obligation {
 /**
  * What a hand-off does to an obligation, decided when the function is solved (it may need another function's
  * result): `maybe-release` releases on some paths only (a second release is still a double), `release-on-fulfil`
- * releases unless a promise rejects, `release-once` releases what is still held and does nothing when it was already
- * released (a release-once closure called again: no double).
+ * releases unless a promise rejects, `release-on-finish` releases unless the stream is destroyed before it finishes
+ * (a `'finish'` listener), `release-once` releases what is still held and does nothing when it was already released (a release-once closure
+ * called again: no double).
  */
-export type Effect = 'release' | 'release-once' | 'maybe-release' | 'release-on-fulfil' | 'transfer' | 'none';
+export type Effect = 'release' | 'release-once' | 'maybe-release' | 'release-on-fulfil' | 'release-on-finish' | 'transfer' | 'none';
 
 export type AnalysisEvent =
   /** `call`: the acquiring call, when it is not the obligation's first (the same value taken again in a loop). */
@@ -156,7 +161,9 @@ export type Exit =
   | { readonly type: 'iteration-end'; readonly node: TSESTree.Node }
   | { readonly type: 'function-end'; readonly node: TSESTree.Node }
   /** The promise chain whose handlers release only when it fulfils. */
-  | { readonly type: 'rejection'; readonly node: TSESTree.Node };
+  | { readonly type: 'rejection'; readonly node: TSESTree.Node }
+  /** The `'finish'` listener registration that releases only if the stream finishes, not if it is destroyed first. */
+  | { readonly type: 'unfinished'; readonly node: TSESTree.CallExpression };
 
 export function isImplicitExit(exit: Exit): boolean {
   return exit.type === 'throw' && !exit.explicit;

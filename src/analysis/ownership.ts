@@ -7,8 +7,12 @@
  * - **a closure that releases it**, by where the closure goes: a callback that runs exactly once (a timer,
  *   `queueMicrotask`, `process.nextTick`, an IIFE, `new Promise(executor)`, `context.with`, `AsyncLocalStorage#run`,
  *   `runExclusive`) releases as the closure does on its own paths; an array iteration callback runs zero or many
- *   times and counts for nothing; any other destination (a listener registration, an unknown function, a returned
- *   or stored closure) takes ownership;
+ *   times and counts for nothing; a `'finish'` listener (`res.once('finish', …)`) releases only if the stream
+ *   finishes: a stream destroyed first (an aborted response, `destroy()`) emits `'close'` and maybe `'error'`, never
+ *   `'finish'`, so unless a `'close'` or `'error'` listener of the same function releases too, the resource is still
+ *   held on that outcome, reported at the registration; any other
+ *   destination (a listener for another event, `stream.finished(s, cb)`, an unknown function, a returned or stored
+ *   closure) takes ownership;
  * - **a promise chain's settlement handlers** (`.then(onFulfilled, onRejected)`, `.catch`, `.finally`): on a chain
  *   that is awaited, returned, `void`ed or left as a statement, they release when both outcomes release; a release
  *   on fulfilment only leaves the resource held if the promise rejects. A chain whose value goes anywhere else owns
@@ -56,7 +60,18 @@ const ONCE_METHODS = new Map<string, number>([
   ['nextTick', 0],
 ]);
 
-type Role = 'once' | 'none' | 'owner';
+/** Methods that register an event listener: `(event, listener)`. */
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+/** The events whose listeners decide whether a `'finish'` listener's release is complete. */
+const STREAM_END_EVENTS = new Set(['finish', 'close', 'error']);
+
+type Role = 'once' | 'none' | 'owner' | 'finish';
+
+/** A listener for `'finish'`, `'close'` or `'error'` given to a registration. */
+interface StreamListener {
+  readonly event: string;
+  readonly listener: TSESTree.Node;
+}
 
 export class Ownership {
   constructor(
@@ -71,6 +86,9 @@ export class Ownership {
   ) {
     handles.closureCarries = (fnNode) => owed.capturedBy(fnNode);
   }
+
+  /** Per function, its `'finish'`, `'close'` and `'error'` listener registrations, in the order walked. */
+  private readonly streamListeners = new Map<FunctionRecord, StreamListener[]>();
 
   /** The closure is a release-once closure for `root`: called again, it does nothing (refinements.ts). */
   releasesOnce: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
@@ -145,7 +163,33 @@ export class Ownership {
     // `(() => { … })()` or `finish()` for `const finish = () => q.done(item)`: the closure runs once, here.
     const invoked = this.summaries.closureOf(call.callee);
     if (invoked) this.onClosure(fn, invoked, call, 'once');
-    call.arguments.forEach((arg, index) => this.onArgument(fn, call, arg, this.roleOf(call, index)));
+    const event = listenerEvent(call);
+    if (event !== undefined && STREAM_END_EVENTS.has(event) && call.arguments[1]) {
+      const list = this.streamListeners.get(fn) ?? [];
+      this.streamListeners.set(fn, list);
+      list.push({ event, listener: call.arguments[1] });
+    }
+    call.arguments.forEach((arg, index) => this.onArgument(fn, call, arg, this.roleOf(call, index, event)));
+  }
+
+  /** `fn` registers a listener for `event` that carries `root`: a closure that captures it, or its releaser. */
+  private listensFor(fn: FunctionRecord, event: string, root: Obligation): boolean {
+    return (this.streamListeners.get(fn) ?? []).some((entry) => {
+      if (entry.event !== event) return false;
+      const closure = this.summaries.closureOf(entry.listener);
+      return closure ? this.owed.capturedBy(closure).includes(root) : root.kind.callReleases && this.handles.handleOf(entry.listener).includes(root);
+    });
+  }
+
+  /**
+   * A `'finish'` listener releases only if the stream finishes. A `'close'` listener of the same function that
+   * releases too makes it complete: ownership moves to the two of them. So does an `'error'` listener: a stream the
+   * code drives itself (`fs.createWriteStream`, pg-copy-streams' `copyFrom`, whose README releases on `'finish'` and
+   * `'error'`) emits one of the two unless that code destroys it without an error; only a response the client
+   * aborts (destroyed by the HTTP layer, no `'error'`) escapes them, and the event names cannot tell the two apart.
+   */
+  private finishEffect(fn: FunctionRecord, root: Obligation): Effect {
+    return this.listensFor(fn, 'close', root) || this.listensFor(fn, 'error', root) ? 'transfer' : 'release-on-finish';
   }
 
   /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
@@ -163,7 +207,8 @@ export class Ownership {
   }
 
 
-  private roleOf(call: TSESTree.CallExpression, index: number): Role {
+  private roleOf(call: TSESTree.CallExpression, index: number, event: string | undefined): Role {
+    if (index === 1 && event === 'finish') return 'finish';
     const callee = unwrapValue(call.callee);
     if (callee.type === AST_NODE_TYPES.Identifier && ONCE_TIMERS.has(callee.name) && this.handles.isGlobal(callee)) {
       return index === 0 ? 'once' : 'owner';
@@ -256,7 +301,11 @@ export class Ownership {
     }
     if (role === 'none') return;
     for (const root of this.handles.handleOf(arg)) {
-      if (root.kind.callReleases) this.effect(fn, root, call, () => (role === 'once' ? 'release' : 'transfer'));
+      if (!root.kind.callReleases) continue;
+      this.effect(fn, root, call, () => {
+        if (role === 'finish') return this.finishEffect(fn, root);
+        return role === 'once' ? 'release' : 'transfer';
+      });
     }
   }
 
@@ -274,7 +323,13 @@ export class Ownership {
     }
     for (const root of this.owed.capturedBy(closure)) {
       if (role === 'owner') this.effect(fn, root, node, () => 'transfer');
-      else {
+      else if (role === 'finish') {
+        this.effect(fn, root, node, () => {
+          const effect = this.finishEffect(fn, root);
+          // A 'finish' listener that never releases it itself (it hands it on) is a hand-off, as any listener is.
+          return effect === 'release-on-finish' && this.summaries.closureRelease(closure, root) === 'none' ? 'transfer' : effect;
+        });
+      } else {
         this.effect(fn, root, node, () => {
           const summary = this.summaries.closureRelease(closure, root);
           return summary === 'every' && this.releasesOnce(closure, root) ? 'release-once' : summaryEffect(summary, 'none');
@@ -361,6 +416,16 @@ export class Ownership {
       });
     }
   }
+}
+
+/** The event a listener registration names with a string: `res.once('finish', …)` → `finish`. */
+export function listenerEvent(call: TSESTree.CallExpression): string | undefined {
+  const method = methodCall(call, LISTENER_METHODS);
+  const first = call.arguments[0];
+  if (!method || !first) return undefined;
+  if (first.type === AST_NODE_TYPES.Literal && typeof first.value === 'string') return first.value;
+  if (first.type === AST_NODE_TYPES.TemplateLiteral && first.expressions.length === 0) return first.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
 }
 
 function summaryEffect(summary: 'every' | 'some' | 'none', otherwise: Effect): Effect {

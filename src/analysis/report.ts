@@ -20,6 +20,7 @@ export type LeakMessageId =
   | 'leakAtFunctionEnd'
   | 'leakOnRejection'
   | 'leakOnRejectionHandler'
+  | 'leakUnlessFinished'
   | 'leakReleaseInIteration';
 
 /**
@@ -33,7 +34,7 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakOnReturn: `${subject} at the \`return\` on line {{line}}. ${advice}`,
     leakOnThrow: `${subject} at the \`throw\` on line {{line}}. ${advice}`,
     leakOnMayThrow: `${subject} if the call on line {{line}} throws. \`{{expression}}\` may throw. ${advice}`,
-    leakOnMayThrowInFinally: `${subject} if the call on line {{line}} throws: it runs before the release in its \`finally\`. \`{{expression}}\` may throw. Release first, or give the call a \`try\` of its own.`,
+    leakOnMayThrowInFinally: `${subject} if the call on line {{line}} throws. It runs before the release in its \`finally\`, and \`{{expression}}\` may throw: release first, or give the call a \`try\` of its own.`,
     leakOnYield: `${subject} if closed at the \`yield\` on line {{line}}. ${advice}`,
     leakOnBreak: `${subject} at the \`break\` on line {{line}}. ${advice}`,
     leakOnContinue: `${subject} at the \`continue\` on line {{line}}. The next iteration orphans it. ${advice}`,
@@ -42,6 +43,7 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakReleaseInIteration: `${subject} when the function ends on line {{line}}. The \`{{method}}\` callback on line {{callbackLine}} runs once per element, maybe never. ${advice}`,
     leakOnRejection: `${subject} if the promise on line {{line}} rejects. \`.then\` runs only on success: release in \`.finally\` or in both handlers.`,
     leakOnRejectionHandler: `${subject} if the promise on line {{line}} rejects. Its rejection handler (line {{handlerLine}}) may throw before it releases: release in \`.finally\`, or in a \`finally\` inside the handler.`,
+    leakUnlessFinished: `${subject} if the stream (line {{line}}) is destroyed. \`'finish'\` runs only if it finishes; a destroyed stream (an aborted response) emits \`'close'\`: release on \`'close'\` as well.`,
   };
 }
 
@@ -54,6 +56,7 @@ const EXIT_MESSAGE: Record<Exit['type'], LeakMessageId> = {
   'iteration-end': 'leakAtIterationEnd',
   'function-end': 'leakAtFunctionEnd',
   rejection: 'leakOnRejection',
+  unfinished: 'leakUnlessFinished',
 };
 
 /** Source text on one line, shortened for a message. */

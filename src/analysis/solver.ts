@@ -250,8 +250,9 @@ function reportedExits(exits: readonly Exit[], ob: Obligation, skippedFinally: S
 export class Solver {
   private readonly exits = new Map<Obligation, Exit[]>();
   private readonly exitsSeen = new Map<Obligation, Map<TSESTree.Node, Set<Exit['type']>>>();
-  /** Where a promise chain left an obligation held if it rejects. */
-  private readonly rejections = new Map<Obligation, TSESTree.Node>();
+  /** Where an obligation was left held on one outcome: a promise chain if it rejects, a `'finish'` listener if the
+   * stream is destroyed. */
+  private readonly rejections = new Map<Obligation, Extract<Exit, { type: 'rejection' | 'unfinished' }>>();
   private readonly effects = new Map<AnalysisEvent, Effect>();
   private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
   private readonly checkpoints = new Map<Obligation, TSESTree.CallExpression[]>();
@@ -502,7 +503,14 @@ export class Solver {
       case 'release-on-fulfil':
         if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
         if (!(bits & PENDING)) return bits;
-        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, event.node);
+        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, { type: 'rejection', node: event.node });
+        return (bits & ~PENDING) | RELEASED | REJECTED;
+      case 'release-on-finish':
+        // As a `.then` handler: released when the stream finishes (a release after it runs a second time then),
+        // still held when it is destroyed first.
+        if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
+        if (!(bits & PENDING) || event.node.type !== AST_NODE_TYPES.CallExpression) return bits;
+        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, { type: 'unfinished', node: event.node });
         return (bits & ~PENDING) | RELEASED | REJECTED;
       case 'transfer':
         return 0;
@@ -916,7 +924,7 @@ export class Solver {
       list.push(candidate);
     };
     const rejection = this.rejections.get(ob);
-    if (bits & REJECTED && rejection) add({ type: 'rejection', node: rejection });
+    if (bits & REJECTED && rejection) add(rejection);
     if (bits & (PENDING | CLOBBERED) || !rejection) add(exit);
   }
 }

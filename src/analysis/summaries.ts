@@ -52,7 +52,11 @@ export class Summaries {
     const fn = this.recorder.byNode.get(fnNode);
     const ob = fn && inner(fn);
     if (!fn || !ob || this.solving.has(fn)) return 'none';
-    return this.solve(fn).leaks.has(ob) ? 'some' : 'every';
+    const exits = this.solve(fn).leaks.get(ob);
+    // Held only where a 'finish' listener of its own may never run (a destroyed stream): that leak is not reported
+    // from a helper's parameter or a closure's capture, whose caller saw such a listener as a hand-off before and
+    // still does (a report there would not sit where the fix goes).
+    return exits && !exits.every((exit) => exit.type === 'unfinished') ? 'some' : 'every';
   }
 
   /** A helper releases the resource passed as parameter `param`. */

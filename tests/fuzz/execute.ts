@@ -12,8 +12,9 @@
  *    settled (its synchronous part and every promise job); `work(item).then/catch/finally(…)` get a
  *    real promise that fulfils or rejects by choice (after `work(item)` may throw synchronously), the
  *    handlers run as the engine runs them, and the rejections left unhandled by `.then(done)` /
- *    detached `.finally(done)` are swallowed deliberately; `emitter.once` records the hand-off and never
- *    fires; `console.log` is a silent stub, `Date.now()` and the preamble's `note` are real. A done
+ *    detached `.finally(done)` are swallowed deliberately; `emitter.once('drained', …)` records the hand-off
+ *    and never fires; `emitter.once('finish', …)` is a stream that finishes by choice (its listener runs after
+ *    the worker has settled, as a timer) or is destroyed first (the listener never runs: 'close', never 'finish'); `console.log` is a silent stub, `Date.now()` and the preamble's `note` are real. A done
  *    that runs in a callback is placed, for double-done purposes, at the point its callback was
  *    registered (program order: the rule reports there), and counts only if it really ran; dones
  *    registered after a hand-off are not judged, and a handed-off item is never a leak. The
@@ -33,7 +34,10 @@ export interface ExecResult {
   doubleDone: boolean;
   /** lines of the `q.done(item)` calls that ran as a second (or later) done in some run, ascending */
   doubleDoneLines: number[];
-  /** v2: the lines of the `work(item).then(() => q.done(item))` statements that rejected in some leaking run, ascending */
+  /**
+   * v2: the lines of the `work(item).then(() => q.done(item))` statements that rejected, and of the
+   * `emitter.once('finish', …)` registrations whose stream was destroyed, in some leaking run, ascending
+   */
   rejectionLeakLines: number[];
   /** v2: deferred dones that ran only after the worker had returned or thrown (timers, late promise jobs) */
   lateDones: number;
@@ -59,6 +63,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       out = out
         .replace('xs().forEach(() => q.done(item))', 'xs().forEach(() => q.callbackDone(item))')
         .replace(/work\(item\)\.(then|catch|finally)\(/, '$$work(item, ' + String(line) + ').$1(')
+        .replace("emitter.once('finish', ", `emitter.$finish(${line}, `)
         .replace(/\(\) => q\.done\(item\)/g, `q.later(${line})`);
     }
     return out;
@@ -180,6 +185,11 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
     emitter: {
       once(): void {
         state.handOff ??= state.seq++;
+      },
+      /** a stream's 'finish' listener: the stream finishes (the listener runs later) or is destroyed first */
+      $finish(line: number, fn: () => void): void {
+        if (choose(2) === 1) state.rejectedThen.push(line);
+        else state.timers.push(fn);
       },
     },
     console: { log(): void {} },

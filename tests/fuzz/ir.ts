@@ -89,6 +89,9 @@ export type StmtOf<X> =
  *                 throws on the rejected outcome (a throw point after the done).
  *   once:         `emitter.once('drained', () => q.done(item));` — a hand-off: never throws, and from here on
  *                 nothing is judged for the item on this path (no leak, no double).
+ *   finish:       `emitter.once('finish', () => q.done(item));` — never throws; a stream's 'finish': it
+ *                 finishes → a done here (it runs later), it is destroyed first ('close', never 'finish')
+ *                 → still owed, and owed at an exit means a leak reported at this line (`unfinished`).
  *   forEach:      `xs().forEach(() => q.done(item));` — may throw; the done never counts (both models).
  */
 export type CallbackVia =
@@ -100,7 +103,8 @@ export type CallbackVia =
   | 'finally'
   | 'voidFinally'
   | 'awaitFinally'
-  | 'once';
+  | 'once'
+  | 'finish';
 export const CALLBACKS_V1: readonly CallbackVia[] = ['setTimeout', 'then', 'forEach'];
 export const CALLBACKS_V2: readonly CallbackVia[] = [
   'setTimeout',
@@ -112,6 +116,7 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
   'voidFinally',
   'awaitFinally',
   'once',
+  'finish',
 ];
 
 export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text';
@@ -231,6 +236,7 @@ const CALLBACK_TEXT: Record<CallbackVia, string> = {
   voidFinally: 'void work(item).finally(() => q.done(item));',
   awaitFinally: 'await work(item).finally(() => q.done(item));',
   once: "emitter.once('drained', () => q.done(item));",
+  finish: "emitter.once('finish', () => q.done(item));",
 };
 const SAFE_TEXT: Record<SafeVia, string> = {
   console: 'console.log(item);',

@@ -20,7 +20,7 @@ const handWritten: {
 }[] = [];
 
 const rejectionLinesOf = (r: { leakExits: { kind: string; line: number }[] }): number[] =>
-  r.leakExits.filter((e) => e.kind === 'rejection').map((e) => e.line);
+  r.leakExits.filter((e) => e.kind === 'rejection' || e.kind === 'unfinished').map((e) => e.line);
 
 function run(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}) {
   const p = program(body, opts);
@@ -354,6 +354,25 @@ describe('oracle: v2 callback releases and the hand-off', () => {
     expect(s.leakExits).toEqual([{ kind: 'throw', line: s.line('await work(item).finally(') }]);
   });
 
+  it("emitter.once('finish', done): no throw point; destroyed → owed, a leak at the registration (unfinished); finished → a done there", () => {
+    const r = run([b.cb('finish')]);
+    const f = r.line("emitter.once('finish'");
+    expect(r.leakExits).toEqual([{ kind: 'unfinished', line: f }]);
+    expect(r.reportLines).toEqual([f]);
+    expect(r.paths).toBe(3);
+    // a done after it covers the destroyed stream, and is a second done when the stream finishes
+    const s = run([b.cb('finish'), done()]);
+    expect(s.leaks).toBe(false);
+    expect(s.doubleDoneLines).toEqual([s.line('q.done(item);')]);
+    // a done before it: the finishing stream's done is the second one
+    const t = run([done(), b.cb('finish')]);
+    expect(t.leaks).toBe(false);
+    expect(t.doubleDoneLines).toEqual([t.line("emitter.once('finish'")]);
+    // the destroyed outcome leaks at the registration, whatever exit it takes after
+    const u = run([b.cb('finish'), b.return()]);
+    expect(u.leakExits).toEqual([{ kind: 'unfinished', line: u.line("emitter.once('finish'") }]);
+  });
+
   it('emitter.once: a hand-off, no throw point; nothing is judged after it (no leak, no double)', () => {
     const r = run([b.handOff()]);
     expect(r.leaks).toBe(false);
@@ -633,7 +652,7 @@ describe('generator', () => {
     expect(doubleRatio).toBeLessThan(0.7);
     // every exit kind shows up
     const kinds = new Set(results.flatMap((r) => r.leakExits.map((e) => e.kind)));
-    expect([...kinds].sort()).toEqual(['break', 'continue', 'fall-off-end', 'iteration-end', 'rejection', 'return', 'throw']);
+    expect([...kinds].sort()).toEqual(['break', 'continue', 'fall-off-end', 'iteration-end', 'rejection', 'return', 'throw', 'unfinished']);
     // and the rule's expected report lines are well formed: explicit lines, else exactly one implicit line, and besides
     // them only leaking throw points (the first one before the done of a finally)
     let finallyLines = 0;

@@ -11,7 +11,9 @@
  *  - `q.done(item)` executed directly in the worker discharges it; so does, in the v2 model, a
  *    callback that runs exactly once later (`setTimeout`, a `.then` / `.catch` / `.finally` handler on
  *    the outcome it runs on: the promise outcome is a fork), counted at the statement that registers it;
- *    `emitter.once(…, () => q.done(item))` hands the item off (nothing is judged after it on that path);
+ *    `emitter.once('drained', () => q.done(item))` hands the item off (nothing is judged after it on that path);
+ *    `emitter.once('finish', () => q.done(item))` is a stream's 'finish': a fork, it finishes (a done, counted
+ *    there) or it is destroyed first and never emits 'finish' (still owed);
  *    a done in a `forEach` callback never counts; in v1 no callback counts;
  *  - every call / `new` / `await` / `throw` except `q.done(item)` and `q.get()` may throw — and, in
  *    v2, except the calls the model says never throw (`console.log`, `Date.now`, a same-file helper
@@ -23,7 +25,8 @@
  *    the end, and — with the get inside a worker loop — the end of an iteration (falling to the end
  *    of the body, `continue`, reaching a do-while test) or `break` out of the worker loop;
  *    (v2) a path still owing the item after a rejected `work(item).then(() => q.done(item))` leaks
- *    at that `.then` line (exit kind `rejection`), whatever exit it then takes;
+ *    at that `.then` line (exit kind `rejection`), whatever exit it then takes; so does a path still owing it
+ *    after a destroyed stream's `'finish'` registration, at that line (exit kind `unfinished`);
  *  - inner loops run 0, 1 or 2 iterations; the worker loop one iteration;
  *  - the rule's expected report lines (`reportLines`): every explicit leaking exit (return, break,
  *    continue, throw statement, iteration end, function end, rejection); only when there is none, the
@@ -32,7 +35,7 @@
  */
 import { formsOf, layout, type LProgram, type LStmt, type Program } from './ir.js';
 
-export type ExitKind = 'return' | 'throw' | 'fall-off-end' | 'iteration-end' | 'continue' | 'break' | 'rejection';
+export type ExitKind = 'return' | 'throw' | 'fall-off-end' | 'iteration-end' | 'continue' | 'break' | 'rejection' | 'unfinished';
 
 /**
  * Obligation: before the get / outstanding / discharged by done / dropped by shutdown / handed off
@@ -40,7 +43,10 @@ export type ExitKind = 'return' | 'throw' | 'fall-off-end' | 'iteration-end' | '
  */
 type Obl = 'none' | 'pending' | 'done' | 'dropped' | 'handed';
 
-/** The obligation, and (v2, while pending) the lines of the `.then(done)` statements whose rejection left it owed. */
+/**
+ * The obligation, and (v2, while pending) the lines of the `.then(done)` statements whose rejection left it owed and
+ * of the `'finish'` registrations whose stream was destroyed.
+ */
 interface St {
   readonly o: Obl;
   readonly rej: readonly number[];
@@ -126,6 +132,8 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   const implicitLines = new Set<number>();
   let dd: { line: number; tr: Trace | null } | null = null;
   const ddLines = new Set<number>();
+  /** the lines of the `'finish'` registrations: an owed line among them leaks as `unfinished` */
+  const finishLines = new Set<number>();
 
   const leakAt = (kind: ExitKind, line: number, explicit: boolean, tr: Trace | null): void => {
     const key = `${line}:${kind}`;
@@ -143,8 +151,11 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     if (st.o !== 'pending') return;
     leakingPaths++;
     if (st.rej.length) {
-      // owed because a `.then(done)` was rejected: the leak is that rejection, at the `.then` line
-      for (const line of st.rej) leakAt('rejection', line, true, push(tr, `L${line}: (the rejection there left the item owed)`));
+      // owed because a `.then(done)` was rejected (or a 'finish' stream destroyed): the leak is at that line
+      for (const line of st.rej) {
+        const kind = finishLines.has(line) ? 'unfinished' : 'rejection';
+        leakAt(kind, line, true, push(tr, `L${line}: (the ${kind === 'unfinished' ? 'destroyed stream' : 'rejection'} there left the item owed)`));
+      }
       return;
     }
     leakAt(kind, line, explicit, tr);
@@ -203,6 +214,12 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
           case 'once': {
             const handed: St = st.o === 'pending' || st.o === 'done' ? st0('handed') : st;
             return k(handed, NORMAL, push(tr, `L${L}: emitter.once: the item is handed off`));
+          }
+          case 'finish': {
+            finishLines.add(L);
+            k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: the stream finishes → the 'finish' done runs`));
+            const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;
+            return k(owed, NORMAL, push(tr, `L${L}: the stream is destroyed → 'close', never 'finish'`));
           }
           case 'then':
             return mayThrow(L, 'work(item)', st, tr, k, () => {

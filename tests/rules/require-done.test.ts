@@ -7,6 +7,27 @@ type Valid = ValidTestCase<Options>;
 type Invalid = InvalidTestCase<MessageIds, Options>;
 
 const valid: (string | Valid)[] = [
+  // Done when the response finishes or is destroyed: 'close' follows both.
+  `
+import type { ServerResponse } from 'node:http';
+async function serve(res: ServerResponse) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  const finish = () => q.done(item);
+  res.once('finish', finish);
+  res.once('close', finish);
+  res.end(String(item));
+}`,
+  // stream.finished calls back on finish, error and premature close alike.
+  `
+import { finished } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+async function serve(res: ServerResponse) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  finished(res, () => q.done(item));
+  res.end(String(item));
+}`,
   // The Go idiom: defer Done right after the shutdown check, as a finally.
   `
 async function worker() {
@@ -807,6 +828,26 @@ async function worker() {
     });
 }`,
     errors: [{ messageId: 'leakOnRejectionHandler', line: 5, column: 3, data: { acquire: 'q.get()', acquireLine: 3, line: 5, handlerLine: 7 } }],
+  },
+  // An item marked done only when a response finishes: an aborted response emits 'close', never 'finish'.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+async function serve(res: ServerResponse) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  res.on('finish', () => q.done(item));
+  res.end(String(item));
+}`,
+    errors: [
+      {
+        messageId: 'leakUnlessFinished',
+        line: 6,
+        column: 3,
+        data: { acquire: 'q.get()', acquireLine: 4, line: 6, release: 'q.done(item)', anchor: 'the shutdown check' },
+        suggestions: [],
+      },
+    ],
   },
   // A done inside an iteration callback runs once per element: zero times for an empty list.
   {

@@ -529,6 +529,86 @@ export class Instrumentation extends InstrumentationBase {
     };
   }
 }` },
+  // A 'finish' listener with a 'close' listener that ends the span too: a destroyed stream emits 'close'.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function traced(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  const end = () => span.end();
+  res.once('finish', end);
+  res.once('close', end);
+}
+export function prepended(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.on('close', () => span.end());
+  res.prependOnceListener('finish', () => span.end());
+}`,
+  },
+  // stream.finished, on-finished and pipeline call back when the stream finishes, errors or closes: a hand-off.
+  {
+    code: `
+import { finished, pipeline } from 'node:stream';
+import onFinished from 'on-finished';
+import type { ServerResponse } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+export function viaFinished(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  finished(res, () => span.end());
+}
+export function viaOnFinished(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  onFinished(res, () => span.end());
+}
+export function viaPipeline(source: Readable, sink: Writable) {
+  const span = tracer.startSpan('copy');
+  pipeline(source, sink, () => span.end());
+}`,
+  },
+  // 'finish' with 'error': a stream the code drives itself emits one of them unless that code destroys it without an
+  // error (pg-copy-streams' README releases the client so). Only a client-aborted response escapes both: not judged.
+  {
+    code: `
+import type { Writable } from 'node:stream';
+export async function copyIn(open: () => Writable) {
+  const client = await pool.connect();
+  const stream = open();
+  stream.on('error', () => client.release());
+  stream.on('finish', () => client.release());
+}`,
+  },
+  // A helper whose 'finish' listener ends its parameter hands it on, as before: that leak is not judged across calls.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+import type { Span } from '@opentelemetry/api';
+function endOnFinish(res: ServerResponse, span: Span) {
+  res.once('finish', () => span.end());
+}
+export function traced(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  endOnFinish(res, span);
+}`,
+  },
+  // A listener for another event ('end' here, mysql's query style) still takes ownership.
+  {
+    code: `
+import type { EventEmitter } from 'node:events';
+export function query(q: EventEmitter) {
+  const span = tracer.startSpan('query');
+  q.on('end', () => span.end());
+}`,
+  },
+  // A 'finish' listener that never ends the span itself only observes it: the end written after it holds.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function observed(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.on('finish', () => console.log('finished'));
+  span.end();
+}`,
+  },
 ];
 
 const invalid: Invalid[] = [
@@ -583,6 +663,48 @@ export async function tagged() {
         ],
       },
     ],
+  },
+  // A span ended only by a 'finish' listener: an aborted response is destroyed, emits 'close', never 'finish'.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function traced(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.once('finish', () => span.end());
+}`,
+    errors: [{ messageId: 'leakUnlessFinished', line: 5, column: 3, data: { resource: 'span', acquire: "tracer.startSpan('request')", acquireLine: 4, line: 5 }, suggestions: [] }],
+  },
+  // A release after a 'finish' listener that releases: the stream finishes later and ends the span a second time.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function twice(res: ServerResponse) {
+  const span = tracer.startSpan('request');
+  res.on('finish', () => span.end());
+  span.end();
+}`,
+    errors: [{ messageId: 'doubleRelease', line: 6, column: 3, suggestions: [] }],
+  },
+  // The express instrumentation's shape: a release-once closure, registered for 'finish' only, in a finally.
+  {
+    code: `
+import type { ServerResponse } from 'node:http';
+export function layer(res: ServerResponse, original: () => unknown) {
+  const span = tracer.startSpan('middleware');
+  let ended = false;
+  const onFinish = () => {
+    if (!ended) {
+      ended = true;
+      span.end();
+    }
+  };
+  try {
+    return original();
+  } finally {
+    res.once('finish', onFinish);
+  }
+}`,
+    errors: [{ messageId: 'leakUnlessFinished', line: 15, column: 5, suggestions: [] }],
   },
   // A helper that only reads the span does not take it: the caller still owes the end.
   {
