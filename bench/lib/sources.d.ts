@@ -34,5 +34,6 @@ export function declarationShims(
 ): (RestoredFile & { declaration: string })[];
 export function packageOfSpecifier(specifier: string): string;
 export function libraryResolution(imports: { file: string; specifier: string; resolved: boolean }[]): LibraryRow[];
+export function missingOwnModules(imports: { file: string; specifier: string; resolved: boolean }[]): string[];
 export function formatResolution(rows: LibraryRow[]): string;
 export function checkSourcesFile(file: unknown, distPins?: Map<string, string>): string[];

@@ -165,6 +165,14 @@ export function libraryResolution(imports) {
     .sort((a, b) => a.library.localeCompare(b.library));
 }
 
+/**
+ * The package's own modules that its sources import but no map restored (a module of types only whose declarations
+ * were not shipped, a const enum inlined by the bundler): their names are `any` typed. Sorted, without repeats.
+ */
+export function missingOwnModules(imports) {
+  return [...new Set(imports.filter((i) => i.specifier.startsWith('.') && !i.resolved).map((i) => i.specifier))].sort();
+}
+
 /** One line per package: `kafkajs 2/2, graphql 1/3 (unresolved: graphql/x)`, or `no library imports`. */
 export function formatResolution(rows) {
   if (rows.length === 0) return 'no library imports';
