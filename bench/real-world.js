@@ -644,6 +644,11 @@ if (sourcesSelected.length > 0) {
     const prepared = prepareSources(setup.dir, pin);
     sourcesProblems.push(...prepared.problems);
     sourcesSkipped.push(...prepared.skipped.map((s) => ({ ...s, name: pin.name })));
+    if (prepared.files.length === 0) {
+      // ESLint would lint the whole folder (its dist) for an empty list: a package with nothing restored is a problem.
+      if (prepared.problems.length === 0) sourcesProblems.push(`${pin.name}: no TypeScript source restored from its maps (see the skips below)`);
+      continue;
+    }
     const done = await lintCodeBase(pin, id, prepared.dir, prepared.files, sourcesReports, crashes);
     sourcesRows.push([`${pin.name}@${pin.version}`, prepared.files.length, prepared.shims.length, done.lines, done.counts.typed, done.counts.untyped]);
     const missing = prepared.missing.length > 0 ? `; own modules not restored (any): ${prepared.missing.join(', ')}` : '';
