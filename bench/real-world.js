@@ -24,9 +24,16 @@
 //    fixed upstream, each package installed at the version before its fix in a folder of its own, linted the same way;
 //    printed: known leaks found per mode (recall), the other reports with their verdicts, precision on that corpus and
 //    on both corpora together. Its verdicts are the verdicts.json entries whose package is `name@version`.
+//  - then the TypeScript-sources corpus (bench/real-world/sources.json, bench/lib/sources.js): the OpenTelemetry
+//    instrumentations' src/*.ts restored from the sourcesContent of the source maps their pinned versions ship, with
+//    the libraries they import types from installed beside them (one folder of its own), linted the same way;
+//    printed: which library imports resolve, precision per rule in each mode, and the same packages' dist figures.
+//    Its verdicts are the verdicts.json entries whose package is `sources:name@version`.
 // A crash (a fatal message, or an exception from a rule) is a failure: exit code 1. Unread reports are not.
 //
-// Options: --only=name[,name] lints some code bases (no docs written); --no-docs; --json=FILE writes every report.
+// Options: --only=name[,name] lints some code bases (no docs written); --sources lints only the packages of the
+// TypeScript-sources corpus (their dist and their sources: --only with their names); --no-docs; --json=FILE writes
+// every report.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -36,6 +43,7 @@ import { performance } from 'node:perf_hooks';
 
 import { clearCaches } from '@typescript-eslint/parser';
 import { ESLint } from 'eslint';
+import ts from 'typescript';
 import tseslint from 'typescript-eslint';
 
 import { checkKnownLeaks, classifyKnown, leakLines, matchKnownLeaks, packageId, recall, splitVerdicts } from './lib/known-leaks.js';
@@ -52,11 +60,24 @@ import {
   precisionRows,
   staleVerdicts,
 } from './lib/precision.js';
+import {
+  checkSourcesFile,
+  declarationShims,
+  formatResolution,
+  libraryResolution,
+  mergeRestored,
+  missingOwnModules,
+  restoreFromMap,
+  sourcesPackageId,
+} from './lib/sources.js';
+import { originalPosition } from './lib/source-map.js';
 import { collectGarbage, ms, ratio, table } from './lib/stats.js';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const only = option('only')?.split(',');
+const sourcesPath = path.join(repoRoot, 'bench', 'real-world', 'sources.json');
+const sourcesPins = fs.existsSync(sourcesPath) ? JSON.parse(fs.readFileSync(sourcesPath, 'utf8')) : { packages: [], support: {} };
+const only = args.includes('--sources') ? sourcesPins.packages.map((p) => p.name) : option('only')?.split(',');
 const writeDocs = !args.includes('--no-docs') && !only;
 const jsonOut = option('json');
 
@@ -72,8 +93,12 @@ const known = fs.existsSync(knownPath) ? JSON.parse(fs.readFileSync(knownPath, '
 const knownIds = new Set(known.packages.map((p) => packageId(p.name, p.version)));
 const { byKey: allVerdicts, problems } = indexVerdicts(verdictsFile);
 problems.push(...checkKnownLeaks(known).map((p) => `known-leaks.json: ${p}`));
-// The known-leak corpus's verdicts (package = name@version) are scored with that corpus only.
-const { inside: knownByKey, outside: byKey } = splitVerdicts(allVerdicts, knownIds);
+problems.push(...checkSourcesFile(sourcesPins, new Map(pins.packages.map((p) => [p.name, p.version]))).map((p) => `sources.json: ${p}`));
+// The known-leak corpus's verdicts (package = name@version) are scored with that corpus only, and the sources
+// corpus's (package = sources:name@version) with that one.
+const sourcesIds = new Set(sourcesPins.packages.map((p) => sourcesPackageId(p.name, p.version)));
+const { inside: knownByKey, outside: notKnown } = splitVerdicts(allVerdicts, knownIds);
+const { inside: sourcesByKey, outside: byKey } = splitVerdicts(notKnown, sourcesIds);
 
 const out = [];
 const say = (line = '') => {
@@ -210,6 +235,78 @@ function prepare(cacheDir, pin) {
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }, null, 2));
   fs.writeFileSync(marker, JSON.stringify(files));
   return { dir, files };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The TypeScript-sources corpus: restore, resolve
+
+/** The sources corpus's folder: its instrumentations at the dist corpus's versions, both supports (its own wins). */
+function installSources() {
+  const support = { ...pins.support, ...sourcesPins.support };
+  const specs = [...sourcesPins.packages.map((p) => `${p.name}@${p.version}`), ...Object.entries(support).map(([n, v]) => `${n}@${v}`)].sort();
+  const hash = crypto.createHash('sha256').update(JSON.stringify(specs)).digest('hex').slice(0, 16);
+  return installInto(path.join(os.tmpdir(), `workqueue-real-world-sources-${hash}`), specs);
+}
+
+const SOURCES_COMPILER_OPTIONS = {
+  noEmit: true,
+  skipLibCheck: true,
+  strict: true,
+  target: 'es2022',
+  module: 'preserve',
+  moduleResolution: 'bundler',
+  resolveJsonModule: true,
+  lib: ['esnext', 'dom', 'dom.iterable'],
+  types: ['node'],
+};
+
+/**
+ * Copies one installed instrumentation beside the cache's node_modules, restores its src/ from its source maps (and
+ * shims for type-only modules), and writes a tsconfig.json listing them. Returns the files to lint (the restored
+ * sources, not the shims), what was skipped and why, problems (conflicting maps, a package that ships src/ itself),
+ * and which of its library imports resolve to types.
+ */
+function prepareSources(cacheDir, pin) {
+  const source = path.join(cacheDir, 'node_modules', pin.name);
+  const dir = path.join(cacheDir, 'lint-src', safeName(pin.name));
+  const problems = [];
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(source, dir, { recursive: true, dereference: true });
+  if (fs.existsSync(path.join(dir, 'src'))) {
+    problems.push(`${pin.name}: the package ships src/ itself; restored sources would mix with it, so none are restored`);
+    return { dir, files: [], skipped: [], shims: [], problems, resolution: [], missing: [] };
+  }
+  const pick = (globs) => walk(dir).filter((f) => globs.map(globRegExp).some((re) => re.test(f))).sort();
+  const restored = mergeRestored(pick(pin.maps ?? sourcesPins.maps).map((map) => restoreFromMap(map, fs.readFileSync(path.join(dir, map), 'utf8'))));
+  problems.push(...restored.problems.map((p) => `${pin.name}: ${p}`));
+  const declarationMaps = pick(pin.declarationMaps ?? sourcesPins.declarationMaps).flatMap((map) => {
+    try {
+      return [{ path: map, sources: JSON.parse(fs.readFileSync(path.join(dir, map), 'utf8')).sources }];
+    } catch {
+      return [];
+    }
+  });
+  const shims = declarationShims(declarationMaps, restored.files.map((f) => f.path));
+  for (const file of [...restored.files, ...shims]) {
+    const target = path.join(dir, ...file.path.split('/'));
+    // restoreFromMap keeps every path inside src/; this re-checks the joined path before writing.
+    if (!target.startsWith(path.join(dir, 'src') + path.sep)) throw new Error(`${pin.name}: refusing to write outside src/: ${file.path}`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.content);
+  }
+  const compilerOptions = { ...SOURCES_COMPILER_OPTIONS, typeRoots: [path.join(cacheDir, 'node_modules', '@types')], ...pin.compilerOptions };
+  const listed = [...restored.files, ...shims].map((f) => f.path).sort();
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: listed }, null, 2));
+  const files = restored.files.map((f) => f.path).filter((f) => !/\.d\.[cm]?ts$/.test(f));
+  // Which imports resolve to types, as TypeScript resolves them with this tsconfig (an unresolved library is `any`).
+  const options = ts.convertCompilerOptionsFromJson(compilerOptions, dir).options;
+  const imports = restored.files.flatMap((f) =>
+    ts.preProcessFile(f.content, true, true).importedFiles.map(({ fileName }) => {
+      const resolved = ts.resolveModuleName(fileName, path.join(dir, f.path), options, ts.sys).resolvedModule;
+      return { file: f.path, specifier: fileName, resolved: resolved !== undefined && /\.(?:d\.[cm]?ts|[cm]?tsx?)$/.test(resolved.resolvedFileName) };
+    }),
+  );
+  return { dir, files, skipped: restored.skipped, shims, problems, resolution: libraryResolution(imports), missing: missingOwnModules(imports) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -524,7 +621,135 @@ say(`Crashes in the known-leak corpus: ${crashes.length - mainCrashes}`);
 for (const c of crashes.slice(mainCrashes)) say(`- ${c}`);
 say('');
 
-if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ reports: classified, knownLeaks: { reports: knownClassified, matches: knownMatches } }, null, 2));
+// ---------------------------------------------------------------------------------------------------------------
+// The TypeScript-sources corpus (bench/real-world/sources.json): the instrumentations as their authors wrote them
+
+const sourcesSelected = sourcesPins.packages.filter((p) => !only || only.includes(p.name));
+const sourcesReports = { typed: [], untyped: [] };
+const sourcesRows = [];
+const sourcesResolution = [];
+const sourcesSkipped = [];
+const sourcesCrashStart = crashes.length;
+const sourcesProblems = [];
+say('## TypeScript sources: the OpenTelemetry instrumentations as written, restored from their source maps');
+say('');
+say("Each package in bench/real-world/sources.json (the dist corpus's version) is installed in a folder of its own with the libraries its sources import types from; its src/*.ts is restored from the sourcesContent of its dist/*.mjs.map (a type-only module, which has no JavaScript and so no map, is a shim re-exporting its shipped .d.mts), and linted like the code bases above, with a strict tsconfig.");
+say('');
+if (sourcesSelected.length > 0) {
+  const setup = installSources();
+  say(`install: ${setup.cached ? 'cached' : `${(setup.ms / 1000).toFixed(1)} s`} in ${setup.dir}`);
+  say('');
+  for (const pin of sourcesSelected) {
+    const id = sourcesPackageId(pin.name, pin.version);
+    const prepared = prepareSources(setup.dir, pin);
+    sourcesProblems.push(...prepared.problems);
+    sourcesSkipped.push(...prepared.skipped.map((s) => ({ ...s, name: pin.name })));
+    if (prepared.files.length === 0) {
+      // ESLint would lint the whole folder (its dist) for an empty list: a package with nothing restored is a problem.
+      if (prepared.problems.length === 0) sourcesProblems.push(`${pin.name}: no TypeScript source restored from its maps (see the skips below)`);
+      continue;
+    }
+    const done = await lintCodeBase(pin, id, prepared.dir, prepared.files, sourcesReports, crashes);
+    sourcesRows.push([`${pin.name}@${pin.version}`, prepared.files.length, prepared.shims.length, done.lines, done.counts.typed, done.counts.untyped]);
+    const missing = prepared.missing.length > 0 ? `; own modules not restored (any): ${prepared.missing.join(', ')}` : '';
+    sourcesResolution.push(`- ${pin.name}: ${formatResolution(prepared.resolution)}${missing}`);
+  }
+}
+say('```');
+for (const line of table(['package', 'restored files', 'shims', 'lines', 'typed reports', 'untyped reports'], sourcesRows)) say(line);
+say('```');
+say('');
+say('Library imports whose types resolve (files importing the library in which every import of it resolves / files importing it; an unresolved library is `any` typed), and the package\'s own modules that no map restores (a type-only module whose declarations are not shipped, a const enum the bundler inlined):');
+say('');
+for (const line of sourcesResolution) say(line);
+say('');
+say(`Sources not restored: ${sourcesSkipped.length}`);
+for (const s of sourcesSkipped) say(`- ${s.name} ${s.map}${s.source === undefined ? '' : ` ${s.source}`}: ${s.reason}`);
+say('');
+const sourcesClassified = Object.fromEntries(MODES.map((mode) => [mode, classify(sourcesReports[mode], sourcesByKey)]));
+const sourcesNames = new Set(sourcesSelected.map((p) => p.name));
+for (const mode of MODES) {
+  const list = sourcesClassified[mode];
+  say(`### ${mode === 'typed' ? 'Typed' : 'Untyped'}: precision on the TypeScript sources`);
+  say('');
+  say('```');
+  for (const line of precisionTable(precisionRows(list, (r) => r.rule, ruleIds.map(short)))) say(line);
+  say('```');
+  say('');
+  const unread = list.filter((r) => r.status === 'unread');
+  say(`Unread reports: ${unread.length}`);
+  for (const r of unread) say(`- ${r.key}:${r.column} ${r.message}`);
+  say('');
+  const lost = lostTrue(sourcesByKey, list, mode);
+  say(`TRUE reports lost (a true verdict, not reported now): ${lost.length}`);
+  for (const v of lost) say(`- ${v.package}|${v.file}|${v.line}|${v.rule}: ${v.why}`);
+  say('');
+}
+say('### TypeScript sources against the same packages\' dist (the main corpus\'s compiled .mjs)');
+say('');
+say('```');
+const compareRows = MODES.flatMap((mode) =>
+  [
+    ['dist', classified[mode].filter((r) => sourcesNames.has(r.package))],
+    ['TS sources', sourcesClassified[mode]],
+  ].map(([what, list]) => {
+    const rows = precisionRows(list, () => 'all');
+    const all = rows[rows.length - 1];
+    return [mode, what, all.reports, all.true, all.false, all.unread, formatPrecision(all.precision)];
+  }),
+);
+for (const line of table(['mode', 'code', 'reports', 'true', 'false', 'unread', 'precision'], compareRows)) say(line);
+say('```');
+say('');
+// Each dist report of these packages, mapped through the dist file's own source map to its TypeScript line: is the
+// same code reported there, in the same mode? A true dist report with no TypeScript report is a finding types lost.
+const sourcesVersion = new Map(sourcesSelected.map((p) => [p.name, p.version]));
+const mapRows = [];
+const distLost = [];
+for (const mode of MODES) {
+  for (const r of classified[mode].filter((d) => sourcesNames.has(d.package))) {
+    const distDir = path.join(installed.dir, 'lint', safeName(r.package));
+    const at = originalPosition(path.join(distDir, r.file), r.line - 1, (r.column ?? 1) - 1);
+    const file = at ? path.relative(distDir, at.source).split(path.sep).join('/') : undefined;
+    const ts = at && sourcesClassified[mode].find((t) => t.package === sourcesPackageId(r.package, sourcesVersion.get(r.package)) && t.file === file && t.line === at.line);
+    mapRows.push([mode, r.package.replace('@opentelemetry/instrumentation-', ''), `${r.file}:${r.line}`, r.status, at ? `${file}:${at.line}` : '(no mapping)', ts ? ts.status : 'not reported']);
+    if (r.status === 'true' && !ts) distLost.push(`- ${mode}: ${r.key} → ${at ? `${file}:${at.line}` : '(no mapping)'}`);
+  }
+}
+say('Each dist report, mapped through its source map to the TypeScript line, and whether the TypeScript sources are reported there in the same mode:');
+say('');
+say('```');
+for (const line of table(['mode', 'instrumentation', 'dist report', 'dist verdict', 'TypeScript line', 'TypeScript report'], mapRows)) say(line);
+say('```');
+say('');
+say(`TRUE dist reports with no TypeScript report on the same code: ${distLost.length}`);
+for (const line of distLost) say(line);
+say('');
+const sourcesCauses = falseByCause(sourcesClassified);
+say('False alarms on the TypeScript sources by cause:');
+say('');
+say('```');
+for (const line of table(['cause', 'distinct', 'typed', 'untyped'], sourcesCauses.map((c) => [c.cause, c.distinct, c.typed, c.untyped]))) say(line);
+say('```');
+say('');
+const sourcesSelectedIds = new Set(sourcesSelected.map((p) => sourcesPackageId(p.name, p.version)));
+const sourcesStale = staleVerdicts(new Map([...sourcesByKey].filter(([, v]) => sourcesSelectedIds.has(v.package))), sourcesClassified);
+const sourcesDistinct = new Set(MODES.flatMap((m) => sourcesClassified[m].map((r) => r.key)));
+const sourcesRead = [...sourcesDistinct].filter((k) => sourcesByKey.has(k)).length;
+say(`TypeScript-sources corpus summary: ${sourcesSelected.length} package(s); ${sourcesDistinct.size} distinct report keys, ${sourcesRead} read, ${sourcesDistinct.size - sourcesRead} unread; ${sourcesStale.length} verdict(s) for keys no longer reported.`);
+say(`Crashes in the TypeScript-sources corpus: ${crashes.length - sourcesCrashStart}`);
+for (const c of crashes.slice(sourcesCrashStart)) say(`- ${c}`);
+if (sourcesProblems.length > 0) {
+  say(`Problems restoring the sources: ${sourcesProblems.length}`);
+  for (const p of sourcesProblems) say(`- ${p}`);
+  problems.push(...sourcesProblems.map((p) => `sources: ${p}`));
+}
+say('');
+
+if (jsonOut) {
+  const json = { reports: classified, knownLeaks: { reports: knownClassified, matches: knownMatches }, sources: { reports: sourcesClassified } };
+  fs.writeFileSync(jsonOut, JSON.stringify(json, null, 2));
+}
 
 if (writeDocs) {
   const docPath = path.join(repoRoot, 'docs', 'precision.md');
