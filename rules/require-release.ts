@@ -133,12 +133,17 @@ const rule = createRule<Options, MessageIds>({
     const origin = constInit(sourceCode);
     const owes = (pair: Pair, call: TSESTree.CallExpression): boolean => pair.owes?.(call, origin, sourceCode) ?? true;
 
-    /** A function written in place, a function of this file by name, or (typed) any callable value. */
+    /**
+     * A function written in place, a function of this file by name, or (typed) any callable value. A name this file
+     * declares only as a `function` is callable with or without types: the other names cost a type question.
+     */
     const isFunctionArgument = (arg: TSESTree.Node): boolean => {
       if (isFunctionNode(arg)) return true;
       if (arg.type !== AST_NODE_TYPES.Identifier) return false;
+      const defs = ASTUtils.findVariable(sourceCode.getScope(arg), arg.name)?.defs ?? [];
+      const def = defs[0];
+      if (defs.length > 0 && defs.every((d) => d.type === TSESLint.Scope.DefinitionType.FunctionName)) return true;
       if (services) return guarded(() => services.typeOf(arg).getCallSignatures().length > 0, false);
-      const def = ASTUtils.findVariable(sourceCode.getScope(arg), arg.name)?.defs[0];
       if (def?.type === TSESLint.Scope.DefinitionType.FunctionName) return true;
       const init = def?.type === TSESLint.Scope.DefinitionType.Variable ? def.node.init : null;
       return init !== null && isFunctionNode(init);
@@ -188,10 +193,13 @@ const rule = createRule<Options, MessageIds>({
         // A function that acquires (`open(path)`): no receiver; the resource releases itself or goes to a helper.
         const byFunction = byMethod ? undefined : findFunctionPair(call);
         if (!byMethod && !byFunction) return undefined;
+        // The receiver's pair before the arguments' types: a call no pair's receiver matches acquires nothing, and
+        // then its arguments need no question.
+        const pair = byMethod ? findPair(call, (candidate) => candidate.methods) : undefined;
+        if (byMethod && !pair) return undefined;
         // Callback-style APIs (`pool.connect((err, client, done) => …)`, `pool.connect(onConnect)`) hand the resource
         // elsewhere.
         if (call.arguments.some(isFunctionArgument)) return undefined;
-        const pair = byMethod ? findPair(call, (candidate) => candidate.methods) : undefined;
         if (pair && method) return owes(pair, call) ? { kind: pair.kind, receiver: method.object } : undefined;
         return byFunction && { kind: byFunction.kind, receiver: undefined };
       },

@@ -51,9 +51,19 @@ export function isSummaryRun(context: Readonly<TSESLint.RuleContext<string, read
   return (context.settings as Record<string, unknown> | undefined)?.[SUMMARY_SETTING] === true;
 }
 
+const SUMMARY_KEYS = new WeakMap<object, Map<string, string>>();
+
 /** The deposit key of a rule's analysis: its name and options. */
 export function summaryKey(source: Pick<CrossFileSource, 'name' | 'context'>): string {
-  return `${source.name}:${JSON.stringify(source.context.options)}`;
+  const { options } = source.context;
+  const [first] = options;
+  // ESLint hands every file of a configuration the same option objects: the key is computed once per configuration.
+  if (options.length !== 1 || typeof first !== 'object' || first === null) return `${source.name}:${JSON.stringify(options)}`;
+  let byName = SUMMARY_KEYS.get(first);
+  if (!byName) SUMMARY_KEYS.set(first, (byName = new Map<string, string>()));
+  let key = byName.get(source.name);
+  if (key === undefined) byName.set(source.name, (key = `${source.name}:${JSON.stringify(options)}`));
+  return key;
 }
 
 /**

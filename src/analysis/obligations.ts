@@ -157,8 +157,10 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     const method = methodCall(call, receiverReleaseNames);
     const arg = call.arguments[0];
     if (!method || !arg) return;
+    const held = handles.handleOf(arg);
+    if (held.length === 0) return;
     const key = handles.accessKey(method.object);
-    for (const ob of handles.handleOf(arg)) {
+    for (const ob of held) {
       if (ob.kind.receiverReleases.has(method.name) && isUnidentifiedReceiver(ob.receiverKey) && key !== ob.receiverKey) unjudged.add(ob);
     }
   };

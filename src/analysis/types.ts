@@ -217,11 +217,100 @@ export function isAlwaysThenable(checker: ts.TypeChecker, type: ts.Type): boolea
   return parts.length > 0 && parts.every((part) => checker.getPropertyOfType(part, 'then') !== undefined);
 }
 
-/** The call's value is a promise (has a callable `then`). */
+const THENABLE = new WeakMap<ts.Node, boolean>();
+
+/**
+ * The call's value is a promise (has a callable `then`). Answered once per call node (every rule asks it of the same
+ * acquires), from the callee's declarations where they decide it ({@link declaredThenable}), else from the call's
+ * type, which makes TypeScript resolve the call and check its arguments.
+ */
 export function isThenable(services: TypeServices, node: TSESTree.Node): boolean {
-  return guarded(() => {
+  const tsNode = services.tsNodeOf(node);
+  const known = tsNode && THENABLE.get(tsNode);
+  if (known !== undefined) return known;
+  const answer = guarded(() => {
+    const declared = tsNode && services.ts.isCallExpression(tsNode) ? declaredThenable(services, tsNode) : undefined;
+    if (declared !== undefined) return declared;
     const type = services.checker.getNonNullableType(services.typeOf(node));
     const parts = type.isUnion() ? type.types : [type];
     return parts.some((part) => callSignatures(services.checker, part, 'then').length > 0);
   }, false);
+  if (tsNode) THENABLE.set(tsNode, answer);
+  return answer;
+}
+
+/**
+ * Whether a call's value has a callable `then`, read off the declarations of the function or method its callee names
+ * (`this.tracer.startSpan(…)`: `startSpan(name: string, …): Span`), or `undefined` where they do not decide it. They
+ * decide it when every declaration (the overloads of one interface, class or file) is `async`, or declares a return
+ * type whose thenability no instantiation changes: a keyword or literal type (none), a reference to an interface or
+ * class (an interface's members do not depend on its type arguments; its `then` must be a required method), or a union of
+ * those; and all declarations agree. Type parameters, aliases, conditional, mapped and object literal types, inferred
+ * return types and JSDoc-typed JavaScript are left to the call's type. Finding the symbol types the receiver, but
+ * neither the arguments nor the call.
+ */
+export function declaredThenable(services: TypeServices, call: ts.CallExpression): boolean | undefined {
+  const t = services.ts;
+  const callee = call.expression;
+  const name = t.isPropertyAccessExpression(callee) ? callee.name : t.isIdentifier(callee) ? callee : undefined;
+  if (!name) return undefined;
+  let symbol = services.checker.getSymbolAtLocation(name);
+  if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = services.checker.getAliasedSymbol(symbol);
+  const declarations = symbol?.declarations ?? [];
+  const [first] = declarations;
+  if (!first) return undefined;
+  let answer: boolean | undefined;
+  for (const declaration of declarations) {
+    if (declaration.parent !== first.parent) return undefined;
+    if (!t.isFunctionDeclaration(declaration) && !t.isMethodDeclaration(declaration) && !t.isMethodSignature(declaration)) return undefined;
+    // JavaScript: a JSDoc `@type` or `@overload` gives the signature instead (TypeScript files ignore JSDoc types).
+    if (declaration.flags & t.NodeFlags.JavaScriptFile && t.getJSDocTags(declaration).some((tag) => t.isJSDocTypeTag(tag) || t.isJSDocOverloadTag(tag))) return undefined;
+    const generator = 'asteriskToken' in declaration && declaration.asteriskToken !== undefined;
+    const isAsync = t.getModifiers(declaration)?.some((modifier) => modifier.kind === t.SyntaxKind.AsyncKeyword) ?? false;
+    const one = isAsync && !generator ? true : declaration.type ? typeNodeThenable(services, declaration.type) : undefined;
+    if (one === undefined || (answer !== undefined && one !== answer)) return undefined;
+    answer = one;
+  }
+  return answer;
+}
+
+function typeNodeThenable(services: TypeServices, node: ts.TypeNode): boolean | undefined {
+  const t = services.ts;
+  const { SyntaxKind } = t;
+  switch (node.kind) {
+    case SyntaxKind.VoidKeyword:
+    case SyntaxKind.UndefinedKeyword:
+    case SyntaxKind.NeverKeyword:
+    case SyntaxKind.StringKeyword:
+    case SyntaxKind.NumberKeyword:
+    case SyntaxKind.BooleanKeyword:
+    case SyntaxKind.BigIntKeyword:
+    case SyntaxKind.SymbolKeyword:
+    case SyntaxKind.LiteralType:
+      return false;
+    default:
+      break;
+  }
+  if (t.isParenthesizedTypeNode(node)) return typeNodeThenable(services, node.type);
+  if (t.isUnionTypeNode(node)) {
+    let some = false;
+    for (const member of node.types) {
+      const one = typeNodeThenable(services, member);
+      if (one === undefined) return undefined;
+      some ||= one;
+    }
+    return some;
+  }
+  if (!t.isTypeReferenceNode(node)) return undefined;
+  let symbol = services.checker.getSymbolAtLocation(node.typeName);
+  if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = services.checker.getAliasedSymbol(symbol);
+  if (!symbol || !(symbol.flags & (t.SymbolFlags.Interface | t.SymbolFlags.Class)) || symbol.flags & (t.SymbolFlags.TypeAlias | t.SymbolFlags.TypeParameter)) {
+    return undefined;
+  }
+  const then = services.checker.getPropertyOfType(services.checker.getDeclaredTypeOfSymbol(symbol), 'then');
+  if (!then) return false;
+  const methods = then.declarations ?? [];
+  const method = (declaration: ts.Declaration): boolean =>
+    (t.isMethodSignature(declaration) || t.isMethodDeclaration(declaration)) && declaration.questionToken === undefined;
+  return methods.length > 0 && methods.every(method) ? true : undefined;
 }

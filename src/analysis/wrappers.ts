@@ -123,31 +123,60 @@ export class Wrappers {
   }
 }
 
-/** The `return` statements of a body, not of the functions nested in it. */
+const RETURNS = new WeakMap<TSESTree.Node, readonly TSESTree.ReturnStatement[]>();
+
+/**
+ * The `return` statements of a body (or of a function's body), not of the functions nested in it. A `return` is a
+ * statement, and outside a nested function no expression holds a statement, so only statements are walked; once
+ * per body.
+ */
 export function returnsOf(body: TSESTree.Node): TSESTree.ReturnStatement[] {
-  const found: TSESTree.ReturnStatement[] = [];
-  const visit = (node: TSESTree.Node): void => {
-    if (node.type === AST_NODE_TYPES.ReturnStatement) {
-      found.push(node);
-      return;
-    }
-    if (node !== body && (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody)) return;
-    for (const key of Object.keys(node)) {
-      if (key === 'parent') continue;
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        for (const item of child) if (isNodeLike(item)) visit(item);
-      } else if (isNodeLike(child)) {
-        visit(child);
-      }
-    }
-  };
-  visit(body);
-  return found;
+  let found = RETURNS.get(body);
+  if (!found) {
+    const returns: TSESTree.ReturnStatement[] = [];
+    const start = isFunctionNode(body) ? body.body : body.type === AST_NODE_TYPES.Program ? undefined : body;
+    if (body.type === AST_NODE_TYPES.Program) for (const statement of body.body) collectReturns(statement, returns);
+    else if (start) collectReturns(start, returns);
+    found = returns;
+    RETURNS.set(body, found);
+  }
+  return [...found];
 }
 
-function isNodeLike(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+function collectReturns(node: TSESTree.Node | null | undefined, found: TSESTree.ReturnStatement[]): void {
+  if (!node) return;
+  switch (node.type) {
+    case AST_NODE_TYPES.ReturnStatement:
+      found.push(node);
+      return;
+    case AST_NODE_TYPES.BlockStatement:
+      for (const statement of node.body) collectReturns(statement, found);
+      return;
+    case AST_NODE_TYPES.IfStatement:
+      collectReturns(node.consequent, found);
+      collectReturns(node.alternate, found);
+      return;
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+    case AST_NODE_TYPES.LabeledStatement:
+    case AST_NODE_TYPES.WithStatement:
+      collectReturns(node.body, found);
+      return;
+    case AST_NODE_TYPES.TryStatement:
+      collectReturns(node.block, found);
+      collectReturns(node.handler?.body, found);
+      collectReturns(node.finalizer, found);
+      return;
+    case AST_NODE_TYPES.SwitchStatement:
+      for (const switchCase of node.cases) for (const statement of switchCase.consequent) collectReturns(statement, found);
+      return;
+    default:
+      // Expressions, declarations, classes and nested functions hold no `return` of this body.
+      return;
+  }
 }
 
 /** The function a node belongs to. */

@@ -36,23 +36,43 @@ function typeName(services: TypeServices, node: TSESTree.Node): string | undefin
 }
 
 
-const programPackages = new WeakMap<object, Map<string, boolean>>();
+const programPackages = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * The packages the program's files come from: every name after a `/node_modules/` in a file's path (`pg`,
+ * `@opentelemetry/api`, `@types/pg`), collected once per program rather than once per package asked about.
+ */
+function packagesOf(services: TypeServices): ReadonlySet<string> {
+  let known = programPackages.get(services.program);
+  if (!known) {
+    const names = new Set<string>();
+    for (const file of services.program.getSourceFiles()) {
+      const path = file.fileName;
+      for (let at = path.indexOf('/node_modules/'); at !== -1; at = path.indexOf('/node_modules/', at + 1)) {
+        const rest = path.slice(at + '/node_modules/'.length).split('/');
+        const [first, second] = rest;
+        // A package's directory is followed by its files: `…/node_modules/pg/lib/index.js`.
+        if (first === undefined) continue;
+        const scoped = first.startsWith('@');
+        if (scoped ? rest.length > 2 : rest.length > 1) names.add(scoped ? `${first}/${second ?? ''}` : first);
+      }
+    }
+    known = names;
+    programPackages.set(services.program, known);
+  }
+  return known;
+}
 
 /** Some file of the program belongs to the package (or to its `@types` package): a type of it can occur in this file. */
 function programHas(services: TypeServices, name: string): boolean {
-  let known = programPackages.get(services.program);
-  if (!known) {
-    known = new Map();
-    programPackages.set(services.program, known);
-  }
-  let answer = known.get(name);
-  if (answer === undefined) {
-    const types = name.startsWith('@') ? name.slice(1).replace('/', '__') : name;
+  const types = name.startsWith('@') ? name.slice(1).replace('/', '__') : name;
+  if (name.split('/').length !== (name.startsWith('@') ? 2 : 1)) {
+    // Not a package's name (a user's pair may name a path inside one): the paths are searched for it.
     const paths = [`/node_modules/${name}/`, `/node_modules/@types/${types}/`];
-    answer = services.program.getSourceFiles().some((file) => paths.some((part) => file.fileName.includes(part)));
-    known.set(name, answer);
+    return services.program.getSourceFiles().some((file) => paths.some((part) => file.fileName.includes(part)));
   }
-  return answer;
+  const packages = packagesOf(services);
+  return packages.has(name) || packages.has(`@types/${types}`);
 }
 
 /**
