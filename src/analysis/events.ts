@@ -107,10 +107,11 @@ export function rootOf(ob: Obligation): Obligation {
  * What a hand-off does to an obligation, decided when the function is solved (it may need another function's
  * result): `maybe-release` releases on some paths only (a second release is still a double), `release-on-fulfil`
  * releases unless a promise rejects, `release-on-finish` releases unless the stream is destroyed before it finishes
- * (a `'finish'` listener), `release-once` releases what is still held and does nothing when it was already released (a release-once closure
- * called again: no double).
+ * (a `'finish'` listener; `release-on-finish-once` when that listener is a release-once closure, so it is never a
+ * second release), `release-once` releases what is still held and does nothing when it was already released (a
+ * release-once closure called again: no double).
  */
-export type Effect = 'release' | 'release-once' | 'maybe-release' | 'release-on-fulfil' | 'release-on-finish' | 'transfer' | 'none';
+export type Effect = 'release' | 'release-once' | 'maybe-release' | 'release-on-fulfil' | 'release-on-finish-once' | 'release-on-finish' | 'transfer' | 'none';
 
 export type AnalysisEvent =
   /** `call`: the acquiring call, when it is not the obligation's first (the same value taken again in a loop). */

@@ -327,7 +327,9 @@ export class Ownership {
         this.effect(fn, root, node, () => {
           const effect = this.finishEffect(fn, root);
           // A 'finish' listener that never releases it itself (it hands it on) is a hand-off, as any listener is.
-          return effect === 'release-on-finish' && this.summaries.closureRelease(closure, root) === 'none' ? 'transfer' : effect;
+          if (effect !== 'release-on-finish') return effect;
+          if (this.summaries.closureRelease(closure, root) === 'none') return 'transfer';
+          return this.releasesOnce(closure, root) ? 'release-on-finish-once' : effect;
         });
       } else {
         this.effect(fn, root, node, () => {

@@ -245,10 +245,8 @@ export class Refinements {
 
   private computeReleasesOnce(closure: TSESTree.Node, root: Obligation): boolean {
     if (!isFunctionNode(closure) || closure.body.type !== AST_NODE_TYPES.BlockStatement) return false;
-    const guard = closure.body.body[0];
-    if (guard?.type !== AST_NODE_TYPES.IfStatement || guard.alternate || !isBareReturn(guard.consequent)) return false;
-    const test = unwrapValue(guard.test);
-    const variable = test.type === AST_NODE_TYPES.Identifier ? this.handles.resolve(test) : undefined;
+    const flag = onceGuardFlag(closure.body);
+    const variable = flag ? this.handles.resolve(flag) : undefined;
     if (!variable) return false;
     let roots = this.releaseFlags.get(variable);
     if (!roots) this.releaseFlags.set(variable, (roots = this.releasedAfterEveryWrite(variable)));
@@ -257,7 +255,7 @@ export class Refinements {
       for (const segment of fn.segments.values()) {
         for (const event of segment.events) {
           if ((event.type !== 'release' && event.type !== 'effect') || rootOf(event.ob) !== root) continue;
-          if (event.type === 'release' ? !this.setsFlag(event.node, variable) : !this.calls(event.node, closure)) return false;
+          if (event.type === 'release' ? !this.setsFlag(event.node, variable) : !this.effectCovered(event.node, closure, root)) return false;
         }
       }
     }
@@ -275,8 +273,18 @@ export class Refinements {
     });
   }
 
-  private calls(node: TSESTree.Node, closure: TSESTree.Node): boolean {
-    return node.type === AST_NODE_TYPES.CallExpression && this.deps.closureOf?.(node.callee) === closure;
+  /**
+   * An indirect release of `root` that cannot make a second one: a call that runs the closure or hands it to something
+   * that may run it (`res.once('finish', end)`, `removeListener('finish', end)`) — however often it runs, it releases
+   * at most once — or a hand-off to other closures, whose own release calls are checked as release events. A helper
+   * given the resource itself may release it unflagged.
+   */
+  private effectCovered(node: TSESTree.Node, closure: TSESTree.Node, root: Obligation): boolean {
+    const closureOf = this.deps.closureOf;
+    if (node.type !== AST_NODE_TYPES.CallExpression || !closureOf) return false;
+    if (closureOf(node.callee) === closure || node.arguments.some((arg) => closureOf(arg) === closure)) return true;
+    if (node.arguments.some((arg) => this.handles.handleOf(arg).some((ob) => rootOf(ob) === root))) return false;
+    return node.arguments.some((arg) => closureOf(arg) !== undefined);
   }
 
   /** The obligations released right after every write of `variable`, if each write is `variable = true`. */
@@ -376,4 +384,30 @@ export class Refinements {
     }
     return this.handles.flagOf(value).includes(ob);
   }
+}
+
+/**
+ * The flag a release-once closure tests first: `if (flag) return; …`, or a body that is one
+ * `if (!flag) { … }` / `if (flag === false) { … }` without an `else`.
+ */
+function onceGuardFlag(body: TSESTree.BlockStatement): TSESTree.Identifier | undefined {
+  const guard = body.body[0];
+  if (guard?.type !== AST_NODE_TYPES.IfStatement || guard.alternate) return undefined;
+  const test = unwrapValue(guard.test);
+  if (isBareReturn(guard.consequent)) return test.type === AST_NODE_TYPES.Identifier ? test : undefined;
+  if (body.body.length !== 1) return undefined;
+  if (test.type === AST_NODE_TYPES.UnaryExpression && test.operator === '!') {
+    const operand = unwrapValue(test.argument);
+    return operand.type === AST_NODE_TYPES.Identifier ? operand : undefined;
+  }
+  if (test.type === AST_NODE_TYPES.BinaryExpression && (test.operator === '===' || test.operator === '==')) {
+    const [left, right] = [unwrapValue(test.left), unwrapValue(test.right)];
+    if (left.type === AST_NODE_TYPES.Identifier && isFalseLiteral(right)) return left;
+    if (right.type === AST_NODE_TYPES.Identifier && isFalseLiteral(left)) return right;
+  }
+  return undefined;
+}
+
+function isFalseLiteral(node: TSESTree.Node): boolean {
+  return node.type === AST_NODE_TYPES.Literal && node.value === false;
 }

@@ -506,9 +506,11 @@ export class Solver {
         if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, { type: 'rejection', node: event.node });
         return (bits & ~PENDING) | RELEASED | REJECTED;
       case 'release-on-finish':
+      case 'release-on-finish-once':
         // As a `.then` handler: released when the stream finishes (a release after it runs a second time then),
-        // still held when it is destroyed first.
-        if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
+        // still held when it is destroyed first. A release-once listener (`if (ended) return; ended = true; …`) does
+        // nothing when the resource was released already.
+        if (bits & RELEASED && effect === 'release-on-finish') addOnce(this.doubles, event.ob, event.node);
         if (!(bits & PENDING) || event.node.type !== AST_NODE_TYPES.CallExpression) return bits;
         if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, { type: 'unfinished', node: event.node });
         return (bits & ~PENDING) | RELEASED | REJECTED;

@@ -403,6 +403,26 @@ export async function run() {
     release();
   }
 }` },
+  // The same release-once closure written as one guarded block (\`if (!released) { released = true; … }\`).
+  { code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function run() {
+  const client = await pool.connect();
+  let released = false;
+  const release = () => {
+    if (!released) {
+      released = true;
+      client.release();
+    }
+  };
+  try {
+    await client.query('select 1');
+    release();
+  } finally {
+    release();
+  }
+}` },
   // A method inherited from an OpenTelemetry base class, reached through \`const self = this\`, does not throw.
   { code: `
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
@@ -663,6 +683,29 @@ export async function tagged() {
         ],
       },
     ],
+  },
+  // instrumentation-express's shape: a release-once 'finish' listener (\`if (ended === false) { ended = true; … }\`)
+  // registered only when the span is not ended yet leaks if the response is destroyed, and is no second release.
+  {
+    code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+export function layer(res, router) {
+  const span = tracer.startSpan('layer');
+  let ended = false;
+  if (router) {
+    span.end();
+    ended = true;
+  }
+  const onFinish = () => {
+    if (ended === false) {
+      ended = true;
+      span.end();
+    }
+  };
+  if (!ended) res.once('finish', onFinish);
+}`,
+    errors: [{ messageId: 'leakUnlessFinished', line: 17, column: 15, suggestions: [] }],
   },
   // A span ended only by a 'finish' listener: an aborted response is destroyed, emits 'close', never 'finish'.
   {
