@@ -456,6 +456,18 @@ for (const pin of selected) {
 
 const classified = Object.fromEntries(MODES.map((mode) => [mode, classify(reports[mode], byKey)]));
 
+/** The reports of one corpus and mode that have no verdict yet, and the true verdicts no longer reported. */
+function sayUnreadAndLost(list, verdictsByKey, mode) {
+  const unread = list.filter((r) => r.status === 'unread');
+  say(`Unread reports: ${unread.length}`);
+  for (const r of unread) say(`- ${r.key}:${r.column} ${r.message}`);
+  say('');
+  const lost = lostTrue(verdictsByKey, list, mode);
+  say(`TRUE reports lost (a true verdict, not reported now): ${lost.length}`);
+  for (const v of lost) say(`- ${v.package}|${v.file}|${v.line}|${v.rule}: ${v.why}`);
+  say('');
+}
+
 say('## Code bases');
 say('');
 say('```');
@@ -484,14 +496,7 @@ for (const mode of MODES) {
   for (const line of precisionTable(precisionRows(list, (r) => r.preset, PRESETS))) say(line);
   say('```');
   say('');
-  const unread = list.filter((r) => r.status === 'unread');
-  say(`Unread reports: ${unread.length}`);
-  for (const r of unread) say(`- ${r.key}:${r.column} ${r.message}`);
-  say('');
-  const lost = lostTrue(byKey, list, mode);
-  say(`TRUE reports lost (a true verdict, not reported now): ${lost.length}`);
-  for (const v of lost) say(`- ${v.package}|${v.file}|${v.line}|${v.rule}: ${v.why}`);
-  say('');
+  sayUnreadAndLost(list, byKey, mode);
 }
 
 say('## False alarms by cause');
@@ -676,14 +681,7 @@ for (const mode of MODES) {
   for (const line of precisionTable(precisionRows(list, (r) => r.rule, ruleIds.map(short)))) say(line);
   say('```');
   say('');
-  const unread = list.filter((r) => r.status === 'unread');
-  say(`Unread reports: ${unread.length}`);
-  for (const r of unread) say(`- ${r.key}:${r.column} ${r.message}`);
-  say('');
-  const lost = lostTrue(sourcesByKey, list, mode);
-  say(`TRUE reports lost (a true verdict, not reported now): ${lost.length}`);
-  for (const v of lost) say(`- ${v.package}|${v.file}|${v.line}|${v.rule}: ${v.why}`);
-  say('');
+  sayUnreadAndLost(list, sourcesByKey, mode);
 }
 say('### TypeScript sources against the same packages\' dist (the main corpus\'s compiled .mjs)');
 say('');
