@@ -25,6 +25,7 @@ import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/util
 import type { HandleIndex } from './handles.js';
 import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
 import { OTEL_CALLBACK_RUNNERS } from './throw-tables.js';
+import { returnsOf } from './wrappers.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -109,20 +110,8 @@ export class OtelValues {
   /** Every `return` of the function returns an API object, `null` or `undefined`, and one returns an API object. */
   private returnsOtel(fn: TSESTree.FunctionLike): boolean {
     if (fn.body?.type !== AST_NODE_TYPES.BlockStatement) return fn.body !== undefined && fn.body !== null && this.isOtelValue(fn.body);
-    const returned: TSESTree.Node[] = [];
-    let unknown = false;
-    someNode(
-      this.deps.sourceCode,
-      fn.body,
-      (node) => {
-        if (node.type !== AST_NODE_TYPES.ReturnStatement) return false;
-        if (node.argument && !isNullish(node.argument)) returned.push(node.argument);
-        return false;
-      },
-      (node) => isFunctionNode(node),
-    );
-    for (const value of returned) if (!this.isOtelValue(value)) unknown = true;
-    return !unknown && returned.length > 0;
+    const returned = returnsOf(fn.body).flatMap((statement) => (statement.argument && !isNullish(statement.argument) ? [statement.argument] : []));
+    return returned.length > 0 && returned.every((value) => this.isOtelValue(value));
   }
 
   /** tsc's `a !== null && a !== void 0 ? a : otel` (and `a ? a : otel`): `a` is offered in place of the API object. */

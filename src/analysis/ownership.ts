@@ -28,7 +28,7 @@ import type { HandleIndex } from './handles.js';
 import { type Owed, patternIdentifiers } from './owed.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import type { Summaries } from './summaries.js';
-import { isFunctionNode, memberName, methodCall, owningCodePathNode, unwrapValue } from './syntax.js';
+import { isFunctionNode, memberName, memberRoot, methodCall, owningCodePathNode, unwrapValue } from './syntax.js';
 
 const STORING_METHODS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
 const PROMISE_LINKS = new Set(['then', 'catch', 'finally']);
@@ -134,9 +134,7 @@ export class Ownership {
     if (left.type === AST_NODE_TYPES.MemberExpression) {
       // Stored on the resource itself (`client.query = function () { … client … }`, postgraphile's debug wrapper):
       // nothing outlives the resource, which is still owed.
-      let root: TSESTree.Node = left;
-      while (root.type === AST_NODE_TYPES.MemberExpression) root = unwrapValue(root.object);
-      const itself = new Set(handles.handleOf(root));
+      const itself = new Set(handles.handleOf(memberRoot(left)));
       this.transfer(fn, [...stored].filter((ob) => !itself.has(ob)));
       return;
     }

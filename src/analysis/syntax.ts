@@ -94,6 +94,13 @@ export function memberName(node: TSESTree.MemberExpression): string | undefined 
   return undefined;
 }
 
+/** The object a member chain starts from: `client` in `client.query.orig`, `this` in `this.pool.x` (wrappers unwrapped). */
+export function memberRoot(node: TSESTree.Node): TSESTree.Node {
+  let value = unwrapValue(node);
+  while (value.type === AST_NODE_TYPES.MemberExpression) value = unwrapValue(value.object);
+  return value;
+}
+
 /** The name of a receiver as written last: `queue` in `this.queue`, `errTasks` in `cc.errTasks`. */
 export function receiverName(node: TSESTree.Node): string | undefined {
   if (node.type === AST_NODE_TYPES.Identifier) return node.name;

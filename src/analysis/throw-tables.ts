@@ -5,7 +5,7 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
-import { isFunctionNode, memberName, unwrapValue } from './syntax.js';
+import { isFunctionNode, memberName, memberRoot, unwrapValue } from './syntax.js';
 
 /** Global functions (and namespaces whose every function) that cannot throw, by callee path. */
 export const NON_THROWING_GLOBAL_CALLS = new Set([
@@ -188,8 +188,7 @@ export function calleePath(node: TSESTree.Node): string[] | undefined {
 
 /** The identifier a callee path starts from (`console` in `console.log`). */
 export function rootIdentifier(node: TSESTree.Node): TSESTree.Identifier | undefined {
-  let value = unwrapValue(node);
-  while (value.type === AST_NODE_TYPES.MemberExpression) value = unwrapValue(value.object);
+  const value = memberRoot(node);
   return value.type === AST_NODE_TYPES.Identifier ? value : undefined;
 }
 

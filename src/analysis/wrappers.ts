@@ -17,7 +17,7 @@ import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/util
 import type { ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { AcquireMatch } from './owed.js';
-import { contains, isFunctionNode, type FunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
+import { contains, isFunctionNode, type FunctionNode, memberRoot, unwrapAwaited, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -67,8 +67,7 @@ export class Wrappers {
   }
 
   private receiverSeenFromCaller(receiver: TSESTree.Node, fn: TSESTree.Node, call: TSESTree.CallExpression): boolean {
-    let root = unwrapValue(receiver);
-    while (root.type === AST_NODE_TYPES.MemberExpression) root = unwrapValue(root.object);
+    const root = memberRoot(receiver);
     if (root.type === AST_NODE_TYPES.ThisExpression) {
       const callee = unwrapValue(call.callee);
       return callee.type === AST_NODE_TYPES.MemberExpression && unwrapValue(callee.object).type === AST_NODE_TYPES.ThisExpression;
