@@ -82,7 +82,7 @@ const writeDocs = !args.includes('--no-docs') && !only;
 const jsonOut = option('json');
 
 const NFP = '@typescript-eslint/no-floating-promises';
-const PRESETS = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry'];
+const PRESETS = ['pg', 'async-mutex', 'generic-pool', 'web-streams', 'opentelemetry', 'amqplib', 'nats', 'bullmq'];
 const short = (id) => id.replace(`${NAMESPACE}/`, '');
 const benchDir = path.join(repoRoot, 'bench', 'real-world');
 const pins = JSON.parse(fs.readFileSync(path.join(benchDir, 'packages.json'), 'utf8'));
