@@ -96,7 +96,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       router,
       usingReleases: (declaration, ob) => releases.usingReleases(declaration, ob),
       returnTransfers: (node, ob) => ownership.returnTransfers(node, ob),
-      releasedInFunction: (ob) => releasedSomewhere.has(ob),
+      releasedInFunction: (ob) => releasedSomewhere.has(ob) || releasedByLocalHelper(ob),
       skippedFinally: (exit, ob) => skippedFinally(exit, ob),
     }).solve(),
   );
@@ -184,9 +184,27 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
 
   /** Calls that release: awaiting one is not a point that may throw with the handle held (if it rejects, it was not released). */
   const releaseCalls = new Set<TSESTree.Node>();
+  /**
+   * Same-file helpers handed a handle, by obligation: whether one of them releases it is asked when the function is
+   * solved (the helper may be declared later), as a release here (`callback(span); endSpan(span)`).
+   */
+  const localHelperCalls = new Map<Obligation, { callee: TSESTree.Node; param: number }[]>();
+  const releasedByLocalHelper = (ob: Obligation): boolean =>
+    (localHelperCalls.get(ob) ?? []).some(({ callee, param }) => summaries.helperRelease(callee, param) !== 'none');
   /** A helper this file does not declare that releases a handle counts as this function releasing it itself. */
   const noteHelperReleases = (call: TSESTree.CallExpression): void => {
-    if (!call.arguments.some((arg) => handles.handleOf(arg).length > 0) || summaries.resolveCallee(call.callee)) return;
+    if (!call.arguments.some((arg) => handles.handleOf(arg).length > 0)) return;
+    const local = summaries.resolveCallee(call.callee);
+    if (local) {
+      if (!isFunctionNode(local)) return;
+      call.arguments.forEach((arg, param) => {
+        for (const ob of handles.handleOf(arg)) {
+          const root = ob.capture ?? ob;
+          localHelperCalls.set(root, [...(localHelperCalls.get(root) ?? []), { callee: local, param }]);
+        }
+      });
+      return;
+    }
     const external = summaries.external(call);
     if (!external) return;
     call.arguments.forEach((arg, index) => {

@@ -1956,3 +1956,26 @@ typedTester.run('require-release (typed, event names from types)', rule, {
 });
 
 untypedTester.run('require-release (untyped, event names from types)', rule, { valid: [{ code: ENUM_EVENTS }], invalid: [] });
+
+// prisma's runInChildSpan: the span goes to the user callback and to a same-file helper that ends it. The function
+// ends it itself (through its helper), so the callback only uses it, and a callback that throws skips the end.
+const CHILD_SPAN = `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('prisma');
+function endSpan(span: any, result: unknown) {
+  span.end();
+  return result;
+}
+export function runInChildSpan(name: string, callback: (span: unknown) => unknown) {
+  const span = tracer.startSpan(name);
+  return endSpan(span, callback(span));
+}`;
+const CHILD_SPAN_ERROR = {
+  messageId: 'leakOnMayThrow' as const,
+  line: 10,
+  column: 24,
+  data: { resource: 'span', acquire: 'tracer.startSpan(name)', acquireLine: 9, line: 10, expression: 'callback(span)', release: 'span.end()', anchor: 'it is acquired' },
+  suggestions: [],
+};
+typedTester.run('require-release (typed, a helper of the same file releases)', rule, { valid: [], invalid: [{ code: CHILD_SPAN, errors: [CHILD_SPAN_ERROR] }] });
+untypedTester.run('require-release (untyped, a helper of the same file releases)', rule, { valid: [], invalid: [{ code: CHILD_SPAN, errors: [CHILD_SPAN_ERROR] }] });
