@@ -127,7 +127,9 @@ export function createPairMatcher(
     }
     const value = unwrapValue(receiver);
     if (pair.receiverFactories && value.type === AST_NODE_TYPES.CallExpression) {
-      const factory = methodCall(value)?.name;
+      // `trace.getTracer('x')`, or a helper of the file's own named for the factory (`getTracer()`, traceloop's).
+      const callee = unwrapValue(value.callee);
+      const factory = methodCall(value)?.name ?? (callee.type === AST_NODE_TYPES.Identifier ? callee.name : undefined);
       return factory !== undefined && pair.receiverFactories.has(factory) && importsPackageOf(pair);
     }
     const name = receiverName(receiver);

@@ -21,8 +21,8 @@ export interface Pair {
   readonly receiverNames: RegExp;
   /**
    * Untyped: a receiver that is the result of calling one of these methods is one by construction
-   * (`trace.getTracer('x').startSpan(…)`, compiled `api_1.trace.getTracer(…).startActiveSpan(…)`), with the same
-   * import evidence as a name.
+   * (`trace.getTracer('x').startSpan(…)`, compiled `api_1.trace.getTracer(…).startActiveSpan(…)`), and so is the
+   * result of a function of that name (`getTracer().startSpan(…)`), with the same import evidence as a name.
    */
   readonly receiverFactories?: ReadonlySet<string>;
   /**

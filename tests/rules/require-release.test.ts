@@ -1715,6 +1715,21 @@ exports.sendError = function sendError(error, fn) {
         },
       ],
     },
+    // A helper named for the factory (traceloop's \`const getTracer = () => trace.getTracer(NAME)\`).
+    {
+      code: `
+import { trace } from '@opentelemetry/api';
+const getTracer = () => trace.getTracer('sdk');
+export function withLLMCall(fn) {
+  const span = getTracer().startSpan('llm');
+  const res = fn(span);
+  return res.then((value) => {
+    span.end();
+    return value;
+  });
+}`,
+      errors: [{ messageId: 'leakOnRejection', line: 7, suggestions: [] }],
+    },
   ],
 });
 
