@@ -16,9 +16,11 @@
  * Only tsc's shape counts: a generator function expression (not `async`) that is the fourth and last argument of a
  * call of `__awaiter`, `X.__awaiter` or `(0, X.__awaiter)`, whose value the enclosing function returns (`return …;`
  * or an arrow's expression body). A `__awaiter` the file declares itself at the top level must be the helper: tsc's
- * inlined `var __awaiter = (this && this.__awaiter) || function (…) {…}`, or an import (or `require`) of `tslib`; a
- * function of the user's that happens to have the name is not, and its generator stays an ordinary generator. (An
- * undeclared `__awaiter` is the global one tsc's `noEmitHelpers` expects.) The ES5 form, a `__generator` state machine
+ * inlined `var __awaiter = (this && this.__awaiter) || function (…) {…}`, an import of that name (from tslib, or from
+ * a bundler's copy of it: rollup's `./_virtual/_tslib.js`), or a `require` of a module; for `X.__awaiter`, `X` is a
+ * namespace import or a `require` of a module. A function or object of the user's that happens to have the name is
+ * not the helper, and its generator stays an ordinary generator. (An undeclared `__awaiter` is the global one tsc's
+ * `noEmitHelpers` expects.) The ES5 form, a `__generator` state machine
  * inside a plain function, is not recognised: its awaited values come back through `_a.sent()`, which the analysis
  * cannot read, so nothing in it is an acquire and the rules stay silent there.
  */
@@ -33,19 +35,22 @@ const declaredByProgram = new WeakMap<TSESTree.Program, ReadonlyMap<string, bool
 /** Per generator function expression: whether it is a down-levelled async body. */
 const bodies = new WeakMap<TSESTree.Node, boolean>();
 
-/** `require('tslib')`, also inside tsc's `__importStar(…)` / `__importDefault(…)`. */
-function requiresTslib(node: TSESTree.Node): boolean {
+/**
+ * `require('…')` of a module (tslib, or a bundler's copy of it such as rollup's `./_virtual/_tslib.js`), also inside
+ * tsc's `__importStar(…)` / `__importDefault(…)`: a namespace whose `__awaiter` is the helper.
+ */
+function requiresModule(node: TSESTree.Node): boolean {
   if (node.type !== AST_NODE_TYPES.CallExpression) return false;
   const callee = node.callee;
   const [first] = node.arguments;
   if (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'require') {
-    return node.arguments.length === 1 && first?.type === AST_NODE_TYPES.Literal && first.value === 'tslib';
+    return node.arguments.length === 1 && first?.type === AST_NODE_TYPES.Literal && typeof first.value === 'string';
   }
   return (
     callee.type === AST_NODE_TYPES.Identifier &&
     (callee.name === '__importStar' || callee.name === '__importDefault') &&
     first !== undefined &&
-    requiresTslib(first)
+    requiresModule(first)
   );
 }
 
@@ -72,25 +77,29 @@ function declaredNames(program: TSESTree.Program): ReadonlyMap<string, boolean> 
   const found = new Map<string, boolean>();
   for (const statement of program.body) {
     if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
-      const fromTslib = statement.source.value === 'tslib';
-      for (const specifier of statement.specifiers) found.set(specifier.local.name, fromTslib);
+      // `import { __awaiter } from 'tslib'` (or from a bundler's copy of it), `import * as tslib from 'tslib'`.
+      for (const specifier of statement.specifiers) {
+        const imported = specifier.type === AST_NODE_TYPES.ImportSpecifier ? specifier.imported : undefined;
+        const name = imported?.type === AST_NODE_TYPES.Identifier ? imported.name : undefined;
+        found.set(specifier.local.name, imported === undefined || name === HELPER || statement.source.value === 'tslib');
+      }
     } else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
       for (const declarator of statement.declarations) {
         const init = declarator.init;
         if (declarator.id.type === AST_NODE_TYPES.Identifier) {
           const helper =
             init !== null &&
-            (requiresTslib(init) ||
+            (requiresModule(init) ||
               (declarator.id.name === HELPER &&
                 (isInlinedHelper(init) ||
-                  (init.type === AST_NODE_TYPES.MemberExpression && requiresTslib(init.object)))));
+                  (init.type === AST_NODE_TYPES.MemberExpression && requiresModule(init.object)))));
           found.set(declarator.id.name, helper);
         } else if (declarator.id.type === AST_NODE_TYPES.ObjectPattern) {
           // `const { __awaiter } = require('tslib')`.
-          const fromTslib = init !== null && requiresTslib(init);
+          const required = init !== null && requiresModule(init);
           for (const property of declarator.id.properties) {
             if (property.type === AST_NODE_TYPES.Property && property.value.type === AST_NODE_TYPES.Identifier) {
-              found.set(property.value.name, fromTslib);
+              found.set(property.value.name, required);
             }
           }
         }
