@@ -161,6 +161,11 @@ export function isAwaiterBody(fn: TSESTree.Node): boolean {
   return answer;
 }
 
+/** A down-levelled async body given `this` as the helper's `thisArg`: its `this` is the enclosing function's. */
+export function bindsEnclosingThis(fn: TSESTree.Node): boolean {
+  return isAwaiterBody(fn) && fn.parent?.type === AST_NODE_TYPES.CallExpression && fn.parent.arguments[0]?.type === AST_NODE_TYPES.ThisExpression;
+}
+
 /** A `yield` (not `yield*`) directly in a down-levelled async body: an `await`. */
 export function isAwaiterYield(node: TSESTree.Node): node is TSESTree.YieldExpression {
   if (node.type !== AST_NODE_TYPES.YieldExpression || node.delegate) return false;
@@ -186,14 +191,23 @@ export function isAwaitLike(node: TSESTree.Node): node is TSESTree.AwaitExpressi
  * (after tsc's own `const _super = …` / `var _this = this` declarations).
  */
 export function isAsyncFunction(fn: FunctionLike): boolean {
-  if (fn.async) return true;
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return isAwaiterCall(fn.body);
-  const statements = fn.body.body;
-  const last = statements.at(-1);
-  if (last?.type !== AST_NODE_TYPES.ReturnStatement || !last.argument || !isAwaiterCall(last.argument)) return false;
-  return statements.slice(0, -1).every(
-    (statement) =>
-      statement.type === AST_NODE_TYPES.VariableDeclaration &&
-      statement.declarations.every((d) => d.id.type === AST_NODE_TYPES.Identifier && d.id.name.startsWith('_')),
-  );
+  return fn.async || downLevelledBody(fn) !== undefined;
+}
+
+/** The generator that is the body of a down-levelled async function `fn`, if `fn` is one. */
+export function downLevelledBody(fn: FunctionLike): TSESTree.FunctionExpression | undefined {
+  let returned: TSESTree.Node | null | undefined;
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) returned = fn.body;
+  else {
+    const statements = fn.body.body;
+    const last = statements.at(-1);
+    const prologue = statements.slice(0, -1).every(
+      (statement) =>
+        statement.type === AST_NODE_TYPES.VariableDeclaration &&
+        statement.declarations.every((d) => d.id.type === AST_NODE_TYPES.Identifier && d.id.name.startsWith('_')),
+    );
+    returned = prologue && last?.type === AST_NODE_TYPES.ReturnStatement ? last.argument : undefined;
+  }
+  if (returned?.type !== AST_NODE_TYPES.CallExpression || !isAwaiterCall(returned)) return undefined;
+  return returned.arguments[3] as TSESTree.FunctionExpression;
 }

@@ -1,7 +1,7 @@
 /** Small, pure questions about the AST that the analysis and the fixes both ask. */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import { isAwaitLike } from './down-level.js';
+import { bindsEnclosingThis, isAwaitLike } from './down-level.js';
 
 export type FunctionNode =
   | TSESTree.ArrowFunctionExpression
@@ -269,7 +269,13 @@ export function thisClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSES
       const isStatic = (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && member.static;
       return isStatic ? undefined : current.parent;
     }
-    if (isFunctionNode(current) && current.type !== AST_NODE_TYPES.ArrowFunctionExpression && current.parent.type !== AST_NODE_TYPES.MethodDefinition) {
+    if (
+      isFunctionNode(current) &&
+      current.type !== AST_NODE_TYPES.ArrowFunctionExpression &&
+      current.parent.type !== AST_NODE_TYPES.MethodDefinition &&
+      // tsc's `__awaiter(this, …, function* () { … })` runs the generator with the enclosing `this` (down-level.ts).
+      !bindsEnclosingThis(current)
+    ) {
       return undefined;
     }
     if (current.type === AST_NODE_TYPES.StaticBlock) return undefined;

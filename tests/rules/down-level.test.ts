@@ -249,17 +249,60 @@ const callbackInvalid: AnyInvalid[] = [
   ...FORMS.map((form) => ({ name: `${form}: ${callbackLeak}`, code: downLevel(callbackLeak, form), errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 4 }] })),
 ];
 
+/** A wrapper: a method that returns a fresh client is an acquire in its caller (typed, the fix is offered too). */
+const wrapperCode = `
+export class Repo {
+  async getClient() {
+    return await pool.connect();
+  }
+  async touch() {
+    const client = await this.getClient();
+    await client.query('select 1');
+    client.release();
+  }
+}`;
+const wrapperTyped: AnyInvalid = {
+  code: wrapperCode,
+  errors: [
+    {
+      messageId: 'leakOnMayThrow',
+      line: 8,
+      column: 5,
+      suggestions: [
+        {
+          messageId: 'wrapInTryFinally',
+          output: `
+export class Repo {
+  async getClient() {
+    return await pool.connect();
+  }
+  async touch() {
+    const client = await this.getClient();
+    try {
+      await client.query('select 1');
+    } finally {
+      client.release();
+    }
+  }
+}`,
+        },
+      ],
+    },
+  ],
+};
+const wrapperUntyped: AnyInvalid = { code: wrapperCode, errors: [{ messageId: 'leakOnMayThrow', line: 8, column: 5 }] };
+
 /** Suggestions are asserted where the rule offers them; the others carry none. */
-function releaseCases(suffix: string): { valid: AnyValid[]; invalid: AnyInvalid[] } {
+function releaseCases(suffix: string, wrapper: AnyInvalid): { valid: AnyValid[]; invalid: AnyInvalid[] } {
   return {
     valid: releaseValid.flatMap(bothWays).map((test) => withSuffix(test, suffix)),
-    invalid: [...releaseInvalid.flatMap(bothWays), ...callbackInvalid].map((test) => withSuffix(test, suffix)),
+    invalid: [...releaseInvalid.flatMap(bothWays), ...bothWays(wrapper), ...callbackInvalid].map((test) => withSuffix(test, suffix)),
   };
 }
 
 const releaseRule = requireRelease as unknown as TSESLint.RuleModule<string, readonly unknown[]>;
-typedTester.run('require-release (down-levelled async, typed)', releaseRule, releaseCases(RELEASE_TYPED));
-const untypedRelease = releaseCases(RELEASE_UNTYPED);
+typedTester.run('require-release (down-levelled async, typed)', releaseRule, releaseCases(RELEASE_TYPED, wrapperTyped));
+const untypedRelease = releaseCases(RELEASE_UNTYPED, wrapperUntyped);
 untypedTester.run('require-release (down-levelled async, untyped)', releaseRule, {
   valid: untypedRelease.valid.map((test) => ({ ...test, code: test.code.replace(/: (string|boolean)/g, '') })),
   invalid: untypedRelease.invalid.map((test) => {
@@ -509,7 +552,7 @@ export async function worker() {
 
 describe('tsc --target ES2015 output', () => {
   // The callback case is left out: its report moves to the callback's end (above).
-  const sources = [...releaseValid, ...releaseInvalid].map((test) => test.code);
+  const sources = [...releaseValid, ...releaseInvalid].map((test) => test.code).concat(wrapperCode);
   const linter = new Linter({ configType: 'flat' });
   const lint = (code: string, file: string): { messageId: string | undefined; message: string; text: string }[] => {
     const lines = code.split('\n');
@@ -536,7 +579,7 @@ describe('tsc --target ES2015 output', () => {
         reported += before.length;
       }
       // The invalid cases report (one each); the valid ones do not.
-      expect(reported).toBe(releaseInvalid.length);
+      expect(reported).toBe(releaseInvalid.length + 1);
     });
   }
 });
