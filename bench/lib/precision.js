@@ -41,11 +41,23 @@ export const CAUSES = {
 export const MODES = ['typed', 'untyped'];
 
 /** The preset a require-release message is about, from the resource it names. */
-const RESOURCE_PRESET = { client: 'pg', lock: 'async-mutex', permit: 'async-mutex', resource: 'generic-pool', reader: 'web-streams', span: 'opentelemetry' };
+const RESOURCE_PRESET = { client: 'pg', lock: 'async-mutex', permit: 'async-mutex', resource: 'generic-pool', reader: 'web-streams', span: 'opentelemetry', job: 'bullmq' };
+
+/**
+ * A broker's message: NATS's wording is "acked or nakked", and its messages come from `next()`, `fetch()`,
+ * `consume()` or a subscription; amqplib's are "delivered to `channel.consume`" or taken by `channel.get(…)`.
+ */
+function messagePreset(text) {
+  if (/\bnakked\b/.test(text)) return 'nats';
+  if (/^The message delivered to /.test(text)) return 'amqplib';
+  return /^The message (?:acquired by|from) `[^`]*\.(?:next|fetch|consume|subscribe|pullSubscribe)\(/.test(text) ? 'nats' : 'amqplib';
+}
 
 export function presetOf(report) {
   if (!report.rule.endsWith('require-release')) return undefined;
-  const match = /^The (\w+) (?:acquired by|from)/.exec(report.message ?? '');
+  const text = report.message ?? '';
+  const match = /^The (\w+) (?:acquired by|from|delivered to)/.exec(text);
+  if (match?.[1] === 'message') return messagePreset(text);
   return (match && RESOURCE_PRESET[match[1]]) ?? 'custom';
 }
 

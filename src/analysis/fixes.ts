@@ -27,6 +27,8 @@ export interface FixQueries {
   iterationRelease(ob: Obligation): { readonly method: string; readonly node: TSESTree.Node } | undefined;
   /** The rejection handler of the promise chain `chain` that releases on some of its paths only, for the message. */
   partialRejectionHandler?(chain: TSESTree.Node): TSESTree.Node | undefined;
+  /** The releasing listener registration `registration` that a listener of another event removes first, for the message. */
+  removedListener?(registration: TSESTree.Node): { readonly event: string; readonly remover: TSESTree.Node } | undefined;
   /** The implicit throw runs in a `finally` before that block's release of the obligation: the block. */
   skippedFinally?(exit: Exit, ob: Obligation): TSESTree.Node | undefined;
   /** The function returns the resource on some path (a wrapper): a `finally` that releases it would hand back a released one. */

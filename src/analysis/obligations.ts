@@ -101,8 +101,18 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       skippedFinally: (exit, ob) => skippedFinally(exit, ob),
     }).solve(),
   );
-  const ownership = new Ownership(recorder, handles, owed, summaries, options.isAcquireReceiver?.bind(options), (call) =>
-    throws.isLibraryCall(call),
+  const { services } = options;
+  const ownership = new Ownership(
+    recorder,
+    handles,
+    owed,
+    summaries,
+    options.isAcquireReceiver?.bind(options),
+    (call) => throws.isLibraryCall(call),
+    services && ((node) => {
+      const type = services.typeOf(node);
+      return type.isStringLiteral() ? type.value : undefined;
+    }),
   );
   const wrappers = new Wrappers(handles, (call) => options.matchAcquire(call));
   // A summary run follows no further file: each summary depends on its own file only.
@@ -251,6 +261,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
     iterationRelease: (ob) => ownership.iterationReleases.get(ob),
     partialRejectionHandler: (chain) => ownership.partialRejectionHandlers.get(chain),
+    removedListener: (registration) => ownership.removedListeners.get(registration),
     skippedFinally: (exit, ob) => skippedFinally(exit, ob),
     returnsIt: (ob) => returnsOf(ob.fn.node).some((statement) => handles.carried(statement.argument).has(ob)),
   };

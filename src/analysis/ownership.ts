@@ -21,7 +21,7 @@
  * Effects that depend on another function (does the helper or closure release on every path?) are recorded as
  * `effect` events and resolved when the function is solved.
  */
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { isAwaiterCall, isAwaiterYield } from './down-level.js';
 import type { Effect, Obligation } from './events.js';
@@ -30,6 +30,8 @@ import { type Owed, patternIdentifiers } from './owed.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import type { Summaries } from './summaries.js';
 import { isFunctionNode, memberName, memberRoot, methodCall, owningCodePathNode, unwrapValue } from './syntax.js';
+
+const { DefinitionType } = TSESLint.Scope;
 
 const STORING_METHODS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
 const PROMISE_LINKS = new Set(['then', 'catch', 'finally']);
@@ -63,15 +65,24 @@ const ONCE_METHODS = new Map<string, number>([
 
 /** Methods that register an event listener: `(event, listener)`. */
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
-/** The events whose listeners decide whether a `'finish'` listener's release is complete. */
-const STREAM_END_EVENTS = new Set(['finish', 'close', 'error']);
+/** Methods that remove one: `(event, listener)`. */
+const REMOVAL_METHODS = new Set(['removeListener', 'off']);
 
 type Role = 'once' | 'none' | 'owner' | 'finish';
 
-/** A listener for `'finish'`, `'close'` or `'error'` given to a registration. */
-interface StreamListener {
-  readonly event: string;
+/** A listener given to a registration whose event names are known. */
+interface Registration {
+  readonly events: readonly string[];
   readonly listener: TSESTree.Node;
+  readonly call: TSESTree.CallExpression;
+}
+
+/** A listener that releases, and the listener of another event that removes it first (see `revocation`). */
+export interface RemovedListener {
+  /** The event on which the remover runs and no listener releases. */
+  readonly event: string;
+  /** The registration of the remover for that event. */
+  readonly remover: TSESTree.CallExpression;
 }
 
 export class Ownership {
@@ -84,12 +95,23 @@ export class Ownership {
     private readonly isAcquireReceiver: ((node: TSESTree.Node) => boolean) | undefined,
     /** A built-in or OpenTelemetry API call: it does not keep what it is given. */
     private readonly isLibraryCall: (call: TSESTree.CallExpression) => boolean,
+    /** With types, the string an expression always is (`SocketEvent.CLOSE` of a string enum): event names. */
+    private readonly constantString: (node: TSESTree.Node) => string | undefined = () => undefined,
   ) {
     handles.closureCarries = (fnNode) => owed.capturedBy(fnNode);
   }
 
-  /** Per function, its `'finish'`, `'close'` and `'error'` listener registrations, in the order walked. */
-  private readonly streamListeners = new Map<FunctionRecord, StreamListener[]>();
+  /** Per function, its listener registrations whose events are known, in the order walked. */
+  private readonly registrations = new Map<FunctionRecord, Registration[]>();
+
+  /** Per listener closure, the functions that remove it (`socket.removeListener('secureConnect', onSecure)`). */
+  private readonly removers = new Map<TSESTree.Node, TSESTree.Node[]>();
+
+  /** Releasing listener registrations that a listener of another event removes first, by registration: for messages. */
+  readonly removedListeners = new Map<TSESTree.Node, RemovedListener>();
+
+  /** The resources a removed listener releases, once one has been resolved: for the double-release rule above. */
+  private readonly revokedRoots = new Set<Obligation>();
 
   /** The closure is a release-once closure for `root`: called again, it does nothing (refinements.ts). */
   releasesOnce: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
@@ -158,26 +180,110 @@ export class Ownership {
       this.transfer(fn, [...stored].filter((root) => receiverKey === undefined || receiverKey !== root.receiverKey));
       return;
     }
+    if (methodCall(call, REMOVAL_METHODS)) {
+      // Removing a listener hands nothing on; which releases it cancels is asked when its registration is resolved.
+      const removed = call.arguments[1] && this.summaries.closureOf(call.arguments[1]);
+      if (removed) this.removers.set(removed, [...(this.removers.get(removed) ?? []), fn.node]);
+      return;
+    }
     if (!this.onHelper(call, fn)) this.onUnknownCallee(call, fn, this.onOtherFileHelper(call, fn));
     // `(() => { … })()` or `finish()` for `const finish = () => q.done(item)`: the closure runs once, here.
     const invoked = this.summaries.closureOf(call.callee);
     if (invoked) this.onClosure(fn, invoked, call, 'once');
-    const event = listenerEvent(call);
-    if (event !== undefined && STREAM_END_EVENTS.has(event) && call.arguments[1]) {
-      const list = this.streamListeners.get(fn) ?? [];
-      this.streamListeners.set(fn, list);
-      list.push({ event, listener: call.arguments[1] });
+    const events = this.listenerEvents(call);
+    if (events && call.arguments[1]) {
+      const list = this.registrations.get(fn) ?? [];
+      this.registrations.set(fn, list);
+      list.push({ events, listener: call.arguments[1], call });
     }
+    const event = events?.length === 1 ? events[0] : undefined;
     call.arguments.forEach((arg, index) => this.onArgument(fn, call, arg, this.roleOf(call, index, event)));
   }
 
-  /** `fn` registers a listener for `event` that carries `root`: a closure that captures it, or its releaser. */
+  /**
+   * The events a registration names: a string (`once('close', …)`), or the loop variable of a `for…of` over an array
+   * of strings, written in place or a `const` (`for (const event of ['close', 'error']) socket.once(event, …)`).
+   */
+  private listenerEvents(call: TSESTree.CallExpression): readonly string[] | undefined {
+    if (this.eventsByCall.has(call)) return this.eventsByCall.get(call);
+    const events = this.computeListenerEvents(call);
+    this.eventsByCall.set(call, events);
+    return events;
+  }
+
+  private readonly eventsByCall = new Map<TSESTree.CallExpression, readonly string[] | undefined>();
+
+  private computeListenerEvents(call: TSESTree.CallExpression): readonly string[] | undefined {
+    const literal = listenerEvent(call);
+    if (literal !== undefined) return [literal];
+    const first = call.arguments[0];
+    if (!methodCall(call, LISTENER_METHODS) || !first || first.type === AST_NODE_TYPES.SpreadElement) return undefined;
+    if (first.type === AST_NODE_TYPES.Identifier) {
+      const def = this.handles.resolve(first)?.defs[0];
+      const declaration = def?.type === DefinitionType.Variable ? def.parent : undefined;
+      const loop = declaration?.parent;
+      if (loop?.type === AST_NODE_TYPES.ForOfStatement && loop.left === declaration) return this.stringArray(loop.right);
+    }
+    const constant = this.constantString(first);
+    return constant === undefined ? undefined : [constant];
+  }
+
+  /** The strings of an array literal of strings, or of a `const` bound to one. */
+  private stringArray(node: TSESTree.Node): readonly string[] | undefined {
+    let value = unwrapValue(node);
+    if (value.type === AST_NODE_TYPES.Identifier) {
+      const def = this.handles.resolve(value)?.defs[0];
+      if (def?.type !== DefinitionType.Variable || def.parent.kind !== 'const' || !def.node.init) return undefined;
+      value = unwrapValue(def.node.init);
+    }
+    if (value.type !== AST_NODE_TYPES.ArrayExpression) return undefined;
+    const strings: string[] = [];
+    for (const element of value.elements) {
+      if (!element || element.type === AST_NODE_TYPES.SpreadElement) return undefined;
+      const text = element.type === AST_NODE_TYPES.Literal && typeof element.value === 'string' ? element.value : this.constantString(element);
+      if (text === undefined) return undefined;
+      strings.push(text);
+    }
+    return strings;
+  }
+
+  /** The listener carries `root`: a closure that captures it, or its releaser. */
+  private carriesRoot(listener: TSESTree.Node, root: Obligation): boolean {
+    const closure = this.summaries.closureOf(listener);
+    return closure ? this.owed.capturedBy(closure).includes(root) : root.kind.callReleases && this.handles.handleOf(listener).includes(root);
+  }
+
+  /** `fn` registers a listener for `event` that carries `root`. */
   private listensFor(fn: FunctionRecord, event: string, root: Obligation): boolean {
-    return (this.streamListeners.get(fn) ?? []).some((entry) => {
-      if (entry.event !== event) return false;
+    return (this.registrations.get(fn) ?? []).some((entry) => entry.events.includes(event) && this.carriesRoot(entry.listener, root));
+  }
+
+  /** `fn` registers a listener for `event` that releases `root` on every path it runs. */
+  private releasesOn(fn: FunctionRecord, event: string, root: Obligation): boolean {
+    return (this.registrations.get(fn) ?? []).some((entry) => {
+      if (!entry.events.includes(event)) return false;
       const closure = this.summaries.closureOf(entry.listener);
-      return closure ? this.owed.capturedBy(closure).includes(root) : root.kind.callReleases && this.handles.handleOf(entry.listener).includes(root);
+      return closure ? this.summaries.closureRelease(closure, root) === 'every' : root.kind.callReleases && this.handles.handleOf(entry.listener).includes(root);
     });
+  }
+
+  /**
+   * A listener that releases hands the resource on, unless another listener of the same function removes it
+   * without releasing (net's TLS span: a `'close'` listener removes the `'secureConnect'` and `'error'` listeners
+   * that end it). Emitters run an event's listeners in order, so where the remover runs on an event for which no
+   * listener releases, the releasing ones are gone before their events can come: a socket closed without an error
+   * before the handshake never releases. The event and the remover's registration, or nothing.
+   */
+  private revocation(fn: FunctionRecord, closure: TSESTree.Node, root: Obligation): RemovedListener | undefined {
+    for (const removerNode of this.removers.get(closure) ?? []) {
+      if (this.summaries.closureRelease(removerNode, root) !== 'none') continue;
+      for (const entry of this.registrations.get(fn) ?? []) {
+        if (this.summaries.closureOf(entry.listener) !== removerNode) continue;
+        const event = entry.events.find((name) => !this.releasesOn(fn, name, root));
+        if (event !== undefined) return { event, remover: entry.call };
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -322,8 +428,21 @@ export class Ownership {
       }
       return;
     }
+    const registration = node.type === AST_NODE_TYPES.CallExpression && this.listenerEvents(node) !== undefined;
     for (const root of this.owed.capturedBy(closure)) {
-      if (role === 'owner') this.effect(fn, root, node, () => 'transfer');
+      if (role === 'owner' && registration) {
+        this.effect(fn, root, node, () => {
+          const removed = this.revocation(fn, closure, root);
+          if (!removed || this.summaries.closureRelease(closure, root) === 'none') return 'transfer';
+          this.removedListeners.set(node, removed);
+          // Held on the outcome where the remover runs first, as a 'finish' listener is when the stream is destroyed.
+          // Several such listeners of one resource (net's 'secureConnect' and 'error') are alternatives the remover
+          // ends together: only the first can be a second release.
+          const first = !this.revokedRoots.has(root);
+          this.revokedRoots.add(root);
+          return first && !this.releasesOnce(closure, root) ? 'release-on-finish' : 'release-on-finish-once';
+        });
+      } else if (role === 'owner') this.effect(fn, root, node, () => 'transfer');
       else if (role === 'finish') {
         this.effect(fn, root, node, () => {
           const effect = this.finishEffect(fn, root);

@@ -21,6 +21,7 @@ export type LeakMessageId =
   | 'leakOnRejection'
   | 'leakOnRejectionHandler'
   | 'leakUnlessFinished'
+  | 'leakOnRemovedListener'
   | 'leakReleaseInIteration';
 
 /**
@@ -43,6 +44,7 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakReleaseInIteration: `${subject} when the function ends on line {{line}}. The \`{{method}}\` callback on line {{callbackLine}} runs once per element, maybe never. ${advice}`,
     leakOnRejection: `${subject} if the promise on line {{line}} rejects. \`.then\` runs only on success: release in \`.finally\` or in both handlers.`,
     leakOnRejectionHandler: `${subject} if the promise on line {{line}} rejects. Its rejection handler (line {{handlerLine}}) may throw before it releases: release in \`.finally\`, or in a \`finally\` inside the handler.`,
+    leakOnRemovedListener: `${subject} if \`'{{event}}'\` comes first. The listener on line {{line}} releases it, but the \`'{{event}}'\` listener (line {{handlerLine}}) removes it first: release there as well.`,
     leakUnlessFinished: `${subject} if the stream (line {{line}}) is destroyed. \`'finish'\` runs only if it finishes; a destroyed stream (an aborted response) emits \`'close'\`: release on \`'close'\` as well.`,
   };
 }
@@ -186,6 +188,7 @@ export function reportLeaks<MessageId extends string>(
     const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;
     const own = description.suggestAt?.(exit);
     const handler = exit.type === 'rejection' ? queries.partialRejectionHandler?.(exit.node) : undefined;
+    const removed = exit.type === 'unfinished' ? queries.removedListener?.(exit.node) : undefined;
     const inFinally = queries.skippedFinally?.(exit, ob) !== undefined;
     const base: LeakMessageId = iteration
       ? 'leakReleaseInIteration'
@@ -193,6 +196,8 @@ export function reportLeaks<MessageId extends string>(
         ? 'leakOnMayThrowInFinally'
         : handler
         ? 'leakOnRejectionHandler'
+        : removed
+        ? 'leakOnRemovedListener'
         : exit.type === 'throw' && !exit.explicit
           ? 'leakOnMayThrow'
           : EXIT_MESSAGE[exit.type];
@@ -203,7 +208,8 @@ export function reportLeaks<MessageId extends string>(
         ...description.data,
         method: iteration?.method ?? '',
         callbackLine: iteration?.node.loc.start.line ?? 0,
-        handlerLine: handler?.loc.start.line ?? 0,
+        handlerLine: (handler ?? removed?.remover)?.loc.start.line ?? 0,
+        event: removed?.event ?? '',
         acquire: acquireText(sourceCode, ob.acquire),
         acquireLine: ob.acquire.loc.start.line,
         line: location.start.line,

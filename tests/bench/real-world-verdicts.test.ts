@@ -63,6 +63,11 @@ describe('report keys and presets', () => {
     expect(presetOf({ ...clientLeak(3), message: 'The reader acquired by `s.getReader()` is never bound, …' })).toBe('web-streams');
     expect(presetOf({ ...clientLeak(3), message: 'The lock acquired by `m.acquire()` on line 2 may be released twice: …' })).toBe('async-mutex');
     expect(presetOf({ ...clientLeak(3), message: 'The connection acquired by `p.getConnection()` …' })).toBe('custom');
+    expect(presetOf({ ...clientLeak(3), message: 'The message delivered to `channel.consume` is not acked or nacked if …' })).toBe('amqplib');
+    expect(presetOf({ ...clientLeak(3), message: "The message from `channel.get('q')` (line 3) is not acked or nacked if …" })).toBe('amqplib');
+    expect(presetOf({ ...clientLeak(3), message: 'The message from `consumer.next()` (line 3) is not acked or nakked if …' })).toBe('nats');
+    expect(presetOf({ ...clientLeak(3), message: 'The message acquired by `consumer.next()` is never bound, …' })).toBe('nats');
+    expect(presetOf({ ...clientLeak(3), message: 'The job from `worker.getNextJob(tok…` (line 3) is not completed or failed if …' })).toBe('bullmq');
     expect(presetOf(doneLeak(3))).toBeUndefined();
   });
 });

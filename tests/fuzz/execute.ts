@@ -64,6 +64,8 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
         .replace('xs().forEach(() => q.done(item))', 'xs().forEach(() => q.callbackDone(item))')
         .replace(/work\(item\)\.(then|catch|finally)\(/, '$$work(item, ' + String(line) + ').$1(')
         .replace("emitter.once('finish', ", `emitter.$finish(${line}, `)
+        // 'end' or 'close' first: the 'close' listener's removal is the destroyed branch of $finish.
+        .replace("emitter.once('end', end); emitter.once('close', () => emitter.removeListener('end', end));", `emitter.$finish(${line}, end);`)
         .replace(/\(\) => q\.done\(item\)/g, `q.later(${line})`);
     }
     return out;

@@ -92,6 +92,9 @@ export type StmtOf<X> =
  *   finish:       `emitter.once('finish', () => q.done(item));` — never throws; a stream's 'finish': it
  *                 finishes → a done here (it runs later), it is destroyed first ('close', never 'finish')
  *                 → still owed, and owed at an exit means a leak reported at this line (`unfinished`).
+ *   removed:      `{ const end = (() => q.done(item)); emitter.once('end', end); emitter.once('close', () =>
+ *                 emitter.removeListener('end', end)); }` — never throws; as `finish`: 'end' comes → a done here (it
+ *                 runs later), 'close' comes first → its listener removes `end`, still owed (`unfinished` here).
  *   forEach:      `xs().forEach(() => q.done(item));` — may throw; the done never counts (both models).
  */
 export type CallbackVia =
@@ -104,7 +107,8 @@ export type CallbackVia =
   | 'voidFinally'
   | 'awaitFinally'
   | 'once'
-  | 'finish';
+  | 'finish'
+  | 'removed';
 export const CALLBACKS_V1: readonly CallbackVia[] = ['setTimeout', 'then', 'forEach'];
 export const CALLBACKS_V2: readonly CallbackVia[] = [
   'setTimeout',
@@ -117,6 +121,7 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
   'awaitFinally',
   'once',
   'finish',
+  'removed',
 ];
 
 export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text';
@@ -217,7 +222,7 @@ const DECLS = [
 /** v2: the emitter of the hand-off form and the same-file helper without a throw point */
 const DECLS_V2 = [
   ...DECLS.slice(0, -1),
-  'declare const emitter: { once(event: string, fn: () => void): void };',
+  'declare const emitter: { once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void };',
   'function note(x: unknown): void { console.log(x); }',
   'const KEYS = [1, 2];',
   'const state: Record<string, unknown> = {};',
@@ -237,6 +242,8 @@ const CALLBACK_TEXT: Record<CallbackVia, string> = {
   awaitFinally: 'await work(item).finally(() => q.done(item));',
   once: "emitter.once('drained', () => q.done(item));",
   finish: "emitter.once('finish', () => q.done(item));",
+  // The parentheses keep the executor's numbering of direct `q.done(item);` calls off this closure.
+  removed: "{ const end = (() => q.done(item)); emitter.once('end', end); emitter.once('close', () => emitter.removeListener('end', end)); }",
 };
 const SAFE_TEXT: Record<SafeVia, string> = {
   console: 'console.log(item);',

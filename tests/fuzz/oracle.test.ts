@@ -256,7 +256,7 @@ describe('oracle: v2 non-throwing calls', () => {
   it('the v2 preamble has the emitter and the note helper exactly as the model states', () => {
     const r = run([b.safe('note'), done()]);
     expect(r.source).toContain('\nfunction note(x: unknown): void { console.log(x); }\n');
-    expect(r.source).toContain('\ndeclare const emitter: { once(event: string, fn: () => void): void };\n');
+    expect(r.source).toContain('\ndeclare const emitter: { once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void };\n');
     expect(run([done()], { forms: 'v1' }).source).not.toContain('function note');
   });
 
@@ -371,6 +371,18 @@ describe('oracle: v2 callback releases and the hand-off', () => {
     // the destroyed outcome leaks at the registration, whatever exit it takes after
     const u = run([b.cb('finish'), b.return()]);
     expect(u.leakExits).toEqual([{ kind: 'unfinished', line: u.line("emitter.once('finish'") }]);
+  });
+
+  it("a listener a 'close' listener removes: as 'finish' — 'close' first → owed, a leak at the line (unfinished); 'end' → a done there", () => {
+    const r = run([b.cb('removed')]);
+    const f = r.line('{ const end');
+    expect(r.leakExits).toEqual([{ kind: 'unfinished', line: f }]);
+    expect(r.reportLines).toEqual([f]);
+    const s = run([b.cb('removed'), done()]);
+    expect(s.leaks).toBe(false);
+    expect(s.doubleDoneLines).toEqual([s.line('q.done(item);')]);
+    const t = run([done(), b.cb('removed')]);
+    expect(t.doubleDoneLines).toEqual([t.line('{ const end')]);
   });
 
   it('emitter.once: a hand-off, no throw point; nothing is judged after it (no leak, no double)', () => {

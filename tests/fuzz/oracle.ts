@@ -215,7 +215,8 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
             const handed: St = st.o === 'pending' || st.o === 'done' ? st0('handed') : st;
             return k(handed, NORMAL, push(tr, `L${L}: emitter.once: the item is handed off`));
           }
-          case 'finish': {
+          case 'finish':
+          case 'removed': {
             finishLines.add(L);
             k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: the stream finishes → the 'finish' done runs`));
             const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;

@@ -13,6 +13,7 @@ const WORST: Record<string, string> = {
   line: '1234',
   callbackLine: '1234',
   handlerLine: '1234',
+  event: 'secureConnect',
   release: 'this.errTasks.done(obj)',
   resource: 'resource',
   method: 'forEach',

@@ -47,7 +47,7 @@ function typed<T extends Valid | Invalid>(input: T): T {
             data: Object.fromEntries(
               Object.entries(error.data).map(([key, value]) => [
                 key,
-                (key === 'line' || key === 'acquireLine') && typeof value === 'number' ? value + IMPORT_LINES : value,
+                (key === 'line' || key === 'acquireLine' || key === 'handlerLine') && typeof value === 'number' ? value + IMPORT_LINES : value,
               ]),
             ),
           }),
@@ -565,6 +565,41 @@ export function prepended(res: ServerResponse) {
   res.prependOnceListener('finish', () => span.end());
 }`,
   },
+  // Listeners removed by another listener: the remover runs only on events a listener releases on, or releases too.
+  {
+    code: `
+import type { Socket } from 'node:net';
+export function removedOnReleasingEvents(socket: Socket) {
+  const span = tracer.startSpan('tls.connect');
+  const onSecure = () => span.end();
+  const onError = () => span.end();
+  socket.prependOnceListener('secureConnect', onSecure);
+  socket.once('error', onError);
+  const removeListeners = () => {
+    socket.removeListener('secureConnect', onSecure);
+    socket.removeListener('error', onError);
+  };
+  for (const event of ['error', 'secureConnect']) socket.once(event, removeListeners);
+}
+export function closeReleasesToo(socket: Socket) {
+  const span = tracer.startSpan('tls.connect');
+  const onSecure = () => span.end();
+  socket.prependOnceListener('secureConnect', onSecure);
+  socket.once('close', () => span.end());
+  const removeListeners = () => socket.removeListener('secureConnect', onSecure);
+  socket.once('secureConnect', removeListeners);
+  socket.once('close', removeListeners);
+}
+export function removerReleases(socket: Socket) {
+  const span = tracer.startSpan('tls.connect');
+  const onSecure = () => span.end();
+  socket.once('secureConnect', onSecure);
+  socket.once('close', () => {
+    socket.removeListener('secureConnect', onSecure);
+    span.end();
+  });
+}`,
+  },
   // stream.finished, on-finished and pipeline call back when the stream finishes, errors or closes: a hand-off.
   {
     code: `
@@ -716,6 +751,53 @@ export function traced(res: ServerResponse) {
   res.once('finish', () => span.end());
 }`,
     errors: [{ messageId: 'leakUnlessFinished', line: 5, column: 3, data: { resource: 'span', acquire: "tracer.startSpan('request')", acquireLine: 4, line: 5 }, suggestions: [] }],
+  },
+  // net's TLS span: the 'close' listener removes the listeners that end it, so a socket closed before the handshake
+  // without an error (destroy()) never ends it.
+  {
+    code: `
+import type { Socket } from 'node:net';
+export function tlsSpan(socket: Socket) {
+  const span = tracer.startSpan('tls');
+  const onSecure = () => span.end();
+  const onError = () => span.end();
+  socket.prependOnceListener('secureConnect', onSecure);
+  socket.once('error', onError);
+  const removeListeners = () => {
+    socket.removeListener('secureConnect', onSecure);
+    socket.removeListener('error', onError);
+  };
+  for (const event of ['close', 'error', 'secureConnect']) socket.once(event, removeListeners);
+}`,
+    errors: [
+      {
+        messageId: 'leakOnRemovedListener',
+        line: 7,
+        column: 3,
+        data: { resource: 'span', acquire: "tracer.startSpan('tls')", acquireLine: 4, line: 7, event: 'close', handlerLine: 13 },
+        suggestions: [],
+      },
+    ],
+  },
+  // The same with the remover written in place and removing with \`off\`.
+  {
+    code: `
+import type { Socket } from 'node:net';
+export function removed(socket: Socket) {
+  const span = tracer.startSpan('connect');
+  const end = () => span.end();
+  socket.on('connect', end);
+  socket.once('close', () => socket.off('connect', end));
+}`,
+    errors: [
+      {
+        messageId: 'leakOnRemovedListener',
+        line: 6,
+        column: 3,
+        data: { resource: 'span', acquire: "tracer.startSpan('connect')", acquireLine: 4, line: 6, event: 'close', handlerLine: 7 },
+        suggestions: [],
+      },
+    ],
   },
   // A release after a 'finish' listener that releases: the stream finishes later and ends the span a second time.
   {
@@ -1839,3 +1921,38 @@ export function lost(flag: boolean) {
     },
   ],
 });
+
+// Event names that only types know (a string enum of another module, here of the same file): typed, the removal is
+// judged; untyped, the events are unknown and the registration stays a hand-off.
+const ENUM_EVENTS = `
+import { trace } from '@opentelemetry/api';
+import type { Socket } from 'node:net';
+const tracer = trace.getTracer('net');
+enum SocketEvent { CLOSE = 'close', ERROR = 'error', SECURE_CONNECT = 'secureConnect' }
+export function tlsSpan(socket: Socket) {
+  const span = tracer.startSpan('tls');
+  const onSecure = () => span.end();
+  socket.prependOnceListener(SocketEvent.SECURE_CONNECT, onSecure);
+  const removeListeners = () => socket.removeListener(SocketEvent.SECURE_CONNECT, onSecure);
+  for (const event of [SocketEvent.CLOSE, SocketEvent.SECURE_CONNECT]) socket.once(event, removeListeners);
+}`;
+
+typedTester.run('require-release (typed, event names from types)', rule, {
+  valid: [],
+  invalid: [
+    {
+      code: ENUM_EVENTS,
+      errors: [
+        {
+          messageId: 'leakOnRemovedListener',
+          line: 9,
+          column: 3,
+          data: { resource: 'span', acquire: "tracer.startSpan('tls')", acquireLine: 7, line: 9, event: 'close', handlerLine: 11 },
+          suggestions: [],
+        },
+      ],
+    },
+  ],
+});
+
+untypedTester.run('require-release (untyped, event names from types)', rule, { valid: [{ code: ENUM_EVENTS }], invalid: [] });
