@@ -15,6 +15,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { Checkpoints } from './checkpoints.js';
+import { isAwaiterYield } from './down-level.js';
 import { alwaysThrows } from './definite-throws.js';
 import { CrossFile, type CrossFileSource, deposit, type FunctionSummary, isSummaryRun, summaryKey } from './cross-file.js';
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
@@ -191,6 +192,13 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
   const localHelperCalls = new Map<Obligation, { callee: TSESTree.Node; param: number }[]>();
   const releasedByLocalHelper = (ob: Obligation): boolean =>
     (localHelperCalls.get(ob) ?? []).some(({ callee, param }) => summaries.helperRelease(callee, param) !== 'none');
+  /** `await e`, or tsc's down-levelled `yield e`: a point that may throw (a rejection), unless it awaits a release. */
+  const onAwait = (node: TSESTree.AwaitExpression | TSESTree.YieldExpression): void => {
+    if (!recorder.current) return;
+    // `await job.moveToCompleted(v, token)`: a release that settles asynchronously, treated like a release call.
+    if (!node.argument || !releaseCalls.has(unwrapValue(node.argument))) recorder.record({ type: 'throw-point', node, alsoReturns: false });
+    owed.onConditional(node);
+  };
   /** A helper this file does not declare that releases a handle counts as this function releasing it itself. */
   const noteHelperReleases = (call: TSESTree.CallExpression): void => {
     if (!call.arguments.some((arg) => handles.handleOf(arg).length > 0)) return;
@@ -321,15 +329,15 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       if (fn && !handles.empty) ownership.onNew(node, fn);
       throwPoint(node);
     },
-    'AwaitExpression:exit': (node: TSESTree.AwaitExpression) => {
-      if (!recorder.current) return;
-      // `await job.moveToCompleted(v, token)`: a release that settles asynchronously, treated like a release call.
-      if (!releaseCalls.has(unwrapValue(node.argument))) recorder.record({ type: 'throw-point', node, alsoReturns: false });
-      owed.onConditional(node);
-    },
+    'AwaitExpression:exit': onAwait,
     'TaggedTemplateExpression:exit': throwPoint,
     'ImportExpression:exit': throwPoint,
     'YieldExpression:exit': (node: TSESTree.YieldExpression) => {
+      // tsc's down-levelled `await` (down-level.ts): no consumer can close the generator here, nor take what it yields.
+      if (isAwaiterYield(node)) {
+        onAwait(node);
+        return;
+      }
       const fn = recorder.current;
       if (!fn) return;
       ownership.onYield(node, fn);

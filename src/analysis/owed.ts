@@ -10,6 +10,7 @@ import { elementLoop, elementSource } from './elements.js';
 import type { Obligation, ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
+import { isAwaitLike } from './down-level.js';
 import { contains, isFunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
 
 export interface AcquireMatch {
@@ -299,11 +300,11 @@ export class Owed {
     let use: TSESTree.Node = call;
     let awaited = false;
     while (
-      use.parent.type === AST_NODE_TYPES.AwaitExpression ||
+      isAwaitLike(use.parent) ||
       use.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
       use.parent.type === AST_NODE_TYPES.TSAsExpression
     ) {
-      awaited ||= use.parent.type === AST_NODE_TYPES.AwaitExpression;
+      awaited ||= isAwaitLike(use.parent);
       use = use.parent;
     }
     const member = use.parent;

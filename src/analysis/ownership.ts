@@ -23,6 +23,7 @@
  */
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
+import { isAwaiterCall, isAwaiterYield } from './down-level.js';
 import type { Effect, Obligation } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { type Owed, patternIdentifiers } from './owed.js';
@@ -317,6 +318,8 @@ export class Ownership {
     if (callee.type === AST_NODE_TYPES.Identifier && ONCE_TIMERS.has(callee.name) && this.handles.isGlobal(callee)) {
       return index === 0 ? 'once' : 'owner';
     }
+    // tsc's `__awaiter(this, …, function* () { … })` runs the async body once, as an async IIFE does (down-level.ts).
+    if (index === 3 && isAwaiterCall(call)) return 'once';
     if (callee.type === AST_NODE_TYPES.MemberExpression) {
       const name = memberName(callee);
       if (name !== undefined && ITERATION_METHODS.has(name)) return 'none';
@@ -578,6 +581,7 @@ function settlesHere(top: TSESTree.Node): boolean {
     parent = node.parent;
   }
   if (!parent) return false;
+  if (isAwaiterYield(parent)) return true;
   switch (parent.type) {
     case AST_NODE_TYPES.AwaitExpression:
     case AST_NODE_TYPES.ReturnStatement:

@@ -6,6 +6,7 @@
  */
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
+import { isAwaitLike } from './down-level.js';
 import { type Obligation, rootOf, type Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
@@ -265,7 +266,7 @@ export class Refinements {
   /** The release statement has a `flag = true;` in the run of expression statements around it. */
   private setsFlag(release: TSESTree.Node, variable: Variable): boolean {
     let statement: TSESTree.Node | undefined = release.parent;
-    while (statement?.type === AST_NODE_TYPES.AwaitExpression || statement?.type === AST_NODE_TYPES.ChainExpression) statement = statement.parent;
+    while (statement && (isAwaitLike(statement) || statement.type === AST_NODE_TYPES.ChainExpression)) statement = statement.parent;
     if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
     return statementsAround(statement).some((next) => {
       const target = flagWriteTarget(next.expression);

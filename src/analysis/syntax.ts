@@ -1,6 +1,8 @@
 /** Small, pure questions about the AST that the analysis and the fixes both ask. */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
+import { bindsEnclosingThis, isAwaitLike } from './down-level.js';
+
 export type FunctionNode =
   | TSESTree.ArrowFunctionExpression
   | TSESTree.FunctionDeclaration
@@ -60,11 +62,11 @@ export function unwrapValue(node: TSESTree.Node): TSESTree.Node {
   }
 }
 
-/** Like {@link unwrapValue}, and also looks through `await`. */
+/** Like {@link unwrapValue}, and also looks through `await` (and its down-levelled `yield`: down-level.ts). */
 export function unwrapAwaited(node: TSESTree.Node): { inner: TSESTree.Node; awaited: boolean } {
   let current = unwrapValue(node);
   let awaited = false;
-  while (current.type === AST_NODE_TYPES.AwaitExpression) {
+  while (isAwaitLike(current) && current.argument) {
     awaited = true;
     current = unwrapValue(current.argument);
   }
@@ -267,7 +269,13 @@ export function thisClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSES
       const isStatic = (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && member.static;
       return isStatic ? undefined : current.parent;
     }
-    if (isFunctionNode(current) && current.type !== AST_NODE_TYPES.ArrowFunctionExpression && current.parent.type !== AST_NODE_TYPES.MethodDefinition) {
+    if (
+      isFunctionNode(current) &&
+      current.type !== AST_NODE_TYPES.ArrowFunctionExpression &&
+      current.parent.type !== AST_NODE_TYPES.MethodDefinition &&
+      // tsc's `__awaiter(this, …, function* () { … })` runs the generator with the enclosing `this` (down-level.ts).
+      !bindsEnclosingThis(current)
+    ) {
       return undefined;
     }
     if (current.type === AST_NODE_TYPES.StaticBlock) return undefined;

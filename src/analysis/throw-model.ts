@@ -25,6 +25,7 @@ import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import { AST_NODE_TYPES, type JSONSchema, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
+import { isAsyncFunction, isAwaiterCall } from './down-level.js';
 import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { OtelValues } from './otel-values.js';
@@ -190,6 +191,8 @@ export class ThrowModel {
       if (dotted === 'Array.from' && call.arguments.length === 1 && this.isArrayOrArguments(call.arguments[0] as TSESTree.Node)) return false;
     }
     if (this.deps.isNonThrowingAcquire(call)) return false;
+    // tsc's `__awaiter(…)` returns a promise; what its generator throws rejects it (down-level.ts).
+    if (isAwaiterCall(call)) return false;
     if (callee.type === AST_NODE_TYPES.MemberExpression) {
       const method = memberName(callee);
       if (method !== undefined && PROMISE_METHODS.has(method)) return false;
@@ -212,8 +215,8 @@ export class ThrowModel {
     if (this.userSaysNonThrowing(callee)) return false;
     const declaration = this.deps.resolveCallee(call.callee);
     if (declaration && isFunctionNode(declaration)) {
-      // An async function rejects, and a generator does not run its body until it is iterated.
-      if (declaration.async || declaration.generator) return false;
+      // An async function (also tsc's down-levelled one) rejects, and a generator does not run its body until it is iterated.
+      if (isAsyncFunction(declaration) || declaration.generator) return false;
       return this.bodyMayThrow(declaration, this.handleParamsFor(call, declaration));
     }
     const { services } = this.deps;
@@ -303,10 +306,10 @@ export class ThrowModel {
   private callbackMayThrow(call: TSESTree.CallExpression): boolean {
     return call.arguments.some((arg) => {
       const value = unwrapValue(arg);
-      if (isFunctionNode(value)) return !value.async && !value.generator && this.bodyMayThrow(value);
+      if (isFunctionNode(value)) return !isAsyncFunction(value) && !value.generator && this.bodyMayThrow(value);
       if (value.type !== AST_NODE_TYPES.Identifier) return false;
       const declaration = this.deps.resolveCallee(value);
-      if (declaration && isFunctionNode(declaration)) return !declaration.async && !declaration.generator && this.bodyMayThrow(declaration);
+      if (declaration && isFunctionNode(declaration)) return !isAsyncFunction(declaration) && !declaration.generator && this.bodyMayThrow(declaration);
       // An identifier that is not a function of this file: typed, only a callable value counts; untyped, only for the
       // functions known to run a callback (a span passed to `trace.setSpan` is no callback).
       const { services } = this.deps;

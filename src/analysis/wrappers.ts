@@ -14,6 +14,7 @@
  */
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
+import { downLevelledBody } from './down-level.js';
 import type { ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { AcquireMatch } from './owed.js';
@@ -78,8 +79,10 @@ export class Wrappers {
     return def !== undefined && !contains(fn, def.name) && !contains(fn, call);
   }
 
-  private judge(fn: FunctionNode): WrapperAcquire | undefined {
-    if (fn.generator) return undefined;
+  private judge(outer: FunctionNode): WrapperAcquire | undefined {
+    // tsc's down-levelled async function returns what its `__awaiter` generator returns (down-level.ts).
+    const fn = downLevelledBody(outer) ?? outer;
+    if (fn.generator && fn === outer) return undefined;
     if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return this.freshAcquire(fn, fn.body);
     const returns = returnsOf(fn.body);
     if (returns.length === 0) return undefined;

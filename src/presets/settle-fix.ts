@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
+import { isAwaiterBody } from '../analysis/down-level.js';
 import type { Exit, Obligation } from '../analysis/events.js';
 import type { FixQueries } from '../analysis/fixes.js';
 import { handleText } from '../analysis/report.js';
@@ -25,7 +26,9 @@ export function settleBeforeReturn(
   const handle = handleText(ob);
   const receiver = ob.receiverNode && receiverText(sourceCode, ob.receiverNode);
   if (!handle || receiver === undefined || !isFunctionNode(fn)) return undefined;
-  const settle = pair.errorSettle(receiver, handle, ob.acquire);
+  let settle = pair.errorSettle(receiver, handle, ob.acquire);
+  // In tsc's down-levelled async body (a generator), `await` is written `yield`.
+  if (settle?.startsWith('await ') && isAwaiterBody(fn)) settle = `yield ${settle.slice('await '.length)}`;
   if (!settle || (settle.startsWith('await ') && !fn.async)) return undefined;
   if (settledBefore(queries, ob, ret, fn)) return undefined;
   const parent = ret.parent;
