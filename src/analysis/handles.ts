@@ -15,7 +15,8 @@ export class HandleIndex {
   private readonly flags = new Map<Variable, Obligation[]>();
   /** Variables holding an object, array or closure that carries a handle (`const ctx = { client }`). */
   private readonly containers = new Map<Variable, Obligation[]>();
-  private readonly variableIds = new Map<Variable, number>();
+  /** Each variable's receiver key ({@link accessKey}); `null`: none (or being computed). */
+  private readonly variableKeys = new Map<Variable, string | null>();
   private readonly keys = new Map<TSESTree.Node, string | undefined>();
   /** The obligations a closure releases somewhere in its body (it carries them wherever it goes). */
   closureCarries: (fn: TSESTree.Node) => readonly Obligation[] = () => [];
@@ -33,7 +34,8 @@ export class HandleIndex {
    */
   resolve(node: TSESTree.Identifier): Variable | undefined {
     this.identifiers ??= this.indexIdentifiers();
-    if (this.identifiers.has(node)) return this.identifiers.get(node) ?? undefined;
+    const known = this.identifiers.get(node);
+    if (known !== undefined) return known ?? undefined;
     // An identifier the scope manager did not record (a type position, say): look it up by name.
     return ASTUtils.findVariable(this.sourceCode.getScope(node), node.name) ?? undefined;
   }
@@ -122,52 +124,53 @@ export class HandleIndex {
     return [];
   }
 
-  /** Every obligation a value expression carries, looking through literals, spreads and conditionals. */
-  carried(node: TSESTree.Node | null | undefined, found = new Set<Obligation>()): Set<Obligation> {
+  /**
+   * Every obligation a value expression carries, looking through literals, spreads and conditionals; added to
+   * `found` when given. Nothing is allocated when nothing is carried (most arguments of most calls).
+   */
+  carried(node: TSESTree.Node | null | undefined, found?: Set<Obligation>): ReadonlySet<Obligation> {
+    return this.collect(node, found) ?? NOTHING_CARRIED;
+  }
+
+  private collect(node: TSESTree.Node | null | undefined, found: Set<Obligation> | undefined): Set<Obligation> | undefined {
     if (!node) return found;
     const value = unwrapAwaited(node).inner;
     switch (value.type) {
       case AST_NODE_TYPES.Identifier: {
         const variable = this.resolve(value);
-        for (const ob of (variable && this.containers.get(variable)) ?? []) found.add(ob);
-        for (const ob of this.handleOf(value)) found.add(ob);
-        for (const ob of this.resultOf(value)) found.add(ob);
-        break;
+        const containers = variable && this.containers.get(variable);
+        if (containers) for (const ob of containers) (found ??= new Set()).add(ob);
+        for (const ob of this.handleOf(value)) (found ??= new Set()).add(ob);
+        for (const ob of this.resultOf(value)) (found ??= new Set()).add(ob);
+        return found;
       }
       case AST_NODE_TYPES.MemberExpression:
-        for (const ob of this.handleOf(value)) found.add(ob);
-        for (const ob of this.resultOf(value)) found.add(ob);
-        break;
+        for (const ob of this.handleOf(value)) (found ??= new Set()).add(ob);
+        for (const ob of this.resultOf(value)) (found ??= new Set()).add(ob);
+        return found;
       case AST_NODE_TYPES.ArrowFunctionExpression:
       case AST_NODE_TYPES.FunctionExpression:
-        for (const ob of this.closureCarries(value)) found.add(ob);
-        break;
+        for (const ob of this.closureCarries(value)) (found ??= new Set()).add(ob);
+        return found;
       case AST_NODE_TYPES.ArrayExpression:
-        for (const element of value.elements) this.carried(element, found);
-        break;
+        for (const element of value.elements) found = this.collect(element, found);
+        return found;
       case AST_NODE_TYPES.ObjectExpression:
         for (const property of value.properties) {
-          this.carried(property.type === AST_NODE_TYPES.Property ? property.value : property.argument, found);
+          found = this.collect(property.type === AST_NODE_TYPES.Property ? property.value : property.argument, found);
         }
-        break;
+        return found;
       case AST_NODE_TYPES.SpreadElement:
-        this.carried(value.argument, found);
-        break;
+        return this.collect(value.argument, found);
       case AST_NODE_TYPES.ConditionalExpression:
-        this.carried(value.consequent, found);
-        this.carried(value.alternate, found);
-        break;
+        return this.collect(value.alternate, this.collect(value.consequent, found));
       case AST_NODE_TYPES.LogicalExpression:
-        this.carried(value.left, found);
-        this.carried(value.right, found);
-        break;
+        return this.collect(value.right, this.collect(value.left, found));
       case AST_NODE_TYPES.SequenceExpression:
-        this.carried(value.expressions[value.expressions.length - 1], found);
-        break;
+        return this.collect(value.expressions[value.expressions.length - 1], found);
       default:
-        break;
+        return found;
     }
-    return found;
   }
 
   /** Does `node` mention a variable of `ob` (handle, result or flag) anywhere inside it. */
@@ -193,6 +196,9 @@ export class HandleIndex {
    */
   accessKey(node: TSESTree.Node): string | undefined {
     const value = unwrapValue(node);
+    // An identifier's key is its variable's: remembered per variable, not per node (a long function names the same
+    // few variables at thousands of nodes).
+    if (value.type === AST_NODE_TYPES.Identifier) return this.variableKey(value);
     if (this.keys.has(value)) return this.keys.get(value);
     // A cycle (`const a = a`) reads as computed.
     this.keys.set(value, undefined);
@@ -222,21 +228,23 @@ export class HandleIndex {
     return undefined;
   }
 
+  /** {@link accessKey} of an identifier. */
+  private variableKey(identifier: TSESTree.Identifier): string | undefined {
+    const variable = this.resolve(identifier);
+    if (!variable) return `global:${identifier.name}`;
+    const known = this.variableKeys.get(variable);
+    if (known !== undefined) return known ?? undefined;
+    // A cycle (`const a = a.b`) reads as computed.
+    this.variableKeys.set(variable, null);
+    // `const q = this.queue`: the same queue under two names.
+    const alias = constAliasOf(variable);
+    const key = alias ? this.accessKey(alias) : `var:${this.variableKeys.size}`;
+    this.variableKeys.set(variable, key ?? null);
+    return key;
+  }
+
   private computeKey(value: TSESTree.Node): string | undefined {
     switch (value.type) {
-      case AST_NODE_TYPES.Identifier: {
-        const variable = this.resolve(value);
-        if (!variable) return `global:${value.name}`;
-        // `const q = this.queue`: the same queue under two names.
-        const alias = constAliasOf(variable);
-        if (alias) return this.accessKey(alias);
-        let id = this.variableIds.get(variable);
-        if (id === undefined) {
-          id = this.variableIds.size;
-          this.variableIds.set(variable, id);
-        }
-        return `var:${id}`;
-      }
       case AST_NODE_TYPES.ThisExpression:
         return 'this';
       case AST_NODE_TYPES.MemberExpression: {
@@ -273,6 +281,9 @@ export class HandleIndex {
 }
 
 const TEXT_KEY = 'text:';
+
+/** What {@link HandleIndex.carried} returns when nothing is carried: shared, never written. */
+const NOTHING_CARRIED: ReadonlySet<Obligation> = new Set();
 
 /** A receiver identified by its text, or not identified at all: a release through another receiver may be its own. */
 export function isUnidentifiedReceiver(key: string | undefined): boolean {

@@ -334,17 +334,22 @@ export class Ownership {
    * function releases it itself somewhere, which says the callee only uses it.
    */
   private onUnknownCallee(call: TSESTree.CallExpression, fn: FunctionRecord, followed?: ReadonlySet<Obligation>): void {
-    const passed = new Set<Obligation>();
+    // Made only when something is passed: most calls pass nothing owed.
+    let passed: Set<Obligation> | undefined;
     // A work-queue item is data, but passed together with its queue (`withDone(queue, key, work)`) the callee can mark
     // it done: a hand-off, as for a resource.
-    const receivers = new Set(call.arguments.map((arg) => this.handles.accessKey(arg)).filter((key) => key !== undefined));
+    let receivers: Set<string | undefined> | undefined;
     for (const arg of call.arguments) {
       for (const root of this.handles.carried(arg)) {
         if (followed?.has(root)) continue;
-        if (root.kind.handsOnWhenPassed || (root.receiverKey !== undefined && receivers.has(root.receiverKey))) passed.add(root);
+        if (root.kind.handsOnWhenPassed) (passed ??= new Set()).add(root);
+        else if (root.receiverKey !== undefined) {
+          receivers ??= new Set(call.arguments.map((other) => this.handles.accessKey(other)));
+          if (receivers.has(root.receiverKey)) (passed ??= new Set()).add(root);
+        }
       }
     }
-    if (passed.size === 0 || this.isLibraryCall(call)) return;
+    if (!passed || this.isLibraryCall(call)) return;
     // Unless this function releases the resource itself somewhere: then the callee only uses it
     // (`await use(resource); pool.release(resource)`).
     this.transfer(fn, passed, true);

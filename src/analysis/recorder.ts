@@ -12,11 +12,16 @@ import type { CodePath, CodePathListeners, CodePathSegment } from './code-path.j
 import type { AnalysisEvent, Obligation, Refinement, Terminator } from './events.js';
 import { loopClosedAt } from './syntax.js';
 
+/** The events and refinements of a segment that has none yet: shared, never written. */
+const NONE: readonly never[] = Object.freeze([]);
+
 export type SegmentRole = 'normal' | 'catch-entry' | 'finally-leaving';
 
 export interface SegmentRecord {
   readonly segment: CodePathSegment;
   readonly fn: FunctionRecord;
+  /** The segment's place among its function's segments, in the order ESLint started them (the solver's arrays). */
+  readonly index: number;
   readonly lane: number;
   /** The node being entered or left when the segment started: the consequent of an `if`, a loop body… */
   readonly startNode: TSESTree.Node;
@@ -25,10 +30,13 @@ export interface SegmentRecord {
   role: SegmentRole;
   /** ESLint's unreachable continuation after a jump in this lane: nothing flows into it. */
   afterJump: boolean;
-  readonly events: AnalysisEvent[];
-  readonly refinements: Refinement[];
-  /** Outgoing loop edges, with the loop statement they close. */
-  readonly loopEdges: Map<CodePathSegment, TSESTree.Node>;
+  /** The analysis events in evaluation order (a shared empty list until the first). */
+  events: readonly AnalysisEvent[];
+  refinements: readonly Refinement[];
+  /** The innermost `catch` clause around {@link startNode} in its function (`null`: none), once the solver asked. */
+  enclosingCatch: TSESTree.CatchClause | null | undefined;
+  /** Outgoing loop edges, with the loop statement they close; absent when there are none (most segments). */
+  loopEdges: Map<CodePathSegment, TSESTree.Node> | undefined;
 }
 
 export interface FinallyRegion {
@@ -50,8 +58,6 @@ export interface FunctionRecord {
   readonly breakTargets: Map<TSESTree.Node, SegmentRecord[]>;
   /** Where a loop's next iteration starts, as its back edges name it (the target of a `continue`). */
   readonly loopHeads: Map<TSESTree.Node, Set<SegmentRecord>>;
-  /** Segments by the node they started at. */
-  readonly startedAt: Map<TSESTree.Node, SegmentRecord[]>;
   /** Lanes whose segment just ended in a jump: the next segment started there is its continuation. */
   readonly jumpedLanes: Map<number, SegmentRecord>;
   readonly obligations: Obligation[];
@@ -88,12 +94,18 @@ export class Recorder {
   }
 
   record(event: AnalysisEvent): void {
-    for (const segment of this.currentSegments()) segment.events.push(event);
+    const fn = this.current;
+    if (fn) this.recordIn(fn, event);
   }
 
   /** Records into an enclosing function's current segments (they stand still while a nested function is walked). */
   recordIn(fn: FunctionRecord, event: AnalysisEvent): void {
-    for (const segment of fn.lanes) segment?.events.push(event);
+    // No array of the current segments is made: this runs for every call of a file.
+    for (const segment of fn.lanes) {
+      if (!segment) continue;
+      if (segment.events.length === 0) segment.events = [event];
+      else (segment.events as AnalysisEvent[]).push(event);
+    }
   }
 
   terminate(terminator: Terminator): void {
@@ -101,11 +113,17 @@ export class Recorder {
     const fn = this.current;
     if (!fn) return;
     // ESLint makes a continuation only for a jump from a segment it deems reachable.
-    for (const segment of this.currentSegments()) if (segment.segment.reachable) fn.jumpedLanes.set(segment.lane, segment);
+    for (const segment of fn.lanes) if (segment?.segment.reachable) fn.jumpedLanes.set(segment.lane, segment);
   }
 
   refine(refinement: Refinement): void {
-    for (const segment of this.currentSegments()) segment.refinements.push(refinement);
+    const fn = this.current;
+    if (!fn) return;
+    for (const segment of fn.lanes) {
+      if (!segment) continue;
+      if (segment.refinements.length === 0) segment.refinements = [refinement];
+      else (segment.refinements as Refinement[]).push(refinement);
+    }
   }
 
   /** Listeners to merge into the rule: the code path events, and the statements whose segments matter. */
@@ -118,14 +136,16 @@ export class Recorder {
       const record: SegmentRecord = {
         segment,
         fn,
+        index: fn.segments.size,
         lane,
         startNode: node,
         endNode: undefined,
         role: 'normal',
         afterJump: false,
-        events: [],
-        refinements: [],
-        loopEdges: new Map(),
+        events: NONE,
+        refinements: NONE,
+        enclosingCatch: undefined,
+        loopEdges: undefined,
       };
       const jumped = fn.jumpedLanes.get(lane);
       if (jumped) {
@@ -134,9 +154,6 @@ export class Recorder {
       }
       fn.lanes[lane] = record;
       fn.segments.set(segment, record);
-      const started = fn.startedAt.get(node);
-      if (started) started.push(record);
-      else fn.startedAt.set(node, [record]);
       for (const region of fn.openRegions) region.members.add(record);
     };
     const end = (segment: CodePathSegment, node: TSESTree.Node): void => {
@@ -163,7 +180,6 @@ export class Recorder {
           jumpedLanes: new Map(),
           breakTargets: new Map(),
           loopHeads: new Map(),
-          startedAt: new Map(),
           obligations: [],
           paramObligations: new Map(),
           ownParamReleases: new Set(),
@@ -185,7 +201,7 @@ export class Recorder {
         const fn = this.current;
         const record = fn?.segments.get(from);
         const head = fn?.segments.get(to);
-        record?.loopEdges.set(to, node);
+        if (record) (record.loopEdges ??= new Map()).set(to, node);
         const loop = loopClosedAt(node);
         if (fn && head && loop) {
           let heads = fn.loopHeads.get(loop);

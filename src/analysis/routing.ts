@@ -52,7 +52,7 @@ export function statementList(node: TSESTree.Node): readonly TSESTree.Node[] | u
   }
 }
 
-function computeRoute(from: TSESTree.Node, mode: Mode, jumpTarget: TSESTree.Node | undefined): Route {
+function computeRoute(from: TSESTree.Node, mode: Mode, jumpTarget: TSESTree.Node | undefined, lists: Map<readonly TSESTree.Node[], boolean>): Route {
   const protectors: Protector[] = [];
   let child: TSESTree.Node = from;
   let parent = from.parent;
@@ -62,7 +62,7 @@ function computeRoute(from: TSESTree.Node, mode: Mode, jumpTarget: TSESTree.Node
     if (parent.type === AST_NODE_TYPES.PropertyDefinition && parent.value === child) break;
     if (parent.type === AST_NODE_TYPES.StaticBlock && mode !== 'jump') {
       // A static block is its own code path: nothing crosses it.
-      pushUsings(parent, child, protectors);
+      pushUsings(parent, child, protectors, lists);
       break;
     }
     if (parent.type === AST_NODE_TYPES.TryStatement) {
@@ -75,26 +75,26 @@ function computeRoute(from: TSESTree.Node, mode: Mode, jumpTarget: TSESTree.Node
         protectors.push({ type: 'finally', block: parent.finalizer });
       }
     } else {
-      pushUsings(parent, child, protectors);
+      pushUsings(parent, child, protectors, lists);
     }
     child = parent;
     parent = parent.parent;
   }
-  if (parent) pushUsings(parent, child, protectors);
+  if (parent) pushUsings(parent, child, protectors, lists);
   return { protectors, destination: { type: 'function' } };
 }
 
-/** Statement lists that declare something with `using` (most declare nothing: then there is nothing to scan). */
-const listsWithUsing = new WeakMap<readonly TSESTree.Node[], boolean>();
-
-/** `using` declarations before `child` in `parent`'s statement list are disposed when control leaves it. */
-function pushUsings(parent: TSESTree.Node, child: TSESTree.Node, protectors: Protector[]): void {
+/**
+ * `using` declarations before `child` in `parent`'s statement list are disposed when control leaves it. `lists`
+ * remembers which lists have any.
+ */
+function pushUsings(parent: TSESTree.Node, child: TSESTree.Node, protectors: Protector[], lists: Map<readonly TSESTree.Node[], boolean>): void {
   const list = statementList(parent);
   if (!list) return;
-  let hasUsing = listsWithUsing.get(list);
+  let hasUsing = lists.get(list);
   if (hasUsing === undefined) {
     hasUsing = list.some(isUsing);
-    listsWithUsing.set(list, hasUsing);
+    lists.set(list, hasUsing);
   }
   if (!hasUsing) return;
   const index = list.indexOf(child);
@@ -104,14 +104,41 @@ function pushUsings(parent: TSESTree.Node, child: TSESTree.Node, protectors: Pro
   }
 }
 
+/** Node types that are statements (or hold statements): the nodes whose routes the router remembers. */
+const STATEMENT_LIKE: ReadonlySet<string> = new Set<string>([
+  ...Object.values(AST_NODE_TYPES).filter((type) => type.endsWith('Statement') || type.endsWith('Declaration')),
+  AST_NODE_TYPES.SwitchCase,
+  AST_NODE_TYPES.CatchClause,
+  AST_NODE_TYPES.StaticBlock,
+]);
+
+/**
+ * Expression nodes walked up through without finding a remembered one before the router starts remembering every
+ * node: a chain of nested expressions that deep (`a.then(…).then(…)…`) would otherwise cost its depth per throw point.
+ */
+const LONG_WALK = 32;
+
 /**
  * Memoised routes. A throw's or return's route from a node is one step (what its parent adds) followed by the route
  * from the parent, so each node's route is computed once from its parent's: linear in the function, however deep.
+ * Only statements are remembered (an expression's route is its statement's, a few parents up, and remembering every
+ * node of a long function costs more than walking those few parents), unless a walk meets a long chain of
+ * expressions: then every node is, for the rest of the file.
  */
 export class Router {
   private readonly throws = new Map<TSESTree.Node, Route>();
   private readonly returns = new Map<TSESTree.Node, Route>();
   private readonly jumps = new Map<TSESTree.Node, Route>();
+  private readonly catches = new Map<TSESTree.Node, TSESTree.CatchClause | null>();
+  /** Statement lists that declare something with `using` (most declare nothing: then there is nothing to scan). */
+  private readonly listsWithUsing = new Map<readonly TSESTree.Node[], boolean>();
+  /** Remember every node, not only statements (see {@link LONG_WALK}). */
+  private everyNode = false;
+  /**
+   * The nodes a walk up passed, reused from walk to walk (one runs for every throw point and segment); only its first
+   * entries, as many as the walk passed, are the walk's.
+   */
+  private readonly walkedPath: TSESTree.Node[] = [];
 
   throwFrom(node: TSESTree.Node): Route {
     return this.up(node, 'throw', this.throws);
@@ -124,47 +151,107 @@ export class Router {
   jumpFrom(node: TSESTree.BreakStatement | TSESTree.ContinueStatement, target: TSESTree.Node): Route {
     let route = this.jumps.get(node);
     if (!route) {
-      route = computeRoute(node, 'jump', target);
+      route = computeRoute(node, 'jump', target, this.listsWithUsing);
       this.jumps.set(node, route);
     }
     return route;
   }
 
-  private up(node: TSESTree.Node, mode: 'throw' | 'return', table: Map<TSESTree.Node, Route>): Route {
-    const known = table.get(node);
-    if (known) return known;
-    const parent = node.parent;
-    let route: Route;
-    if (
-      !parent ||
-      isFunctionNode(parent) ||
-      parent.type === AST_NODE_TYPES.Program ||
-      parent.type === AST_NODE_TYPES.StaticBlock ||
-      (parent.type === AST_NODE_TYPES.PropertyDefinition && parent.value === node)
-    ) {
-      const protectors: Protector[] = [];
-      if (parent) pushUsings(parent, node, protectors);
-      route = { protectors, destination: { type: 'function' } };
-    } else {
-      const step: Protector[] = [];
-      let caught: Route | undefined;
-      if (parent.type === AST_NODE_TYPES.TryStatement) {
-        if (node === parent.block && mode === 'throw' && parent.handler) {
-          caught = { protectors: [], destination: { type: 'catch', clause: parent.handler } };
-        } else if ((node === parent.block || node === parent.handler) && parent.finalizer) {
-          step.push({ type: 'finally', block: parent.finalizer });
+  /** `enclosingCatch` (syntax.ts), remembered like routes: each segment of a deep nest asks from its own start. */
+  innermostCatch(node: TSESTree.Node): TSESTree.CatchClause | null {
+    const path = this.walkedPath;
+    let depth = 0;
+    let found: TSESTree.CatchClause | null = null;
+    let walked = 0;
+    for (let current: TSESTree.Node | undefined = node; current; current = current.parent) {
+      const remembers = this.remembers(current, walked);
+      if (remembers) {
+        const known = this.catches.get(current);
+        if (known !== undefined) {
+          found = known;
+          break;
         }
+        walked = 0;
       } else {
-        pushUsings(parent, node, step);
+        walked++;
       }
-      if (caught) {
-        route = caught;
-      } else {
-        const rest = this.up(parent, mode, table);
-        route = step.length === 0 ? rest : chained(step, rest);
+      if (isFunctionNode(current)) {
+        this.catches.set(current, null);
+        break;
       }
+      if (current.type === AST_NODE_TYPES.CatchClause) {
+        found = current;
+        this.catches.set(current, current);
+        break;
+      }
+      if (remembers) path[depth++] = current;
     }
-    table.set(node, route);
+    for (let i = 0; i < depth; i++) this.catches.set(path[i] as TSESTree.Node, found);
+    return found;
+  }
+
+  /** Whether the node's answer is remembered; `walked`: expression nodes passed since the last remembered one. */
+  private remembers(node: TSESTree.Node, walked: number): boolean {
+    if (this.everyNode || STATEMENT_LIKE.has(node.type)) return true;
+    if (walked < LONG_WALK) return false;
+    this.everyNode = true;
+    return true;
+  }
+
+  private up(node: TSESTree.Node, mode: 'throw' | 'return', table: Map<TSESTree.Node, Route>): Route {
+    // Up to the nearest node whose route is known or ends the route; then down again, one step per parent.
+    const path = this.walkedPath;
+    let depth = 0;
+    let route: Route | undefined;
+    let walked = 0;
+    for (let current = node; ; ) {
+      const parent: TSESTree.Node | undefined = current.parent;
+      const ends =
+        !parent ||
+        isFunctionNode(parent) ||
+        parent.type === AST_NODE_TYPES.Program ||
+        parent.type === AST_NODE_TYPES.StaticBlock ||
+        (parent.type === AST_NODE_TYPES.PropertyDefinition && parent.value === current);
+      // A node whose route ends at its parent is always remembered: its route object is shared by all below it.
+      const remembers = ends || this.remembers(current, walked);
+      if (remembers) {
+        const known = table.get(current);
+        if (known) {
+          route = known;
+          break;
+        }
+        walked = 0;
+      } else {
+        walked++;
+      }
+      if (ends) {
+        const protectors: Protector[] = [];
+        if (parent) pushUsings(parent, current, protectors, this.listsWithUsing);
+        route = { protectors, destination: { type: 'function' } };
+        table.set(current, route);
+        break;
+      }
+      if (parent.type === AST_NODE_TYPES.TryStatement && current === parent.block && mode === 'throw' && parent.handler) {
+        route = { protectors: [], destination: { type: 'catch', clause: parent.handler } };
+        table.set(current, route);
+        break;
+      }
+      path[depth++] = current;
+      current = parent;
+    }
+    for (let i = depth - 1; i >= 0; i--) {
+      const child = path[i] as TSESTree.Node;
+      const parent = child.parent as TSESTree.Node;
+      let step: Protector[] | undefined;
+      if (parent.type === AST_NODE_TYPES.TryStatement) {
+        if ((child === parent.block || child === parent.handler) && parent.finalizer) step = [{ type: 'finally', block: parent.finalizer }];
+      } else if (statementList(parent)) {
+        step = [];
+        pushUsings(parent, child, step, this.listsWithUsing);
+      }
+      if (step && step.length > 0) route = chained(step, route);
+      if (this.everyNode || STATEMENT_LIKE.has(child.type)) table.set(child, route);
+    }
     return route;
   }
 }

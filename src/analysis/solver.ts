@@ -31,6 +31,7 @@ import {
   UNRELEASED,
 } from './events.js';
 import { elementLoop, isElementOf } from './elements.js';
+import type { CodePathSegment } from './code-path.js';
 import type { FinallyRegion, FunctionRecord, SegmentRecord } from './recorder.js';
 import { type Protector, type Route, Router } from './routing.js';
 import { contains, isFunctionNode, isLoop, jumpTarget, loopBody, loopClosedAt } from './syntax.js';
@@ -54,21 +55,24 @@ export interface SolverHooks {
 /**
  * The states of the obligations held (or released) on the paths reaching a point: only the non-zero ones, by id in
  * ascending order. A function may take thousands of obligations while holding a few at a time, so every operation
- * costs what is held, not what the function takes.
+ * costs what is held, not what the function takes. Copies share their arrays until one of them changes (most
+ * segments change nothing: a copy per segment and edge would be most of what the solver allocates).
  */
 class State {
   private constructor(
-    private readonly ids: number[],
-    private readonly bits: number[],
+    private ids: number[],
+    private bits: number[],
+    /** The arrays may be another state's too: copy them before writing. */
+    private shared: boolean,
   ) {}
 
   static empty(): State {
-    return new State([], []);
+    return new State([], [], false);
   }
 
   /** A state holding these (id, bits) pairs (ids ascending, no zero bits); the arrays are copied. */
   static of(ids: readonly number[], bits: readonly number[]): State {
-    return new State(ids.slice(), bits.slice());
+    return new State(ids.slice(), bits.slice(), false);
   }
 
   get size(): number {
@@ -76,7 +80,16 @@ class State {
   }
 
   copy(): State {
-    return new State(this.ids.slice(), this.bits.slice());
+    this.shared = true;
+    return new State(this.ids, this.bits, true);
+  }
+
+  /** Makes the arrays this state's own before a write. */
+  private own(): void {
+    if (!this.shared) return;
+    this.ids = this.ids.slice();
+    this.bits = this.bits.slice();
+    this.shared = false;
   }
 
   /** The index of `id`, or `-(insertion point) - 1`. */
@@ -102,49 +115,72 @@ class State {
   set(id: number, value: number): void {
     const index = this.find(id);
     if (index >= 0) {
+      if (this.bits[index] === value) return;
+      this.own();
       if (value) this.bits[index] = value;
       else {
         this.ids.splice(index, 1);
         this.bits.splice(index, 1);
       }
     } else if (value) {
+      this.own();
       this.ids.splice(-index - 1, 0, id);
       this.bits.splice(-index - 1, 0, value);
     }
   }
 
   clear(): void {
-    this.ids.length = 0;
-    this.bits.length = 0;
+    if (this.shared) {
+      this.ids = [];
+      this.bits = [];
+      this.shared = false;
+    } else {
+      this.ids.length = 0;
+      this.bits.length = 0;
+    }
+  }
+
+  /** The ids held, ascending; read in place (the state must not change while they are read). */
+  get idList(): readonly number[] {
+    return this.ids;
+  }
+
+  /** The bits of each id of {@link idList}. */
+  get bitList(): readonly number[] {
+    return this.bits;
+  }
+
+  /** Some pair has one of these bits. */
+  any(mask: number): boolean {
+    const bits = this.bits;
+    for (let i = 0; i < bits.length; i++) if ((bits[i] as number) & mask) return true;
+    return false;
   }
 
   /** The (id, bits) pairs as they are now; changing the state while visiting them does not change the visit. */
   entries(): [ids: readonly number[], bits: readonly number[]] {
-    return [this.ids.slice(), this.bits.slice()];
-  }
-
-  /** Visits the (id, bits) pairs in place: `visit` must not change this state. */
-  visit(visit: (id: number, bits: number) => void): void {
-    const { ids, bits } = this;
-    for (let i = 0; i < ids.length; i++) visit(ids[i] as number, bits[i] as number);
+    // Shared with the state until it changes, which then copies them: the pairs stay as they were.
+    this.shared = true;
+    return [this.ids, this.bits];
   }
 
   /** Keeps `bits & keep(id)` of every pair, from the last pair back (so removing one does not skip another). */
   mask(keep: (id: number, bits: number) => number): void {
-    const { ids, bits } = this;
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const value = (bits[i] as number) & keep(ids[i] as number, bits[i] as number);
-      if (value) bits[i] = value;
+    for (let i = this.ids.length - 1; i >= 0; i--) {
+      const held = this.bits[i] as number;
+      const value = held & keep(this.ids[i] as number, held);
+      if (value === held) continue;
+      this.own();
+      if (value) this.bits[i] = value;
       else {
-        ids.splice(i, 1);
-        bits.splice(i, 1);
+        this.ids.splice(i, 1);
+        this.bits.splice(i, 1);
       }
     }
   }
 
   /** Merges `other` in (bitwise or, id by id); whether anything grew. */
   join(other: State): boolean {
-    const { ids, bits } = this;
     const theirs = other.ids;
     const theirBits = other.bits;
     let changed = false;
@@ -152,16 +188,18 @@ class State {
     for (let j = 0; j < theirs.length; j++) {
       const id = theirs[j] as number;
       const value = theirBits[j] as number;
-      while (i < ids.length && (ids[i] as number) < id) i++;
-      if (i < ids.length && ids[i] === id) {
-        const merged = (bits[i] as number) | value;
-        if (merged !== bits[i]) {
-          bits[i] = merged;
+      while (i < this.ids.length && (this.ids[i] as number) < id) i++;
+      if (i < this.ids.length && this.ids[i] === id) {
+        const merged = (this.bits[i] as number) | value;
+        if (merged !== this.bits[i]) {
+          this.own();
+          this.bits[i] = merged;
           changed = true;
         }
       } else {
-        ids.splice(i, 0, id);
-        bits.splice(i, 0, value);
+        this.own();
+        this.ids.splice(i, 0, id);
+        this.bits.splice(i, 0, value);
         changed = true;
       }
       i++;
@@ -173,12 +211,18 @@ class State {
 /** Marks a finally effect still being computed (beyond the state bits). */
 const PROVISIONAL = 256;
 
+/** A segment's input in a run: the states reaching it, and whether it waits in the run's queue. */
+interface Input {
+  readonly segment: SegmentRecord;
+  readonly state: State;
+  queued: boolean;
+}
+
 /** One fixpoint computation: the whole function, or one `finally` block entered in a given state. */
 class Run {
-  readonly inputs = new Map<SegmentRecord, State>();
-  private queue: SegmentRecord[] = [];
+  private readonly inputs = new Map<SegmentRecord, Input>();
+  private queue: Input[] = [];
   private head = 0;
-  private readonly queued = new Set<SegmentRecord>();
   exitOutput = 0;
 
   constructor(
@@ -191,31 +235,29 @@ class Run {
     return !this.region || this.region.members.has(segment);
   }
 
-  join(segment: SegmentRecord, state: State): void {
+  /** Merges `state` into the segment's input. `owned`: the caller hands the state over and never uses it again. */
+  join(segment: SegmentRecord, state: State, owned = false): void {
     const current = this.inputs.get(segment);
-    let changed = false;
     if (!current) {
-      this.inputs.set(segment, state.copy());
-      changed = true;
-    } else {
-      changed = current.join(state);
-    }
-    if (changed && !this.queued.has(segment)) {
-      this.queued.add(segment);
-      this.queue.push(segment);
+      const input: Input = { segment, state: owned ? state : state.copy(), queued: true };
+      this.inputs.set(segment, input);
+      this.queue.push(input);
+    } else if (current.state.join(state) && !current.queued) {
+      current.queued = true;
+      this.queue.push(current);
     }
   }
 
-  next(): SegmentRecord | undefined {
+  next(): Input | undefined {
     // First in, first out, without the cost of Array#shift on a long queue.
     if (this.head >= this.queue.length) return undefined;
-    const segment = this.queue[this.head++] as SegmentRecord;
+    const input = this.queue[this.head++] as Input;
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    this.queued.delete(segment);
-    return segment;
+    input.queued = false;
+    return input;
   }
 }
 
@@ -269,7 +311,7 @@ export class Solver {
   /** Per finally block: whether it may pass an obligation through untouched ({@link passesThrough}). */
   private readonly transparency = new Map<FinallyRegion, { opaque: boolean; names: Set<Obligation> }>();
   /** When {@link forgetSettled} may forget a release: see there. Built on first use. */
-  private settling: { order: Map<SegmentRecord, number>; last: Int32Array; loops: TSESTree.Node[][] } | undefined;
+  private settling: { last: Int32Array; loops: TSESTree.Node[][] } | undefined;
   /** How many times a provisional finally effect was used. */
   private provisionalReads = 0;
   private readonly size: number;
@@ -297,10 +339,7 @@ export class Solver {
   }
 
   private drain(run: Run): void {
-    for (let segment = run.next(); segment; segment = run.next()) {
-      const input = run.inputs.get(segment);
-      if (input) this.execute(segment, input.copy(), run);
-    }
+    for (let input = run.next(); input; input = run.next()) this.execute(input.segment, input.state.copy(), run);
   }
 
   private execute(segment: SegmentRecord, state: State, run: Run): void {
@@ -342,21 +381,24 @@ export class Solver {
         if (bits & UNRELEASED && !(arrow && this.hooks.returnTransfers(arrow, ob))) this.leak(ob, { type: 'function-end', node: this.fn.node }, bits);
       });
     }
-    for (const nextSegment of segment.segment.allNextSegments) {
+    const nextSegments = segment.segment.allNextSegments;
+    for (let i = 0; i < nextSegments.length; i++) {
+      const nextSegment = nextSegments[i] as CodePathSegment;
       const next = this.fn.segments.get(nextSegment);
       // Edges into catch clauses and into the leaving copy of a finally block are ESLint's exception and return
       // paths; the analysis routes those exits itself.
-      if (!next || next.role !== 'normal' || next.afterJump || entersCatchSideways(segment, next)) continue;
+      if (!next || next.role !== 'normal' || next.afterJump || this.entersCatchSideways(segment, next)) continue;
       // ESLint follows a jump with an unreachable continuation segment. Edges from a segment it deems unreachable are
       // kept, since the analysis reaches some of those (a catch entered by an implicit throw ESLint does not model).
       if (segment.segment.reachable && !nextSegment.reachable) continue;
-      const out = state.copy();
+      // The last edge takes the state itself: nothing reads it after this loop.
+      const out = i === nextSegments.length - 1 ? state : state.copy();
       this.refine(segment, next, out);
-      const loop = segment.loopEdges.get(nextSegment);
+      const loop = segment.loopEdges?.get(nextSegment);
       if (loop) this.closeIteration(loop, out);
       else if (this.elements.length > 0) this.leaveLoops(next, out);
       // A jump out of a finally block being summarised (its own break/continue) goes on in the enclosing run.
-      this.runFor(next, run).join(next, out);
+      this.runFor(next, run).join(next, out, true);
     }
   }
 
@@ -369,9 +411,9 @@ export class Solver {
    * carry every released item to its end, and cost the square of its length.
    */
   private forgetSettled(segment: SegmentRecord, state: State): void {
-    if (state.size === 0) return;
+    if (!state.any(RELEASED)) return;
     const settling = (this.settling ??= this.settlingOrder());
-    const at = settling.order.get(segment) ?? -1;
+    const at = segment.index;
     state.mask((id, value) => {
       if (!(value & RELEASED) || at <= (settling.last[id] as number)) return value;
       const loops = settling.loops[id] as TSESTree.Node[];
@@ -381,7 +423,6 @@ export class Solver {
   }
 
   private settlingOrder(): NonNullable<Solver['settling']> {
-    const order = new Map<SegmentRecord, number>();
     const last = new Int32Array(this.size).fill(-1);
     const loops: TSESTree.Node[][] = Array.from({ length: this.size }, () => []);
     const outermost = new Map<TSESTree.Node, TSESTree.Node | null>();
@@ -405,9 +446,8 @@ export class Solver {
       }
       return found;
     };
-    let index = 0;
     for (const segment of this.fn.segments.values()) {
-      order.set(segment, index);
+      const index = segment.index;
       let loop: TSESTree.Node | null | undefined;
       for (const event of segment.events) {
         if (!('ob' in event) || event.ob.id >= this.size) continue;
@@ -416,9 +456,8 @@ export class Solver {
         const list = loops[event.ob.id] as TSESTree.Node[];
         if (loop && !list.includes(loop)) list.push(loop);
       }
-      index++;
     }
-    return { order, last, loops };
+    return { last, loops };
   }
 
   private forEachHeld(state: State, visit: (ob: Obligation, bits: number) => void): void {
@@ -465,11 +504,14 @@ export class Solver {
       case 'terminate':
         return;
       case 'throw-point':
-        // Whether the point may throw is asked only where something is held: most calls of a file never are.
-        if (!this.hooks.explicitThrowsOnly && state.size > 0 && this.hooks.mayThrow(event.node)) {
-          // Routing a throw changes other runs' inputs, never this state: no copy of it is needed.
-          const [ids, bits] = state.entries();
-          this.throwFrom(event.node, ids, bits, segment, run, { type: 'throw', node: event.node, explicit: false });
+        // Whether the point may throw is asked only where something is held (most calls of a file never are), and
+        // only where an exception would change something.
+        if (!this.hooks.explicitThrowsOnly && state.size > 0) {
+          const route = this.hooks.router.throwFrom(event.node);
+          if (!this.throwIsInert(route, state) && this.hooks.mayThrow(event.node)) {
+            // Routing a throw changes other runs' inputs, never this state: it is read in place.
+            this.throwAlong(route, state.idList, state.bitList, segment, run, { type: 'throw', node: event.node, explicit: false });
+          }
         }
         if (event.alsoReturns && state.size > 0) {
           // A generator can be closed at a `yield`: the consumer's `return()` resumes it as a `return`.
@@ -572,7 +614,10 @@ export class Solver {
 
   /** An exception thrown at `node` with the (id, bits) pairs held: where they land, or where they leak. */
   private throwFrom(node: TSESTree.Node, ids: readonly number[], held: readonly number[], segment: SegmentRecord, run: Run, exit: Exit): void {
-    const route = this.hooks.router.throwFrom(node);
+    this.throwAlong(this.hooks.router.throwFrom(node), ids, held, segment, run, exit);
+  }
+
+  private throwAlong(route: Route, ids: readonly number[], held: readonly number[], segment: SegmentRecord, run: Run, exit: Exit): void {
     const out = this.crossState(route, ids, held, run);
     if (out.ids.length === 0) return;
     if (route.destination.type === 'catch') {
@@ -595,6 +640,28 @@ export class Solver {
       const bits = out.bits[i] as number;
       if (bits & UNRELEASED) this.leak(this.fn.obligations[out.ids[i] as number] as Obligation, exit, bits);
     }
+  }
+
+  /**
+   * An exception with `state` held would change nothing not known already: its route leaves the function, and every
+   * obligation held either crosses it untouched (no step names it) or crossed it in the same state before (the
+   * answer is remembered, so crossing again records nothing new), and leaves it released. Then whether the point may
+   * throw need not be asked: code inside a `try` whose `finally` releases is most of a worker's calls.
+   */
+  private throwIsInert(route: Route, state: State): boolean {
+    if (route.destination.type !== 'function' || state.size > SMALL_STATE) return false;
+    const along = this.alongRoute(route);
+    const memo = this.crossings.get(route);
+    const ids = state.idList;
+    const bits = state.bitList;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      const held = bits[i] as number;
+      const untouched = along !== null && !(id < this.size && (along[id >> 5] as number) & (1 << (id & 31)));
+      const out = untouched ? held : memo?.get(id * 16 + held);
+      if (out === undefined || out & UNRELEASED) return false;
+    }
+    return true;
   }
 
   /**
@@ -824,7 +891,7 @@ export class Solver {
       this.transparency.set(region, known);
       if (!region.entry.some((entry) => entry.role !== 'finally-leaving')) known.opaque = true;
       for (const segment of region.members) {
-        if (segment.loopEdges.size > 0) known.opaque = true;
+        if (segment.loopEdges) known.opaque = true;
         for (const refinement of segment.refinements) known.names.add(refinement.ob);
         const events = segment.events;
         let first = 0;
@@ -843,6 +910,16 @@ export class Solver {
     return known;
   }
 
+  /**
+   * Control enters a `catch` body only through its entry. ESLint merges the try's bypass path into the head of a loop
+   * that opens a catch body, which would make the catch look reachable without an exception.
+   */
+  private entersCatchSideways(from: SegmentRecord, to: SegmentRecord): boolean {
+    let clause = to.enclosingCatch;
+    if (clause === undefined) to.enclosingCatch = clause = this.hooks.router.innermostCatch(to.startNode);
+    return clause !== null && !contains(clause, from.startNode);
+  }
+
   private refine(from: SegmentRecord, to: SegmentRecord, out: State): void {
     for (const refinement of from.refinements) {
       if (!out.get(refinement.ob.id)) continue;
@@ -859,11 +936,25 @@ export class Solver {
     const heads = this.fn.loopHeads.get(target);
     if (heads && heads.size > 0) return heads;
     // ESLint emits no loop event between unreachable segments: take the loop's continue point from the AST.
+    const startedAt = (this.startedAt ??= this.segmentsByStart());
     for (const part of continuePoints(target)) {
-      const started = this.fn.startedAt.get(part);
+      const started = startedAt.get(part);
       if (started) return started;
     }
     return [];
+  }
+
+  /** Segments by the node they started at, in the order ESLint started them; built on first use. */
+  private startedAt: Map<TSESTree.Node, SegmentRecord[]> | undefined;
+
+  private segmentsByStart(): Map<TSESTree.Node, SegmentRecord[]> {
+    const byStart = new Map<TSESTree.Node, SegmentRecord[]>();
+    for (const segment of this.fn.segments.values()) {
+      const started = byStart.get(segment.startNode);
+      if (started) started.push(segment);
+      else byStart.set(segment.startNode, [segment]);
+    }
+    return byStart;
   }
 
   /** A back edge: an obligation taken in this loop's body and still held is orphaned by the next iteration. */
@@ -937,19 +1028,6 @@ function addOnce<T>(map: Map<Obligation, T[]>, ob: Obligation, value: T): void {
   else if (!list.includes(value)) list.push(value);
 }
 
-/**
- * Control enters a `catch` body only through its entry. ESLint merges the try's bypass path into the head of a loop
- * that opens a catch body, which would make the catch look reachable without an exception.
- */
-function entersCatchSideways(from: SegmentRecord, to: SegmentRecord): boolean {
-  let clause = catchOfSegment.get(to);
-  if (clause === undefined) {
-    clause = innermostCatch(to.startNode);
-    catchOfSegment.set(to, clause);
-  }
-  return clause !== null && !contains(clause, from.startNode);
-}
-
 /** Where a `continue` resumes a loop, in order of preference: the update, the test, the body. */
 function continuePoints(loop: TSESTree.Node): TSESTree.Node[] {
   switch (loop.type) {
@@ -964,38 +1042,6 @@ function continuePoints(loop: TSESTree.Node): TSESTree.Node[] {
     default:
       return [];
   }
-}
-
-const catchOfSegment = new WeakMap<SegmentRecord, TSESTree.CatchClause | null>();
-
-const catchOfNode = new WeakMap<TSESTree.Node, TSESTree.CatchClause | null>();
-
-/**
- * `enclosingCatch` (syntax.ts), remembered for every node on the way up: each segment of a deep nest asks from its own
- * start, and walking to the function from each would cost the nesting depth per segment.
- */
-function innermostCatch(node: TSESTree.Node): TSESTree.CatchClause | null {
-  const path: TSESTree.Node[] = [];
-  let found: TSESTree.CatchClause | null = null;
-  for (let current: TSESTree.Node | undefined = node; current; current = current.parent) {
-    const known = catchOfNode.get(current);
-    if (known !== undefined) {
-      found = known;
-      break;
-    }
-    if (isFunctionNode(current)) {
-      catchOfNode.set(current, null);
-      break;
-    }
-    if (current.type === AST_NODE_TYPES.CatchClause) {
-      found = current;
-      catchOfNode.set(current, current);
-      break;
-    }
-    path.push(current);
-  }
-  for (const step of path) catchOfNode.set(step, found);
-  return found;
 }
 
 /** Some variable naming the handle (or the whole acquired value) is declared outside `body`. */
