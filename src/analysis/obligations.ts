@@ -190,8 +190,10 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
    * solved (the helper may be declared later), as a release here (`callback(span); endSpan(span)`).
    */
   const localHelperCalls = new Map<Obligation, { callee: TSESTree.Node; param: number }[]>();
+  // On every path of its own: a helper that releases on some only (instrumentation-pg's handleConnectResult ends the
+  // span of a promise, and leaves a callback's to the patched callback) shares the resource with the other callee.
   const releasedByLocalHelper = (ob: Obligation): boolean =>
-    (localHelperCalls.get(ob) ?? []).some(({ callee, param }) => summaries.helperRelease(callee, param) !== 'none');
+    (localHelperCalls.get(ob) ?? []).some(({ callee, param }) => summaries.helperRelease(callee, param) === 'every');
   /** `await e`, or tsc's down-levelled `yield e`: a point that may throw (a rejection), unless it awaits a release. */
   const onAwait = (node: TSESTree.AwaitExpression | TSESTree.YieldExpression): void => {
     if (!recorder.current) return;
