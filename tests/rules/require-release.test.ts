@@ -1994,3 +1994,134 @@ const CHILD_SPAN_ERROR = {
 };
 typedTester.run('require-release (typed, a helper of the same file releases)', rule, { valid: [], invalid: [{ code: CHILD_SPAN, errors: [CHILD_SPAN_ERROR] }] });
 untypedTester.run('require-release (untyped, a helper of the same file releases)', rule, { valid: [], invalid: [{ code: CHILD_SPAN, errors: [CHILD_SPAN_ERROR] }] });
+
+// A callee whose type says nothing (untyped, or typed `any` / `Function`), whose result the code chains with
+// `.then` / `.catch` / `.finally`: it returns a promise, so it rejects rather than throws (the default view), and the
+// handlers decide. The shapes are OpenTelemetry's redis and kafkajs instrumentations'.
+const PROMISE_USED = `
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+const tracer = trace.getTracer('redis');
+export function patchedConnect(this: unknown, original: any) {
+  const span = tracer.startSpan('connect');
+  return context.with(trace.setSpan(context.active(), span), () => {
+    return original.apply(this);
+  }).then((result: unknown) => {
+    span.end();
+    return result;
+  }).catch((error: Error) => {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    span.end();
+    return Promise.reject(error);
+  });
+}
+export function transaction(this: unknown, original: Function, args: unknown[]) {
+  const span = tracer.startSpan('transaction');
+  const pending = original.apply(this, args);
+  pending.then(() => span.end(), () => span.end());
+  return pending;
+}
+export function command(this: unknown, origFunction: any, args: unknown[]) {
+  const span = tracer.startSpan('command');
+  const res = context.with(trace.setSpan(context.active(), span), () => origFunction.apply(this, args));
+  if (typeof res?.then === 'function') res.then(() => span.end(), () => span.end());
+  else span.end();
+  return res;
+}
+export function query(this: unknown, original: any) {
+  const span = tracer.startSpan('query');
+  return context.with(trace.setSpan(context.active(), span), original, this).then(() => span.end(), () => span.end());
+}`;
+// What the code states wins over the evidence: a function of this file that throws before it returns its promise.
+const PROMISE_USED_BUT_THROWS = `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+function start(n: number): any {
+  if (n < 0) throw new RangeError('n');
+  return Promise.resolve(n);
+}
+export function run(n: number) {
+  const span = tracer.startSpan('run');
+  return start(n).then(() => span.end(), () => span.end());
+}`;
+// A \`let\` may be reassigned before its read: no evidence about this call.
+const PROMISE_IN_LET = `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+export function run(original: any) {
+  const span = tracer.startSpan('run');
+  let pending = original();
+  pending.then(() => span.end(), () => span.end());
+  return pending;
+}`;
+const STRICT_TRANSACTION = PROMISE_USED.slice(0, PROMISE_USED.indexOf('export function command'));
+const THEN_ONLY = `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+export function run(original: any) {
+  const span = tracer.startSpan('run');
+  return original().then(() => span.end());
+}`;
+const promiseUsedCases = {
+  valid: [{ code: PROMISE_USED }],
+  invalid: [
+    {
+      code: PROMISE_USED_BUT_THROWS,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow' as const,
+          line: 10,
+          column: 10,
+          data: { resource: 'span', acquire: "tracer.startSpan('run')", acquireLine: 9, line: 10, expression: 'start(n)', release: 'span.end()', anchor: 'it is acquired' },
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      code: PROMISE_IN_LET,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow' as const,
+          line: 6,
+          column: 17,
+          data: { resource: 'span', acquire: "tracer.startSpan('run')", acquireLine: 5, line: 6, expression: 'original()', release: 'span.end()', anchor: 'it is acquired' },
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      code: STRICT_TRANSACTION,
+      // The strict view: the evidence does not count, and both callees may throw before the handlers are attached.
+      options: [{ promiseFunctionsMayThrow: true }] as const,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow' as const,
+          line: 6,
+          column: 10,
+          data: { resource: 'span', acquire: "tracer.startSpan('connect')", acquireLine: 5, line: 6, expression: 'context.with(trace.setSpan(co…', release: 'span.end()', anchor: 'it is acquired' },
+          suggestions: [],
+        },
+        {
+          messageId: 'leakOnMayThrow' as const,
+          line: 19,
+          column: 19,
+          data: { resource: 'span', acquire: "tracer.startSpan('transaction…", acquireLine: 18, line: 19, expression: 'original.apply(this, args)', release: 'span.end()', anchor: 'it is acquired' },
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      code: THEN_ONLY,
+      errors: [
+        {
+          messageId: 'leakOnRejection' as const,
+          line: 6,
+          column: 10,
+          data: { resource: 'span', acquire: "tracer.startSpan('run')", acquireLine: 5, line: 6, release: 'span.end()' },
+          suggestions: [],
+        },
+      ],
+    },
+  ],
+};
+typedTester.run('require-release (typed, a result used as a promise)', rule, promiseUsedCases);
+untypedTester.run('require-release (untyped, a result used as a promise)', rule, promiseUsedCases);
