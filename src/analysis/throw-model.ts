@@ -30,6 +30,7 @@ import { isAsyncFunction, isAwaiterCall } from './down-level.js';
 import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { OtelValues } from './otel-values.js';
+import { ArraySlots } from './array-slots.js';
 import { PromiseUsage } from './promise-usage.js';
 import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
 import {
@@ -122,8 +123,10 @@ export class ThrowModel {
   private otelImports: Set<string> | undefined;
   private readonly otelValues: OtelValues;
   private readonly promiseUsage: PromiseUsage;
+  private readonly arraySlots: ArraySlots;
 
   constructor(private readonly deps: ThrowModelDeps) {
+    this.arraySlots = new ArraySlots(deps.handles);
     this.promiseUsage = new PromiseUsage({ handles: deps.handles, isCallbackRunner: (call) => this.isOtelCallbackRunner(call) });
     this.otelValues = new OtelValues({
       sourceCode: deps.sourceCode,
@@ -305,8 +308,9 @@ export class ThrowModel {
   }
 
   /**
-   * The value is an array (or, with `orString`, a string): `true`/`false` by its type, `true` for an array literal
-   * or a `const` bound to one, `undefined` when unknown.
+   * The value is an array (or, with `orString`, a string): `true`/`false` by its type, `true` for an array literal,
+   * a `const` bound to one, or (when its type says nothing) a slot this file fills only with arrays
+   * ({@link ./array-slots.ts}), `undefined` when unknown.
    */
   private isArrayValue(node: TSESTree.Node, orString = false): boolean | undefined {
     const value = unwrapValue(node);
@@ -315,8 +319,9 @@ export class ThrowModel {
     if (constant?.type === AST_NODE_TYPES.ArrayExpression) return true;
     if (orString && typeof constant?.value === 'string') return true;
     const { services } = this.deps;
-    if (!services) return undefined;
-    return guarded(() => isArrayType(services, services.typeOf(value), orString), undefined);
+    const typed = services ? guarded(() => isArrayType(services, services.typeOf(value), orString), undefined) : undefined;
+    if (typed !== undefined) return typed;
+    return value.type === AST_NODE_TYPES.MemberExpression && this.arraySlots.holdsArray(value) ? true : undefined;
   }
 
   /** What a `const` identifier is bound to, when that is a literal (array literal, string literal). */

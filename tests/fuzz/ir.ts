@@ -125,7 +125,7 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
   'removed',
 ];
 
-export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text';
+export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text' | 'slot';
 
 /** Which model a program is generated for and judged under (see the file comment); absent = `v2`. */
 export type Forms = 'v1' | 'v2';
@@ -228,6 +228,8 @@ const DECLS_V2 = [
   'const KEYS = [1, 2];',
   'const state: Record<string, unknown> = {};',
   'function tally(x: unknown): void { for (const key of KEYS) console.log(key, x); }',
+  "const SLOT = Symbol('slot');",
+  'const slots: Record<symbol, unknown[]> = { [SLOT]: [] };',
   'declare const signal: AbortSignal;',
   '',
 ];
@@ -255,6 +257,8 @@ const SAFE_TEXT: Record<SafeVia, string> = {
   find: 'KEYS.find((key) => key > 1);',
   tally: 'tally(item);',
   text: 'state.label = item.toString();',
+  // A slot this file fills only with arrays: an array's push (of no resource: pushing the item would hand it on).
+  slot: 'slots[SLOT].push(0);',
 };
 
 export interface Layout {

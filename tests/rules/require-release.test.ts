@@ -2125,3 +2125,58 @@ const promiseUsedCases = {
 };
 typedTester.run('require-release (typed, a result used as a promise)', rule, promiseUsedCases);
 untypedTester.run('require-release (untyped, a result used as a promise)', rule, promiseUsedCases);
+
+// A slot this file fills only with arrays (amqplib's channel[CHANNEL_SPANS_NOT_ENDED]): pushing onto it cannot throw.
+const ARRAY_SLOT = `
+import { trace } from '@opentelemetry/api';
+import { SPANS } from './utils.mjs';
+const tracer = trace.getTracer('amqp');
+export function consume(channel: any, msg: any) {
+  if (!Object.prototype.hasOwnProperty.call(channel, SPANS)) channel[SPANS] = [];
+  const span = tracer.startSpan('process');
+  channel[SPANS].push({ msg, at: Date.now() });
+  span.end();
+}
+export function reset(channel: any) {
+  channel[SPANS] = [];
+}`;
+// One write that is not an array literal, and the slot says nothing.
+const MIXED_SLOT = `
+import { trace } from '@opentelemetry/api';
+const SPANS = Symbol('spans');
+const tracer = trace.getTracer('amqp');
+export function consume(channel: any, msg: any) {
+  const span = tracer.startSpan('process');
+  channel[SPANS].push({ msg });
+  span.end();
+}
+export function reset(channel: any) {
+  channel[SPANS] = new Set();
+}`;
+const MIXED_SLOT_ERROR = {
+  messageId: 'leakOnMayThrow' as const,
+  line: 7,
+  column: 3,
+  data: { resource: 'span', acquire: "tracer.startSpan('process')", acquireLine: 6, line: 7, expression: 'channel[SPANS].push({ msg })', release: 'span.end()', anchor: 'it is acquired' },
+};
+const arraySlotCases = {
+  valid: [{ code: ARRAY_SLOT }],
+  invalid: [
+    {
+      code: MIXED_SLOT,
+      errors: [
+        {
+          ...MIXED_SLOT_ERROR,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally' as const,
+              output: MIXED_SLOT.replace('  channel[SPANS].push({ msg });\n  span.end();', '  try {\n    channel[SPANS].push({ msg });\n  } finally {\n    span.end();\n  }'),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+typedTester.run('require-release (typed, a slot filled only with arrays)', rule, arraySlotCases);
+untypedTester.run('require-release (untyped, a slot filled only with arrays)', rule, arraySlotCases);
