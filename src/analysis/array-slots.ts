@@ -55,13 +55,13 @@ function onlyArraysWritten(key: Variable): boolean {
   for (const reference of key.references) {
     const use = reference.identifier;
     const parent = use.parent;
-    if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.computed && parent.property === use) {
+    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.computed && parent.property === use) {
       const assignment = parent.parent;
-      if (assignment?.type === AST_NODE_TYPES.AssignmentExpression && assignment.left === parent) {
+      if (assignment.type === AST_NODE_TYPES.AssignmentExpression && assignment.left === parent) {
         if (!isArrayWrite(assignment.operator, assignment.right)) return false;
         writes++;
       }
-    } else if (parent?.type === AST_NODE_TYPES.Property && parent.computed && parent.key === use) {
+    } else if (parent.type === AST_NODE_TYPES.Property && parent.computed && parent.key === use) {
       // `const { [KEY]: spans } = channel` reads the slot.
       if (parent.parent.type !== AST_NODE_TYPES.ObjectExpression) continue;
       if (unwrapValue(parent.value).type !== AST_NODE_TYPES.ArrayExpression) return false;
