@@ -66,6 +66,11 @@ export interface ObligationKind {
    */
   readonly acquireNeverThrows?: boolean;
   /**
+   * Calling the handle a second time does nothing (async-mutex's releaser keeps a `called` flag): a second call of
+   * the handle is no double release. A second release by another means (`mutex.release()`) still is.
+   */
+  readonly idempotentCallRelease?: boolean;
+  /**
    * How users write the release, for messages and fixes: `q.done(item)`. `handleText` is `undefined` when no variable
    * in scope names the handle; return `undefined` when the release cannot be written without it.
    */

@@ -242,7 +242,10 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
         // A closure's release counts for the function that acquired: it releases the resource itself.
         if (ob.capture) releasedSomewhere.add(ob.capture);
         if (chain) optionalReleases.set(chain, [...(optionalReleases.get(chain) ?? []), { ob, call }]);
-        else recorder.record({ type: 'release', ob, node: call });
+        else if (ob.kind.idempotentCallRelease && handles.handleOf(call.callee).length > 0) {
+          // A second call of an idempotent releaser does nothing: a release, never a double one.
+          recorder.record({ type: 'effect', ob, node: call, resolve: () => 'release-once' });
+        } else recorder.record({ type: 'release', ob, node: call });
       }
       // A release call itself is not treated as throwing: if it throws, the handle was not held.
       return;

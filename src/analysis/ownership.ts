@@ -416,7 +416,8 @@ export class Ownership {
       if (!root.kind.callReleases) continue;
       this.effect(fn, root, call, () => {
         if (role === 'finish') return this.finishEffect(fn, root);
-        return role === 'once' ? 'release' : 'transfer';
+        if (role !== 'once') return 'transfer';
+        return root.kind.idempotentCallRelease ? 'release-once' : 'release';
       });
     }
   }

@@ -13,6 +13,8 @@ export const asyncMutex: readonly Pair[] = [
       kind: kind('async-mutex', {
         acquireNeverThrows: true,
         callReleases: true,
+        // Semaphore#_dispatch builds each releaser with a `called` flag (async-mutex 0.2 and later): once is enough.
+        idempotentCallRelease: true,
         receiverBareReleases: new Set(['release']),
         unboundHolds: true,
         describeRelease: (r, h) => (h ? `${h}()` : `${r}.release()`),
@@ -31,6 +33,7 @@ export const asyncMutex: readonly Pair[] = [
         acquireNeverThrows: true,
         handle: { index: 1, key: 'release' },
         callReleases: true,
+        idempotentCallRelease: true,
         receiverBareReleases: new Set(['release']),
         unboundHolds: true,
         describeRelease: (r, h) => (h ? `${h}()` : `${r}.release()`),

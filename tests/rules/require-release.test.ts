@@ -2180,3 +2180,53 @@ const arraySlotCases = {
 };
 typedTester.run('require-release (typed, a slot filled only with arrays)', rule, arraySlotCases);
 untypedTester.run('require-release (untyped, a slot filled only with arrays)', rule, arraySlotCases);
+
+// async-mutex's releaser does nothing when called again: a second call of it is no double release (metamask's
+// TransactionController); a second `mutex.release()` releases another holder's lock and is one.
+const IDEMPOTENT_RELEASER = `
+import { Mutex, Semaphore } from 'async-mutex';
+const mutex = new Mutex();
+const semaphore = new Semaphore(2);
+declare function work(): Promise<void>;
+export async function early(ready: boolean) {
+  const releaseLock = await mutex.acquire();
+  try {
+    if (!ready) {
+      releaseLock();
+      return;
+    }
+    await work();
+  } finally {
+    releaseLock();
+  }
+}
+export async function permit(ready: boolean) {
+  const [, release] = await semaphore.acquire();
+  if (!ready) setTimeout(release, 0);
+  release();
+}`;
+const DIRECT_TWICE = `
+import { Mutex } from 'async-mutex';
+const mutex = new Mutex();
+export async function direct(ready: boolean) {
+  await mutex.acquire();
+  try {
+    if (!ready) {
+      mutex.release();
+      return;
+    }
+  } finally {
+    mutex.release();
+  }
+}`;
+const idempotentCases = {
+  valid: [{ code: IDEMPOTENT_RELEASER }],
+  invalid: [
+    {
+      code: DIRECT_TWICE,
+      errors: [{ messageId: 'doubleRelease' as const, line: 12, column: 5, data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: 5, release: 'mutex.release()' }, suggestions: [] }],
+    },
+  ],
+};
+typedTester.run('require-release (typed, an idempotent releaser)', rule, idempotentCases);
+untypedTester.run('require-release (untyped, an idempotent releaser)', rule, idempotentCases);
