@@ -12,8 +12,7 @@
  *   it is given lets the callback's exceptions through — also called on API objects known by where they come from
  *   ({@link ./otel-values.ts}: `this.#tracer`, `options.propagator ?? propagation`);
  * - `.then`/`.catch`/`.finally`, and a call that returns a promise: it rejects rather than throws (the option
- *   `promiseFunctionsMayThrow` keeps this only for functions declared `async`) — by its type, or, when its type
- *   says nothing, because its result is used as a promise ({@link ./promise-usage.ts});
+ *   `promiseFunctionsMayThrow` keeps this only for functions declared `async`);
  * - an acquire of a kind whose acquire cannot throw, and a tracked resource's non-throwing methods — also inside a
  *   helper's body, as the call that passes it the resource runs it;
  * - a function of this file whose body has no throw point by these rules, `new` of such a class, and (typed) a
@@ -31,7 +30,6 @@ import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { OtelValues } from './otel-values.js';
 import { ArraySlots } from './array-slots.js';
-import { PromiseUsage } from './promise-usage.js';
 import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
 import {
   ARRAY_CALLBACK_METHODS,
@@ -122,12 +120,10 @@ export class ThrowModel {
   private readonly typeSpecifiers: readonly Exclude<TypeOrValueSpecifier, string>[];
   private otelImports: Set<string> | undefined;
   private readonly otelValues: OtelValues;
-  private readonly promiseUsage: PromiseUsage;
   private readonly arraySlots: ArraySlots;
 
   constructor(private readonly deps: ThrowModelDeps) {
     this.arraySlots = new ArraySlots(deps.handles);
-    this.promiseUsage = new PromiseUsage({ handles: deps.handles, isCallbackRunner: (call) => this.isOtelCallbackRunner(call) });
     this.otelValues = new OtelValues({
       sourceCode: deps.sourceCode,
       handles: deps.handles,
@@ -212,7 +208,12 @@ export class ThrowModel {
     }
     // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
     // exceptions pass through.
-    if (this.isOtelCall(call)) return this.callbackMayThrow(call);
+    const otel =
+      (root !== undefined && this.isOtelImport(root)) ||
+      this.isInheritedOtelMethod(callee) ||
+      (callee.type === AST_NODE_TYPES.MemberExpression && this.otelValues.isOtelValue(callee.object)) ||
+      this.declaredIn(call, OTEL_SCOPE);
+    if (otel) return this.callbackMayThrow(call);
     if (callee.type === AST_NODE_TYPES.MemberExpression && this.isSafeStringMethod(call, callee)) return false;
     if (this.userSaysNonThrowing(callee)) return false;
     const declaration = this.deps.resolveCallee(call.callee);
@@ -226,36 +227,7 @@ export class ThrowModel {
       if (this.returnsPromise(services, call)) return false;
       if (this.typedBodyCannotThrow(call)) return false;
     }
-    return !this.unknownResultUsedAsPromise(call);
-  }
-
-  /** A call of the OpenTelemetry API (by import, inherited member, known API value, or typed declaration). */
-  private isOtelCall(call: TSESTree.CallExpression): boolean {
-    const callee = unwrapValue(call.callee);
-    const root = rootIdentifier(callee);
-    return (
-      (root !== undefined && this.isOtelImport(root)) ||
-      this.isInheritedOtelMethod(callee) ||
-      (callee.type === AST_NODE_TYPES.MemberExpression && this.otelValues.isOtelValue(callee.object)) ||
-      this.declaredIn(call, OTEL_SCOPE)
-    );
-  }
-
-  /** `context.with(ctx, fn)`, `tracer.startActiveSpan(name, fn)`: an OpenTelemetry call that returns what `fn` returns. */
-  private isOtelCallbackRunner(call: TSESTree.CallExpression): boolean {
-    const method = calleePath(unwrapValue(call.callee))?.at(-1);
-    return method !== undefined && method !== 'bind' && OTEL_CALLBACK_RUNNERS.has(method) && this.isOtelCall(call);
-  }
-
-  /**
-   * The callee's type says nothing (untyped, or typed `any` / `Function`) and its result is used as a promise
-   * ({@link ./promise-usage.ts}): it returns one, so it rejects rather than throws — unless the strict view is asked for.
-   */
-  private unknownResultUsedAsPromise(call: TSESTree.CallExpression): boolean {
-    if (this.deps.options.promiseFunctionsMayThrow) return false;
-    const { services } = this.deps;
-    if (services && !guarded(() => isOpaque(services.typeOf(call)), false)) return false;
-    return this.promiseUsage.resultUsedAsPromise(call);
+    return true;
   }
 
   /**
@@ -346,8 +318,7 @@ export class ThrowModel {
       // An identifier that is not a function of this file: typed, only a callable value counts; untyped, only for the
       // functions known to run a callback (a span passed to `trace.setSpan` is no callback).
       const { services } = this.deps;
-      // A callback whose result the runner hands to `.then` returns a promise: it rejects rather than throws.
-      if (!services) return OTEL_CALLBACK_RUNNERS.has(calleePath(call.callee)?.at(-1) ?? '') && !this.unknownResultUsedAsPromise(call);
+      if (!services) return OTEL_CALLBACK_RUNNERS.has(calleePath(call.callee)?.at(-1) ?? '');
       // A callable that returns a promise rejects rather than throws (unless the strict view is asked for).
       return guarded(() => {
         const signatures = services.typeOf(value).getCallSignatures();

@@ -10,8 +10,7 @@
  *    `setTimeout` is a stub that may throw;
  *  - v2: the runtime itself: `setTimeout` queues its callback, which runs after the worker has
  *    settled (its synchronous part and every promise job); `work(item).then/catch/finally(…)` get a
- *    real promise that fulfils or rejects by choice (`work(item)` never throws synchronously: its result is used as a
- *    promise, so it returns one), the
+ *    real promise that fulfils or rejects by choice (after `work(item)` may throw synchronously), the
  *    handlers run as the engine runs them, and the rejections left unhandled by `.then(done)` /
  *    detached `.finally(done)` are swallowed deliberately; `emitter.once('drained', …)` records the hand-off
  *    and never fires; `emitter.once('finish', …)` is a stream that finishes by choice (its listener runs after
@@ -155,8 +154,10 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       maybeThrow();
       return Promise.resolve();
     },
-    // A result used as a promise: the call returns one and never throws synchronously (the default view).
-    $work: (_item: unknown, line: number): Pick<Promise<void>, 'then' | 'catch' | 'finally'> => settledPromise(line),
+    $work: (_item: unknown, line: number): Pick<Promise<void>, 'then' | 'catch' | 'finally'> => {
+      maybeThrow();
+      return settledPromise(line);
+    },
     work2: (): void => maybeThrow(),
     check: (): boolean => {
       const c = choose(3);

@@ -79,15 +79,14 @@ export type StmtOf<X> =
  *                 v2: never throws; the timer runs exactly once, later: a done at this point.
  *   then:         `work(item).then(() => q.done(item));`
  *                 v1: may throw, the done never counts.
- *                 v2: `work(item)` never throws synchronously (its result is used as a promise, so it returns
- *                 one: the default view); fulfilled → a done here, rejected → still owed, and owed at an exit
- *                 means a leak reported at this line (`rejection`).
- *   thenBoth:     `work(item).then(() => q.done(item), () => q.done(item));` — v2: a done.
- *   catch:        `work(item).catch(() => q.done(item));` — v2: rejected → a done, fulfilled → owed.
- *   finally:      `work(item).finally(() => q.done(item));` — v2: a done (the rejection after it is unhandled).
+ *                 v2: `work(item)` may throw (sync); else fulfilled → a done here, rejected → still owed,
+ *                 and owed at an exit means a leak reported at this line (`rejection`).
+ *   thenBoth:     `work(item).then(() => q.done(item), () => q.done(item));` — may throw; else a done.
+ *   catch:        `work(item).catch(() => q.done(item));` — may throw; else rejected → a done, fulfilled → owed.
+ *   finally:      `work(item).finally(() => q.done(item));` — may throw; else a done (the rejection after it is unhandled).
  *   voidFinally:  `void work(item).finally(() => q.done(item));` — the same.
- *   awaitFinally: `await work(item).finally(() => q.done(item));` — v2: a done, then the await throws on the
- *                 rejected outcome (a throw point after the done).
+ *   awaitFinally: `await work(item).finally(() => q.done(item));` — may throw; else a done, then the await
+ *                 throws on the rejected outcome (a throw point after the done).
  *   once:         `emitter.once('drained', () => q.done(item));` — a hand-off: never throws, and from here on
  *                 nothing is judged for the item on this path (no leak, no double).
  *   finish:       `emitter.once('finish', () => q.done(item));` — never throws; a stream's 'finish': it

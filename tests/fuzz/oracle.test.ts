@@ -296,12 +296,14 @@ describe('oracle: v2 callback releases and the hand-off', () => {
     expect(r.leaks).toBe(false);
   });
 
-  it('then(done): no sync throw (the result is used as a promise); rejected → owed, a leak reported at the .then line (rejection)', () => {
+  it('then(done): work(item) may throw; rejected → owed, a leak reported at the .then line (rejection)', () => {
     const r = run([cb('then')]);
     const t = r.line('work(item).then(');
     expect(r.leaks).toBe(true);
-    expect(r.leakExits).toEqual([{ kind: 'rejection', line: t }]);
-    expect(r.paths).toBe(3); // the shutdown return, and one per outcome
+    expect(r.leakExits).toEqual([
+      { kind: 'rejection', line: t },
+      { kind: 'throw', line: t },
+    ]);
     expect(r.explicitLeakLines).toEqual([t]);
     expect(r.reportLines).toEqual([t]);
     expect(r.doubleDone).toBe(false);
@@ -318,12 +320,12 @@ describe('oracle: v2 callback releases and the hand-off', () => {
     expect(r.leakExits).toEqual([{ kind: 'rejection', line: r.line('work(item).then(') }]);
   });
 
-  it('then(done, done): done on both outcomes, no sync throw: no leak', () => {
+  it('then(done, done): done on both outcomes, only the sync throw leaks', () => {
     const r = run([cb('thenBoth')]);
-    expect(r.leaks).toBe(false);
-    expect(r.reportLines).toEqual([]);
-    // a catch's done never runs (nothing throws), so it is no double
-    expect(run([tryCatch([cb('thenBoth')], [done()], false)]).doubleDone).toBe(false);
+    expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('work(item).then(') }]);
+    expect(r.explicitLeakLines).toEqual([]);
+    expect(r.reportLines).toEqual([r.line('work(item).then(')]);
+    expect(run([tryCatch([cb('thenBoth')], [done()], false)]).leaks).toBe(false);
   });
 
   it('catch(done): done only on rejection; the fulfilled outcome leaks at the later exit', () => {
@@ -338,9 +340,8 @@ describe('oracle: v2 callback releases and the hand-off', () => {
     const r = run([tryCatch([cb(via)], [done()], false)]);
     expect(r.leaks).toBe(false);
     expect(r.doubleDone).toBe(false);
-    expect(run([cb(via)]).leaks).toBe(false); // work(item) does not throw synchronously: its result is a promise
     const s = run([cb(via), done()]);
-    expect(s.leaks).toBe(false);
+    expect(s.leaks).toBe(true); // work(item) may throw synchronously
     expect(s.doubleDoneLines).toEqual([s.line('q.done(item);')]);
   });
 
@@ -350,8 +351,7 @@ describe('oracle: v2 callback releases and the hand-off', () => {
     // the catch's done runs after the finally's on the rejected outcome
     expect(r.doubleDoneLines).toEqual([r.line('q.done(item);')]);
     const s = run([tryFinally([cb('awaitFinally')], [])]);
-    expect(s.leaks).toBe(false);
-    expect(s.paths).toBe(3); // the shutdown return, and one per outcome
+    expect(s.leakExits).toEqual([{ kind: 'throw', line: s.line('await work(item).finally(') }]);
   });
 
   it("emitter.once('finish', done): no throw point; destroyed → owed, a leak at the registration (unfinished); finished → a done there", () => {
@@ -402,7 +402,10 @@ describe('oracle: v2 callback releases and the hand-off', () => {
   it('in a worker loop: a rejected then(done) leaks at the .then line instead of the iteration end; timer and hand-off cover the iteration', () => {
     const r = run([cb('then')], { ...forLoop, ...shutdownBreak });
     const t = r.line('work(item).then(');
-    expect(r.leakExits).toEqual([{ kind: 'rejection', line: t }]);
+    expect(r.leakExits).toEqual([
+      { kind: 'rejection', line: t },
+      { kind: 'throw', line: t },
+    ]);
     expect(r.reportLines).toEqual([t]);
     const s = run([b.if(1, [cb('setTimeout'), b.continue()]), b.handOff()], { ...forLoop, ...shutdownBreak });
     expect(s.leakExits).toEqual([{ kind: 'throw', line: s.line('if (check(1))') }]);
@@ -420,8 +423,8 @@ describe('oracle: v2 callback releases and the hand-off', () => {
       { kind: 'rejection', line: t1 },
       { kind: 'rejection', line: t2 },
     ]);
-    // both fulfil: the second is a double (nothing throws, so the catch's done never runs)
-    expect(r.doubleDoneLines).toEqual([t2]);
+    // both fulfil: the second is a double; the first fulfils and the second work(item) throws: the catch's done is
+    expect(r.doubleDoneLines).toEqual([t2, r.line('q.done(item);')]);
   });
 
   it('forEach(done): unchanged, the done never counts and the calls may throw', () => {

@@ -222,25 +222,29 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
             const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;
             return k(owed, NORMAL, push(tr, `L${L}: the stream is destroyed → 'close', never 'finish'`));
           }
-          // `work(item)` is unknown, but its result is used as a promise: it rejects rather than throws (the
-          // default view), so each of these forks on the outcome only, with no exceptional edge of its own.
-          case 'then': {
-            k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) fulfils → the .then done runs`));
-            const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;
-            return k(owed, NORMAL, push(tr, `L${L}: work(item) rejects → the .then done does not run`));
-          }
+          case 'then':
+            return mayThrow(L, 'work(item)', st, tr, k, () => {
+              k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) fulfils → the .then done runs`));
+              const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;
+              k(owed, NORMAL, push(tr, `L${L}: work(item) rejects → the .then done does not run`));
+            });
           case 'catch':
-            k(st, NORMAL, push(tr, `L${L}: work(item) fulfils → the .catch done does not run`));
-            return k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) rejects → the .catch done runs`));
+            return mayThrow(L, 'work(item)', st, tr, k, () => {
+              k(st, NORMAL, push(tr, `L${L}: work(item) fulfils → the .catch done does not run`));
+              k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) rejects → the .catch done runs`));
+            });
           case 'thenBoth':
           case 'finally':
           case 'voidFinally':
-            return k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: ${s.via}: the done runs on either outcome`));
-          case 'awaitFinally': {
-            const d = doneAt(L, st, tr);
-            k(d, NORMAL, push(tr, `L${L}: work(item) fulfils → finally done, await returns`));
-            return k(d, { type: 'throw', line: L, explicit: false }, push(tr, `L${L}: work(item) rejects → finally done, await throws`));
-          }
+            return mayThrow(L, 'work(item)', st, tr, k, () =>
+              k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: ${s.via}: the done runs on either outcome`)),
+            );
+          case 'awaitFinally':
+            return mayThrow(L, 'work(item)', st, tr, k, () => {
+              const d = doneAt(L, st, tr);
+              k(d, NORMAL, push(tr, `L${L}: work(item) fulfils → finally done, await returns`));
+              k(d, { type: 'throw', line: L, explicit: false }, push(tr, `L${L}: work(item) rejects → finally done, await throws`));
+            });
         }
         throw new Error(`oracle: unknown callback ${String(s.via)}`);
       case 'throw':
