@@ -35,6 +35,7 @@ import {
   ARRAY_CALLBACK_METHODS,
   ARRAY_METHODS,
   ARRAY_REDUCERS,
+  ARRAY_RETURNING_GLOBAL_CALLS,
   calleePath,
   COLLECTION_METHODS,
   COLLECTIONS,
@@ -290,10 +291,19 @@ export class ThrowModel {
     const constant = this.constantValue(value);
     if (constant?.type === AST_NODE_TYPES.ArrayExpression) return true;
     if (orString && typeof constant?.value === 'string') return true;
+    if (value.type === AST_NODE_TYPES.CallExpression && this.returnsArray(value)) return true;
     const { services } = this.deps;
     const typed = services ? guarded(() => isArrayType(services, services.typeOf(value), orString), undefined) : undefined;
     if (typed !== undefined) return typed;
     return value.type === AST_NODE_TYPES.MemberExpression && this.arraySlots.holdsArray(value) ? true : undefined;
+  }
+
+  /** `Object.values(o)`, `Array.from(xs)`: a global built-in that always returns a new array. */
+  private returnsArray(call: TSESTree.CallExpression): boolean {
+    const callee = unwrapValue(call.callee);
+    const path = calleePath(callee);
+    const root = rootIdentifier(callee);
+    return path !== undefined && root !== undefined && this.deps.handles.isGlobal(root) && ARRAY_RETURNING_GLOBAL_CALLS.has(path.join('.'));
   }
 
   /** What a `const` identifier is bound to, when that is a literal (array literal, string literal). */

@@ -8,6 +8,17 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { isFunctionNode, memberName, memberRoot, unwrapValue } from './syntax.js';
 
 /** Global functions (and namespaces whose every function) that cannot throw, by callee path. */
+/** Global built-ins whose result is always a new array (whether the call itself may throw is asked separately). */
+export const ARRAY_RETURNING_GLOBAL_CALLS = new Set([
+  'Object.keys',
+  'Object.values',
+  'Object.entries',
+  'Object.getOwnPropertyNames',
+  'Object.getOwnPropertySymbols',
+  'Array.from',
+  'Array.of',
+]);
+
 export const NON_THROWING_GLOBAL_CALLS = new Set([
   'Date.now',
   'Number.isFinite',

@@ -2099,3 +2099,50 @@ const idempotentCases = {
 };
 typedTester.run('require-release (typed, an idempotent releaser)', rule, idempotentCases);
 untypedTester.run('require-release (untyped, an idempotent releaser)', rule, idempotentCases);
+
+// `Object.values(o)` and `Array.from(xs)` always return arrays: an array method on the result cannot throw (metamask's
+// CurrencyRateController, untyped). A method of the same name on another call's result still may.
+const ARRAY_RESULTS = `
+import { Mutex } from 'async-mutex';
+import * as constants from './constants';
+const mutex = new Mutex();
+export async function refresh(nativeCurrency: string) {
+  const releaseLock = await mutex.acquire();
+  const testnet = Object.values(constants.TESTNET_TICKER_SYMBOLS).includes(nativeCurrency);
+  const lengths = Array.from(Object.keys(constants)).map((key) => key.length);
+  releaseLock();
+  return [testnet, lengths];
+}
+export async function other(list: any, nativeCurrency: string) {
+  const releaseLock = await mutex.acquire();
+  const testnet = list.includes(nativeCurrency);
+  releaseLock();
+  return testnet;
+}`;
+const arrayResultCases = {
+  valid: [],
+  invalid: [
+    {
+      code: ARRAY_RESULTS,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow' as const,
+          line: 14,
+          column: 19,
+          data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: 13, line: 14, expression: 'list.includes(nativeCurrency)', release: 'releaseLock()', anchor: 'it is acquired' },
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally' as const,
+              output: ARRAY_RESULTS.replace(
+                '  const testnet = list.includes(nativeCurrency);\n  releaseLock();\n  return testnet;',
+                '  try {\n    const testnet = list.includes(nativeCurrency);\n    return testnet;\n  } finally {\n    releaseLock();\n  }',
+              ),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+typedTester.run('require-release (typed, global calls that return arrays)', rule, arrayResultCases);
+untypedTester.run('require-release (untyped, global calls that return arrays)', rule, arrayResultCases);
