@@ -66,8 +66,11 @@ export interface ImportSource {
 
 /** The parts of a rule context that say how the file is parsed, when it is a file on disk. */
 export function importSourceOf(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): ImportSource | undefined {
-  const filename = context.physicalFilename;
-  if (!filename || !path.isAbsolute(filename)) return undefined;
+  const given = context.physicalFilename;
+  // `<input>` and `<text>`: code given without a file.
+  if (!given || given.startsWith('<')) return undefined;
+  // A relative name (`Linter#verify(code, config, 'src/x.ts')`) is relative to ESLint's working directory.
+  const filename = path.resolve(context.cwd, given);
   const languageOptions = context.languageOptions as { parser?: unknown; parserOptions?: Record<string, unknown>; sourceType?: string };
   // Without a project: the other file is read untyped, as this one is.
   const parserOptions = Object.fromEntries(
@@ -370,7 +373,8 @@ function exportsOf(sourceCode: TSESLint.SourceCode): Map<string, Export | null> 
     if (!node) return undefined;
     const value = unwrapValue(node);
     if (isFunctionNode(value)) return { fn: value };
-    if (value.type === AST_NODE_TYPES.Literal && (typeof value.value === 'string' || typeof value.value === 'number')) return { constant: { type: AST_NODE_TYPES.Literal, value: value.value } };
+    const literal = literalValue(value);
+    if (literal !== undefined) return { constant: { type: AST_NODE_TYPES.Literal, value: literal } };
     if (value.type === AST_NODE_TYPES.ArrayExpression) return { constant: { type: AST_NODE_TYPES.ArrayExpression } };
     if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
     const variable = moduleScope?.set.get(value.name);
@@ -423,6 +427,21 @@ function exportsOf(sourceCode: TSESLint.SourceCode): Map<string, Export | null> 
     }
   }
   return exports;
+}
+
+/**
+ * A string or number literal, a template literal without expressions, or a `+` of such (`'Operation$name$not' +
+ * ' supported'`, as instrumentation-graphql's TS source writes its constant): its value.
+ */
+function literalValue(node: TSESTree.Node): string | number | undefined {
+  const value = unwrapValue(node);
+  if (value.type === AST_NODE_TYPES.Literal) return typeof value.value === 'string' || typeof value.value === 'number' ? value.value : undefined;
+  if (value.type === AST_NODE_TYPES.TemplateLiteral) return value.expressions.length === 0 ? value.quasis[0]?.value.cooked ?? undefined : undefined;
+  if (value.type !== AST_NODE_TYPES.BinaryExpression || value.operator !== '+') return undefined;
+  const left = literalValue(value.left);
+  const right = left === undefined ? undefined : literalValue(value.right);
+  if (left === undefined || right === undefined) return undefined;
+  return typeof left === 'number' && typeof right === 'number' ? left + right : `${left}${right}`;
 }
 
 function nameOf(node: TSESTree.Node): string {

@@ -71,7 +71,9 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
     { filename: ts, code: checkout(`import * as helpers from './helpers.js';`, 'helpers.tables(schema)') },
     // A re-export (`export { tables as reexportedTables } from './lib/impl.js'`): one hop to find the function.
     { filename: ts, code: checkout(`import { reexportedTables } from './helpers.js';`, 'reexportedTables(schema)') },
-    // An imported string constant is a string: `String#replace` on it cannot throw (instrumentation-graphql).
+    // An imported string constant is a string: `String#replace` on it cannot throw (instrumentation-graphql, whose
+    // TS source writes it as a `+` of two literals), also one written as a template literal.
+    { filename: ts, code: checkout(`import { SEPARATOR } from './helpers.js';`, `SEPARATOR.concat(schema)`) },
     { filename: ts, code: checkout(`import { NOT_SUPPORTED } from './helpers.js';`, `NOT_SUPPORTED.replace('$name$', schema)`) },
     // CommonJS: destructured require, a module object, tsc's \`(0, x_1.f)(…)\`, and an exported constant.
     { filename: cjs, code: checkoutCjs(`const { values } = require("./helpers.cjs");`, 'values(schema)') },
