@@ -12,6 +12,8 @@ const dir = path.join(fixtureDir, 'untyped-imports');
 const ts = path.join(dir, 'caller.ts');
 // CommonJS in a `.js` file (the suggestion check lints `.ts` and `.js` names only).
 const cjs = path.join(dir, 'caller.js');
+/** A file of another package (pkg/package.json) inside the folder. */
+const inner = path.join(dir, 'pkg', 'caller.ts');
 
 /** A pg client checked out, `call` run before the `try`, released in its `finally`. */
 function checkout(imports: string, call: string): string {
@@ -75,6 +77,9 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
     // TS source writes it as a `+` of two literals), also one written as a template literal.
     { filename: ts, code: checkout(`import { SEPARATOR } from './helpers.js';`, `SEPARATOR.concat(schema)`) },
     { filename: ts, code: checkout(`import { NOT_SUPPORTED } from './helpers.js';`, `NOT_SUPPORTED.replace('$name$', schema)`) },
+    // A directory's index, and the specifier without an extension.
+    { filename: ts, code: checkout(`import { quiet } from './lib';`, 'quiet()') },
+    { filename: ts, code: checkout(`import { label } from './helpers';`, 'label(schema)') },
     // CommonJS: destructured require, a module object, tsc's \`(0, x_1.f)(…)\`, and an exported constant.
     { filename: cjs, code: checkoutCjs(`const { values } = require("./helpers.cjs");`, 'values(schema)') },
     { filename: cjs, code: checkoutCjs(`const helpers_1 = require("./helpers.cjs");`, 'helpers_1.values(schema)') },
@@ -94,6 +99,8 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
     { filename: ts, ...onCall(checkout(`import { tables } from './missing.js';`, 'tables(schema)'), 5) },
     { filename: ts, ...onCall(checkout(`import { nothing } from './helpers.js';`, 'nothing(schema)'), 5) },
     { filename: ts, ...onCall(checkout(`import { tables } from 'helpers';`, 'tables(schema)'), 5) },
+    // A file of another package is not read (here the helper is in the folder above pkg/package.json).
+    { filename: inner, ...onCall(checkout(`import { tables } from '../helpers.js';`, 'tables(schema)'), 5) },
     // A file that does not parse: its exports may throw, and the rule does not crash.
     { filename: ts, ...onCall(checkout(`import { tables } from './broken.mjs';`, 'tables(schema)'), 5) },
   ],
