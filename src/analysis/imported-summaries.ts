@@ -155,7 +155,7 @@ export class ImportedSummaries implements ImportedLookup {
   private findExport(specifier: string, name: string, dir: string, hops: number): { file: ParsedFile; exported: Export } | undefined {
     const file = this.fileAt(specifier, dir);
     if (!file) return undefined;
-    const exported = file.path ? file.parsed.exports.get(name) : undefined;
+    const exported = file.parsed.exports.get(name);
     if (!exported) return undefined;
     if ('reexport' in exported) return hops > 0 ? this.findExport(exported.reexport, exported.name, path.dirname(file.path), hops - 1) : undefined;
     return { file: file.parsed, exported };
