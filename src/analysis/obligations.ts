@@ -31,6 +31,7 @@ import { Router, usingDeclarationsIn } from './routing.js';
 import { Solver } from './solver.js';
 import { type ExternalRelease, Summaries } from './summaries.js';
 import { isFunctionNode, methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
+import { ImportedSummaries, importSourceOf } from './imported-summaries.js';
 import { ThrowModel, type ThrowModelOptions } from './throw-model.js';
 import type { TypeServices } from './types.js';
 import { releasableByHandle, returnsOf, Wrappers } from './wrappers.js';
@@ -144,11 +145,15 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
   });
   ownership.releasesOnce = (closure, root) => refinements.releasesOnce(closure, root);
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
+  const throwOptions = options.throwModel ?? {};
+  // Untyped: functions imported from other files of the package are read from disk (typed runs read the program).
+  const importSource = !options.services && options.crossFile ? importSourceOf(options.crossFile.context) : undefined;
   const throws = new ThrowModel({
     sourceCode,
     handles,
     services: options.services,
-    options: options.throwModel ?? {},
+    options: throwOptions,
+    imported: importSource && new ImportedSummaries(importSource, handles, throwOptions),
     resolveCallee: (callee) => summaries.resolveCallee(callee),
     isNonThrowingAcquire: (call) => options.matchAcquire(call)?.kind.acquireNeverThrows === true,
     isNonThrowingHandleMethod: (call) => {

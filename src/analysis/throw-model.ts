@@ -97,6 +97,22 @@ export interface ThrowModelDeps {
   isNonThrowingHandleMethod(call: TSESTree.CallExpression): boolean;
   /** The call acquires a resource of a kind whose acquire cannot throw (`acquireNeverThrows`). */
   isNonThrowingAcquire(call: TSESTree.CallExpression): boolean;
+  /** Untyped: functions and constants imported from other files of the package, read from disk (imported-summaries.ts). */
+  readonly imported?: ImportedLookup | undefined;
+}
+
+/** A literal an imported `const` is bound to: its node type, and a string's or number's value. */
+export interface ImportedConstant {
+  readonly type: AST_NODE_TYPES;
+  readonly value?: unknown;
+}
+
+/** What another file of the package says about a function or constant this file imports from it. */
+export interface ImportedLookup {
+  /** The call runs an imported function whose body cannot throw. */
+  callCannotThrow(call: TSESTree.CallExpression): boolean;
+  /** The imported constant a node names, when it is a literal. */
+  constantOf(node: TSESTree.Node): ImportedConstant | undefined;
 }
 
 /** Per program: whether some source file's path contains a fragment (`/node_modules/@opentelemetry/`). */
@@ -223,6 +239,7 @@ export class ThrowModel {
       if (isAsyncFunction(declaration) || declaration.generator) return false;
       return this.bodyMayThrow(declaration, this.handleParamsFor(call, declaration));
     }
+    if (this.importedCannotThrow(call)) return false;
     const { services } = this.deps;
     if (services) {
       if (this.returnsPromise(services, call)) return false;
@@ -306,8 +323,25 @@ export class ThrowModel {
     return path !== undefined && root !== undefined && this.deps.handles.isGlobal(root) && ARRAY_RETURNING_GLOBAL_CALLS.has(path.join('.'));
   }
 
-  /** What a `const` identifier is bound to, when that is a literal (array literal, string literal). */
+  /** What a `const` identifier is bound to, when that is a literal (array literal, string literal), also one imported. */
   private constantValue(node: TSESTree.Node): { type: AST_NODE_TYPES; value?: unknown } | undefined {
+    return this.localConstantValue(node) ?? this.deps.imported?.constantOf(node);
+  }
+
+  /** Untyped: a function imported (by a relative specifier) from a file whose body for it cannot throw. */
+  private importedCannotThrow(call: TSESTree.CallExpression): boolean {
+    return this.deps.imported?.callCannotThrow(call) ?? false;
+  }
+
+  /**
+   * A function's body as a caller elsewhere runs it (imported-summaries.ts): a throw point outside any nested
+   * function makes it throwing.
+   */
+  summaryMayThrow(fn: TSESTree.Node): boolean {
+    return this.bodyMayThrow(fn);
+  }
+
+  private localConstantValue(node: TSESTree.Node): { type: AST_NODE_TYPES; value?: unknown } | undefined {
     const value = unwrapValue(node);
     if (value.type === AST_NODE_TYPES.Literal) return value;
     if (value.type !== AST_NODE_TYPES.Identifier) return undefined;

@@ -61,6 +61,19 @@ describe('the corpus', () => {
     expect(lintUntyped(readFileSync(typedOnly.file, 'utf8'), typedOnly.file)).toEqual([]);
   });
 
+  it('untyped, reads a helper imported from another module: the worker that calls it before its try is clean', () => {
+    // `metaNamespaceKey` (../support/cache.js) cannot throw; untyped, the rule reads its body from disk.
+    const imported = result('imported-key-helper-before-try');
+    expect(imported.lint.reports).toEqual([]);
+    expect(imported.leakingScenarios).toEqual([]);
+    expect(lintUntyped(readFileSync(imported.file, 'utf8'), imported.file)).toEqual([]);
+    // The same worker calling the module's helper that throws on a malformed key is reported, untyped too.
+    const throwing = readFileSync(imported.file, 'utf8')
+      .replace('import { metaNamespaceKey }', 'import { splitMetaNamespaceKey }')
+      .replace("metaNamespaceKey('workers', key)", 'splitMetaNamespaceKey(key).name');
+    expect(lintUntyped(throwing, imported.file).map((r) => r.messageId)).toEqual(['leakOnMayThrow']);
+  });
+
   it("contains Volcano's processResyncTask before and after the fix", () => {
     const before = result('volcano-process-resync-task-before-fix');
     expect(before.lint.reports.map((m) => [m.line, m.messageId])).toEqual([[before.markerLines[0], 'leakOnReturn']]);

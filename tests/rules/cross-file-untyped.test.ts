@@ -1,0 +1,107 @@
+/**
+ * Untyped: a call of a function imported (by a relative specifier) from another file of the package is judged by
+ * reading that file from disk (src/analysis/imported-summaries.ts). The helpers are real files in
+ * fixture/untyped-imports; each case's `filename` puts it in that folder.
+ */
+import path from 'node:path';
+
+import rule from '../../rules/require-release.js';
+import { fixtureDir, untypedTester } from './tester.js';
+
+const dir = path.join(fixtureDir, 'untyped-imports');
+const ts = path.join(dir, 'caller.ts');
+// CommonJS in a `.js` file (the suggestion check lints `.ts` and `.js` names only).
+const cjs = path.join(dir, 'caller.js');
+/** A file of another package (pkg/package.json) inside the folder. */
+const inner = path.join(dir, 'pkg', 'caller.ts');
+
+/** A pg client checked out, `call` run before the `try`, released in its `finally`. */
+function checkout(imports: string, call: string): string {
+  return `import pg from 'pg';
+${imports}
+export async function setup(pool, schema) {
+  const client = await pool.connect();
+  const sql = ${call};
+  try {
+    await client.query(sql);
+  } finally {
+    client.release();
+  }
+}`;
+}
+
+/** The same in CommonJS, as tsc writes it. */
+function checkoutCjs(imports: string, call: string): string {
+  return `"use strict";
+const pg_1 = require("pg");
+${imports}
+async function setup(pool, schema) {
+  const client = await pool.connect();
+  const sql = ${call};
+  try {
+    await client.query(sql);
+  } finally {
+    client.release();
+  }
+}
+exports.setup = setup;`;
+}
+
+/**
+ * The case reports the call before the `try` (line 5 of the ESM shape, 6 of the CommonJS one, at column 15), with
+ * the suggestion to move that statement into the `try`.
+ */
+function onCall(
+  code: string,
+  line = 5,
+): { code: string; filename?: string; errors: { messageId: 'leakOnMayThrow'; line: number; column: number; suggestions: { messageId: 'moveIntoTry'; output: string }[] }[] } {
+  const statement = /\n {2}(const sql = .*;)\n {2}try \{\n/.exec(code);
+  if (!statement?.[1]) throw new Error('not a checkout case');
+  const moved = statement[1];
+  const output = code.replace(statement[0], () => `\n  try {\n    ${moved}\n`);
+  return { code, errors: [{ messageId: 'leakOnMayThrow', line, column: 15, suggestions: [{ messageId: 'moveIntoTry', output }] }] };
+}
+
+untypedTester.run('require-release (untyped, imported helpers)', rule, {
+  valid: [
+    // A helper that only reduces a literal array into template strings (langgraph-checkpoint-postgres's getTablesWithSchema).
+    { filename: ts, code: checkout(`import { tables } from './helpers.js';`, 'tables(schema)') },
+    // An arrow function bound to an exported const; a string conversion inside.
+    { filename: ts, code: checkout(`import { label } from './helpers.js';`, 'label(schema)') },
+    // Renamed on import, and through a namespace import.
+    { filename: ts, code: checkout(`import { tables as t } from './helpers.js';`, 't(schema)') },
+    { filename: ts, code: checkout(`import * as helpers from './helpers.js';`, 'helpers.tables(schema)') },
+    // A re-export (`export { tables as reexportedTables } from './lib/impl.js'`): one hop to find the function.
+    { filename: ts, code: checkout(`import { reexportedTables } from './helpers.js';`, 'reexportedTables(schema)') },
+    // An imported string constant is a string: `String#replace` on it cannot throw (instrumentation-graphql, whose
+    // TS source writes it as a `+` of two literals), also one written as a template literal.
+    { filename: ts, code: checkout(`import { SEPARATOR } from './helpers.js';`, `SEPARATOR.concat(schema)`) },
+    { filename: ts, code: checkout(`import { NOT_SUPPORTED } from './helpers.js';`, `NOT_SUPPORTED.replace('$name$', schema)`) },
+    // A directory's index, and the specifier without an extension.
+    { filename: ts, code: checkout(`import { quiet } from './lib';`, 'quiet()') },
+    { filename: ts, code: checkout(`import { label } from './helpers';`, 'label(schema)') },
+    // CommonJS: destructured require, a module object, tsc's \`(0, x_1.f)(…)\`, and an exported constant.
+    { filename: cjs, code: checkoutCjs(`const { values } = require("./helpers.cjs");`, 'values(schema)') },
+    { filename: cjs, code: checkoutCjs(`const helpers_1 = require("./helpers.cjs");`, 'helpers_1.values(schema)') },
+    { filename: cjs, code: checkoutCjs(`const helpers_1 = require("./helpers.cjs");`, '(0, helpers_1.values)(schema)') },
+    { filename: cjs, code: checkoutCjs(`const helpers_1 = require("./helpers.cjs");`, `helpers_1.OPERATION.replace('$name$', schema)`) },
+  ],
+  invalid: [
+    // The helper may throw: the call is an exception point.
+    { filename: ts, ...onCall(checkout(`import { risky } from './helpers.js';`, 'risky(schema)'), 5) },
+    { filename: cjs, ...onCall(checkoutCjs(`const helpers_1 = require("./helpers.cjs");`, 'helpers_1.risky(schema)'), 6) },
+    { filename: cjs, ...onCall(checkoutCjs(`const { risky } = require("./helpers.cjs");`, 'risky(schema)'), 6) },
+    // A helper that calls a function of a third file: that file is not read, so it may throw.
+    { filename: ts, ...onCall(checkout(`import { far } from './helpers.js';`, 'far(schema)'), 5) },
+    // A `let` export may be reassigned: not a constant.
+    { filename: ts, ...onCall(checkout(`import { mutable } from './helpers.js';`, `mutable.replace('$name$', schema)`), 5) },
+    // No such file, no such export, a package import: unknown, so it may throw.
+    { filename: ts, ...onCall(checkout(`import { tables } from './missing.js';`, 'tables(schema)'), 5) },
+    { filename: ts, ...onCall(checkout(`import { nothing } from './helpers.js';`, 'nothing(schema)'), 5) },
+    { filename: ts, ...onCall(checkout(`import { tables } from 'helpers';`, 'tables(schema)'), 5) },
+    // A file of another package is not read (here the helper is in the folder above pkg/package.json).
+    { filename: inner, ...onCall(checkout(`import { tables } from '../helpers.js';`, 'tables(schema)'), 5) },
+    // A file that does not parse: its exports may throw, and the rule does not crash.
+    { filename: ts, ...onCall(checkout(`import { tables } from './broken.mjs';`, 'tables(schema)'), 5) },
+  ],
+});
