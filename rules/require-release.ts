@@ -143,10 +143,49 @@ const rule = createRule<Options, MessageIds>({
       const defs = ASTUtils.findVariable(sourceCode.getScope(arg), arg.name)?.defs ?? [];
       const def = defs[0];
       if (defs.length > 0 && defs.every((d) => d.type === TSESLint.Scope.DefinitionType.FunctionName)) return true;
+      // A `const` bound to a value syntax shows is no function (`const spanName = \`${a}.${b}\``, `const options = { … }`)
+      // needs no type question either.
+      if (services && neverCallable(arg, 0)) return false;
       if (services) return guarded(() => services.typeOf(arg).getCallSignatures().length > 0, false);
       if (def?.type === TSESLint.Scope.DefinitionType.FunctionName) return true;
       const init = def?.type === TSESLint.Scope.DefinitionType.Variable ? def.node.init : null;
       return init !== null && isFunctionNode(init);
+    };
+
+    /**
+     * The value is a primitive, an object or array literal, or a choice between such (`a ? \`x\` : 'y'`, `n || 'anonymous'`
+     * when both sides are), or a `const` of this file declared without a type annotation or JSDoc and bound to one: its
+     * type has no call signatures, whatever TypeScript would infer.
+     */
+    const neverCallable = (node: TSESTree.Node, depth: number): boolean => {
+      if (depth > 4) return false;
+      switch (node.type) {
+        case AST_NODE_TYPES.Literal:
+        case AST_NODE_TYPES.TemplateLiteral:
+        case AST_NODE_TYPES.ObjectExpression:
+        case AST_NODE_TYPES.ArrayExpression:
+        case AST_NODE_TYPES.BinaryExpression:
+        case AST_NODE_TYPES.UnaryExpression:
+        case AST_NODE_TYPES.UpdateExpression:
+          return true;
+        case AST_NODE_TYPES.ConditionalExpression:
+          return neverCallable(node.consequent, depth + 1) && neverCallable(node.alternate, depth + 1);
+        case AST_NODE_TYPES.LogicalExpression:
+          return neverCallable(node.left, depth + 1) && neverCallable(node.right, depth + 1);
+        case AST_NODE_TYPES.Identifier: {
+          const defs = ASTUtils.findVariable(sourceCode.getScope(node), node.name)?.defs ?? [];
+          const [def] = defs;
+          if (defs.length !== 1 || def?.type !== TSESLint.Scope.DefinitionType.Variable) return false;
+          const declarator = def.node;
+          const declaration = declarator.parent;
+          if (declaration.kind !== 'const' || declarator.id !== def.name || declarator.id.typeAnnotation || !declarator.init) return false;
+          // JavaScript reads a JSDoc `@type` as the declared type.
+          const commented = [declaration, declaration.parent].some((statement) => sourceCode.getCommentsBefore(statement).some((comment) => comment.value.includes('@')));
+          return !commented && neverCallable(declarator.init, depth + 1);
+        }
+        default:
+          return false;
+      }
     };
 
     const describe = (ob: Obligation): { release: string; describedOnly: boolean; resource: string } => {

@@ -91,6 +91,7 @@ export class CrossFile {
   private readonly candidates = new Map<ts.Node, boolean>();
 
   private readonly wrapperNames: ReadonlySet<string>;
+  private helperNames: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly source: CrossFileSource,
@@ -109,6 +110,12 @@ export class CrossFile {
   summaryOf(call: TSESTree.CallExpression, question: SummaryQuestion): FunctionSummary | undefined {
     // Most calls are of functions no other file could answer for: their name says so before any type question.
     if (question === 'wrapper' && !this.wrapperNames.has(calleeName(call) ?? '')) return undefined;
+    if (question === 'helper') {
+      // Likewise for helpers: a callee whose name no candidate helper, and no alias in the program, goes by.
+      const name = calleeName(call);
+      this.helperNames ??= helperCandidates(this.services, this.source.releaseNames, this.source.callReleases);
+      if (name !== undefined && !this.helperNames.has(name)) return undefined;
+    }
     let declaration = this.byCall.get(call);
     if (declaration === undefined) {
       declaration = guarded(() => this.declarationOf(call), undefined) ?? null;
@@ -204,6 +211,88 @@ function calleeName(call: TSESTree.CallExpression): string | undefined {
 }
 
 const CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
+const HELPER_CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
+
+/**
+ * The names a call of a possible release helper can go by: the names of the functions and methods, in the program's
+ * own source files, whose bodies call one of `releaseNames` (or, when `callReleases`, one of their parameters) — the
+ * test {@link CrossFile}'s `mayAnswer` makes of the declaration a call resolves to — and every name the program binds
+ * through an alias (`import { a as b }`, `export { a as b }`, a default import, `import x = …`, a renamed
+ * destructuring, a JavaScript `const x = require(…)…`), under which such a function may be called too. A call whose
+ * callee goes by none of them cannot resolve to a declaration that passes the test. Computed once per program and
+ * release names, by one walk of the program's own source files.
+ */
+export function helperCandidates(services: TypeServices, releaseNames: readonly string[], callReleases: boolean): ReadonlySet<string> {
+  const key = `${callReleases ? '1' : '0'}\n${releaseNames.join('\n')}`;
+  let byNames = HELPER_CANDIDATES.get(services.program);
+  if (!byNames) HELPER_CANDIDATES.set(services.program, (byNames = new Map<string, ReadonlySet<string>>()));
+  const known = byNames.get(key);
+  if (known) return known;
+  // `ns.default(…)`: a default export is called by that name.
+  const names = new Set<string>(['default']);
+  byNames.set(key, names);
+  const t = services.ts;
+  const callsRelease = (text: string): boolean => releaseNames.some((name) => text.includes(`${name}(`));
+  const nameText = (name: ts.Node | undefined): string | undefined =>
+    name && (t.isIdentifier(name) || t.isPrivateIdentifier(name)) ? name.text.replace(/^#/, '') : undefined;
+  const isRequire = (node: ts.Expression): boolean => {
+    let inner = node;
+    while (t.isPropertyAccessExpression(inner) || t.isElementAccessExpression(inner)) inner = inner.expression;
+    return t.isCallExpression(inner) && t.isIdentifier(inner.expression) && inner.expression.text === 'require';
+  };
+  for (const file of services.program.getSourceFiles()) {
+    if (file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/')) continue;
+    const mayRelease = callReleases || callsRelease(file.text);
+    const visit = (node: ts.Node): void => {
+      if ((t.isImportSpecifier(node) || t.isExportSpecifier(node)) && node.propertyName) {
+        names.add(node.name.text);
+      } else if (t.isImportClause(node) && node.name) {
+        names.add(node.name.text);
+      } else if (t.isImportEqualsDeclaration(node) || t.isNamespaceExportDeclaration(node)) {
+        names.add(node.name.text);
+      } else if (t.isBindingElement(node) && node.propertyName) {
+        const local = nameText(node.name);
+        if (local !== undefined) names.add(local);
+      } else if (t.isVariableDeclaration(node) && node.initializer && isRequire(node.initializer)) {
+        const local = nameText(node.name);
+        if (local !== undefined) names.add(local);
+      } else if (t.isBinaryExpression(node) && node.operatorToken.kind === t.SyntaxKind.EqualsToken && t.isPropertyAccessExpression(node.left)) {
+        // JavaScript's `exports.f = g` and `module.exports.f = g`: `f` is an alias of `g`.
+        names.add(node.left.name.text);
+      } else if (
+        (t.isPropertyAssignment(node) && (t.isIdentifier(node.initializer) || t.isPropertyAccessExpression(node.initializer))) ||
+        t.isShorthandPropertyAssignment(node)
+      ) {
+        // `module.exports = { f: g }`.
+        const local = nameText(node.name);
+        if (local !== undefined) names.add(local);
+      }
+      if (mayRelease) {
+        const value = t.isVariableDeclaration(node) || t.isPropertyDeclaration(node) ? node.initializer : node;
+        const name = 'name' in node ? nameText(node.name as ts.Node | undefined) : undefined;
+        if (
+          name !== undefined &&
+          value &&
+          (t.isFunctionDeclaration(value) || t.isMethodDeclaration(value) || t.isFunctionExpression(value) || t.isArrowFunction(value)) &&
+          value.body
+        ) {
+          const text = value.body.getText(file);
+          if (callsRelease(text) || (callReleases && value.parameters.some((parameter) => t.isIdentifier(parameter.name) && text.includes(`${parameter.name.text}(`)))) {
+            names.add(name);
+          }
+        }
+      }
+      t.forEachChild(node, visit);
+    };
+    // A failed walk leaves the filter open: every name passes.
+    if (!guarded(() => (t.forEachChild(file, visit), true), false)) {
+      const open: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
+      byNames.set(key, open);
+      return open;
+    }
+  }
+  return names;
+}
 
 /**
  * The names of the functions and methods, in the program's own source files, whose bodies call one of `acquireNames`:

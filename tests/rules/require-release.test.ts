@@ -2146,3 +2146,29 @@ const arrayResultCases = {
 };
 typedTester.run('require-release (typed, global calls that return arrays)', rule, arrayResultCases);
 untypedTester.run('require-release (untyped, global calls that return arrays)', rule, arrayResultCases);
+
+// Typed, an identifier argument of an acquire is a callback (the callback form, which hands the resource on) when its
+// type is callable. A `const` whose value syntax shows is no function is answered without the type question, so the
+// two must agree: a string or options `const` leaves the call an acquire, a choice between two functions does not.
+typedTester.run('require-release (typed, identifier arguments of an acquire)', rule, {
+  valid: [
+    typed({
+      code: `
+export function listen(ready: boolean) {
+  const onConnect = ready ? (_e: unknown, _c: unknown, done: () => void) => done() : (_e: unknown, _c: unknown, done: () => void) => done();
+  pool.connect(onConnect);
+}`,
+    }),
+  ],
+  invalid: [
+    typed({
+      code: `
+export function traced(kind: string, route: string | undefined) {
+  const spanName = route ? \`\${kind} \${route}\` : 'anonymous ' + kind;
+  const options = { attributes: { kind } };
+  tracer.startSpan(spanName, options);
+}`,
+      errors: [{ messageId: 'discardedAcquire', line: 5 }],
+    }),
+  ],
+});

@@ -266,6 +266,29 @@ ${QUEUE}`,
         },
       ],
     },
+    // The same helper called by other names: a renamed import, an exported alias, a namespace import. Each call
+    // resolves to the helper's body, so each is judged by it (unknown, the call would be a hand-off, not a leak).
+    ...[
+      ['import { doneOnSuccess as partly } from', 'partly'],
+      ['import { doneIfWorked } from', 'doneIfWorked'],
+      ['import * as shared from', 'shared.doneOnSuccess'],
+    ].map(([clause, callee]) => ({
+      filename: WORKER,
+      code: `${clause} '@acme/shared';
+export async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  await ${callee}(q, key, reconcile);
+}
+${QUEUE}`,
+      errors: [
+        {
+          messageId: 'leakAtFunctionEnd' as const,
+          line: 6,
+          column: 1,
+        },
+      ],
+    })),
   ],
 });
 
