@@ -25,6 +25,7 @@
  * cannot read, so nothing in it is an acquire and the rules stay silent there.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { requiredSpecifier } from './syntax.js';
 
 type FunctionLike = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
 
@@ -37,21 +38,10 @@ const bodies = new WeakMap<TSESTree.Node, boolean>();
 
 /**
  * `require('…')` of a module (tslib, or a bundler's copy of it such as rollup's `./_virtual/_tslib.js`), also inside
- * tsc's `__importStar(…)` / `__importDefault(…)`: a namespace whose `__awaiter` is the helper.
+ * a module-interop helper (tsc's `__importStar(…)`): a namespace whose `__awaiter` is the helper.
  */
 function requiresModule(node: TSESTree.Node): boolean {
-  if (node.type !== AST_NODE_TYPES.CallExpression) return false;
-  const callee = node.callee;
-  const [first] = node.arguments;
-  if (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'require') {
-    return node.arguments.length === 1 && first?.type === AST_NODE_TYPES.Literal && typeof first.value === 'string';
-  }
-  return (
-    callee.type === AST_NODE_TYPES.Identifier &&
-    (callee.name === '__importStar' || callee.name === '__importDefault') &&
-    first !== undefined &&
-    requiresModule(first)
-  );
+  return requiredSpecifier(node) !== undefined;
 }
 
 /** tsc's inlined helper: `(this && this.__awaiter) || function (thisArg, _arguments, P, generator) {…}`. */

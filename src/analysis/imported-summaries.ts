@@ -39,7 +39,7 @@ import { isAsyncFunction } from './down-level.js';
 import { HandleIndex } from './handles.js';
 import { Recorder } from './recorder.js';
 import { Summaries } from './summaries.js';
-import { type FunctionNode, isFunctionNode, memberName, unwrapValue } from './syntax.js';
+import { type FunctionNode, isFunctionNode, memberName, requiredSpecifier, unwrapValue } from './syntax.js';
 import { ThrowModel, type ImportedLookup, type ImportedConstant, type ThrowModelOptions } from './throw-model.js';
 
 const { DefinitionType } = TSESLint.Scope;
@@ -54,7 +54,6 @@ const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
 /** The TypeScript files a `.js`-style specifier names in a TypeScript source. */
 const TS_SIBLINGS: Readonly<Record<string, readonly string[]>> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 const LINT_GLOBS = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs'];
-const INTEROP_HELPERS = new Set(['__importStar', '__importDefault', '_interopRequireWildcard', '_interopRequireDefault']);
 
 /** How the linted file is parsed: the other files are parsed the same way. */
 export interface ImportSource {
@@ -276,15 +275,6 @@ export class ImportedSummaries implements ImportedLookup {
     }
     return undefined;
   }
-}
-
-/** `require('./x')`, possibly inside an interop helper: its specifier. */
-function requiredSpecifier(node: TSESTree.Node): string | undefined {
-  const value = unwrapValue(node);
-  if (value.type !== AST_NODE_TYPES.CallExpression || value.arguments.length !== 1 || value.callee.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const [argument] = value.arguments as [TSESTree.Node];
-  if (value.callee.name === 'require') return argument.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' ? argument.value : undefined;
-  return INTEROP_HELPERS.has(value.callee.name) ? requiredSpecifier(argument) : undefined;
 }
 
 function statOf(file: string): fs.Stats | undefined {

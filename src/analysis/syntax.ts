@@ -302,3 +302,15 @@ export function classMember(
   }
   return undefined;
 }
+
+/** Module-interop helpers tsc and Babel wrap a `require` in (`__importStar(require('x'))`). */
+const INTEROP_HELPERS = new Set(['__importStar', '__importDefault', '_interopRequireWildcard', '_interopRequireDefault']);
+
+/** `require('x')`, possibly inside a module-interop helper: its specifier (`x`). */
+export function requiredSpecifier(node: TSESTree.Node): string | undefined {
+  const value = unwrapValue(node);
+  if (value.type !== AST_NODE_TYPES.CallExpression || value.arguments.length !== 1 || value.callee.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const [argument] = value.arguments as [TSESTree.Node];
+  if (value.callee.name === 'require') return argument.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' ? argument.value : undefined;
+  return INTEROP_HELPERS.has(value.callee.name) ? requiredSpecifier(argument) : undefined;
+}

@@ -30,7 +30,7 @@ import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { OtelValues } from './otel-values.js';
 import { ArraySlots } from './array-slots.js';
-import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
+import { classMember, isFunctionNode, memberName, requiredSpecifier, someNode, unwrapValue } from './syntax.js';
 import {
   ARRAY_CALLBACK_METHODS,
   ARRAY_METHODS,
@@ -203,8 +203,8 @@ export class ThrowModel {
     const callee = unwrapValue(call.callee);
     const path = calleePath(callee);
     const root = rootIdentifier(callee);
-    if (path && root && this.deps.handles.isGlobal(root)) {
-      const dotted = path.join('.');
+    const dotted = this.globalPath(callee);
+    if (path && dotted !== undefined) {
       if (NON_THROWING_GLOBAL_CALLS.has(dotted)) return false;
       if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(path[0] as string)) return false;
       // `Array.from(arguments)`, `Array.from(list)`: copying an array (or a function's arguments) runs no user code.
@@ -317,10 +317,15 @@ export class ThrowModel {
 
   /** `Object.values(o)`, `Array.from(xs)`: a global built-in that always returns a new array. */
   private returnsArray(call: TSESTree.CallExpression): boolean {
-    const callee = unwrapValue(call.callee);
+    const dotted = this.globalPath(unwrapValue(call.callee));
+    return dotted !== undefined && ARRAY_RETURNING_GLOBAL_CALLS.has(dotted);
+  }
+
+  /** `JSON.stringify` for a callee rooted at a global (not shadowed by a local `JSON`); undefined otherwise. */
+  private globalPath(callee: TSESTree.Node): string | undefined {
     const path = calleePath(callee);
     const root = rootIdentifier(callee);
-    return path !== undefined && root !== undefined && this.deps.handles.isGlobal(root) && ARRAY_RETURNING_GLOBAL_CALLS.has(path.join('.'));
+    return path && root && this.deps.handles.isGlobal(root) ? path.join('.') : undefined;
   }
 
   /** What a `const` identifier is bound to, when that is a literal (array literal, string literal), also one imported. */
@@ -609,16 +614,8 @@ function contextKey(fn: TSESTree.Node, params: ReadonlyMap<Variable, ReadonlySet
 
 /** `require('@opentelemetry/…')`, possibly inside a module-interop helper (tsc's `__importStar(require(…))`, Babel's). */
 function isOtelRequire(node: TSESTree.Node): boolean {
-  const value = unwrapValue(node);
-  if (value.type !== AST_NODE_TYPES.CallExpression || value.arguments.length !== 1) return false;
-  const [argument] = value.arguments as [TSESTree.Node];
-  if (value.callee.type === AST_NODE_TYPES.Identifier && value.callee.name === 'require') {
-    return argument.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' && argument.value.startsWith(OTEL_SCOPE);
-  }
-  return value.callee.type === AST_NODE_TYPES.Identifier && INTEROP_HELPERS.has(value.callee.name) && isOtelRequire(argument);
+  return requiredSpecifier(node)?.startsWith(OTEL_SCOPE) ?? false;
 }
-
-const INTEROP_HELPERS = new Set(['__importStar', '__importDefault', '_interopRequireWildcard', '_interopRequireDefault']);
 
 /** The names a declarator binds: `x`, or the local names of `{ a, b: c }`. */
 function declaredNames(pattern: TSESTree.Node): string[] {
