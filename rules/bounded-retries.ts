@@ -129,7 +129,7 @@ export default createRule<Options, MessageIds>({
         'The branch that gives up when `{{comparison}}` does not call `{{queue}}.forget({{item}})`. The rate limiter keeps the item\'s failure count forever.',
       addForget: 'Call `{{queue}}.forget({{item}})` first',
     },
-    defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false }],
+    defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false, loggersMayThrow: false }],
     schema: [{ type: 'object', additionalProperties: false, properties: { ...QUEUE_OPTION_SCHEMA, ...THROW_MODEL_SCHEMA } }],
   },
   create(context, [options]) {

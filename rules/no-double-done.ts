@@ -25,7 +25,7 @@ const rule = createRule<Options, MessageIds>({
       doubleDone:
         'The item from `{{acquire}}` (line {{acquireLine}}) may be marked done twice. It was already done on a path to here: `{{release}}` runs once.',
     },
-    defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false }],
+    defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false, loggersMayThrow: false }],
     schema: [
       {
         type: 'object',

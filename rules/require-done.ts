@@ -44,7 +44,7 @@ const rule = createRule<Options, MessageIds>({
       wrapInTryFinally: 'Wrap in `try { … } finally { {{release}}; }`',
     },
     defaultOptions: [
-      { queueTypes: [], explicitThrowsOnly: false, untypedQueueNames: DEFAULT_UNTYPED_QUEUE_NAMES, nonThrowing: [], promiseFunctionsMayThrow: false },
+      { queueTypes: [], explicitThrowsOnly: false, untypedQueueNames: DEFAULT_UNTYPED_QUEUE_NAMES, nonThrowing: [], promiseFunctionsMayThrow: false, loggersMayThrow: false },
     ],
     schema: [
       {

@@ -66,7 +66,7 @@ const rule = createRule<Options, MessageIds>({
       // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by src/analysis/report.ts
       wrapInTryFinally: 'Wrap in `try { … } finally { {{release}}; }`',
     },
-    defaultOptions: [{ presets: [...DEFAULT_PRESETS], pairs: [], explicitThrowsOnly: false, nonThrowing: [], promiseFunctionsMayThrow: false }],
+    defaultOptions: [{ presets: [...DEFAULT_PRESETS], pairs: [], explicitThrowsOnly: false, nonThrowing: [], promiseFunctionsMayThrow: false, loggersMayThrow: false }],
     schema: [
       {
         type: 'object',

@@ -109,7 +109,7 @@ export class ImportedSummaries implements ImportedLookup {
     this.dir = path.dirname(source.filename);
     this.packageRoot = packageRootOf(this.dir);
     this.fromTypeScript = TS_EXTENSIONS.includes(path.extname(source.filename));
-    this.optionsKey = JSON.stringify([options.nonThrowing ?? [], options.promiseFunctionsMayThrow ?? false, source.sourceType ?? '', source.parserOptions]);
+    this.optionsKey = JSON.stringify([options.nonThrowing ?? [], options.promiseFunctionsMayThrow ?? false, options.loggersMayThrow ?? false, source.sourceType ?? '', source.parserOptions]);
   }
 
   /** The call runs an imported function whose body cannot throw (an async function or a generator rejects). */

@@ -252,7 +252,10 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
           recorder.record({ type: 'effect', ob, node: call, resolve: () => 'release-once' });
         } else recorder.record({ type: 'release', ob, node: call });
       }
-      // A release call itself is not treated as throwing: if it throws, the handle was not held.
+      // A release call itself is not treated as throwing: if it throws, the handle was not held. A call of a
+      // parameter (`fn()` in `withLock(fn)`) is a release only if the caller passed a releaser; any other function
+      // it may be can throw while something else is held.
+      if (isParameterCall(call)) throwPoint(call);
       return;
     }
     if (!handles.empty) {
@@ -262,6 +265,11 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     }
     throwPoint(call);
     owed.onConditional(call);
+  };
+
+  const isParameterCall = (call: TSESTree.CallExpression): boolean => {
+    const callee = unwrapValue(call.callee);
+    return callee.type === AST_NODE_TYPES.Identifier && handles.resolve(callee)?.defs[0]?.type === 'Parameter';
   };
 
   const fixQueries: FixQueries = {

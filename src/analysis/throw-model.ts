@@ -40,6 +40,7 @@ import {
   COLLECTION_METHODS,
   COLLECTIONS,
   isListenerRegistration,
+  isLoggingCall,
   isStringConversion,
   NON_THROWING_CONSTRUCTORS,
   NON_THROWING_EMPTY_CONSTRUCTORS,
@@ -70,6 +71,8 @@ export interface ThrowModelOptions {
   readonly nonThrowing?: readonly TypeOrValueSpecifier[];
   /** A promise-returning function that is not declared `async` may still throw before it returns its promise. */
   readonly promiseFunctionsMayThrow?: boolean;
+  /** A logger's level method may throw (a sink that fails synchronously): the strict view. */
+  readonly loggersMayThrow?: boolean;
 }
 
 /** The schema properties of the throw model, shared by every rule that runs the dataflow. */
@@ -83,6 +86,11 @@ export const THROW_MODEL_SCHEMA: Record<keyof ThrowModelOptions, JSONSchema.JSON
     type: 'boolean',
     description:
       'Treat a promise-returning function that is not declared `async` as able to throw before it returns its promise (the strict view). Default: it rejects instead.',
+  },
+  loggersMayThrow: {
+    type: 'boolean',
+    description:
+      "Treat a logger's level methods (`logger.info(…)`, `this.log.warn(…)`) as able to throw, as a log sink that fails synchronously would (the strict view). Default: they do not throw.",
   },
 };
 
@@ -150,8 +158,8 @@ export class ThrowModel {
     const all = deps.options.nonThrowing ?? [];
     this.nameSpecifiers = all.filter((spec): spec is string => typeof spec === 'string');
     this.typeSpecifiers = all.filter((spec): spec is Exclude<TypeOrValueSpecifier, string> => typeof spec !== 'string');
-    const optionsKey = JSON.stringify([all, deps.options.promiseFunctionsMayThrow ?? false]);
-    this.typed = new TypedSummaries(optionsKey, this.nameSpecifiers, deps.options.promiseFunctionsMayThrow ?? false);
+    const optionsKey = JSON.stringify([all, deps.options.promiseFunctionsMayThrow ?? false, deps.options.loggersMayThrow ?? false]);
+    this.typed = new TypedSummaries(optionsKey, this.nameSpecifiers, deps.options.promiseFunctionsMayThrow ?? false, deps.options.loggersMayThrow ?? false);
   }
 
   /**
@@ -233,6 +241,7 @@ export class ThrowModel {
     if (otel) return this.callbackMayThrow(call);
     if (callee.type === AST_NODE_TYPES.MemberExpression && this.isSafeStringMethod(call, callee)) return false;
     if (this.userSaysNonThrowing(callee)) return false;
+    if (!this.deps.options.loggersMayThrow && isLoggingCall(path, call.arguments.some((arg) => isFunctionNode(unwrapValue(arg))))) return false;
     const declaration = this.deps.resolveCallee(call.callee);
     if (declaration && isFunctionNode(declaration)) {
       // An async function (also tsc's down-levelled one) rejects, and a generator does not run its body until it is iterated.
@@ -249,10 +258,13 @@ export class ThrowModel {
   }
 
   /**
-   * A call of a global built-in (`console.log`, `JSON.stringify`, `Object.assign`) or of the OpenTelemetry API
-   * (`trace.setSpan(ctx, span)`): it does not keep a resource it is given.
+   * A call of a global built-in (`console.log`, `JSON.stringify`, `Object.assign`), of the OpenTelemetry API
+   * (`trace.setSpan(ctx, span)`) or of a logger's level method (`logger.info('got', client)`): it does not keep a
+   * resource it is given.
    */
   isLibraryCall(call: TSESTree.CallExpression): boolean {
+    // A logger formats what it is given into a line; it keeps none of it.
+    if (isLoggingCall(calleePath(unwrapValue(call.callee)), false)) return true;
     const root = rootIdentifier(call.callee);
     if (root && (this.deps.handles.isGlobal(root) || this.isOtelImport(root))) return true;
     return this.declaredIn(call, OTEL_SCOPE);

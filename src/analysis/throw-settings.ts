@@ -1,5 +1,6 @@
 /**
- * The throw model's options as a rule sees them: its own `nonThrowing` / `promiseFunctionsMayThrow`, on top of the
+ * The throw model's options as a rule sees them: its own `nonThrowing` / `promiseFunctionsMayThrow` /
+ * `loggersMayThrow`, on top of the
  * shared `settings.workqueue` that configures every rule of the plugin at once — a team lists its logger once, and
  * `done-immediately` (which has no throw-model options) follows the same paths as `require-done`. A list is the union
  * of both; a flag is on when either turns it on. ESLint does not validate `settings`, so this does, with an error
@@ -36,10 +37,10 @@ export function sharedThrowModel(context: SettingsContext): ThrowModelOptions {
 
 function checkShared(shared: unknown): ThrowModelOptions {
   if (typeof shared !== 'object' || shared === null || Array.isArray(shared)) throw settingsError(' must be an object');
-  const { nonThrowing, promiseFunctionsMayThrow, ...rest } = shared as Record<string, unknown>;
+  const { nonThrowing, promiseFunctionsMayThrow, loggersMayThrow, ...rest } = shared as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) {
-    throw settingsError(` has no option ${unknown.map((name) => `\`${name}\``).join(', ')} (known: \`nonThrowing\`, \`promiseFunctionsMayThrow\`)`);
+    throw settingsError(` has no option ${unknown.map((name) => `\`${name}\``).join(', ')} (known: \`nonThrowing\`, \`promiseFunctionsMayThrow\`, \`loggersMayThrow\`)`);
   }
   if (nonThrowing !== undefined && !(Array.isArray(nonThrowing) && nonThrowing.every(isSpecifier))) {
     throw settingsError('.nonThrowing must be an array of callee paths (strings) or TypeOrValueSpecifiers (objects with `from`)');
@@ -47,9 +48,13 @@ function checkShared(shared: unknown): ThrowModelOptions {
   if (promiseFunctionsMayThrow !== undefined && typeof promiseFunctionsMayThrow !== 'boolean') {
     throw settingsError('.promiseFunctionsMayThrow must be a boolean');
   }
+  if (loggersMayThrow !== undefined && typeof loggersMayThrow !== 'boolean') {
+    throw settingsError('.loggersMayThrow must be a boolean');
+  }
   return {
     ...(nonThrowing === undefined ? {} : { nonThrowing: nonThrowing as TypeOrValueSpecifier[] }),
     ...(promiseFunctionsMayThrow === undefined ? {} : { promiseFunctionsMayThrow }),
+    ...(loggersMayThrow === undefined ? {} : { loggersMayThrow }),
   };
 }
 
@@ -64,5 +69,6 @@ export function throwModelOptions(context: SettingsContext, own: ThrowModelOptio
   return {
     nonThrowing: [...(shared.nonThrowing ?? []), ...(own.nonThrowing ?? [])],
     promiseFunctionsMayThrow: (shared.promiseFunctionsMayThrow ?? false) || (own.promiseFunctionsMayThrow ?? false),
+    loggersMayThrow: (shared.loggersMayThrow ?? false) || (own.loggersMayThrow ?? false),
   };
 }

@@ -184,6 +184,25 @@ export function isListenerRegistration(call: TSESTree.CallExpression, method: st
   return named && (isFunctionNode(value) || value.type === AST_NODE_TYPES.Identifier || value.type === AST_NODE_TYPES.MemberExpression);
 }
 
+/**
+ * The level methods of a logger (pino, winston, bunyan, log4js, npmlog, NestJS's `Logger`, loglevel, a team's own
+ * wrapper of one). They format the message and hand it to a transport, which reports its own failures by emitting
+ * `'error'` or by dropping the line: a log call does not throw, which is why nobody wraps one in a `try`.
+ */
+export const LOG_METHODS = new Set(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'verbose', 'silly', 'log', 'notice', 'http']);
+
+/** A receiver named for a logger: `logger`, `log`, `_logger`, `internalLogger`, `this.log`, `requestLogger`. */
+const LOGGER_NAME = /^_*(?:log|logging|[A-Za-z0-9_$]*logger)$/i;
+
+/**
+ * `logger.info(…)`, `this.log.error(…)`, `Client.internalLogger.debug(…)`: a level method of a receiver named for a
+ * logger, given no function to run (some loggers call a message function lazily; its exceptions would pass).
+ */
+export function isLoggingCall(path: readonly string[] | undefined, givenFunction: boolean): boolean {
+  if (!path || path.length < 2 || givenFunction) return false;
+  return LOG_METHODS.has(path[path.length - 1] as string) && LOGGER_NAME.test(path[path.length - 2] as string);
+}
+
 /** The dotted path of a callee (`console.log`, `this.logger.info` → `logger.info`), if it is one. */
 export function calleePath(node: TSESTree.Node): string[] | undefined {
   const value = unwrapValue(node);

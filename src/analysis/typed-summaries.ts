@@ -20,6 +20,7 @@ import {
   NON_THROWING_GLOBAL_NAMESPACES,
   OTEL_SCOPE,
   isStringConversion,
+  isLoggingCall,
   pathMatches,
   PROMISE_METHODS,
 } from './throw-tables.js';
@@ -37,6 +38,7 @@ export class TypedSummaries {
     private readonly optionsKey: string,
     private readonly nameSpecifiers: readonly string[],
     private readonly promiseFunctionsMayThrow: boolean,
+    private readonly loggersMayThrow: boolean,
   ) {}
 
   /**
@@ -50,6 +52,9 @@ export class TypedSummaries {
         ? declaration.body
         : undefined;
     if (!body || declaration.getSourceFile().isDeclarationFile) return true;
+    // `function send(fn = () => {})`, `let handler = () => {}`: the signature is the initial value's, but a caller
+    // passes, or a later assignment stores, another function.
+    if (isReplaceableInitialValue(t, declaration)) return true;
     if (depth > 4) {
       this.limitHits++;
       return true;
@@ -151,6 +156,7 @@ export class TypedSummaries {
       }
     }
     if (this.nameSpecifiers.some((pattern) => pathMatches(pattern, path))) return false;
+    if (!this.loggersMayThrow && isLoggingCall(path, (call.arguments ?? []).some((arg) => t.isFunctionLike(arg)))) return false;
     const declaration = calleeDeclaration(services, call);
     if (!declaration) return true;
     if (declaration.getSourceFile().fileName.includes(`/node_modules/${OTEL_SCOPE}`)) {
@@ -163,6 +169,16 @@ export class TypedSummaries {
     }
     return this.declarationMayThrow(services, declaration, depth + 1);
   }
+}
+
+/** A function written as a parameter's default or a `let`/`var` initialiser: what is called there may be another. */
+function isReplaceableInitialValue(t: typeof ts, declaration: ts.Node): boolean {
+  if (!t.isFunctionExpression(declaration) && !t.isArrowFunction(declaration)) return false;
+  let parent = declaration.parent;
+  while (t.isParenthesizedExpression(parent) || t.isAsExpression(parent) || t.isSatisfiesExpression(parent)) parent = parent.parent;
+  if (t.isParameter(parent) || t.isBindingElement(parent)) return parent.initializer !== undefined;
+  if (!t.isVariableDeclaration(parent) || !t.isVariableDeclarationList(parent.parent)) return false;
+  return (parent.parent.flags & (t.NodeFlags.Const | t.NodeFlags.Using)) === 0;
 }
 
 /** Iterating the value may throw unless its type is an array, a tuple or (with `orString`) a string. */

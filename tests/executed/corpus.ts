@@ -84,7 +84,11 @@ export const KNOWN_DISAGREEMENTS: Readonly<Record<CheckId, Readonly<Record<strin
   // The throw model trusts a promise-returning function to reject rather than throw (docs/analysis.md); a plain
   // function typed as returning a promise can still throw synchronously. `promiseFunctionsMayThrow: true` is the
   // strict view that reports it (tests/rules/require-done.test.ts asserts that report).
+  // Likewise a logger's level method is taken not to throw; log-before-try's `log-throws` scenario is the sink that
+  // fails synchronously, and `loggersMayThrow: true` reports it (tests/rules/require-done.test.ts).
   leak: {
+    'log-before-try':
+      'rule false negative (documented model choice): by default a level method of a receiver named for a logger (`this.deps.log.info(…)`) does not throw; in `log-throws` the log sink throws synchronously (EPIPE) before the `try`. With `loggersMayThrow: true` the rule reports it.',
     'promise-finally-sync-throw':
       'rule false negative (documented model choice): `reconcile` is typed `(key) => Promise<void>`, so by default the rule takes it to reject, not throw; in `throw` it throws synchronously before `.finally` is attached. With `promiseFunctionsMayThrow: true` the rule reports it.',
   },

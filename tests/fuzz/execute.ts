@@ -14,7 +14,7 @@
  *    handlers run as the engine runs them, and the rejections left unhandled by `.then(done)` /
  *    detached `.finally(done)` are swallowed deliberately; `emitter.once('drained', …)` records the hand-off
  *    and never fires; `emitter.once('finish', …)` is a stream that finishes by choice (its listener runs after
- *    the worker has settled, as a timer) or is destroyed first (the listener never runs: 'close', never 'finish'); `console.log` is a silent stub, `Date.now()` and the preamble's `note` are real. A done
+ *    the worker has settled, as a timer) or is destroyed first (the listener never runs: 'close', never 'finish'); `console.log` and `logger.info` are silent stubs, `Date.now()` and the preamble's `note` are real. A done
  *    that runs in a callback is placed, for double-done purposes, at the point its callback was
  *    registered (program order: the rule reports there), and counts only if it really ran; dones
  *    registered after a hand-off are not judged, and a handed-off item is never a leak. The
@@ -195,6 +195,8 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       },
     },
     console: { log(): void {} },
+    // A logger as pino's or winston's: the line goes to a transport, and a level method returns.
+    logger: { info(): void {} },
     // Each block reads the signal once and its own call answers that read (bodies nest no other abort block).
     signal: {
       get aborted(): boolean {

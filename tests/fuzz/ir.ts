@@ -124,7 +124,7 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
   'removed',
 ];
 
-export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text' | 'slot';
+export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text' | 'slot' | 'logger';
 
 /** Which model a program is generated for and judged under (see the file comment); absent = `v2`. */
 export type Forms = 'v1' | 'v2';
@@ -230,6 +230,7 @@ const DECLS_V2 = [
   "const SLOT = Symbol('slot');",
   'const slots: Record<symbol, unknown[]> = { [SLOT]: [] };',
   'declare const signal: AbortSignal;',
+  'declare const logger: { info(...args: unknown[]): void };',
   '',
 ];
 
@@ -258,6 +259,8 @@ const SAFE_TEXT: Record<SafeVia, string> = {
   text: 'state.label = item.toString();',
   // A slot this file fills only with arrays: an array's push (of no resource: pushing the item would hand it on).
   slot: 'slots[SLOT].push(0);',
+  // A logger's level method, given the item (a work-queue item is data: logging it hands nothing on).
+  logger: "logger.info('processing', item);",
 };
 
 export interface Layout {

@@ -1788,3 +1788,46 @@ async function f(inbox) {
     },
   ],
 });
+
+// A logger's level method does not throw by default (docs/analysis.md); `loggersMayThrow: true` is the strict view of
+// a sink that fails synchronously, which the executed fixture log-before-try drives (`log-throws`).
+const LOG_BEFORE_TRY = `
+async function worker(log: { info(message: string): void }) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  log.info(\`syncing \${item}\`);
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`;
+const LOG_MOVED_INTO_TRY = LOG_BEFORE_TRY.replace('  log.info(`syncing ${item}`);\n  try {\n', '  try {\n    log.info(`syncing ${item}`);\n');
+for (const [name, tester] of [
+  ['typed', typedTester],
+  ['untyped', untypedTester],
+] as const) {
+  tester.run(`require-done (${name}, logging calls)`, rule, {
+    valid: [validWithQueuePrelude({ code: LOG_BEFORE_TRY }), validWithQueuePrelude({ code: LOG_BEFORE_TRY, settings: { workqueue: { loggersMayThrow: false } } })],
+    invalid: [
+      invalidWithQueuePrelude({
+        code: LOG_BEFORE_TRY,
+        options: [{ loggersMayThrow: true }],
+        errors: [
+          {
+            messageId: 'leakOnMayThrow',
+            line: 5,
+            column: 3,
+            data: { acquire: 'q.get()', acquireLine: 3, line: 5, expression: 'log.info(`syncing ${item}`)', release: 'q.done(item)', anchor: 'the shutdown check' },
+            suggestions: [{ messageId: 'moveIntoTry', output: LOG_MOVED_INTO_TRY }],
+          },
+        ],
+      }),
+      invalidWithQueuePrelude({
+        code: LOG_BEFORE_TRY,
+        settings: { workqueue: { loggersMayThrow: true } },
+        errors: [{ messageId: 'leakOnMayThrow', line: 5, column: 3, suggestions: [{ messageId: 'moveIntoTry', output: LOG_MOVED_INTO_TRY }] }],
+      }),
+    ],
+  });
+}

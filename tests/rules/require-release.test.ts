@@ -626,8 +626,8 @@ export function viaPipeline(source: Readable, sink: Writable) {
     code: `
 import type { Writable } from 'node:stream';
 export async function copyIn(open: () => Writable) {
-  const client = await pool.connect();
   const stream = open();
+  const client = await pool.connect();
   stream.on('error', () => client.release());
   stream.on('finish', () => client.release());
 }`,
@@ -2146,6 +2146,136 @@ const arrayResultCases = {
 };
 typedTester.run('require-release (typed, global calls that return arrays)', rule, arrayResultCases);
 untypedTester.run('require-release (untyped, global calls that return arrays)', rule, arrayResultCases);
+
+// A logger's level method does not throw (appsignal's `sendError`: `Client.internalLogger.debug(…)` in a same-file
+// helper hid the real leak, the user's `fn()`, behind a false one). Only level methods, only on a receiver named for a
+// logger, and only when given no function to run: `logger.flush()`, `reporter.info(…)` and a lazy message still may.
+const LOGGING = `
+import { Mutex } from 'async-mutex';
+declare const logger: any;
+declare const reporter: any;
+declare const Client: any;
+declare function dump(): string;
+const mutex = new Mutex();
+function setError(error: Error) {
+  if (error.message) Client.internalLogger.debug(\`cannot set \${error.name}\`);
+  else Client.internalLogger.warn('not an Error');
+}
+export class Worker {
+  log: any;
+  async run(error: Error) {
+    const releaseLock = await mutex.acquire();
+    logger.info({ error }, 'start');
+    this.log.error('failed', error.message);
+    setError(error);
+    releaseLock();
+  }
+  async lazy() {
+    const releaseLock = await mutex.acquire();
+    logger.debug(() => dump());
+    releaseLock();
+  }
+  async flush() {
+    const releaseLock = await mutex.acquire();
+    logger.flush();
+    releaseLock();
+  }
+  async other() {
+    const releaseLock = await mutex.acquire();
+    reporter.info('x');
+    releaseLock();
+  }
+}`;
+const loggingLeak = (line: number, column: number, expression: string, statement: string) => ({
+  messageId: 'leakOnMayThrow' as const,
+  line,
+  column,
+  data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: line - 1, line, expression, release: 'releaseLock()', anchor: 'it is acquired' },
+  suggestions: [
+    {
+      messageId: 'wrapInTryFinally' as const,
+      output: LOGGING.replace(`    ${statement}\n    releaseLock();\n`, `    try {\n      ${statement}\n    } finally {\n      releaseLock();\n    }\n`),
+    },
+  ],
+});
+const loggingCases = {
+  valid: [],
+  invalid: [
+    {
+      code: LOGGING,
+      errors: [
+        loggingLeak(23, 5, 'logger.debug(() => dump())', 'logger.debug(() => dump());'),
+        loggingLeak(28, 5, 'logger.flush()', 'logger.flush();'),
+        loggingLeak(33, 5, "reporter.info('x')", "reporter.info('x');"),
+      ],
+    },
+  ],
+};
+typedTester.run('require-release (typed, logging calls)', rule, loggingCases);
+untypedTester.run('require-release (untyped, logging calls)', rule, loggingCases);
+
+// A parameter's default function (appsignal's `sendError(error, fn = () => {})`) or a `let`'s first value is not what
+// every call runs: the caller passes, or a later assignment stores, another function. Typed, the signature's
+// declaration is that first value, so it must not be summarised; a `const` is. And a call of a parameter, which for
+// async-mutex may be a releaser passed in (`unlock(release)`), may be any other function too: `withLock(fn)`.
+const REPLACEABLE = `
+import { Mutex } from 'async-mutex';
+const mutex = new Mutex();
+export async function send(fn = () => {}) {
+  const releaseLock = await mutex.acquire();
+  fn();
+  releaseLock();
+}
+export async function later(strict: boolean) {
+  let next = () => {};
+  if (strict) next = () => { throw new Error('strict'); };
+  const releaseLock = await mutex.acquire();
+  next();
+  releaseLock();
+}
+export async function fixed() {
+  const noop = () => {};
+  const releaseLock = await mutex.acquire();
+  noop();
+  releaseLock();
+}
+function unlock(release: () => void) {
+  release();
+}
+export async function withLock(fn: () => void) {
+  const releaseLock = await mutex.acquire();
+  fn();
+  unlock(releaseLock);
+}`;
+const replaceableLeak = (line: number, expression: string) => ({
+  messageId: 'leakOnMayThrow' as const,
+  line,
+  column: 3,
+  data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: line - 1, line, expression, release: 'releaseLock()', anchor: 'it is acquired' },
+  suggestions: [
+    {
+      messageId: 'wrapInTryFinally' as const,
+      output: REPLACEABLE.replace(`  ${expression};\n  releaseLock();\n`, `  try {\n    ${expression};\n  } finally {\n    releaseLock();\n  }\n`),
+    },
+  ],
+});
+const replaceableCases = {
+  valid: [],
+  invalid: [
+    {
+      code: REPLACEABLE,
+      errors: [
+        replaceableLeak(6, 'fn()'),
+        replaceableLeak(13, 'next()'),
+        // A call of a parameter releases only if the caller passed a releaser; `unlock(releaseLock)` releases.
+        // (No suggestion: the release is a helper's, which the fix would have to move.)
+        { ...replaceableLeak(27, 'fn()'), suggestions: [] },
+      ],
+    },
+  ],
+};
+typedTester.run('require-release (typed, default and let functions)', rule, replaceableCases);
+untypedTester.run('require-release (untyped, default and let functions)', rule, replaceableCases);
 
 // Typed, an identifier argument of an acquire is a callback (the callback form, which hands the resource on) when its
 // type is callable. A `const` whose value syntax shows is no function is answered without the type question, so the

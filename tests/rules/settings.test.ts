@@ -71,6 +71,7 @@ describe('settings.workqueue', () => {
     [{ workqueue: { nonThrowing: 'audit.record' } }, /settings\.workqueue\.nonThrowing must be an array/],
     [{ workqueue: { nonThrowing: [{ name: 'x' }] } }, /settings\.workqueue\.nonThrowing must be an array/],
     [{ workqueue: { promiseFunctionsMayThrow: 'yes' } }, /settings\.workqueue\.promiseFunctionsMayThrow must be a boolean/],
+    [{ workqueue: { loggersMayThrow: 1 } }, /settings\.workqueue\.loggersMayThrow must be a boolean/],
     [{ workqueue: { nonthrowing: [] } }, /settings\.workqueue has no option `nonthrowing`/],
   ])('rejects %j with an error that names the setting', (settings, message) => {
     expect(() => lint({ 'workqueue/require-done': 'error' }, settings)).toThrow(message);

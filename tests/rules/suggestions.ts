@@ -82,6 +82,8 @@ export function applySuggestions(
         languageOptions: { parser, parserOptions },
         plugins: { test: { rules: { rule: rule as never } } },
         rules: { 'test/rule': (test.options ? ['error', ...test.options] : 'error') as Linter.RuleEntry },
+        // A case configured through shared settings (`settings.workqueue`) lints with them here too.
+        ...(test.settings ? { settings: test.settings } : {}),
       },
     ];
     counts.cases++;
