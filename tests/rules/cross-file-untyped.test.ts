@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 
+import boundedRetries from '../../rules/bounded-retries.js';
 import rule from '../../rules/require-release.js';
 import { fixtureDir, untypedTester } from './tester.js';
 
@@ -227,6 +228,45 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
     {
       filename: ts,
       ...onInherited(inherited(`import { BaseController } from './classes.js';`, 'BaseController', 'this.unknown(schema)'), 6, 'this.unknown(schema)'),
+    },
+  ],
+});
+
+/** A worker that re-queues the item when `call` throws, with no retry cap. */
+function requeueOnThrow(imports: string, call: string): string {
+  return `${imports}
+export async function worker(q) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    ${call};
+  } catch {
+    q.addRateLimited(item);
+  }
+  q.done(item);
+}`;
+}
+
+// bounded-retries reaches its \`catch\` through what may throw: an imported helper that cannot throw leaves the
+// re-queue unreachable.
+untypedTester.run('bounded-retries (untyped, imported helpers)', boundedRetries, {
+  valid: [
+    { filename: ts, code: requeueOnThrow(`import { label } from './helpers.js';`, 'label(item)') },
+    { filename: cjs, code: requeueOnThrow(`const quiet = require("./quiet.cjs");`, 'quiet(item)') },
+  ],
+  invalid: [
+    {
+      filename: ts,
+      code: requeueOnThrow(`import { risky } from './helpers.js';`, 'risky(item)'),
+      errors: [
+        {
+          messageId: 'unboundedRetry',
+          line: 8,
+          column: 5,
+          data: { call: 'q.addRateLimited(item)', acquireLine: 3, queue: 'q', item: 'item' },
+          suggestions: [],
+        },
+      ],
     },
   ],
 });
