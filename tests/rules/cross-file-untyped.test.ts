@@ -153,6 +153,11 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
     { filename: ts, code: checkout(`import * as classes from './classes.js';`, 'new classes.Plain(schema)') },
     { filename: cjs, code: checkoutCjs(`const base_1 = require("./base.cjs");`, 'new base_1.BaseController(schema)') },
     { filename: cjs, code: checkoutCjs(`const Counter = require("./klass.cjs");`, 'new Counter()') },
+    // In the same file too, a superclass whose construction cannot throw: \`super(…)\` constructs it.
+    {
+      filename: ts,
+      code: checkout(`class Base {\n  constructor(name) {\n    this.name = name;\n  }\n}\nclass Local extends Base {\n  constructor(name) {\n    super(name);\n  }\n}`, 'new Local(schema)'),
+    },
     // A class of this file that extends an imported class whose construction cannot throw.
     {
       filename: ts,
@@ -197,6 +202,11 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
     { filename: ts, ...onCall(checkout(`import { Plain } from './broken.mjs';`, 'new Plain(schema)'), 5) },
     // A class of this file whose imported superclass may throw.
     { filename: ts, ...onCall(checkout(`import { Risky } from './classes.js';\nclass Local extends Risky {}`, 'new Local(schema)'), 6) },
+    // A same-file superclass whose constructor may throw.
+    {
+      filename: ts,
+      ...onCall(checkout(`class Base {\n  constructor(name) {\n    if (!name) throw new Error('no name');\n  }\n}\nclass Local extends Base {}`, 'new Local(schema)'), 10),
+    },
     // An inherited method whose body may throw.
     {
       filename: ts,
