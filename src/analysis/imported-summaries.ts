@@ -5,7 +5,8 @@
  *
  * What is read: the target of a **relative** specifier (`./x.js`, `../lib`) of `import { f }`, `import f`,
  * `import * as ns` (`ns.f()`), `const { f } = require('./x')` and `const x_1 = require('./x')` (`x_1.f()`,
- * `(0, x_1.f)()`, also wrapped in an interop helper), resolved the way Node and TypeScript do for the extensions
+ * `(0, x_1.f)()`, also wrapped in an interop helper) and `const f = require('./x')` (`f()`: what `module.exports` is),
+ * resolved the way Node and TypeScript do for the extensions
  * that occur: the exact file, the specifier plus an extension, or a directory's `index.*`; from a TypeScript file,
  * also the `.ts` sibling of a `.js` specifier, as TS sources write it. Never a file outside the linted file's package
  * (its nearest `package.json`), under `node_modules`, a declaration file, or one over {@link MAX_BYTES}.
@@ -15,6 +16,9 @@
  * `export default function`, `exports.f = f` / `exports.f = function …`, `module.exports = { f }` — is judged by
  * the same untyped throw model the rule uses, with the same options, so a helper imported is judged as the same
  * helper pasted into the file. An exported `const X = 'literal'` (a string, number or array literal) is that literal.
+ * An exported class (`export class Foo`, tsc's `exports.Foo = Foo`, `module.exports = class …`) is judged for `new`
+ * of it — or of a class of the linted file that extends it — as a class of that file is, and for a method a class of
+ * the linted file inherits from it and calls on `this` ({@link inheritedMethodCannotThrow}).
  *
  * How far: one file away, plus one re-export hop (`export { f } from './impl.js'`) to find the function. Inside the
  * other file, imported functions are unknown again (they may throw): every answer is a function of that file alone
