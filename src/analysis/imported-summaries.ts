@@ -426,12 +426,18 @@ function localClass(handles: HandleIndex, node: TSESTree.Node | null | undefined
 
 /** The names a class declares (methods, accessors, fields) or assigns on `this` (`this.run = …` in its constructor). */
 function memberNames(handles: HandleIndex, cls: ClassNode): Set<string> {
-  const names = new Set<string>();
+  const names = thisAssigned(handles, cls);
   for (const member of cls.body.body) {
     if ((member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && !member.computed) {
       names.add(member.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${member.key.name}` : nameOf(member.key));
     }
   }
+  return names;
+}
+
+/** The names a class's code assigns on `this` (`this.run = …`): an own property that hides a method of that name. */
+function thisAssigned(handles: HandleIndex, cls: ClassNode): Set<string> {
+  const names = new Set<string>();
   for (const member of cls.body.body) {
     handles.find(member, (node) => {
       if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression) {
@@ -461,6 +467,7 @@ function inheritedMethodCannotThrow(file: ParsedFile, cls: ClassNode, name: stri
     const member = classMember(current, name);
     if (member) {
       if (member.type !== AST_NODE_TYPES.MethodDefinition || member.kind !== 'method' || member.static) return false;
+      if (chain.some((c) => thisAssigned(handles, c).has(name))) return false;
       method = member;
       break;
     }

@@ -225,6 +225,24 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
         'this.refresh()',
       ),
     },
+    // A base class's constructor assigns \`this.configure\` (the base's subclass there, or the class that declares the
+    // method): that own property, not the method, is called.
+    {
+      filename: cjs,
+      ...onInherited(
+        inheritedCjs(`const BaseController_1 = require("./base.cjs");`, 'BaseController_1.Shadowed', 'this.configure({ schema }, false, false)'),
+        7,
+        'this.configure({ schema }, fa…',
+      ),
+    },
+    {
+      filename: cjs,
+      ...onInherited(
+        inheritedCjs(`const BaseController_1 = require("./base.cjs");`, 'BaseController_1.SelfShadowed', 'this.configure({ schema }, false, false)'),
+        7,
+        'this.configure({ schema }, fa…',
+      ),
+    },
     // A base class from a package, or from a file that is not found: the inherited method is unknown.
     {
       filename: ts,
