@@ -183,10 +183,10 @@ export class ThrowModel {
       case AST_NODE_TYPES.NewExpression:
         return this.constructorMayThrow(node);
       case AST_NODE_TYPES.CallExpression:
-        // `super(…)` constructs the superclass.
+        // `super(…)` constructs the superclass: a known one is judged here; any other as a call (typed: its declaration).
         if (node.callee.type === AST_NODE_TYPES.Super) {
           const owner = thisClass(node);
-          return !owner?.superClass || this.superClassMayThrow(owner.superClass);
+          if (owner?.superClass && !this.superClassMayThrow(owner.superClass)) return false;
         }
         return this.callMayThrow(node);
       default:
