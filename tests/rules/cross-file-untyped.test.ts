@@ -144,8 +144,12 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
     { filename: cjs, code: checkoutCjs(`const helpers_1 = require("./helpers.cjs");`, 'helpers_1.values(schema)') },
     { filename: cjs, code: checkoutCjs(`const helpers_1 = require("./helpers.cjs");`, '(0, helpers_1.values)(schema)') },
     { filename: cjs, code: checkoutCjs(`const helpers_1 = require("./helpers.cjs");`, `helpers_1.OPERATION.replace('$name$', schema)`) },
-    // \`module.exports = function …\`: the required module is the function.
+    // \`module.exports = function …\` or \`= f\`: the required module is the function.
     { filename: cjs, code: checkoutCjs(`const quiet = require("./quiet.cjs");`, 'quiet(schema)') },
+    { filename: cjs, code: checkoutCjs(`const label = require("./named.cjs");`, 'label(schema)') },
+    // \`module.exports = { format }\` and \`module.exports.shout = function …\`.
+    { filename: cjs, code: checkoutCjs(`const { format } = require("./objects.cjs");`, 'format(schema)') },
+    { filename: cjs, code: checkoutCjs(`const objects = require("./objects.cjs");`, 'objects.shout(schema)') },
     // \`new\` of an imported class whose construction only assigns: ESM, a same-file superclass, CommonJS, and
     // \`module.exports = class …\`.
     { filename: ts, code: checkout(`import { Plain } from './classes.js';`, 'new Plain(schema)') },
@@ -192,6 +196,7 @@ untypedTester.run('require-release (untyped, imported helpers)', rule, {
     { filename: ts, ...onCall(checkout(`import { tables } from './broken.mjs';`, 'tables(schema)'), 5) },
     // \`module.exports = risky\` with \`function risky\` below it: the required function may throw.
     { filename: cjs, ...onCall(checkoutCjs(`const risky = require("./risky.cjs");`, 'risky(schema)'), 6) },
+    { filename: cjs, ...onCall(checkoutCjs(`const objects = require("./objects.cjs");`, 'objects.check(schema)'), 6) },
     // A required module wrapped in an interop helper is a module object, not the function.
     { filename: cjs, ...onCall(checkoutCjs(`const quiet = __importDefault(require("./quiet.cjs"));`, 'quiet(schema)'), 6) },
     // A constructor or a field initialiser that may throw; a superclass from a package; a class not found.
