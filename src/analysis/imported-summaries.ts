@@ -425,8 +425,23 @@ function localClass(handles: HandleIndex, node: TSESTree.Node | null | undefined
 }
 
 /** The names a class declares (methods, accessors, fields) or assigns on `this` (`this.run = …` in its constructor). */
-function memberNames(handles: HandleIndex, cls: ClassNode): Set<string> {
-  const names = thisAssigned(handles, cls);
+function memberNames(handles: HandleIndex, cls: ClassNode): ReadonlySet<string> {
+  return once(MEMBER_NAMES, cls, () => ownMemberNames(handles, cls));
+}
+
+/** Per class node (of the linted file or a parsed one): a class's names, computed once. */
+const MEMBER_NAMES = new WeakMap<ClassNode, ReadonlySet<string>>();
+const THIS_ASSIGNED = new WeakMap<ClassNode, ReadonlySet<string>>();
+const THIS_CALLS = new WeakMap<ClassNode, ReadonlySet<string>>();
+
+function once(cache: WeakMap<ClassNode, ReadonlySet<string>>, cls: ClassNode, compute: () => ReadonlySet<string>): ReadonlySet<string> {
+  let names = cache.get(cls);
+  if (!names) cache.set(cls, (names = compute()));
+  return names;
+}
+
+function ownMemberNames(handles: HandleIndex, cls: ClassNode): Set<string> {
+  const names = new Set(thisAssigned(handles, cls));
   for (const member of cls.body.body) {
     if ((member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && !member.computed) {
       names.add(member.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${member.key.name}` : nameOf(member.key));
@@ -436,7 +451,11 @@ function memberNames(handles: HandleIndex, cls: ClassNode): Set<string> {
 }
 
 /** The names a class's code assigns on `this` (`this.run = …`): an own property that hides a method of that name. */
-function thisAssigned(handles: HandleIndex, cls: ClassNode): Set<string> {
+function thisAssigned(handles: HandleIndex, cls: ClassNode): ReadonlySet<string> {
+  return once(THIS_ASSIGNED, cls, () => ownThisAssigned(handles, cls));
+}
+
+function ownThisAssigned(handles: HandleIndex, cls: ClassNode): Set<string> {
   const names = new Set<string>();
   for (const member of cls.body.body) {
     handles.find(member, (node) => {
@@ -485,7 +504,11 @@ function inheritedMethodCannotThrow(file: ParsedFile, cls: ClassNode, name: stri
 }
 
 /** The names a class's code calls on its instance: `this.x()`, `self.x()` with `const self = this`. */
-function thisCalls(handles: HandleIndex, cls: ClassNode): Set<string> {
+function thisCalls(handles: HandleIndex, cls: ClassNode): ReadonlySet<string> {
+  return once(THIS_CALLS, cls, () => ownThisCalls(handles, cls));
+}
+
+function ownThisCalls(handles: HandleIndex, cls: ClassNode): Set<string> {
   const names = new Set<string>();
   handles.find(cls.body, (node) => {
     if (node.type === AST_NODE_TYPES.CallExpression) {
