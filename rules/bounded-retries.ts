@@ -203,6 +203,10 @@ export default createRule<Options, MessageIds>({
       // Implicit throws are how a catch block that re-queues is reached.
       explicitThrowsOnly: false,
       throwModel,
+      // Untyped, what a helper imported from another file of the package may throw is read from that file, as
+      // the other rules do; typed, the throw model reads it through the program. (No \`crossFile\`: a cap check is
+      // not followed into helpers of other files.)
+      importContext: context,
       onDiscarded: () => undefined,
       onResult: (result) => {
         for (const [ob, calls] of result.checkpoints) {

@@ -5,7 +5,8 @@
  *
  * What is read: the target of a **relative** specifier (`./x.js`, `../lib`) of `import { f }`, `import f`,
  * `import * as ns` (`ns.f()`), `const { f } = require('./x')` and `const x_1 = require('./x')` (`x_1.f()`,
- * `(0, x_1.f)()`, also wrapped in an interop helper), resolved the way Node and TypeScript do for the extensions
+ * `(0, x_1.f)()`, also wrapped in an interop helper) and `const f = require('./x')` (`f()`: what `module.exports` is),
+ * resolved the way Node and TypeScript do for the extensions
  * that occur: the exact file, the specifier plus an extension, or a directory's `index.*`; from a TypeScript file,
  * also the `.ts` sibling of a `.js` specifier, as TS sources write it. Never a file outside the linted file's package
  * (its nearest `package.json`), under `node_modules`, a declaration file, or one over {@link MAX_BYTES}.
@@ -15,6 +16,9 @@
  * `export default function`, `exports.f = f` / `exports.f = function …`, `module.exports = { f }` — is judged by
  * the same untyped throw model the rule uses, with the same options, so a helper imported is judged as the same
  * helper pasted into the file. An exported `const X = 'literal'` (a string, number or array literal) is that literal.
+ * An exported class (`export class Foo`, tsc's `exports.Foo = Foo`, `module.exports = class …`) is judged for `new`
+ * of it — or of a class of the linted file that extends it — as a class of that file is, and for a method a class of
+ * the linted file inherits from it and calls on `this` ({@link inheritedMethodCannotThrow}).
  *
  * How far: one file away, plus one re-export hop (`export { f } from './impl.js'`) to find the function. Inside the
  * other file, imported functions are unknown again (they may throw): every answer is a function of that file alone
@@ -39,7 +43,7 @@ import { isAsyncFunction } from './down-level.js';
 import { HandleIndex } from './handles.js';
 import { Recorder } from './recorder.js';
 import { Summaries } from './summaries.js';
-import { type FunctionNode, isFunctionNode, memberName, requiredSpecifier, unwrapValue } from './syntax.js';
+import { classMember, type FunctionNode, isFunctionNode, memberName, requiredSpecifier, unwrapValue } from './syntax.js';
 import { ThrowModel, type ImportedLookup, type ImportedConstant, type ThrowModelOptions } from './throw-model.js';
 
 const { DefinitionType } = TSESLint.Scope;
@@ -78,8 +82,17 @@ export function importSourceOf(context: Readonly<TSESLint.RuleContext<string, re
   return { filename, parser: languageOptions.parser, parserOptions, sourceType: languageOptions.sourceType };
 }
 
-/** An exported function's body, or an exported literal, in a parsed file. */
-type Export = { readonly fn: FunctionNode } | { readonly constant: ImportedConstant } | { readonly reexport: string; readonly name: string };
+type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+
+/** An exported function's body, class, or literal in a parsed file, or a re-export. */
+type Export =
+  | { readonly fn: FunctionNode }
+  | { readonly cls: ClassNode }
+  | { readonly constant: ImportedConstant }
+  | { readonly reexport: string; readonly name: string };
+
+/** The export name of what `module.exports = …` assigns: `const f = require('./f'); f()` calls it. */
+const MODULE_EXPORTS = '<module.exports>';
 
 interface ParsedFile {
   readonly mtimeMs: number;
@@ -87,6 +100,7 @@ interface ParsedFile {
   readonly parser: unknown;
   /** undefined: the file could not be parsed. */
   readonly model: ThrowModel | undefined;
+  readonly handles: HandleIndex | undefined;
   readonly exports: ReadonlyMap<string, Export | null>;
   readonly answers: Map<string, boolean>;
 }
@@ -112,11 +126,56 @@ export class ImportedSummaries implements ImportedLookup {
     this.optionsKey = JSON.stringify([options.nonThrowing ?? [], options.promiseFunctionsMayThrow ?? false, options.loggersMayThrow ?? false, source.sourceType ?? '', source.parserOptions]);
   }
 
-  /** The call runs an imported function whose body cannot throw (an async function or a generator rejects). */
+  /**
+   * The call runs an imported function whose body cannot throw (an async function or a generator rejects), or a
+   * method called on `this` that the class inherits from a class imported from another file of the package.
+   */
   callCannotThrow(call: TSESTree.CallExpression): boolean {
     const binding = this.importOf(call.callee);
-    if (!binding) return false;
+    if (!binding) return this.guard(() => this.inheritedCannotThrow(call), false);
     return this.guard(() => this.exportCannotThrow(binding.specifier, binding.name, this.dir, 1), false);
+  }
+
+  /** `new Foo()`, `extends x_1.Base`: the node names an imported class whose construction cannot throw. */
+  classCannotThrow(node: TSESTree.Node): boolean {
+    const binding = this.importOf(node);
+    if (!binding) return false;
+    return this.guard(() => {
+      const found = this.findExport(binding.specifier, binding.name, this.dir, 1);
+      if (!found || !('cls' in found.exported)) return false;
+      const { cls } = found.exported;
+      return remember(found.file, `new:${cls.range[0]}`, () => !(found.file.model?.summaryClassMayThrow(cls) ?? true));
+    }, false);
+  }
+
+  /**
+   * `this.configure(…)` in `class A extends base_1.BaseController` where neither A nor a class of this file between
+   * it and the import declares `configure`: BaseController's method (or, in that file, its superclass's), judged in
+   * that file — unless a class of this file overrides a method that the base classes call on `this`, which the
+   * base's body then runs instead.
+   */
+  private inheritedCannotThrow(call: TSESTree.CallExpression): boolean {
+    const callee = unwrapValue(call.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+    const name = memberName(callee);
+    let owner: ClassNode | undefined = name === undefined ? undefined : this.handles.classOfReceiver(callee.object);
+    if (!owner || name === undefined) return false;
+    /** What the classes of this file declare, or assign on `this`: they replace a base class's member of that name. */
+    const declared = new Set<string>();
+    const seen = new Set<ClassNode>();
+    for (; owner && !seen.has(owner); owner = localClass(this.handles, owner.superClass)) {
+      seen.add(owner);
+      for (const member of memberNames(this.handles, owner)) declared.add(member);
+      if (declared.has(name)) return false;
+      if (!owner.superClass) return false;
+      const binding = this.importOf(owner.superClass);
+      if (binding) {
+        const found = this.findExport(binding.specifier, binding.name, this.dir, 1);
+        if (!found || !('cls' in found.exported) || !found.file.handles) return false;
+        return inheritedMethodCannotThrow(found.file, found.exported.cls, name, declared);
+      }
+    }
+    return false;
   }
 
   /** The imported `const` a node names, when it is bound to a string, number or array literal. */
@@ -217,11 +276,13 @@ export class ImportedSummaries implements ImportedLookup {
       return undefined;
     }
     const sourceCode = parseWith(this.source, file, text);
+    const foreign = sourceCode && foreignModel(sourceCode, this.options);
     const parsed: ParsedFile = {
       mtimeMs: stat.mtimeMs,
       size: stat.size,
       parser: this.source.parser,
-      model: sourceCode && foreignModel(sourceCode, this.options),
+      model: foreign?.model,
+      handles: foreign?.handles,
       exports: sourceCode ? this.guard(() => exportsOf(sourceCode), new Map()) : new Map(),
       answers: new Map(),
     };
@@ -254,6 +315,13 @@ export class ImportedSummaries implements ImportedLookup {
 
   private bindingOf(identifier: TSESTree.Identifier): { specifier: string; name: string } | undefined {
     const def = this.handles.resolve(identifier)?.defs[0];
+    // `const f = require('./f')` (not wrapped in an interop helper, which makes a module object): what the module
+    // assigned to `module.exports`.
+    if (def?.type === DefinitionType.Variable && def.parent.kind === 'const' && def.node.id.type === AST_NODE_TYPES.Identifier && def.node.init) {
+      const init = unwrapValue(def.node.init);
+      const specifier = init.type === AST_NODE_TYPES.CallExpression && init.callee.type === AST_NODE_TYPES.Identifier && init.callee.name === 'require' ? requiredSpecifier(init) : undefined;
+      return specifier === undefined ? undefined : { specifier, name: MODULE_EXPORTS };
+    }
     if (def?.type === DefinitionType.ImportBinding && def.parent.type === AST_NODE_TYPES.ImportDeclaration) {
       const specifier = def.parent.source.value;
       if (def.node.type === AST_NODE_TYPES.ImportSpecifier) {
@@ -331,13 +399,135 @@ function parseWith(source: ImportSource, file: string, text: string): TSESLint.S
   }
 }
 
+/** The answer for `key` in a parsed file, computed once. */
+function remember(file: ParsedFile, key: string, compute: () => boolean): boolean {
+  let answer = file.answers.get(key);
+  if (answer === undefined) {
+    answer = compute();
+    file.answers.set(key, answer);
+  }
+  return answer;
+}
+
+/** The class a superclass expression names in the same file (a class declaration, or a `const` bound to a class expression). */
+function localClass(handles: HandleIndex, node: TSESTree.Node | null | undefined): ClassNode | undefined {
+  if (!node) return undefined;
+  const value = unwrapValue(node);
+  if (value.type === AST_NODE_TYPES.ClassExpression) return value;
+  if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const def = handles.resolve(value)?.defs[0];
+  if (def?.type === DefinitionType.ClassName) return def.node;
+  if (def?.type === DefinitionType.Variable && def.parent.kind === 'const' && def.node.init) {
+    const init = unwrapValue(def.node.init);
+    return init.type === AST_NODE_TYPES.ClassExpression ? init : undefined;
+  }
+  return undefined;
+}
+
+/** The names a class declares (methods, accessors, fields) or assigns on `this` (`this.run = …` in its constructor). */
+function memberNames(handles: HandleIndex, cls: ClassNode): ReadonlySet<string> {
+  return once(MEMBER_NAMES, cls, () => ownMemberNames(handles, cls));
+}
+
+/** Per class node (of the linted file or a parsed one): a class's names, computed once. */
+const MEMBER_NAMES = new WeakMap<ClassNode, ReadonlySet<string>>();
+const THIS_ASSIGNED = new WeakMap<ClassNode, ReadonlySet<string>>();
+const THIS_CALLS = new WeakMap<ClassNode, ReadonlySet<string>>();
+
+function once(cache: WeakMap<ClassNode, ReadonlySet<string>>, cls: ClassNode, compute: () => ReadonlySet<string>): ReadonlySet<string> {
+  let names = cache.get(cls);
+  if (!names) cache.set(cls, (names = compute()));
+  return names;
+}
+
+function ownMemberNames(handles: HandleIndex, cls: ClassNode): Set<string> {
+  const names = new Set(thisAssigned(handles, cls));
+  for (const member of cls.body.body) {
+    if ((member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && !member.computed) {
+      names.add(member.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${member.key.name}` : nameOf(member.key));
+    }
+  }
+  return names;
+}
+
+/** The names a class's code assigns on `this` (`this.run = …`): an own property that hides a method of that name. */
+function thisAssigned(handles: HandleIndex, cls: ClassNode): ReadonlySet<string> {
+  return once(THIS_ASSIGNED, cls, () => ownThisAssigned(handles, cls));
+}
+
+function ownThisAssigned(handles: HandleIndex, cls: ClassNode): Set<string> {
+  const names = new Set<string>();
+  for (const member of cls.body.body) {
+    handles.find(member, (node) => {
+      if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression) {
+        const object = unwrapValue(node.left.object);
+        const name = memberName(node.left);
+        if (object.type === AST_NODE_TYPES.ThisExpression && name !== undefined) names.add(name);
+      }
+      return false;
+    });
+  }
+  return names;
+}
+
+/**
+ * The method `name` an instance inherits from `cls` (a class of the parsed file; or its superclass, if that is a
+ * class of the same file) cannot throw, judged in that file, for a subclass that declares `overrides`: a method the
+ * base classes call on `this` that the subclass replaces makes the answer "may throw".
+ */
+function inheritedMethodCannotThrow(file: ParsedFile, cls: ClassNode, name: string, overrides: ReadonlySet<string>): boolean {
+  const handles = file.handles;
+  const model = file.model;
+  if (!handles || !model) return false;
+  const chain: ClassNode[] = [];
+  let method: TSESTree.MethodDefinition | undefined;
+  for (let current: ClassNode | undefined = cls; current && !chain.includes(current); current = localClass(handles, current.superClass)) {
+    chain.push(current);
+    const member = classMember(current, name);
+    if (member) {
+      if (member.type !== AST_NODE_TYPES.MethodDefinition || member.kind !== 'method' || member.static) return false;
+      if (chain.some((c) => thisAssigned(handles, c).has(name))) return false;
+      method = member;
+      break;
+    }
+    if (memberNames(handles, current).has(name)) return false;
+  }
+  if (!method) return false;
+  // The base classes call `this.x()` for an `x` the subclass replaces: that body runs the subclass's `x`.
+  for (const current of chain) {
+    for (const called of thisCalls(handles, current)) if (overrides.has(called)) return false;
+  }
+  const fn = method.value;
+  // An abstract method or an overload has no body to judge.
+  if (fn.type !== AST_NODE_TYPES.FunctionExpression) return false;
+  return remember(file, `method:${fn.range[0]}`, () => isAsyncFunction(fn) || fn.generator || !model.summaryMayThrow(fn));
+}
+
+/** The names a class's code calls on its instance: `this.x()`, `self.x()` with `const self = this`. */
+function thisCalls(handles: HandleIndex, cls: ClassNode): ReadonlySet<string> {
+  return once(THIS_CALLS, cls, () => ownThisCalls(handles, cls));
+}
+
+function ownThisCalls(handles: HandleIndex, cls: ClassNode): Set<string> {
+  const names = new Set<string>();
+  handles.find(cls.body, (node) => {
+    if (node.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrapValue(node.callee);
+      const name = callee.type === AST_NODE_TYPES.MemberExpression ? memberName(callee) : undefined;
+      if (callee.type === AST_NODE_TYPES.MemberExpression && name !== undefined && handles.classOfReceiver(callee.object)) names.add(name);
+    }
+    return false;
+  });
+  return names;
+}
+
 /** The untyped throw model of another file, with the same options, following no further file. */
-function foreignModel(sourceCode: TSESLint.SourceCode, options: ThrowModelOptions): ThrowModel {
+function foreignModel(sourceCode: TSESLint.SourceCode, options: ThrowModelOptions): { model: ThrowModel; handles: HandleIndex } {
   const handles = new HandleIndex(sourceCode);
   const summaries = new Summaries(new Recorder(), handles, () => {
     throw new Error('not solved');
   });
-  return new ThrowModel({
+  const model = new ThrowModel({
     sourceCode,
     handles,
     services: undefined,
@@ -347,6 +537,7 @@ function foreignModel(sourceCode: TSESLint.SourceCode, options: ThrowModelOption
     isNonThrowingAcquire: () => false,
     isNonThrowingHandleMethod: () => false,
   });
+  return { model, handles };
 }
 
 /** The file's exports that name a function body, a literal, or a re-export; null for a name exported ambiguously. */
@@ -363,6 +554,7 @@ function exportsOf(sourceCode: TSESLint.SourceCode): Map<string, Export | null> 
     if (!node) return undefined;
     const value = unwrapValue(node);
     if (isFunctionNode(value)) return { fn: value };
+    if (value.type === AST_NODE_TYPES.ClassExpression || value.type === AST_NODE_TYPES.ClassDeclaration) return { cls: value };
     const literal = literalValue(value);
     if (literal !== undefined) return { constant: { type: AST_NODE_TYPES.Literal, value: literal } };
     if (value.type === AST_NODE_TYPES.ArrayExpression) return { constant: { type: AST_NODE_TYPES.ArrayExpression } };
@@ -370,6 +562,7 @@ function exportsOf(sourceCode: TSESLint.SourceCode): Map<string, Export | null> 
     const variable = moduleScope?.set.get(value.name);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
     if (def?.type === DefinitionType.FunctionName && isFunctionNode(def.node)) return { fn: def.node };
+    if (def?.type === DefinitionType.ClassName && def.node.type === AST_NODE_TYPES.ClassDeclaration) return { cls: def.node };
     if (def?.type === DefinitionType.Variable && def.parent.kind === 'const' && def.node.id.type === AST_NODE_TYPES.Identifier) {
       return def.node.init && unwrapValue(def.node.init).type !== AST_NODE_TYPES.Identifier ? valueOf(def.node.init) : undefined;
     }
@@ -380,6 +573,7 @@ function exportsOf(sourceCode: TSESLint.SourceCode): Map<string, Export | null> 
       if (statement.exportKind === 'type') continue;
       const { declaration } = statement;
       if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration && declaration.id) add(declaration.id.name, { fn: declaration });
+      if (declaration?.type === AST_NODE_TYPES.ClassDeclaration && declaration.id) add(declaration.id.name, { cls: declaration });
       if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
         for (const declarator of declaration.declarations) {
           if (declarator.id.type === AST_NODE_TYPES.Identifier) add(declarator.id.name, declaration.kind === 'const' ? valueOf(declarator.init) : undefined);
@@ -401,6 +595,11 @@ function exportsOf(sourceCode: TSESLint.SourceCode): Map<string, Export | null> 
         for (const property of right.properties) {
           if (property.type === AST_NODE_TYPES.Property && !property.computed && property.kind === 'init') add(nameOf(property.key), valueOf(property.value));
         }
+        continue;
+      }
+      // `module.exports = function f() {…}`, `module.exports = f`, `module.exports = class …`.
+      if (isModuleExports(left) && statement.expression.operator === '=') {
+        add(MODULE_EXPORTS, valueOf(right));
         continue;
       }
       // `exports.f = f`, `module.exports.f = function …`, tsc's `exports.a = exports.b = void 0` (which sets nothing).

@@ -72,6 +72,11 @@ export interface ObligationAnalysisOptions {
    * declared there are followed. In the rule's own summary run over that file, nothing is reported.
    */
   readonly crossFile?: CrossFileSource | undefined;
+  /**
+   * Untyped: the rule context of the linted file, whose relative imports the throw model reads from disk
+   * (imported-summaries.ts), for a rule that gives no `crossFile`; otherwise `crossFile.context` is used.
+   */
+  readonly importContext?: Readonly<TSESLint.RuleContext<string, readonly unknown[]>> | undefined;
   /** A release helper the rule's options name: the parameters it releases on every path, and the kinds (ids). */
   releaseHelper?(call: TSESTree.CallExpression): ExternalRelease | undefined;
   /** Called once per function that acquires, at the end of the file. */
@@ -147,7 +152,8 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throwOptions = options.throwModel ?? {};
   // Untyped: functions imported from other files of the package are read from disk (typed runs read the program).
-  const importSource = !options.services && options.crossFile ? importSourceOf(options.crossFile.context) : undefined;
+  const importContext = options.crossFile?.context ?? options.importContext;
+  const importSource = !options.services && importContext ? importSourceOf(importContext) : undefined;
   const throws = new ThrowModel({
     sourceCode,
     handles,

@@ -30,7 +30,7 @@ import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { OtelValues } from './otel-values.js';
 import { ArraySlots } from './array-slots.js';
-import { classMember, isFunctionNode, memberName, requiredSpecifier, someNode, unwrapValue } from './syntax.js';
+import { classMember, isFunctionNode, memberName, requiredSpecifier, someNode, thisClass, unwrapValue } from './syntax.js';
 import {
   ARRAY_CALLBACK_METHODS,
   ARRAY_METHODS,
@@ -117,8 +117,10 @@ export interface ImportedConstant {
 
 /** What another file of the package says about a function or constant this file imports from it. */
 export interface ImportedLookup {
-  /** The call runs an imported function whose body cannot throw. */
+  /** The call runs an imported function whose body cannot throw, or a method inherited from an imported class. */
   callCannotThrow(call: TSESTree.CallExpression): boolean;
+  /** The node (`new`'s callee, a superclass) names an imported class whose construction cannot throw. */
+  classCannotThrow(node: TSESTree.Node): boolean;
   /** The imported constant a node names, when it is a literal. */
   constantOf(node: TSESTree.Node): ImportedConstant | undefined;
 }
@@ -189,6 +191,11 @@ export class ThrowModel {
       case AST_NODE_TYPES.NewExpression:
         return this.constructorMayThrow(node);
       case AST_NODE_TYPES.CallExpression:
+        // `super(…)` constructs the superclass: a known one is judged here; any other as a call (typed: its declaration).
+        if (node.callee.type === AST_NODE_TYPES.Super) {
+          const owner = thisClass(node);
+          if (owner?.superClass && !this.superClassMayThrow(owner.superClass)) return false;
+        }
         return this.callMayThrow(node);
       default:
         return true;
@@ -204,6 +211,7 @@ export class ThrowModel {
     }
     const declaration = this.deps.resolveCallee(node.callee);
     if (declaration && isClass(declaration)) return this.classMayThrow(declaration);
+    if (this.deps.imported?.classCannotThrow(node.callee)) return false;
     return this.userSaysNonThrowing(node.callee) ? false : !this.typedBodyCannotThrow(node);
   }
 
@@ -356,6 +364,11 @@ export class ThrowModel {
    */
   summaryMayThrow(fn: TSESTree.Node): boolean {
     return this.bodyMayThrow(fn);
+  }
+
+  /** A class's construction as `new` of it elsewhere runs it (imported-summaries.ts). */
+  summaryClassMayThrow(declaration: TSESTree.ClassDeclaration | TSESTree.ClassExpression): boolean {
+    return this.classMayThrow(declaration);
   }
 
   private localConstantValue(node: TSESTree.Node): { type: AST_NODE_TYPES; value?: unknown } | undefined {
@@ -595,12 +608,16 @@ export class ThrowModel {
     }
   }
 
-  /** A class whose construction runs only assignments and calls that cannot throw. */
+  /**
+   * A class whose construction runs only assignments and calls that cannot throw: its field initialisers, its
+   * constructor, and its superclass's construction, when that is a class of this file or (untyped) one imported
+   * from another file of the package; any other superclass may throw.
+   */
   private classMayThrow(declaration: TSESTree.ClassDeclaration | TSESTree.ClassExpression): boolean {
     const known = this.bodies.get(declaration);
     if (known !== undefined) return known;
     this.bodies.set(declaration, true);
-    let answer = declaration.superClass !== null;
+    let answer = declaration.superClass !== null && this.superClassMayThrow(declaration.superClass);
     for (const member of declaration.body.body) {
       if (answer) break;
       if (member.type === AST_NODE_TYPES.PropertyDefinition && !member.static && member.value) {
@@ -611,6 +628,12 @@ export class ThrowModel {
     }
     this.bodies.set(declaration, answer);
     return answer;
+  }
+
+  private superClassMayThrow(superClass: TSESTree.Node): boolean {
+    const declaration = this.deps.resolveCallee(superClass);
+    if (declaration && isClass(declaration)) return this.classMayThrow(declaration);
+    return !(this.deps.imported?.classCannotThrow(superClass) ?? false);
   }
 
   private expressionMayThrow(node: TSESTree.Node): boolean {

@@ -74,6 +74,17 @@ describe('the corpus', () => {
     expect(lintUntyped(throwing, imported.file).map((r) => r.messageId)).toEqual(['leakOnMayThrow']);
   });
 
+  it('untyped, reads a method inherited from a base class of another module: the worker that calls it before its try is clean', () => {
+    // `BaseController#configure` (../support/base-controller.js) only writes properties; untyped, the rule reads it from disk.
+    const inherited = result('inherited-configure-before-try');
+    expect(inherited.lint.reports).toEqual([]);
+    expect(inherited.leakingScenarios).toEqual([]);
+    expect(lintUntyped(readFileSync(inherited.file, 'utf8'), inherited.file)).toEqual([]);
+    // The same worker calling the inherited method that throws on a malformed key is reported, untyped too.
+    const throwing = readFileSync(inherited.file, 'utf8').replace('this.configure({ lastKey: key });', 'this.validate(key);');
+    expect(lintUntyped(throwing, inherited.file).map((r) => r.messageId)).toEqual(['leakOnMayThrow']);
+  });
+
   it("contains Volcano's processResyncTask before and after the fix", () => {
     const before = result('volcano-process-resync-task-before-fix');
     expect(before.lint.reports.map((m) => [m.line, m.messageId])).toEqual([[before.markerLines[0], 'leakOnReturn']]);
