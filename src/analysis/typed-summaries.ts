@@ -343,6 +343,9 @@ export function callReturnsThenable(services: TypeServices, call: ts.CallExpress
       facts.thenable = true;
     } else if (candidateSignatures(services, call).length > 0 && facts.union === true && unionMembersDeclareThenable(services, call)) {
       facts.thenable = true;
+    } else if (candidateSignatures(services, call).length === 0 && facts.opaque === true) {
+      // The callee is `any` or `unknown`: so is the call (see `opaque`), and neither has a `then`.
+      facts.thenable = false;
     } else {
       const signatures = candidateSignatures(services, call);
       const answers = new Set<boolean | undefined>(
