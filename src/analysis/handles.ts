@@ -18,6 +18,11 @@ export class HandleIndex {
   /** Each variable's receiver key ({@link accessKey}); `null`: none (or being computed). */
   private readonly variableKeys = new Map<Variable, string | null>();
   private readonly keys = new Map<TSESTree.Node, string | undefined>();
+  /**
+   * The names of the variables above: an identifier of another name denotes none of them, which is answered before
+   * resolving it (most identifiers of a long function name nothing held).
+   */
+  private readonly heldNames = new Set<string>();
   /** The obligations a closure releases somewhere in its body (it carries them wherever it goes). */
   closureCarries: (fn: TSESTree.Node) => readonly Obligation[] = () => [];
 
@@ -74,21 +79,25 @@ export class HandleIndex {
 
   addHandle(variable: Variable, ob: Obligation): void {
     ob.handleVars.add(variable);
+    this.heldNames.add(variable.name);
     push(this.handles, variable, ob);
   }
 
   addResult(variable: Variable, ob: Obligation): void {
     ob.resultVars.add(variable);
+    this.heldNames.add(variable.name);
     push(this.results, variable, ob);
     if (ob.kind.handle === 'self') this.addHandle(variable, ob);
   }
 
   addContainer(variable: Variable, ob: Obligation): void {
+    this.heldNames.add(variable.name);
     push(this.containers, variable, ob);
   }
 
   addFlag(variable: Variable, ob: Obligation): void {
     ob.flagVars.add(variable);
+    this.heldNames.add(variable.name);
     push(this.flags, variable, ob);
   }
 
@@ -96,6 +105,7 @@ export class HandleIndex {
   handleOf(node: TSESTree.Node): readonly Obligation[] {
     const value = unwrapValue(node);
     if (value.type === AST_NODE_TYPES.Identifier) {
+      if (!this.heldNames.has(value.name)) return [];
       const variable = this.resolve(value);
       return (variable && this.handles.get(variable)) ?? [];
     }
@@ -108,7 +118,7 @@ export class HandleIndex {
   /** Obligations whose whole acquired value `node` denotes (`r`). */
   resultOf(node: TSESTree.Node): readonly Obligation[] {
     const value = unwrapAwaited(node).inner;
-    if (value.type !== AST_NODE_TYPES.Identifier) return [];
+    if (value.type !== AST_NODE_TYPES.Identifier || !this.heldNames.has(value.name)) return [];
     const variable = this.resolve(value);
     return (variable && this.results.get(variable)) ?? [];
   }
@@ -117,6 +127,7 @@ export class HandleIndex {
   flagOf(node: TSESTree.Node): readonly Obligation[] {
     const value = unwrapValue(node);
     if (value.type === AST_NODE_TYPES.Identifier) {
+      if (!this.heldNames.has(value.name)) return [];
       const variable = this.resolve(value);
       return (variable && this.flags.get(variable)) ?? [];
     }
@@ -137,6 +148,7 @@ export class HandleIndex {
     const value = unwrapAwaited(node).inner;
     switch (value.type) {
       case AST_NODE_TYPES.Identifier: {
+        if (!this.heldNames.has(value.name)) return found;
         const variable = this.resolve(value);
         const containers = variable && this.containers.get(variable);
         if (containers) for (const ob of containers) (found ??= new Set()).add(ob);

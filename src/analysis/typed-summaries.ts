@@ -225,6 +225,12 @@ interface CalleeFacts {
   signatures?: readonly ts.Signature[];
   /** The callee's type is a union: its signatures combine its members', and name only the first one's declaration. */
   union?: boolean;
+  /**
+   * The callee's type is `any` or `unknown`: TypeScript resolves such a call to its untyped or error signature, which
+   * has no declaration, so nothing needs to resolve it (resolving checks every argument, which can cost more than the
+   * rest of the file's questions).
+   */
+  opaque?: boolean;
   /** The resolved signature's declaration (`null`: none), only when some question needed it. */
   resolved?: ts.Declaration | null;
   file?: string | null;
@@ -290,6 +296,7 @@ function candidateSignatures(services: TypeServices, call: ts.CallExpression | t
       if (call.expression.kind === t.SyntaxKind.SuperKeyword || call.expression.kind === t.SyntaxKind.ImportKeyword) return [];
       const type = services.checker.getTypeAtLocation(call.expression);
       facts.union = type.isUnion();
+      facts.opaque = isOpaque(type);
       return t.isNewExpression(call) ? type.getConstructSignatures() : type.getCallSignatures();
     }, []);
   }
@@ -317,7 +324,7 @@ export function calleeFile(services: TypeServices, call: ts.CallExpression | ts.
     }
     const files = new Set<string | undefined>(candidateSignatures(services, call).map((signature) => (signature.getDeclaration() as ts.SignatureDeclaration | undefined)?.getSourceFile().fileName));
     const [only] = files;
-    facts.file = files.size === 1 && only !== undefined ? only : (resolvedDeclaration(services, call)?.getSourceFile().fileName ?? null);
+    facts.file = files.size === 1 && only !== undefined ? only : facts.opaque === true ? null : (resolvedDeclaration(services, call)?.getSourceFile().fileName ?? null);
   }
   return facts.file ?? undefined;
 }
@@ -333,7 +340,7 @@ export function calleeDeclaration(services: TypeServices, call: ts.CallExpressio
     }
     const signatures = candidateSignatures(services, call);
     const only = signatures.length === 1 ? (signatures[0] as ts.Signature).getDeclaration() : undefined;
-    facts.declaration = only ?? resolvedDeclaration(services, call) ?? null;
+    facts.declaration = only ?? (facts.opaque === true ? null : resolvedDeclaration(services, call)) ?? null;
   }
   return facts.declaration ?? undefined;
 }
@@ -352,6 +359,9 @@ export function callReturnsThenable(services: TypeServices, call: ts.CallExpress
       facts.thenable = true;
     } else if (candidateSignatures(services, call).length > 0 && facts.union === true && unionMembersDeclareThenable(services, call)) {
       facts.thenable = true;
+    } else if (candidateSignatures(services, call).length === 0 && facts.opaque === true) {
+      // The callee is `any` or `unknown`: so is the call (see `opaque`), and neither has a `then`.
+      facts.thenable = false;
     } else {
       const signatures = candidateSignatures(services, call);
       const answers = new Set<boolean | undefined>(

@@ -231,12 +231,29 @@ export function isThenable(services: TypeServices, node: TSESTree.Node): boolean
   const answer = guarded(() => {
     const declared = tsNode && services.ts.isCallExpression(tsNode) ? declaredThenable(services, tsNode) : undefined;
     if (declared !== undefined) return declared;
+    if (tsNode && opaqueCallee(services, tsNode)) return false;
     const type = services.checker.getNonNullableType(services.typeOf(node));
     const parts = type.isUnion() ? type.types : [type];
     return parts.some((part) => callSignatures(services.checker, part, 'then').length > 0);
   }, false);
   if (tsNode) THENABLE.set(tsNode, answer);
   return answer;
+}
+
+/**
+ * The call's callee has type `any` or `unknown` (`tracer.startSpan(…)` on a JavaScript `tracer` nothing types): then
+ * TypeScript resolves the call to its untyped or error signature, and the call's type is `any` (no `then`). Typing
+ * the callee costs its receiver's type; typing the call would also resolve it, checking every argument (25–95 ms for
+ * one `startSpan` call with an object literal argument on the OpenTelemetry instrumentations). `require(…)` is left
+ * out: in JavaScript its type is the module's whatever the callee's.
+ */
+function opaqueCallee(services: TypeServices, node: ts.Node): boolean {
+  const t = services.ts;
+  if (!t.isCallExpression(node)) return false;
+  const callee = node.expression;
+  if (!t.isIdentifier(callee) && !t.isPropertyAccessExpression(callee) && !t.isElementAccessExpression(callee)) return false;
+  if (t.isIdentifier(callee) && callee.text === 'require') return false;
+  return isOpaque(services.checker.getTypeAtLocation(callee));
 }
 
 /**

@@ -1852,6 +1852,92 @@ export async function leaky() {
   ],
 });
 
+// Callees typed `any` (JavaScript that nothing types): their calls are answered without resolving them (the call's
+// type is `any`, and its signature has no declaration). The verdicts are the ones the resolved calls give: the span of
+// an `any` tracer is still an acquire (by name, with the import as evidence) and not a promise, and a call of an
+// `any` function may still throw.
+typedTester.run('require-release (typed, callees of type any)', rule, {
+  valid: [
+    {
+      code: `
+import '@opentelemetry/api';
+declare const tracer: any;
+export function ok() {
+  const span = tracer.startSpan('x', { attributes: { a: 1 } });
+  span.end();
+}`,
+    },
+  ],
+  invalid: [
+    {
+      code: `
+import '@opentelemetry/api';
+declare const tracer: any;
+declare const handler: any;
+export function leaky(req: unknown) {
+  const span = tracer.startSpan('x', { attributes: { a: 1 } });
+  handler(req, span.spanContext());
+  span.end();
+}`,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 7,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+import '@opentelemetry/api';
+declare const tracer: any;
+declare const handler: any;
+export function leaky(req: unknown) {
+  const span = tracer.startSpan('x', { attributes: { a: 1 } });
+  try {
+    handler(req, span.spanContext());
+  } finally {
+    span.end();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `
+import '@opentelemetry/api';
+declare const tracer: any;
+export function early(flag: boolean) {
+  const span = tracer.startSpan('x');
+  if (flag) return;
+  span.end();
+}`,
+      errors: [
+        {
+          messageId: 'leakOnReturn',
+          line: 6,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+import '@opentelemetry/api';
+declare const tracer: any;
+export function early(flag: boolean) {
+  const span = tracer.startSpan('x');
+  try {
+    if (flag) return;
+  } finally {
+    span.end();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
 describe('require-release options', () => {
   const lint = (options: unknown): Linter.LintMessage[] =>
     new Linter({ configType: 'flat' }).verify('const c = await pool.connect();', [
