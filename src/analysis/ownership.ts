@@ -68,7 +68,35 @@ const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener'
 /** Methods that remove one: `(event, listener)`. */
 const REMOVAL_METHODS = new Set(['removeListener', 'off']);
 
-type Role = 'once' | 'none' | 'owner' | 'finish';
+/**
+ * Methods whose last-argument callback may run many times, or that register it for later: never a completion
+ * callback (see {@link isErrback}). Listener registrations and removals, the DOM's, iteration methods, a promise's
+ * links, Express's `use` (an error middleware `(err, req, res, next)` runs once per failed request), and `each`
+ * (sqlite3's `db.each(sql, (err, row) => …)` and the MongoDB driver's `cursor.each` call back once per row).
+ */
+const NOT_COMPLETION_METHODS = new Set([
+  ...LISTENER_METHODS,
+  ...REMOVAL_METHODS,
+  'addEventListener',
+  'removeEventListener',
+  ...ITERATION_METHODS,
+  ...PROMISE_LINKS,
+  'use',
+  'each',
+]);
+/** Global functions that run their callback many times. */
+const REPEATING_GLOBALS = new Set(['setInterval']);
+
+/** How a Node-style completion callback names its first parameter: `err`, `error`, `er`, `_err`, `err2`, `error_1`. */
+const ERROR_PARAMETER = /^_*(?:err|error|er)(?:_?\d+)?$/i;
+
+/**
+ * `once`: runs exactly once (or never, as a timer that never fires), and releases as it does on its own paths.
+ * `errback`: a Node-style completion callback, as `once`, except that one which never releases hands the resource on,
+ * as it did as an `owner`. `owner`: may run any number of times, at any time: takes ownership. `none`: runs once per
+ * element. `finish`: a `'finish'` listener.
+ */
+type Role = 'once' | 'errback' | 'none' | 'owner' | 'finish';
 
 /** A listener given to a registration whose event names are known. */
 interface Registration {
@@ -197,7 +225,10 @@ export class Ownership {
       list.push({ events, listener: call.arguments[1], call });
     }
     const event = events?.length === 1 ? events[0] : undefined;
-    call.arguments.forEach((arg, index) => this.onArgument(fn, call, arg, this.roleOf(call, index, event)));
+    call.arguments.forEach((arg, index) => {
+      const role = this.roleOf(call, index, event);
+      this.onArgument(fn, call, arg, role === 'owner' && isErrback(call, arg, this.handles.isGlobal.bind(this.handles)) ? 'errback' : role);
+    });
   }
 
   /**
@@ -460,7 +491,13 @@ export class Ownership {
       } else {
         this.effect(fn, root, node, () => {
           const summary = this.summaries.closureRelease(closure, root);
-          return summary === 'every' && this.releasesOnce(closure, root) ? 'release-once' : summaryEffect(summary, 'none');
+          if (summary === 'every') return this.releasesOnce(closure, root) ? 'release-once' : 'release';
+          // A completion callback that never releases it took it where the rule cannot follow (as any function given
+          // the callback would); a timer's that never releases leaves it held here.
+          if (summary === 'none') return role === 'errback' ? 'transfer' : 'none';
+          // Released on some of the closure's paths: what is left held is reported at the closure's leaking exits.
+          const leaks = this.summaries.closureLeaks(closure, root);
+          return leaks.length > 0 ? { leaks } : 'maybe-release';
         });
       }
     }
@@ -544,6 +581,27 @@ export class Ownership {
       });
     }
   }
+}
+
+/**
+ * A Node-style completion callback (an errback): a function written in place as the last argument of a call, whose
+ * first parameter is named like an error ({@link ERROR_PARAMETER}), given to a call that is not a listener
+ * registration, an iteration method, a promise link or another method that calls back many times
+ * ({@link NOT_COMPLETION_METHODS}), nor `setInterval`. Node's convention is that such a callback runs exactly once,
+ * when the operation completes (`fs.readFile(path, cb)`, `client.query(sql, cb)`, `sendAsync(payload, cb)`), or
+ * never, as a timer that never fires.
+ */
+function isErrback(call: TSESTree.CallExpression, arg: TSESTree.Node, isGlobal: (id: TSESTree.Identifier) => boolean): boolean {
+  if (arg !== call.arguments[call.arguments.length - 1]) return false;
+  if (arg.type !== AST_NODE_TYPES.ArrowFunctionExpression && arg.type !== AST_NODE_TYPES.FunctionExpression) return false;
+  const first = arg.params[0];
+  if (first?.type !== AST_NODE_TYPES.Identifier || !ERROR_PARAMETER.test(first.name)) return false;
+  const callee = unwrapValue(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) return !(REPEATING_GLOBALS.has(callee.name) && isGlobal(callee));
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return true;
+  // A computed method (`emitter[method](…)`) may be any of them.
+  const name = memberName(callee);
+  return name !== undefined && !NOT_COMPLETION_METHODS.has(name);
 }
 
 /** The event a listener registration names with a string: `res.once('finish', …)` → `finish`. */

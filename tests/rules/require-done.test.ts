@@ -867,7 +867,7 @@ async function worker() {
   if (shutdown) return;
   setTimeout(() => { if (check(item)) q.done(item); }, 0);
 }`,
-    errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
+    errors: [{ messageId: 'leakAtCallbackEnd', line: 5, column: 53, data: { acquire: 'q.get()', acquireLine: 3, line: 5, callbackLine: 5, release: 'q.done(item)' } }],
   },
   // A conditional done in the finally.
   {
