@@ -144,6 +144,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     closureOf: (node) => summaries.closureOf(node),
   });
   ownership.releasesOnce = (closure, root) => refinements.releasesOnce(closure, root);
+  ownership.releasesWithin = (closure, root) => fixQueries.containsRelease(closure, root);
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throwOptions = options.throwModel ?? {};
   // Untyped: functions imported from other files of the package are read from disk (typed runs read the program).

@@ -144,6 +144,9 @@ export class Ownership {
   /** The closure is a release-once closure for `root`: called again, it does nothing (refinements.ts). */
   releasesOnce: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
 
+  /** The closure has a release of `root` of its own somewhere (a release call, or a helper that releases it). */
+  releasesWithin: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
+
   private effect(fn: FunctionRecord, root: Obligation, node: TSESTree.Node, resolve: () => Effect): void {
     const ob = this.owed.in(fn, root);
     if (ob) this.recorder.record({ type: 'effect', ob, node, resolve });
@@ -490,10 +493,11 @@ export class Ownership {
         });
       } else {
         this.effect(fn, root, node, () => {
+          // A completion callback that never releases it itself hands it on (`(err, rows) => done(err, client)`):
+          // it took it where the rule cannot follow, as the function it was given to did before.
+          if (role === 'errback' && !this.releasesWithin(closure, root)) return 'transfer';
           const summary = this.summaries.closureRelease(closure, root);
           if (summary === 'every') return this.releasesOnce(closure, root) ? 'release-once' : 'release';
-          // A completion callback that never releases it took it where the rule cannot follow (as any function given
-          // the callback would); a timer's that never releases leaves it held here.
           if (summary === 'none') return role === 'errback' ? 'transfer' : 'none';
           // Released on some of the closure's paths: what is left held is reported at the closure's leaking exits.
           const leaks = this.summaries.closureLeaks(closure, root);
