@@ -260,6 +260,11 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       if (checkpoints.active) checkpoints.onCall(call, fn);
       noteHelperReleases(call);
       ownership.onCall(call, fn);
+      // `sendAsync(payload, (err, res) => { …; release(); })`: failures go to the callback (Node's convention).
+      if (ownership.reportsThroughCallback(call)) {
+        owed.onConditional(call);
+        return;
+      }
     }
     throwPoint(call);
     owed.onConditional(call);

@@ -331,6 +331,21 @@ export class Ownership {
     return this.listensFor(fn, 'close', root) || this.listensFor(fn, 'error', root) ? 'transfer' : 'release-on-finish';
   }
 
+  /**
+   * The call is given a Node completion callback that releases something the function holds. By Node's convention
+   * such an operation reports its failure through the callback, not by throwing: the call is no point that may throw
+   * (a synchronous throw, from invalid arguments, is a bug of its own, as a throwing property read is). Otherwise
+   * the callback's release would count on the exception path too, where the callback never runs: a release in a
+   * `catch` around the call would read as a second one.
+   */
+  reportsThroughCallback(call: TSESTree.CallExpression): boolean {
+    const index = call.arguments.length - 1;
+    const last = call.arguments[index];
+    if (!last || this.roleOf(call, index, undefined) !== 'owner' || !isErrback(call, last, this.handles.isGlobal.bind(this.handles))) return false;
+    const closure = this.summaries.closureOf(last);
+    return closure !== undefined && this.owed.capturedBy(closure).some((root) => this.releasesWithin(closure, root));
+  }
+
   /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
   onNew(node: TSESTree.NewExpression, fn: FunctionRecord): void {
     const callee = unwrapValue(node.callee);

@@ -74,6 +74,23 @@ export async function load(path: string) {
   });
 }`,
   },
+  // The call reports its failure through the callback (Node's convention), not by throwing: the \`catch\` runs only if
+  // it throws anyway, and then the callback never runs, so the release there is no second one.
+  {
+    code: `
+import { readFile } from 'node:fs';
+export async function load(path: string) {
+  const client = await pool.connect();
+  try {
+    readFile(path, (err) => {
+      client.release();
+    });
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+}`,
+  },
   // One that never releases it itself, but hands it on, took it where the rule cannot follow: as before, silence.
   {
     code: `
