@@ -6,7 +6,9 @@
  * - **a same-file helper** it is passed to releases it (on every path: a release; on some: a maybe);
  * - **a closure that releases it**, by where the closure goes: a callback that runs exactly once (a timer,
  *   `queueMicrotask`, `process.nextTick`, an IIFE, `new Promise(executor)`, `context.with`, `AsyncLocalStorage#run`,
- *   `runExclusive`) releases as the closure does on its own paths; an array iteration callback runs zero or many
+ *   `runExclusive`, a Node completion callback: {@link isErrback}) releases as the closure does on its own paths —
+ *   on some only, what it leaves held is reported at the closure's own leaking exits (a `CallbackLeak` effect);
+ *   an array iteration callback runs zero or many
  *   times and counts for nothing; a `'finish'` listener (`res.once('finish', …)`) releases only if the stream
  *   finishes: a stream destroyed first (an aborted response, `destroy()`) emits `'close'` and maybe `'error'`, never
  *   `'finish'`, so unless a `'close'` or `'error'` listener of the same function releases too, the resource is still
