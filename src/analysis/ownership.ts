@@ -88,6 +88,13 @@ const NOT_COMPLETION_METHODS = new Set([
 ]);
 /** Global functions that run their callback many times. */
 const REPEATING_GLOBALS = new Set(['setInterval']);
+/**
+ * OpenTelemetry's `safeExecuteInTheMiddle(execute, onFinish)`: `onFinish(error, result)` runs once, right after
+ * `execute`, and the exception is rethrown after it. Instrumentations end the span there only on the error
+ * (`(error) => { if (error) span.end(); }`) and leave the result to end it otherwise (a wrapped callback, the
+ * promise's handlers): a finish hook, not a completion callback, so it keeps the hand-off it was.
+ */
+const FINISH_HOOKS = new Set(['safeExecuteInTheMiddle', 'safeExecuteInTheMiddleAsync']);
 
 /** How a Node-style completion callback names its first parameter: `err`, `error`, `er`, `_err`, `err2`, `error_1`. */
 const ERROR_PARAMETER = /^_*(?:err|error|er)(?:_?\d+)?$/i;
@@ -618,11 +625,11 @@ function isErrback(call: TSESTree.CallExpression, arg: TSESTree.Node, isGlobal: 
   const first = arg.params[0];
   if (first?.type !== AST_NODE_TYPES.Identifier || !ERROR_PARAMETER.test(first.name)) return false;
   const callee = unwrapValue(call.callee);
-  if (callee.type === AST_NODE_TYPES.Identifier) return !(REPEATING_GLOBALS.has(callee.name) && isGlobal(callee));
+  if (callee.type === AST_NODE_TYPES.Identifier) return !FINISH_HOOKS.has(callee.name) && !(REPEATING_GLOBALS.has(callee.name) && isGlobal(callee));
   if (callee.type !== AST_NODE_TYPES.MemberExpression) return true;
   // A computed method (`emitter[method](…)`) may be any of them.
   const name = memberName(callee);
-  return name !== undefined && !NOT_COMPLETION_METHODS.has(name);
+  return name !== undefined && !NOT_COMPLETION_METHODS.has(name) && !FINISH_HOOKS.has(name);
 }
 
 /** The event a listener registration names with a string: `res.once('finish', …)` → `finish`. */

@@ -74,6 +74,20 @@ export async function load(path: string) {
   });
 }`,
   },
+  // OpenTelemetry's safeExecuteInTheMiddle(execute, onFinish): a finish hook that ends the span on the error only (and
+  // rethrows it), leaving the result to end it otherwise (instrumentation-dns, instrumentation-cassandra-driver): no
+  // completion callback, a hand-off as before.
+  {
+    code: `
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+export function patched(original: () => Promise<string>) {
+  const span = tracer.startSpan('lookup');
+  const promise = safeExecuteInTheMiddle(() => original(), (error) => {
+    if (error != null) span.end();
+  });
+  return promise.then(() => span.end(), () => span.end());
+}`,
+  },
   // The call reports its failure through the callback (Node's convention), not by throwing: the \`catch\` runs only if
   // it throws anyway, and then the callback never runs, so the release there is no second one.
   {
