@@ -116,7 +116,25 @@ export function rootOf(ob: Obligation): Obligation {
  * second release), `release-once` releases what is still held and does nothing when it was already released (a
  * release-once closure called again: no double).
  */
-export type Effect = 'release' | 'release-once' | 'maybe-release' | 'release-on-fulfil' | 'release-on-finish-once' | 'release-on-finish' | 'transfer' | 'none';
+export type Effect =
+  | 'release'
+  | 'release-once'
+  | 'maybe-release'
+  | 'release-on-fulfil'
+  | 'release-on-finish-once'
+  | 'release-on-finish'
+  | 'transfer'
+  | 'none'
+  | CallbackLeak;
+
+/**
+ * A closure run exactly once (a timer, an executor, a Node completion callback) that releases on some of its paths
+ * only: released where it does, still held where it does not, and a leak that reaches an exit of the enclosing
+ * function is reported at the closure's own leaking exits (`leaks`), where the fix goes.
+ */
+export interface CallbackLeak {
+  readonly leaks: readonly Extract<Exit, { type: 'callback' }>[];
+}
 
 export type AnalysisEvent =
   /** `call`: the acquiring call, when it is not the obligation's first (the same value taken again in a loop). */
@@ -169,9 +187,15 @@ export type Exit =
   /** The promise chain whose handlers release only when it fulfils. */
   | { readonly type: 'rejection'; readonly node: TSESTree.Node }
   /** The `'finish'` listener registration that releases only if the stream finishes, not if it is destroyed first. */
-  | { readonly type: 'unfinished'; readonly node: TSESTree.CallExpression };
+  | { readonly type: 'unfinished'; readonly node: TSESTree.CallExpression }
+  /**
+   * An exit of a closure run once (`inner`, in the closure `callback`) on which the closure has not released what the
+   * enclosing function holds: reported there (`node` is `inner`'s node).
+   */
+  | { readonly type: 'callback'; readonly node: TSESTree.Node; readonly inner: Exit; readonly callback: TSESTree.Node };
 
 export function isImplicitExit(exit: Exit): boolean {
+  if (exit.type === 'callback') return isImplicitExit(exit.inner);
   return exit.type === 'throw' && !exit.explicit;
 }
 

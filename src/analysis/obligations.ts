@@ -149,6 +149,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     closureOf: (node) => summaries.closureOf(node),
   });
   ownership.releasesOnce = (closure, root) => refinements.releasesOnce(closure, root);
+  ownership.releasesWithin = (closure, root) => fixQueries.containsRelease(closure, root);
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);
   const throwOptions = options.throwModel ?? {};
   // Untyped: functions imported from other files of the package are read from disk (typed runs read the program).
@@ -268,6 +269,11 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       if (checkpoints.active) checkpoints.onCall(call, fn);
       noteHelperReleases(call);
       ownership.onCall(call, fn);
+      // `sendAsync(payload, (err, res) => { …; release(); })`: failures go to the callback (Node's convention).
+      if (ownership.reportsThroughCallback(call)) {
+        owed.onConditional(call);
+        return;
+      }
     }
     throwPoint(call);
     owed.onConditional(call);

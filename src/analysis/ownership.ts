@@ -6,7 +6,9 @@
  * - **a same-file helper** it is passed to releases it (on every path: a release; on some: a maybe);
  * - **a closure that releases it**, by where the closure goes: a callback that runs exactly once (a timer,
  *   `queueMicrotask`, `process.nextTick`, an IIFE, `new Promise(executor)`, `context.with`, `AsyncLocalStorage#run`,
- *   `runExclusive`) releases as the closure does on its own paths; an array iteration callback runs zero or many
+ *   `runExclusive`, a Node completion callback: {@link isErrback}) releases as the closure does on its own paths —
+ *   on some only, what it leaves held is reported at the closure's own leaking exits (a `CallbackLeak` effect);
+ *   an array iteration callback runs zero or many
  *   times and counts for nothing; a `'finish'` listener (`res.once('finish', …)`) releases only if the stream
  *   finishes: a stream destroyed first (an aborted response, `destroy()`) emits `'close'` and maybe `'error'`, never
  *   `'finish'`, so unless a `'close'` or `'error'` listener of the same function releases too, the resource is still
@@ -68,7 +70,42 @@ const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener'
 /** Methods that remove one: `(event, listener)`. */
 const REMOVAL_METHODS = new Set(['removeListener', 'off']);
 
-type Role = 'once' | 'none' | 'owner' | 'finish';
+/**
+ * Methods whose last-argument callback may run many times, or that register it for later: never a completion
+ * callback (see {@link isErrback}). Listener registrations and removals, the DOM's, iteration methods, a promise's
+ * links, Express's `use` (an error middleware `(err, req, res, next)` runs once per failed request), and `each`
+ * (sqlite3's `db.each(sql, (err, row) => …)` and the MongoDB driver's `cursor.each` call back once per row).
+ */
+const NOT_COMPLETION_METHODS = new Set([
+  ...LISTENER_METHODS,
+  ...REMOVAL_METHODS,
+  'addEventListener',
+  'removeEventListener',
+  ...ITERATION_METHODS,
+  ...PROMISE_LINKS,
+  'use',
+  'each',
+]);
+/** Global functions that run their callback many times. */
+const REPEATING_GLOBALS = new Set(['setInterval']);
+/**
+ * OpenTelemetry's `safeExecuteInTheMiddle(execute, onFinish)`: `onFinish(error, result)` runs once, right after
+ * `execute`, and the exception is rethrown after it. Instrumentations end the span there only on the error
+ * (`(error) => { if (error) span.end(); }`) and leave the result to end it otherwise (a wrapped callback, the
+ * promise's handlers): a finish hook, not a completion callback, so it keeps the hand-off it was.
+ */
+const FINISH_HOOKS = new Set(['safeExecuteInTheMiddle', 'safeExecuteInTheMiddleAsync']);
+
+/** How a Node-style completion callback names its first parameter: `err`, `error`, `er`, `_err`, `err2`, `error_1`. */
+const ERROR_PARAMETER = /^_*(?:err|error|er)(?:_?\d+)?$/i;
+
+/**
+ * `once`: runs exactly once (or never, as a timer that never fires), and releases as it does on its own paths.
+ * `errback`: a Node-style completion callback, as `once`, except that one which never releases hands the resource on,
+ * as it did as an `owner`. `owner`: may run any number of times, at any time: takes ownership. `none`: runs once per
+ * element. `finish`: a `'finish'` listener.
+ */
+type Role = 'once' | 'errback' | 'none' | 'owner' | 'finish';
 
 /** A listener given to a registration whose event names are known. */
 interface Registration {
@@ -115,6 +152,9 @@ export class Ownership {
 
   /** The closure is a release-once closure for `root`: called again, it does nothing (refinements.ts). */
   releasesOnce: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
+
+  /** The closure has a release of `root` of its own somewhere (a release call, or a helper that releases it). */
+  releasesWithin: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
 
   private effect(fn: FunctionRecord, root: Obligation, node: TSESTree.Node, resolve: () => Effect): void {
     const ob = this.owed.in(fn, root);
@@ -197,7 +237,10 @@ export class Ownership {
       list.push({ events, listener: call.arguments[1], call });
     }
     const event = events?.length === 1 ? events[0] : undefined;
-    call.arguments.forEach((arg, index) => this.onArgument(fn, call, arg, this.roleOf(call, index, event)));
+    call.arguments.forEach((arg, index) => {
+      const role = this.roleOf(call, index, event);
+      this.onArgument(fn, call, arg, role === 'owner' && isErrback(call, arg, this.handles.isGlobal.bind(this.handles)) ? 'errback' : role);
+    });
   }
 
   /**
@@ -295,6 +338,21 @@ export class Ownership {
    */
   private finishEffect(fn: FunctionRecord, root: Obligation): Effect {
     return this.listensFor(fn, 'close', root) || this.listensFor(fn, 'error', root) ? 'transfer' : 'release-on-finish';
+  }
+
+  /**
+   * The call is given a Node completion callback that releases something the function holds. By Node's convention
+   * such an operation reports its failure through the callback, not by throwing: the call is no point that may throw
+   * (a synchronous throw, from invalid arguments, is a bug of its own, as a throwing property read is). Otherwise
+   * the callback's release would count on the exception path too, where the callback never runs: a release in a
+   * `catch` around the call would read as a second one.
+   */
+  reportsThroughCallback(call: TSESTree.CallExpression): boolean {
+    const index = call.arguments.length - 1;
+    const last = call.arguments[index];
+    if (!last || this.roleOf(call, index, undefined) !== 'owner' || !isErrback(call, last, this.handles.isGlobal.bind(this.handles))) return false;
+    const closure = this.summaries.closureOf(last);
+    return closure !== undefined && this.owed.capturedBy(closure).some((root) => this.releasesWithin(closure, root));
   }
 
   /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
@@ -459,8 +517,15 @@ export class Ownership {
         });
       } else {
         this.effect(fn, root, node, () => {
+          // A completion callback that never releases it itself hands it on (`(err, rows) => done(err, client)`):
+          // it took it where the rule cannot follow, as the function it was given to did before.
+          if (role === 'errback' && !this.releasesWithin(closure, root)) return 'transfer';
           const summary = this.summaries.closureRelease(closure, root);
-          return summary === 'every' && this.releasesOnce(closure, root) ? 'release-once' : summaryEffect(summary, 'none');
+          if (summary === 'every') return this.releasesOnce(closure, root) ? 'release-once' : 'release';
+          if (summary === 'none') return role === 'errback' ? 'transfer' : 'none';
+          // Released on some of the closure's paths: what is left held is reported at the closure's leaking exits.
+          const leaks = this.summaries.closureLeaks(closure, root);
+          return leaks.length > 0 ? { leaks } : 'maybe-release';
         });
       }
     }
@@ -544,6 +609,27 @@ export class Ownership {
       });
     }
   }
+}
+
+/**
+ * A Node-style completion callback (an errback): a function written in place as the last argument of a call, whose
+ * first parameter is named like an error ({@link ERROR_PARAMETER}), given to a call that is not a listener
+ * registration, an iteration method, a promise link or another method that calls back many times
+ * ({@link NOT_COMPLETION_METHODS}), nor `setInterval`. Node's convention is that such a callback runs exactly once,
+ * when the operation completes (`fs.readFile(path, cb)`, `client.query(sql, cb)`, `sendAsync(payload, cb)`), or
+ * never, as a timer that never fires.
+ */
+function isErrback(call: TSESTree.CallExpression, arg: TSESTree.Node, isGlobal: (id: TSESTree.Identifier) => boolean): boolean {
+  if (arg !== call.arguments[call.arguments.length - 1]) return false;
+  if (arg.type !== AST_NODE_TYPES.ArrowFunctionExpression && arg.type !== AST_NODE_TYPES.FunctionExpression) return false;
+  const first = arg.params[0];
+  if (first?.type !== AST_NODE_TYPES.Identifier || !ERROR_PARAMETER.test(first.name)) return false;
+  const callee = unwrapValue(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) return !FINISH_HOOKS.has(callee.name) && !(REPEATING_GLOBALS.has(callee.name) && isGlobal(callee));
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return true;
+  // A computed method (`emitter[method](…)`) may be any of them.
+  const name = memberName(callee);
+  return name !== undefined && !NOT_COMPLETION_METHODS.has(name) && !FINISH_HOOKS.has(name);
 }
 
 /** The event a listener registration names with a string: `res.once('finish', …)` → `finish`. */

@@ -4,6 +4,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
+import { isAwaiterBody } from './down-level.js';
 import type { AnalysisResult, Exit, Obligation } from './events.js';
 import { type FixQueries, tryFinallyFix } from './fixes.js';
 import { receiverText } from './syntax.js';
@@ -22,7 +23,11 @@ export type LeakMessageId =
   | 'leakOnRejectionHandler'
   | 'leakUnlessFinished'
   | 'leakOnRemovedListener'
-  | 'leakReleaseInIteration';
+  | 'leakReleaseInIteration'
+  | 'leakOnCallbackReturn'
+  | 'leakAtCallbackEnd'
+  | 'leakOnCallbackThrow'
+  | 'leakOnCallbackMayThrow';
 
 /**
  * The leak messages of a rule. `subject` says what is held and by which call, with `{{acquire}}` and
@@ -46,6 +51,11 @@ export function leakMessages(subject: string, advice: string): Record<LeakMessag
     leakOnRejectionHandler: `${subject} if the promise on line {{line}} rejects. Its rejection handler (line {{handlerLine}}) may throw before it releases: release in \`.finally\`, or in a \`finally\` inside the handler.`,
     leakOnRemovedListener: `${subject} if \`'{{event}}'\` comes first. The listener on line {{line}} releases it, but the \`'{{event}}'\` listener (line {{handlerLine}}) removes it first: release there as well.`,
     leakUnlessFinished: `${subject} if the stream (line {{line}}) is destroyed. \`'finish'\` runs only if it finishes; a destroyed stream (an aborted response) emits \`'close'\`: release on \`'close'\` as well.`,
+    // A callback run once (a completion callback, a timer, an executor) that leaves it held on one of its paths.
+    leakOnCallbackReturn: `${subject} when its callback returns on line {{line}}. The callback (line {{callbackLine}}) runs once, and returns here without \`{{release}}\`: call it before this \`return\`.`,
+    leakAtCallbackEnd: `${subject} when its callback ends on line {{line}}. The callback (line {{callbackLine}}) runs once, and this path of it does not call \`{{release}}\`.`,
+    leakOnCallbackThrow: `${subject} at the \`throw\` on line {{line}}. The callback (line {{callbackLine}}) runs once, and throws here without \`{{release}}\`.`,
+    leakOnCallbackMayThrow: `${subject} if the call on line {{line}} throws. \`{{expression}}\` may throw in the callback (line {{callbackLine}}), which runs once: call \`{{release}}\` in a \`finally\` there.`,
   };
 }
 
@@ -59,6 +69,14 @@ const EXIT_MESSAGE: Record<Exit['type'], LeakMessageId> = {
   'function-end': 'leakAtFunctionEnd',
   rejection: 'leakOnRejection',
   unfinished: 'leakUnlessFinished',
+  callback: 'leakAtCallbackEnd',
+};
+
+/** The message of an exit inside a callback run once; other exits there (a `yield`, a rejection) keep their own. */
+const CALLBACK_MESSAGE: Partial<Record<Exit['type'], LeakMessageId>> = {
+  return: 'leakOnCallbackReturn',
+  throw: 'leakOnCallbackThrow',
+  'function-end': 'leakAtCallbackEnd',
 };
 
 /** Source text on one line, shortened for a message. */
@@ -69,6 +87,7 @@ export function oneLine(text: string, max = 60): string {
 
 /** Where the report goes: on the exit that escapes, or on the closing brace a path falls through. */
 export function exitLocation(sourceCode: Readonly<TSESLint.SourceCode>, exit: Exit): TSESTree.SourceLocation {
+  if (exit.type === 'callback') return exitLocation(sourceCode, exit.inner);
   if (exit.type !== 'function-end' && exit.type !== 'iteration-end') return exit.node.loc;
   const owner = exit.node;
   let body: TSESTree.Node = owner;
@@ -183,13 +202,20 @@ export function reportLeaks<MessageId extends string>(
       description.describedOnly || description.suggestAt || ob.conditional || queries.returnsIt?.(ob)
         ? undefined
         : tryFinallyFix(queries, ob, description.release);
+    // The try/finally fix is about the acquiring function's own paths: never on an exit inside a callback.
+    const fixAt = exits.findIndex((exit) => exit.type !== 'callback');
     for (const [index, exit] of exits.entries()) {
     const location = exitLocation(sourceCode, exit);
+    // An exit inside a callback run once: worded as that callback's exit, at its place.
+    // tsc's down-levelled async body (`__awaiter(…, function* () { … })`) is its function's own body, not a callback.
+    const callback = exit.type === 'callback' && !isAwaiterBody(exit.callback) ? exit : undefined;
+    const shown = exit.type === 'callback' ? exit.inner : exit;
     const iteration = exit.type === 'function-end' ? queries.iterationRelease(ob) : undefined;
-    const own = description.suggestAt?.(exit);
-    const handler = exit.type === 'rejection' ? queries.partialRejectionHandler?.(exit.node) : undefined;
-    const removed = exit.type === 'unfinished' ? queries.removedListener?.(exit.node) : undefined;
-    const inFinally = queries.skippedFinally?.(exit, ob) !== undefined;
+    const own = callback ? undefined : description.suggestAt?.(exit);
+    const handler = shown.type === 'rejection' ? queries.partialRejectionHandler?.(shown.node) : undefined;
+    const removed = shown.type === 'unfinished' ? queries.removedListener?.(shown.node) : undefined;
+    const inFinally = !callback && queries.skippedFinally?.(exit, ob) !== undefined;
+    const implicit = shown.type === 'throw' && !shown.explicit;
     const base: LeakMessageId = iteration
       ? 'leakReleaseInIteration'
       : inFinally
@@ -198,16 +224,20 @@ export function reportLeaks<MessageId extends string>(
         ? 'leakOnRejectionHandler'
         : removed
         ? 'leakOnRemovedListener'
-        : exit.type === 'throw' && !exit.explicit
-          ? 'leakOnMayThrow'
-          : EXIT_MESSAGE[exit.type];
+        : callback && implicit
+          ? 'leakOnCallbackMayThrow'
+          : callback
+            ? (CALLBACK_MESSAGE[shown.type] ?? EXIT_MESSAGE[shown.type])
+            : implicit
+              ? 'leakOnMayThrow'
+              : EXIT_MESSAGE[shown.type];
     context.report({
       loc: location,
       messageId: `${base}${description.family ?? ''}` as LeakMessageId,
       data: {
         ...description.data,
         method: iteration?.method ?? '',
-        callbackLine: iteration?.node.loc.start.line ?? 0,
+        callbackLine: (iteration?.node ?? callback?.callback)?.loc.start.line ?? 0,
         handlerLine: (handler ?? removed?.remover)?.loc.start.line ?? 0,
         event: removed?.event ?? '',
         acquire: acquireText(sourceCode, ob.acquire),
@@ -223,7 +253,7 @@ export function reportLeaks<MessageId extends string>(
       // A release already in a \`finally\` needs no try/finally around the work: that fix would change nothing.
       suggest: own
         ? [{ messageId: own.messageId as SuggestionId, data: own.data ?? {}, fix: own.fix }]
-        : fix && index === 0 && !inFinally
+        : fix && index === fixAt && !inFinally
           ? [{ messageId: fix.messageId, data: { release: description.release }, fix: fix.fix }]
           : [],
     });

@@ -262,6 +262,7 @@ class Run {
 }
 
 function exitPosition(exit: Exit): number {
+  if (exit.type === 'callback') return exitPosition(exit.inner);
   return exit.type === 'function-end' || exit.type === 'iteration-end' ? exit.node.range[1] : exit.node.range[0];
 }
 
@@ -292,9 +293,11 @@ function reportedExits(exits: readonly Exit[], ob: Obligation, skippedFinally: S
 export class Solver {
   private readonly exits = new Map<Obligation, Exit[]>();
   private readonly exitsSeen = new Map<Obligation, Map<TSESTree.Node, Set<Exit['type']>>>();
-  /** Where an obligation was left held on one outcome: a promise chain if it rejects, a `'finish'` listener if the
-   * stream is destroyed. */
-  private readonly rejections = new Map<Obligation, Extract<Exit, { type: 'rejection' | 'unfinished' }>>();
+  /**
+   * Where an obligation was left held on one outcome: a promise chain if it rejects, a `'finish'` listener if the
+   * stream is destroyed, the exits of a closure run once on which it does not release.
+   */
+  private readonly rejections = new Map<Obligation, readonly Exit[]>();
   private readonly effects = new Map<AnalysisEvent, Effect>();
   private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
   private readonly checkpoints = new Map<Obligation, TSESTree.CallExpression[]>();
@@ -534,6 +537,14 @@ export class Solver {
       effect = event.resolve();
       this.effects.set(event, effect);
     }
+    if (typeof effect === 'object') {
+      // As a maybe-release (a release after it runs a second time where the closure released), but what is still
+      // held is held because of the closure's own exits: a leak of it is reported there.
+      if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
+      if (!(bits & PENDING)) return bits;
+      if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, effect.leaks);
+      return (bits & ~PENDING) | RELEASED | REJECTED;
+    }
     switch (effect) {
       case 'release':
         return this.release(event.ob, bits, event.node);
@@ -545,7 +556,7 @@ export class Solver {
       case 'release-on-fulfil':
         if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
         if (!(bits & PENDING)) return bits;
-        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, { type: 'rejection', node: event.node });
+        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, [{ type: 'rejection', node: event.node }]);
         return (bits & ~PENDING) | RELEASED | REJECTED;
       case 'release-on-finish':
       case 'release-on-finish-once':
@@ -554,7 +565,7 @@ export class Solver {
         // nothing when the resource was released already.
         if (bits & RELEASED && effect === 'release-on-finish') addOnce(this.doubles, event.ob, event.node);
         if (!(bits & PENDING) || event.node.type !== AST_NODE_TYPES.CallExpression) return bits;
-        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, { type: 'unfinished', node: event.node });
+        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, [{ type: 'unfinished', node: event.node }]);
         return (bits & ~PENDING) | RELEASED | REJECTED;
       case 'transfer':
         return 0;
@@ -1017,7 +1028,7 @@ export class Solver {
       list.push(candidate);
     };
     const rejection = this.rejections.get(ob);
-    if (bits & REJECTED && rejection) add(rejection);
+    if (bits & REJECTED && rejection) for (const held of rejection) add(held);
     if (bits & (PENDING | CLOBBERED) || !rejection) add(exit);
   }
 }

@@ -6,7 +6,8 @@
  */
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import type { AnalysisResult, Obligation } from './events.js';
+import { isAwaiterBody } from './down-level.js';
+import type { AnalysisResult, Exit, Obligation } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import { classMember, isFunctionNode, memberName, unwrapValue } from './syntax.js';
@@ -135,6 +136,25 @@ export class Summaries {
   }
 
   /**
+   * The exits of a closure on which it still holds the enclosing function's `root` (as its own result reports them:
+   * every explicit exit, or else the first implicit throw), each as a `callback` exit; a closure's exit that is
+   * itself a closure's (a callback inside the callback) is kept as it is. Not the `'finish'` listeners of its own,
+   * which its callers treat as a hand-off ({@link releaseIn}).
+   */
+  closureLeaks(closure: TSESTree.Node, root: Obligation): Extract<Exit, { type: 'callback' }>[] {
+    const fn = this.recorder.byNode.get(closure);
+    const ob = fn?.captures.get(root);
+    if (!fn || !ob || this.solving.has(fn)) return [];
+    const leaks: Extract<Exit, { type: 'callback' }>[] = [];
+    for (const exit of this.solve(fn).leaks.get(ob) ?? []) {
+      // tsc's down-levelled async closure: its exits are the generator's, which is its body.
+      if (exit.type === 'callback') leaks.push(isAwaiterBody(exit.callback) && enclosingFunction(exit.callback) === closure ? { ...exit, callback: closure } : exit);
+      else if (exit.type !== 'unfinished') leaks.push({ type: 'callback', node: exit.node, inner: exit, callback: closure });
+    }
+    return leaks;
+  }
+
+  /**
    * The function or class a callee names in this file: a function declaration, a `const` bound to a function or
    * class, a class declaration, or a method of the enclosing class called on `this` (or on `const self = this`).
    */
@@ -167,4 +187,10 @@ export class Summaries {
     const declaration = this.resolveCallee(value);
     return declaration && isFunctionNode(declaration) ? declaration : undefined;
   }
+}
+
+/** The function around `node`. */
+function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
+  for (let parent = node.parent; parent; parent = parent.parent) if (isFunctionNode(parent)) return parent;
+  return undefined;
 }

@@ -7,6 +7,20 @@ type Valid = ValidTestCase<Options>;
 type Invalid = InvalidTestCase<MessageIds, Options>;
 
 const valid: (string | Valid)[] = [
+  // A Node completion callback that marks the item done on every path.
+  `
+import { readFile } from 'node:fs';
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  readFile(String(item), (err, data) => {
+    if (err) {
+      q.done(item);
+      return;
+    }
+    q.done(item);
+  });
+}`,
   // Done when the response finishes or is destroyed: 'close' follows both.
   `
 import type { ServerResponse } from 'node:http';
@@ -859,6 +873,22 @@ async function worker(parts: string[]) {
 }`,
     errors: [{ messageId: 'leakReleaseInIteration', line: 6, column: 1, data: { acquire: 'q.get()', acquireLine: 3, line: 6, method: 'forEach', callbackLine: 5, release: 'q.done(item)', anchor: 'the shutdown check' } }],
   },
+  // A Node completion callback runs once: its early \`return\` leaves the item not done, and is reported there.
+  {
+    code: `
+import { readFile } from 'node:fs';
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  readFile(String(item), (err, data) => {
+    if (err) return;
+    q.done(item);
+  });
+}`,
+    errors: [
+      { messageId: 'leakOnCallbackReturn', line: 7, column: 14, data: { acquire: 'q.get()', acquireLine: 4, line: 7, callbackLine: 6, release: 'q.done(item)' }, suggestions: [] },
+    ],
+  },
   // A timer callback that marks done only on some path.
   {
     code: `
@@ -867,7 +897,7 @@ async function worker() {
   if (shutdown) return;
   setTimeout(() => { if (check(item)) q.done(item); }, 0);
 }`,
-    errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
+    errors: [{ messageId: 'leakAtCallbackEnd', line: 5, column: 53, data: { acquire: 'q.get()', acquireLine: 3, line: 5, callbackLine: 5, release: 'q.done(item)' } }],
   },
   // A conditional done in the finally.
   {

@@ -47,7 +47,7 @@ function typed<T extends Valid | Invalid>(input: T): T {
             data: Object.fromEntries(
               Object.entries(error.data).map(([key, value]) => [
                 key,
-                (key === 'line' || key === 'acquireLine' || key === 'handlerLine') && typeof value === 'number' ? value + IMPORT_LINES : value,
+                (key === 'line' || key === 'acquireLine' || key === 'handlerLine' || key === 'callbackLine') && typeof value === 'number' ? value + IMPORT_LINES : value,
               ]),
             ),
           }),
@@ -58,6 +58,112 @@ function typed<T extends Valid | Invalid>(input: T): T {
 }
 
 const valid: Valid[] = [
+  // A Node completion callback (an errback: the last argument, first parameter `err`) runs once: one that releases on
+  // every path releases.
+  {
+    code: `
+import { readFile } from 'node:fs';
+export async function load(path: string) {
+  const client = await pool.connect();
+  readFile(path, (err, data) => {
+    if (err) {
+      client.release();
+      return;
+    }
+    client.release();
+  });
+}`,
+  },
+  // OpenTelemetry's safeExecuteInTheMiddle(execute, onFinish): a finish hook that ends the span on the error only (and
+  // rethrows it), leaving the result to end it otherwise (instrumentation-dns, instrumentation-cassandra-driver): no
+  // completion callback, a hand-off as before.
+  {
+    code: `
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+export function patched(original: () => Promise<string>) {
+  const span = tracer.startSpan('lookup');
+  const promise = safeExecuteInTheMiddle(() => original(), (error) => {
+    if (error != null) span.end();
+  });
+  return promise.then(() => span.end(), () => span.end());
+}`,
+  },
+  // The call reports its failure through the callback (Node's convention), not by throwing: the \`catch\` runs only if
+  // it throws anyway, and then the callback never runs, so the release there is no second one.
+  {
+    code: `
+import { readFile } from 'node:fs';
+export async function load(path: string) {
+  const client = await pool.connect();
+  try {
+    readFile(path, (err) => {
+      client.release();
+    });
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+}`,
+  },
+  // One that never releases it itself, but hands it on, took it where the rule cannot follow: as before, silence.
+  {
+    code: `
+import { readFile } from 'node:fs';
+declare function keep(x: unknown): void;
+export async function load(path: string) {
+  const client = await pool.connect();
+  readFile(path, (err) => {
+    if (err) return;
+    keep(client);
+  });
+}`,
+  },
+  // A listener is no completion callback, whatever its first parameter: it runs many times or never (a hand-off).
+  {
+    code: `
+import { EventEmitter } from 'node:events';
+export async function watch(emitter: EventEmitter) {
+  const client = await pool.connect();
+  emitter.on('x', (err: unknown) => {
+    if (err) return;
+    client.release();
+  });
+}`,
+  },
+  // Nor is a callback whose first parameter is not named like an error (\`e\` is as often an event), nor one that is not
+  // the last argument: given to a function the rule cannot follow, they take ownership.
+  {
+    code: `
+declare function attempt(cb: (e: unknown) => void): void;
+declare function retry(cb: (err: unknown) => void, times: number): void;
+export async function tryIt() {
+  const client = await pool.connect();
+  attempt((e) => {
+    if (e) return;
+    client.release();
+  });
+}
+export async function again() {
+  const client = await pool.connect();
+  retry((err) => {
+    if (err) return;
+    client.release();
+  }, 3);
+}`,
+  },
+  // pg's callback form of connect is unchanged: the callback owns the client, and a completion callback inside it
+  // that releases on every path releases it.
+  {
+    code: `
+export function connectForm() {
+  pool.connect((err, client, release) => {
+    if (err) return;
+    client!.query('select 1', (queryErr: Error) => {
+      release();
+    });
+  });
+}`,
+  },
   // The release comes first in the \`finally\`: a rejected audit after it skips nothing.
   { code: `
 import { Pool } from 'pg';
@@ -667,6 +773,132 @@ export function observed(res: ServerResponse) {
 ];
 
 const invalid: Invalid[] = [
+  // metamask's lookupNetwork (@metamask/controllers 32.0.2): the completion callback given to \`sendAsync\` runs once,
+  // and its early \`return\` leaves the lock held. Reported at that \`return\`, where the fix goes.
+  {
+    code: `
+declare const ethQuery: { sendAsync(payload: unknown, cb: (error: unknown, network: unknown) => void): void };
+export async function lookupNetwork(state: { network: unknown }) {
+  const releaseLock = await mutex.acquire();
+  ethQuery.sendAsync({ method: 'net_version' }, (error, network) => {
+    if (state.network === network) {
+      return;
+    }
+    state.network = network;
+    releaseLock();
+  });
+}`,
+    errors: [
+      {
+        messageId: 'leakOnCallbackReturn',
+        line: 7,
+        column: 7,
+        data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: 4, line: 7, callbackLine: 5, release: 'releaseLock()' },
+        suggestions: [],
+      },
+    ],
+  },
+  // Every leaking exit of the callback is reported, and the acquiring function's own early return too.
+  {
+    code: `
+import { readFile } from 'node:fs';
+export async function both(flag: boolean, other: boolean) {
+  const client = await pool.connect();
+  if (other) return;
+  readFile('x', (err) => {
+    if (err) return;
+    if (flag) return;
+    client.release();
+  });
+}`,
+    errors: [
+      // No try/finally fix: its \`finally\` would release before the callback runs.
+      { messageId: 'leakOnReturn', line: 5, column: 14, suggestions: [] },
+      { messageId: 'leakOnCallbackReturn', line: 7, column: 14, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 4, line: 7, callbackLine: 6, release: 'client.release()' }, suggestions: [] },
+      { messageId: 'leakOnCallbackReturn', line: 8, column: 15, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 4, line: 8, callbackLine: 6, release: 'client.release()' }, suggestions: [] },
+    ],
+  },
+  // A path of the callback that ends without releasing: reported at the callback's end.
+  {
+    code: `
+import { readFile } from 'node:fs';
+export async function read(path: string) {
+  const client = await pool.connect();
+  readFile(path, (err, data) => {
+    if (!err) {
+      client.release();
+    }
+  });
+}`,
+    errors: [
+      { messageId: 'leakAtCallbackEnd', line: 9, column: 3, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 4, line: 9, callbackLine: 5, release: 'client.release()' }, suggestions: [] },
+    ],
+  },
+  // A call before the release may throw inside the callback: with no explicit exit leaking, the first such call.
+  {
+    code: `
+import { readFile } from 'node:fs';
+declare function log(x: unknown): void;
+export async function logs() {
+  const client = await pool.connect();
+  readFile('x', (err) => {
+    log(err);
+    log(err);
+    client.release();
+  });
+}`,
+    errors: [
+      {
+        messageId: 'leakOnCallbackMayThrow',
+        line: 7,
+        column: 5,
+        data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 5, line: 7, callbackLine: 6, release: 'client.release()', expression: 'log(err)' },
+        suggestions: [],
+      },
+    ],
+  },
+  // A timer's callback runs once too: its early \`return\` is the leak, not the end of the function that set it.
+  {
+    code: `
+export async function later(flag: boolean) {
+  const client = await pool.connect();
+  setTimeout(() => {
+    if (flag) return;
+    client.release();
+  }, 10);
+}`,
+    errors: [
+      { messageId: 'leakOnCallbackReturn', line: 5, column: 15, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 3, line: 5, callbackLine: 4, release: 'client.release()' }, suggestions: [] },
+    ],
+  },
+  // So does a promise executor, and an explicit \`throw\` in it is its own exit.
+  {
+    code: `
+export async function settle(flag: boolean) {
+  const client = await pool.connect();
+  await new Promise<void>((resolve) => {
+    if (flag) throw new Error('no');
+    client.release();
+    resolve();
+  });
+}`,
+    errors: [
+      { messageId: 'leakOnCallbackThrow', line: 5, column: 15, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 3, line: 5, callbackLine: 4, release: 'client.release()' }, suggestions: [] },
+    ],
+  },
+  // A completion callback that releases on every path releases: a release after it is a second one.
+  {
+    code: `
+import { readFile } from 'node:fs';
+export async function twice() {
+  const client = await pool.connect();
+  readFile('x', (err) => {
+    client.release();
+  });
+  client.release();
+}`,
+    errors: [{ messageId: 'doubleRelease', line: 8, column: 3, data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 4, release: 'client.release()' } }],
+  },
   // A rejected commit in the \`finally\` skips the release after it (postgraphile 4.3.1, fixed in graphile/crystal#978):
   // reported on the commit, with no try/finally fix (the release is in one already).
   {
