@@ -12,7 +12,7 @@
  * — records their events in ESLint's code path segments ({@link Recorder}), solves each function at the end of the
  * file ({@link Solver}), and hands the rule the leaks and double releases it found.
  */
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { Checkpoints } from './checkpoints.js';
 import { isAwaiterYield } from './down-level.js';
@@ -281,7 +281,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
 
   const isParameterCall = (call: TSESTree.CallExpression): boolean => {
     const callee = unwrapValue(call.callee);
-    return callee.type === AST_NODE_TYPES.Identifier && handles.resolve(callee)?.defs[0]?.type === 'Parameter';
+    return callee.type === AST_NODE_TYPES.Identifier && handles.resolve(callee)?.defs[0]?.type === TSESLint.Scope.DefinitionType.Parameter;
   };
 
   const fixQueries: FixQueries = {
