@@ -153,6 +153,8 @@ export class Ownership {
   /** The closure is a release-once closure for `root`: called again, it does nothing (refinements.ts). */
   releasesOnce: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
 
+  private readonly isGlobal = (identifier: TSESTree.Identifier): boolean => this.handles.isGlobal(identifier);
+
   /** The closure has a release of `root` of its own somewhere (a release call, or a helper that releases it). */
   releasesWithin: (closure: TSESTree.Node, root: Obligation) => boolean = () => false;
 
@@ -239,7 +241,7 @@ export class Ownership {
     const event = events?.length === 1 ? events[0] : undefined;
     call.arguments.forEach((arg, index) => {
       const role = this.roleOf(call, index, event);
-      this.onArgument(fn, call, arg, role === 'owner' && isErrback(call, arg, this.handles.isGlobal.bind(this.handles)) ? 'errback' : role);
+      this.onArgument(fn, call, arg, role === 'owner' && isErrback(call, arg, this.isGlobal) ? 'errback' : role);
     });
   }
 
@@ -350,7 +352,7 @@ export class Ownership {
   reportsThroughCallback(call: TSESTree.CallExpression): boolean {
     const index = call.arguments.length - 1;
     const last = call.arguments[index];
-    if (!last || this.roleOf(call, index, undefined) !== 'owner' || !isErrback(call, last, this.handles.isGlobal.bind(this.handles))) return false;
+    if (!last || this.roleOf(call, index, undefined) !== 'owner' || !isErrback(call, last, this.isGlobal)) return false;
     const closure = this.summaries.closureOf(last);
     return closure !== undefined && this.owed.capturedBy(closure).some((root) => this.releasesWithin(closure, root));
   }

@@ -10,7 +10,7 @@ import { isAwaiterBody } from './down-level.js';
 import type { AnalysisResult, Exit, Obligation } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
-import { classMember, isFunctionNode, memberName, unwrapValue } from './syntax.js';
+import { classMember, isFunctionNode, memberName, owningCodePathNode, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -148,7 +148,7 @@ export class Summaries {
     const leaks: Extract<Exit, { type: 'callback' }>[] = [];
     for (const exit of this.solve(fn).leaks.get(ob) ?? []) {
       // tsc's down-levelled async closure: its exits are the generator's, which is its body.
-      if (exit.type === 'callback') leaks.push(isAwaiterBody(exit.callback) && enclosingFunction(exit.callback) === closure ? { ...exit, callback: closure } : exit);
+      if (exit.type === 'callback') leaks.push(isAwaiterBody(exit.callback) && owningCodePathNode(exit.callback) === closure ? { ...exit, callback: closure } : exit);
       else if (exit.type !== 'unfinished') leaks.push({ type: 'callback', node: exit.node, inner: exit, callback: closure });
     }
     return leaks;
@@ -187,10 +187,4 @@ export class Summaries {
     const declaration = this.resolveCallee(value);
     return declaration && isFunctionNode(declaration) ? declaration : undefined;
   }
-}
-
-/** The function around `node`. */
-function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
-  for (let parent = node.parent; parent; parent = parent.parent) if (isFunctionNode(parent)) return parent;
-  return undefined;
 }

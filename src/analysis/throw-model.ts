@@ -272,7 +272,7 @@ export class ThrowModel {
    */
   isLibraryCall(call: TSESTree.CallExpression): boolean {
     // A logger formats what it is given into a line; it keeps none of it.
-    if (isLoggingCall(calleePath(unwrapValue(call.callee)), false)) return true;
+    if (isLoggingCall(calleePath(call.callee), false)) return true;
     const root = rootIdentifier(call.callee);
     if (root && (this.deps.handles.isGlobal(root) || this.isOtelImport(root))) return true;
     return this.declaredIn(call, OTEL_SCOPE);
