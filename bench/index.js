@@ -145,6 +145,19 @@ const docPath = path.join(repoRoot, 'docs', 'performance.md');
 const old = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '';
 const begin = old.indexOf(BEGIN);
 const end = old.indexOf(END);
+// A section someone wrote between the markers would be lost silently: refuse, and name it, instead.
+const generatedHeadings = new Set(generated.split('\n').filter((line) => line.startsWith('## ')));
+const strayHeadings =
+  begin >= 0 && end > begin
+    ? old.slice(begin, end).split('\n').filter((line) => line.startsWith('## ') && !generatedHeadings.has(line))
+    : [];
+if (strayHeadings.length) {
+  console.error(
+    `\ndocs/performance.md not written: hand-written sections sit inside the generated region, which this run ` +
+      `replaces. Move them above the line "${BEGIN}":\n${strayHeadings.map((h) => `  ${h}`).join('\n')}`,
+  );
+  process.exit(1);
+}
 const doc =
   begin >= 0 && end > begin
     ? old.slice(0, begin) + generated + old.slice(end + END.length)
