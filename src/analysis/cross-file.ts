@@ -214,20 +214,6 @@ const CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
 const HELPER_CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
 
 /**
- * Every `x` for which `text.includes(`${x}(`)` holds and `x` is an identifier: each suffix of each run of identifier
- * characters directly before a `(`. A file-wide answer to "may this function call its parameter?", asked before the
- * function's own text is.
- */
-function calledNameSuffixes(text: string): ReadonlySet<string> {
-  const suffixes = new Set<string>();
-  for (const match of text.matchAll(/[\p{ID_Continue}$\u200c\u200d]+(?=\()/gu)) {
-    const word = match[0];
-    for (let i = 0; i < word.length; i++) suffixes.add(word.slice(i));
-  }
-  return suffixes;
-}
-
-/**
  * The names a call of a possible release helper can go by: the names of the functions and methods, in the program's
  * own source files, whose bodies call one of `releaseNames` (or, when `callReleases`, one of their parameters) — the
  * test {@link CrossFile}'s `mayAnswer` makes of the declaration a call resolves to — and every name the program binds
@@ -249,9 +235,6 @@ export function helperCandidates(services: TypeServices, releaseNames: readonly 
   const callsRelease = (text: string): boolean => releaseNames.some((name) => text.includes(`${name}(`));
   const nameText = (name: ts.Node | undefined): string | undefined =>
     name && (t.isIdentifier(name) || t.isPrivateIdentifier(name)) ? name.text.replace(/^#/, '') : undefined;
-  const addName = (name: string | undefined): void => {
-    if (name !== undefined) names.add(name);
-  };
   const isRequire = (node: ts.Expression): boolean => {
     let inner = node;
     while (t.isPropertyAccessExpression(inner) || t.isElementAccessExpression(inner)) inner = inner.expression;
@@ -259,76 +242,43 @@ export function helperCandidates(services: TypeServices, releaseNames: readonly 
   };
   for (const file of services.program.getSourceFiles()) {
     if (file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/')) continue;
-    // Asked of the whole file first, so a body's text is taken only where the answer can be yes: taking every
-    // function's text made the walk quadratic in nesting (an outer body's text holds every inner one).
-    const fileCallsRelease = callsRelease(file.text);
-    const mayRelease = callReleases || fileCallsRelease;
-    let calledSuffixes: ReadonlySet<string> | undefined;
-    const fileCalls = (name: string): boolean => (calledSuffixes ??= calledNameSuffixes(file.text)).has(name);
-    const K = t.SyntaxKind;
+    const mayRelease = callReleases || callsRelease(file.text);
     const visit = (node: ts.Node): void => {
-      // No alias and no function body lives in a type, and most of a typed program's nodes are types.
-      if (t.isTypeNode(node) || node.kind === K.InterfaceDeclaration || node.kind === K.TypeAliasDeclaration) return;
-      let fn: ts.Node | undefined;
-      let fnName: string | undefined;
-      switch (node.kind) {
-        case K.ImportSpecifier:
-        case K.ExportSpecifier:
-          if ((node as ts.ImportSpecifier | ts.ExportSpecifier).propertyName) names.add((node as ts.ImportSpecifier | ts.ExportSpecifier).name.text);
-          break;
-        case K.ImportClause:
-          addName((node as ts.ImportClause).name?.text);
-          break;
-        case K.ImportEqualsDeclaration:
-        case K.NamespaceExportDeclaration:
-          names.add((node as ts.ImportEqualsDeclaration | ts.NamespaceExportDeclaration).name.text);
-          break;
-        case K.BindingElement:
-          if ((node as ts.BindingElement).propertyName) addName(nameText((node as ts.BindingElement).name));
-          break;
-        case K.VariableDeclaration:
-        case K.PropertyDeclaration: {
-          const declaration = node as ts.VariableDeclaration | ts.PropertyDeclaration;
-          if (t.isVariableDeclaration(declaration) && declaration.initializer && isRequire(declaration.initializer)) addName(nameText(declaration.name));
-          fn = declaration.initializer;
-          fnName = nameText(declaration.name);
-          break;
-        }
-        case K.BinaryExpression: {
-          // JavaScript's `exports.f = g` and `module.exports.f = g`: `f` is an alias of `g`.
-          const binary = node as ts.BinaryExpression;
-          if (binary.operatorToken.kind === K.EqualsToken && t.isPropertyAccessExpression(binary.left)) names.add(binary.left.name.text);
-          break;
-        }
-        case K.PropertyAssignment:
-          // `module.exports = { f: g }`.
-          if (t.isIdentifier((node as ts.PropertyAssignment).initializer) || t.isPropertyAccessExpression((node as ts.PropertyAssignment).initializer)) {
-            addName(nameText((node as ts.PropertyAssignment).name));
-          }
-          break;
-        case K.ShorthandPropertyAssignment:
-          addName(nameText((node as ts.ShorthandPropertyAssignment).name));
-          break;
-        case K.FunctionDeclaration:
-        case K.MethodDeclaration:
-        case K.FunctionExpression:
-        case K.ArrowFunction:
-          fn = node;
-          fnName = 'name' in node ? nameText(node.name as ts.Node | undefined) : undefined;
-          break;
+      if ((t.isImportSpecifier(node) || t.isExportSpecifier(node)) && node.propertyName) {
+        names.add(node.name.text);
+      } else if (t.isImportClause(node) && node.name) {
+        names.add(node.name.text);
+      } else if (t.isImportEqualsDeclaration(node) || t.isNamespaceExportDeclaration(node)) {
+        names.add(node.name.text);
+      } else if (t.isBindingElement(node) && node.propertyName) {
+        const local = nameText(node.name);
+        if (local !== undefined) names.add(local);
+      } else if (t.isVariableDeclaration(node) && node.initializer && isRequire(node.initializer)) {
+        const local = nameText(node.name);
+        if (local !== undefined) names.add(local);
+      } else if (t.isBinaryExpression(node) && node.operatorToken.kind === t.SyntaxKind.EqualsToken && t.isPropertyAccessExpression(node.left)) {
+        // JavaScript's `exports.f = g` and `module.exports.f = g`: `f` is an alias of `g`.
+        names.add(node.left.name.text);
+      } else if (
+        (t.isPropertyAssignment(node) && (t.isIdentifier(node.initializer) || t.isPropertyAccessExpression(node.initializer))) ||
+        t.isShorthandPropertyAssignment(node)
+      ) {
+        // `module.exports = { f: g }`.
+        const local = nameText(node.name);
+        if (local !== undefined) names.add(local);
       }
-      if (mayRelease && fnName !== undefined && fn) {
-        const value = fn;
-        if ((t.isFunctionDeclaration(value) || t.isMethodDeclaration(value) || t.isFunctionExpression(value) || t.isArrowFunction(value)) && value.body) {
-          const parameterNames = callReleases
-            ? value.parameters.flatMap((parameter) => (t.isIdentifier(parameter.name) ? [parameter.name.text] : []))
-            : [];
-          const mayCallParameter = parameterNames.some(fileCalls);
-          if (fileCallsRelease || mayCallParameter) {
-            const text = value.body.getText(file);
-            if (callsRelease(text) || (mayCallParameter && parameterNames.some((parameter) => text.includes(`${parameter}(`)))) {
-              names.add(fnName);
-            }
+      if (mayRelease) {
+        const value = t.isVariableDeclaration(node) || t.isPropertyDeclaration(node) ? node.initializer : node;
+        const name = 'name' in node ? nameText(node.name as ts.Node | undefined) : undefined;
+        if (
+          name !== undefined &&
+          value &&
+          (t.isFunctionDeclaration(value) || t.isMethodDeclaration(value) || t.isFunctionExpression(value) || t.isArrowFunction(value)) &&
+          value.body
+        ) {
+          const text = value.body.getText(file);
+          if (callsRelease(text) || (callReleases && value.parameters.some((parameter) => t.isIdentifier(parameter.name) && text.includes(`${parameter.name.text}(`)))) {
+            names.add(name);
           }
         }
       }
