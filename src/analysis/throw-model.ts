@@ -552,7 +552,7 @@ export class ThrowModel {
     const outer = this.handleParams;
     this.handleParams = params;
     try {
-      const answer = someNode(this.deps.sourceCode, body, (inner) => this.isThrowPointSyntax(inner), isNestedFunction);
+      const answer = someNode(this.deps.sourceCode, body, (inner) => this.isThrowPointSyntax(inner), cannotThrowOut);
       remember(answer);
       return answer;
     } finally {
@@ -637,7 +637,7 @@ export class ThrowModel {
   }
 
   private expressionMayThrow(node: TSESTree.Node): boolean {
-    return someNode(this.deps.sourceCode, node, (inner) => this.isThrowPointSyntax(inner), isNestedFunction);
+    return someNode(this.deps.sourceCode, node, (inner) => this.isThrowPointSyntax(inner), cannotThrowOut);
   }
 
 }
@@ -662,6 +662,22 @@ function declaredNames(pattern: TSESTree.Node): string[] {
 /** A nested function's body does not run when the function that creates it runs. */
 function isNestedFunction(node: TSESTree.Node): boolean {
   return isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody;
+}
+
+/**
+ * What a body's run cannot throw out of: a nested function, and the block of a `try` with a `catch`, which catches
+ * whatever the block throws (the handler and the `finally` are still read). A `catch ({ message })` is not such a
+ * `catch`: destructuring what was thrown throws for `null` or `undefined`.
+ */
+function cannotThrowOut(node: TSESTree.Node): boolean {
+  if (isNestedFunction(node)) return true;
+  const owner = node.parent;
+  return (
+    owner?.type === AST_NODE_TYPES.TryStatement &&
+    owner.block === node &&
+    owner.handler !== null &&
+    (owner.handler.param === null || owner.handler.param.type === AST_NODE_TYPES.Identifier)
+  );
 }
 
 function isClass(node: TSESTree.Node): node is TSESTree.ClassDeclaration | TSESTree.ClassExpression {

@@ -191,8 +191,11 @@ export function isListenerRegistration(call: TSESTree.CallExpression, method: st
  */
 export const LOG_METHODS = new Set(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'verbose', 'silly', 'log', 'notice', 'http']);
 
-/** A receiver named for a logger: `logger`, `log`, `_logger`, `internalLogger`, `this.log`, `requestLogger`. */
-const LOGGER_NAME = /^_*(?:log|logging|[A-Za-z0-9_$]*logger)$/i;
+/**
+ * A receiver named for a logger: `logger`, `log`, `_logger`, `internalLogger`, `this.log`, `requestLogger`, and
+ * OpenTelemetry's diagnostic logger `diag` (`this._diag` of every instrumentation, `diag.createComponentLogger(…)`).
+ */
+const LOGGER_NAME = /^_*(?:log|logging|diag|[A-Za-z0-9_$]*logger)$/i;
 
 /**
  * `logger.info(…)`, `this.log.error(…)`, `Client.internalLogger.debug(…)`: a level method of a receiver named for a

@@ -98,6 +98,10 @@ export class TypedSummaries {
     const t = services.ts;
     const visit = (node: ts.Node): boolean => {
       if (node !== root && (t.isFunctionLike(node) || t.isClassLike(node))) return false;
+      // What a `try` block throws, its `catch` catches (unless the catch destructures what was thrown).
+      if (t.isTryStatement(node) && node.catchClause && (!node.catchClause.variableDeclaration || t.isIdentifier(node.catchClause.variableDeclaration.name))) {
+        return visit(node.catchClause) || (node.finallyBlock !== undefined && visit(node.finallyBlock));
+      }
       switch (node.kind) {
         case t.SyntaxKind.ThrowStatement:
         case t.SyntaxKind.TaggedTemplateExpression:

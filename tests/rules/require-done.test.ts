@@ -1838,7 +1838,12 @@ for (const [name, tester] of [
   ['untyped', untypedTester],
 ] as const) {
   tester.run(`require-done (${name}, logging calls)`, rule, {
-    valid: [validWithQueuePrelude({ code: LOG_BEFORE_TRY }), validWithQueuePrelude({ code: LOG_BEFORE_TRY, settings: { workqueue: { loggersMayThrow: false } } })],
+    valid: [
+      validWithQueuePrelude({ code: LOG_BEFORE_TRY }),
+      validWithQueuePrelude({ code: LOG_BEFORE_TRY, settings: { workqueue: { loggersMayThrow: false } } }),
+      // OpenTelemetry's diagnostic logger, as instrumentations hold it (`this._diag`).
+      validWithQueuePrelude({ code: LOG_BEFORE_TRY.replace('(log:', '(_diag:').replace('log.info', '_diag.info') }),
+    ],
     invalid: [
       invalidWithQueuePrelude({
         code: LOG_BEFORE_TRY,
@@ -1861,3 +1866,94 @@ for (const [name, tester] of [
     ],
   });
 }
+
+// A same-file helper whose only throw point is inside a `try` with a `catch` cannot throw (docs/analysis.md, "what
+// may throw"); one whose `catch` throws again, destructures what was thrown, or that has only a `finally`, can.
+const caughtHelper = (catchClause: string): string => `
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } ${catchClause}
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  parseOrNull(item);
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`;
+const movedIntoTry = (code: string): string => code.replace('  parseOrNull(item);\n  try {\n', '  try {\n    parseOrNull(item);\n');
+const leaksAtHelperCall = (catchClause: string) => {
+  const code = caughtHelper(catchClause);
+  const lines = code.split('\n');
+  const line = lines.indexOf('  parseOrNull(item);') + 1;
+  const acquireLine = lines.findIndex((text) => text.includes('await q.get()')) + 1;
+  return invalidWithQueuePrelude({
+    code,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line,
+        column: 3,
+        data: { acquire: 'q.get()', acquireLine, line, expression: 'parseOrNull(item)', release: 'q.done(item)', anchor: 'the shutdown check' },
+        suggestions: [{ messageId: 'moveIntoTry', output: movedIntoTry(code) }],
+      },
+    ],
+  });
+};
+for (const [name, tester] of [
+  ['typed', typedTester],
+  ['untyped', untypedTester],
+] as const) {
+  tester.run(`require-done (${name}, helpers that catch)`, rule, {
+    valid: [
+      validWithQueuePrelude({ code: caughtHelper('catch {\n    return null;\n  }') }),
+      validWithQueuePrelude({ code: caughtHelper('catch (error) {\n    console.error(error);\n    return null;\n  }') }),
+      validWithQueuePrelude({ code: caughtHelper('catch (error) {\n    return null;\n  } finally {\n    console.log("parsed");\n  }') }),
+    ],
+    invalid: [
+      leaksAtHelperCall('catch (error) {\n    throw new Error(`not JSON: ${String(error)}`);\n  }'),
+      leaksAtHelperCall('catch ({ message }) {\n    return message;\n  }'),
+      leaksAtHelperCall('finally {\n    console.log("parsed");\n  }'),
+      leaksAtHelperCall('catch {\n    return null;\n  } finally {\n    JSON.parse("{");\n  }'),
+    ],
+  });
+}
+
+// Typed, the same question for helpers in another file of the program (tests/rules/fixture/helpers.ts).
+const IMPORTED_PARSE = (helper: string): string => `
+import { ${helper} } from './helpers.js';
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  ${helper}(item);
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`;
+typedTester.run('require-done (typed, imported helpers that catch)', rule, {
+  valid: [validWithQueuePrelude({ code: IMPORTED_PARSE('parseOrNull') })],
+  invalid: [
+    invalidWithQueuePrelude({
+      code: IMPORTED_PARSE('parseOrExplain'),
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 6,
+          column: 3,
+          suggestions: [
+            {
+              messageId: 'moveIntoTry',
+              output: IMPORTED_PARSE('parseOrExplain').replace('  parseOrExplain(item);\n  try {\n', '  try {\n    parseOrExplain(item);\n'),
+            },
+          ],
+        },
+      ],
+    }),
+  ],
+});
