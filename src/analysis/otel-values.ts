@@ -44,7 +44,7 @@ export interface OtelValueDeps {
  * Methods whose result is not the API's own: what a callback returns (`context.with`, `startActiveSpan`), the callback
  * itself bound (`context.bind`), or a value the application stored (`ctx.getValue(key)`).
  */
-const FOREIGN_RESULTS = new Set([...OTEL_CALLBACK_RUNNERS, 'getValue']);
+const FOREIGN_RESULTS = new Set([...OTEL_CALLBACK_RUNNERS, 'bind', 'getValue']);
 
 export class OtelValues {
   private readonly memo = new Map<TSESTree.Node, boolean>();

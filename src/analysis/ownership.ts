@@ -73,8 +73,10 @@ const REMOVAL_METHODS = new Set(['removeListener', 'off']);
 /**
  * Methods whose last-argument callback may run many times, or that register it for later: never a completion
  * callback (see {@link isErrback}). Listener registrations and removals, the DOM's, iteration methods, a promise's
- * links, Express's `use` (an error middleware `(err, req, res, next)` runs once per failed request), and `each`
- * (sqlite3's `db.each(sql, (err, row) => …)` and the MongoDB driver's `cursor.each` call back once per row).
+ * links, Express's `use` (an error middleware `(err, req, res, next)` runs once per failed request), `each`
+ * (sqlite3's `db.each(sql, (err, row) => …)` and the MongoDB driver's `cursor.each` call back once per row), and
+ * `bind` (OpenTelemetry's `context.bind(ctx, fn)`, `AsyncResource.bind(fn)`, `fn.bind(this)`: they return a wrapper
+ * that runs `fn` whenever it is called, which is where the wrapper goes, not now).
  */
 const NOT_COMPLETION_METHODS = new Set([
   ...LISTENER_METHODS,
@@ -85,6 +87,7 @@ const NOT_COMPLETION_METHODS = new Set([
   ...PROMISE_LINKS,
   'use',
   'each',
+  'bind',
 ]);
 /** Global functions that run their callback many times. */
 const REPEATING_GLOBALS = new Set(['setInterval']);

@@ -381,8 +381,12 @@ export class ThrowModel {
     return init.type === AST_NODE_TYPES.ArrayExpression || init.type === AST_NODE_TYPES.Literal ? init : undefined;
   }
 
-  /** A call given a function may run it: it throws what that function may throw (an unknown function may). */
+  /**
+   * A call given a function may run it: it throws what that function may throw (an unknown function may). Not a
+   * `bind` (`context.bind(ctx, fn)`, `fn.bind(this)`, `AsyncResource.bind(fn)`): it returns a wrapper and runs nothing.
+   */
   private callbackMayThrow(call: TSESTree.CallExpression): boolean {
+    if (calleePath(call.callee)?.at(-1) === 'bind') return false;
     return call.arguments.some((arg) => {
       const value = unwrapValue(arg);
       if (isFunctionNode(value)) return !isAsyncFunction(value) && !value.generator && this.bodyMayThrow(value);

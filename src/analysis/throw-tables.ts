@@ -80,8 +80,11 @@ export const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
  * callback's exceptions through.
  */
 export const OTEL_SCOPE = '@opentelemetry/';
-/** The OpenTelemetry functions that run a callback they are given, for an argument whose type is unknown. */
-export const OTEL_CALLBACK_RUNNERS = new Set(['with', 'bind', 'startActiveSpan', 'safeExecuteInTheMiddle', 'safeExecuteInTheMiddleAsync']);
+/**
+ * The OpenTelemetry functions that run a callback they are given, for an argument whose type is unknown. Not
+ * `context.bind(ctx, fn)`: it returns a wrapper and runs nothing.
+ */
+export const OTEL_CALLBACK_RUNNERS = new Set(['with', 'startActiveSpan', 'safeExecuteInTheMiddle', 'safeExecuteInTheMiddleAsync']);
 /** String methods that cannot throw on a string (`replaceAll` does, with a non-global RegExp; `repeat`, `normalize`…). */
 export const SAFE_STRING_METHODS = new Set([
   'at',

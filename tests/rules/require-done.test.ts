@@ -1895,11 +1895,11 @@ const leaksAtHelperCall = (catchClause: string) => {
     code,
     errors: [
       {
-        messageId: 'leakOnMayThrow',
+        messageId: 'leakOnMayThrow' as const,
         line,
         column: 3,
         data: { acquire: 'q.get()', acquireLine, line, expression: 'parseOrNull(item)', release: 'q.done(item)', anchor: 'the shutdown check' },
-        suggestions: [{ messageId: 'moveIntoTry', output: movedIntoTry(code) }],
+        suggestions: [{ messageId: 'moveIntoTry' as const, output: movedIntoTry(code) }],
       },
     ],
   });

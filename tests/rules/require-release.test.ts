@@ -2620,3 +2620,35 @@ export function traced(kind: string, route: string | undefined) {
     }),
   ],
 });
+
+// `context.bind(ctx, fn)` returns a wrapper and runs nothing (instrumentation-fs's callback patch): the bound callback
+// is where the wrapper goes (here the fs call's arguments), not a release now, so the `catch` that ends the span when
+// the call throws synchronously is no second end; nor does the bind run what the wrapped function may throw.
+const BOUND_CALLBACK = `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('fs');
+declare function risky(): number;
+export function patched(original: (...args: unknown[]) => unknown, args: unknown[], cb: (error?: Error) => void) {
+  const span = tracer.startSpan('fs');
+  args[args.length - 1] = context.bind(context.active(), function (error?: Error) {
+    span.end();
+    cb(error);
+  });
+  try {
+    return original(...args);
+  } catch (error) {
+    span.end();
+    throw error;
+  }
+}
+export function later() {
+  const span = tracer.startSpan('op');
+  const run = context.bind(context.active(), () => risky());
+  try {
+    return run;
+  } finally {
+    span.end();
+  }
+}`;
+typedTester.run('require-release (typed, context.bind)', rule, { valid: [{ code: BOUND_CALLBACK }], invalid: [] });
+untypedTester.run('require-release (untyped, context.bind)', rule, { valid: [{ code: BOUND_CALLBACK.replace(/: \(\.\.\.args: unknown\[\]\) => unknown|: unknown\[\]|: \(error\?: Error\) => void|\?: Error|: number/g, '') }], invalid: [] });
