@@ -200,6 +200,9 @@ export class Owed {
     }
     if (!fn) return;
     if (!acquired.awaited && this.options.isUnawaitedPromise?.(acquired.call)) return;
+    // `this.client = await pool.connect()`: stored where it outlives the function, so handed on at once, as
+    // `const c = await pool.connect(); this.client = c;` is by the store.
+    if ((pattern.type === AST_NODE_TYPES.AssignmentPattern ? pattern.left : pattern).type === AST_NODE_TYPES.MemberExpression) return;
     let ob = this.byCall.get(acquired.call) ?? this.reacquired(fn, node, pattern, acquired.match);
     const fresh = !ob;
     ob ??= this.create(fn, acquired.match.kind, acquired.call, node, acquired.match.receiver);

@@ -2652,3 +2652,24 @@ export function later() {
 }`;
 typedTester.run('require-release (typed, context.bind)', rule, { valid: [{ code: BOUND_CALLBACK }], invalid: [] });
 untypedTester.run('require-release (untyped, context.bind)', rule, { valid: [{ code: BOUND_CALLBACK.replace(/: \(\.\.\.args: unknown\[\]\) => unknown|: unknown\[\]|: \(error\?: Error\) => void|\?: Error|: number/g, '') }], invalid: [] });
+
+// An acquire stored straight on a property is handed on, as an alias stored there is (langchain's PGVectorStore:
+// `this.client = await this.pool.connect()` in one method, `this.client?.release()` in another).
+const STORED_ON_FIELD = `
+import { Pool } from 'pg';
+export class Store {
+  private readonly pool = new Pool();
+  private client: unknown;
+  private readonly clients: unknown[] = [];
+  async initialize() {
+    this.client = await this.pool.connect();
+  }
+  async more(i: number) {
+    this.clients[i] = await this.pool.connect();
+  }
+}`;
+typedTester.run('require-release (typed, an acquire stored on a property)', rule, { valid: [{ code: STORED_ON_FIELD }], invalid: [] });
+untypedTester.run('require-release (untyped, an acquire stored on a property)', rule, {
+  valid: [{ code: STORED_ON_FIELD.replace(/private (readonly )?|: unknown(\[\])?|: number/g, '') }],
+  invalid: [],
+});
