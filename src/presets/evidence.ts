@@ -132,7 +132,8 @@ export function createPairMatcher(
       const factory = methodCall(value)?.name ?? (callee.type === AST_NODE_TYPES.Identifier ? callee.name : undefined);
       return factory !== undefined && pair.receiverFactories.has(factory) && importsPackageOf(pair);
     }
-    const name = receiverName(receiver);
+    // A private field is named like any other: `this.#pool` is a pool as `this.pool` is.
+    const name = receiverName(receiver)?.replace(/^#/, '');
     if (name !== undefined && pair.selfEvidentNames?.names.test(name)) return true;
     return name !== undefined && pair.receiverNames.test(name) && importsPackageOf(pair);
   };

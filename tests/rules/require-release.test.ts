@@ -2673,3 +2673,40 @@ untypedTester.run('require-release (untyped, an acquire stored on a property)', 
   valid: [{ code: STORED_ON_FIELD.replace(/private (readonly )?|: unknown(\[\])?|: number/g, '') }],
   invalid: [],
 });
+
+// Untyped, a private field is named like any other field: `this.#pool` is a pool (mastra's PostgresStore).
+const PRIVATE_POOL = `
+import { Pool } from 'pg';
+export class Store {
+  #pool = new Pool();
+  async count() {
+    const client = await this.#pool.connect();
+    const result = await client.query('select count(*) from t');
+    client.release();
+    return result;
+  }
+}`;
+untypedTester.run('require-release (untyped, a private field named for a pool)', rule, {
+  valid: [],
+  invalid: [
+    {
+      code: PRIVATE_POOL,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 7,
+          column: 20,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: PRIVATE_POOL.replace(
+                "    const result = await client.query('select count(*) from t');\n    client.release();\n    return result;",
+                "    try {\n      const result = await client.query('select count(*) from t');\n      return result;\n    } finally {\n      client.release();\n    }",
+              ),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
