@@ -57,18 +57,31 @@ export class HandleIndex {
   }
 
   /**
-   * The class whose instance a receiver is: `this` in a method (through arrow functions), or a `const` alias of it
-   * (`const self = this`, the usual way to reach the instance from a `function` callback).
+   * The class whose instance a receiver is: `this` in a method (through arrow functions), a `const` alias of it
+   * (`const self = this`, the usual way to reach the instance from a `function` callback), or a `const` bound to
+   * `new C(…)` of a class of this file.
    */
   classOfReceiver(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
     const value = unwrapValue(node);
     if (value.type === AST_NODE_TYPES.ThisExpression) return thisClass(value);
     if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
     const def = this.resolve(value)?.defs[0];
-    if (def?.type !== DefinitionType.Variable || def.parent.kind !== 'const' || def.node.init?.type !== AST_NODE_TYPES.ThisExpression) {
-      return undefined;
-    }
-    return thisClass(def.node.init);
+    if (def?.type !== DefinitionType.Variable || def.parent.kind !== 'const' || !def.node.init) return undefined;
+    const init = unwrapValue(def.node.init);
+    if (init.type === AST_NODE_TYPES.ThisExpression) return thisClass(init);
+    // `const db = new Routing()`: exactly that class, so no subclass can override what it declares.
+    return init.type === AST_NODE_TYPES.NewExpression ? this.localClass(init.callee) : undefined;
+  }
+
+  /** `C` for a class of this file: a class declaration, or a `const` bound to a class expression. */
+  private localClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+    const value = unwrapValue(node);
+    if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const def = this.resolve(value)?.defs[0];
+    if (def?.type === DefinitionType.ClassName) return def.node;
+    if (def?.type !== DefinitionType.Variable || def.parent.kind !== 'const' || !def.node.init) return undefined;
+    const init = unwrapValue(def.node.init);
+    return init.type === AST_NODE_TYPES.ClassExpression ? init : undefined;
   }
 
   /** The identifier names a global (nothing in this file declares it): `console`, `setTimeout`, `Promise`. */

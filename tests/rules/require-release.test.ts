@@ -2710,3 +2710,65 @@ untypedTester.run('require-release (untyped, a private field named for a pool)',
     },
   ],
 });
+
+// A method called on a `const` bound to `new C()` of a same-file class is C's method (mastra's PostgresStore:
+// `db.setSchemaSnapshot(null)` in the `finally`, before the release, only assigns a private field). A method that
+// can throw still may.
+const INSTANCE_METHOD = `
+import { Pool } from 'pg';
+const pool = new Pool();
+class Routing {
+  #snapshot: unknown = null;
+  setSchemaSnapshot(value: unknown) {
+    this.#snapshot = value;
+  }
+  parse(text: string) {
+    return JSON.parse(text);
+  }
+}
+const db = new Routing();
+export async function migrate() {
+  const client = await pool.connect();
+  db.setSchemaSnapshot(null);
+  try {
+    await client.query('select 1');
+  } finally {
+    client.release();
+  }
+}
+export async function read(text: string) {
+  const client = await pool.connect();
+  db.parse(text);
+  try {
+    await client.query('select 1');
+  } finally {
+    client.release();
+  }
+}`;
+const instanceMethodCases = (code: string) => ({
+  valid: [],
+  invalid: [
+    {
+      code,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow' as const,
+          line: 25,
+          column: 3,
+          suggestions: [
+            {
+              messageId: 'moveIntoTry' as const,
+              output: code.replace('  db.parse(text);\n  try {\n', '  try {\n    db.parse(text);\n'),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+typedTester.run('require-release (typed, a method of a same-file class instance)', rule, instanceMethodCases(INSTANCE_METHOD));
+untypedTester.run(
+  'require-release (untyped, a method of a same-file class instance)',
+  rule,
+  instanceMethodCases(INSTANCE_METHOD.replace(/: unknown|: string/g, '').replace('#snapshot = null;', '#snapshot = null;')),
+);
