@@ -184,6 +184,11 @@ export default createRule<Options, MessageIds>({
       });
     };
 
+    // A re-queue is the only checkpoint (as a call, or inside a same-file helper): without one in the file, the
+    // dataflow can find nothing, and only the forget check runs.
+    const extra: Listeners = { 'CallExpression:exit': checkForget };
+    if (!sourceCode.text.includes('addRateLimited')) return extra;
+
     const analysis = createObligationAnalysis({
       sourceCode,
       ...queues.analysis,
@@ -207,6 +212,8 @@ export default createRule<Options, MessageIds>({
       // the other rules do; typed, the throw model reads it through the program. (No \`crossFile\`: a cap check is
       // not followed into helpers of other files.)
       importContext: context,
+      // Only the checkpoints reached are read: a function without one is not solved.
+      checkpointsOnly: true,
       onDiscarded: () => undefined,
       onResult: (result) => {
         for (const [ob, calls] of result.checkpoints) {
@@ -226,7 +233,6 @@ export default createRule<Options, MessageIds>({
         }
       },
     });
-    const extra: Listeners = { 'CallExpression:exit': checkForget };
     return mergeListeners(analysis as Listeners, extra);
   },
 });

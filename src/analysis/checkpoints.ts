@@ -17,6 +17,8 @@ export class Checkpoints {
   private readonly methods: ReadonlySet<string>;
   private readonly deferred = new Map<TSESTree.Node, { ob: Obligation; call: TSESTree.CallExpression }[]>();
   private readonly helperCheckpoints = new Map<string, TSESTree.CallExpression | null>();
+  /** The functions a checkpoint was recorded in: only their solutions can hold a checkpoint reached. */
+  readonly recordedIn = new Set<FunctionRecord>();
 
   constructor(
     kinds: readonly ObligationKind[],
@@ -34,7 +36,7 @@ export class Checkpoints {
 
   onCall(call: TSESTree.CallExpression, fn: FunctionRecord): void {
     for (const ob of this.checkpointOf(call)) {
-      if (ob.fn === fn) this.recorder.record({ type: 'checkpoint', ob, node: call });
+      if (ob.fn === fn) this.record(fn, ob, call);
       else this.defer(fn, ob, call);
     }
     const callee = this.summaries.resolveCallee(call.callee);
@@ -43,10 +45,15 @@ export class Checkpoints {
       for (const ob of this.handles.handleOf(arg)) {
         const inner = this.helperCheckpoint(callee, param, ob);
         if (!inner) continue;
-        if (ob.fn === fn) this.recorder.record({ type: 'checkpoint', ob, node: inner });
+        if (ob.fn === fn) this.record(fn, ob, inner);
         else this.defer(fn, ob, inner);
       }
     });
+  }
+
+  private record(fn: FunctionRecord, ob: Obligation, call: TSESTree.CallExpression): void {
+    this.recordedIn.add(fn);
+    this.recorder.record({ type: 'checkpoint', ob, node: call });
   }
 
   /** Obligations for which `call` is a checkpoint, in whatever function it stands. */
@@ -86,7 +93,10 @@ export class Checkpoints {
     const outer = this.recorder.byNode.get(owningCodePathNode(node));
     for (const { ob, call } of deferred) {
       if (this.dischargesWithin(node, ob) || !outer) continue;
-      if (ob.fn === outer) this.recorder.recordIn(outer, { type: 'checkpoint', ob, node: call });
+      if (ob.fn === outer) {
+        this.recordedIn.add(outer);
+        this.recorder.recordIn(outer, { type: 'checkpoint', ob, node: call });
+      }
       else this.defer(outer, ob, call);
     }
   }

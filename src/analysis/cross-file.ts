@@ -240,47 +240,97 @@ export function helperCandidates(services: TypeServices, releaseNames: readonly 
     while (t.isPropertyAccessExpression(inner) || t.isElementAccessExpression(inner)) inner = inner.expression;
     return t.isCallExpression(inner) && t.isIdentifier(inner.expression) && inner.expression.text === 'require';
   };
+  const { SyntaxKind } = t;
   for (const file of services.program.getSourceFiles()) {
     if (file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/')) continue;
     const mayRelease = callReleases || callsRelease(file.text);
-    const visit = (node: ts.Node): void => {
-      if ((t.isImportSpecifier(node) || t.isExportSpecifier(node)) && node.propertyName) {
-        names.add(node.name.text);
-      } else if (t.isImportClause(node) && node.name) {
-        names.add(node.name.text);
-      } else if (t.isImportEqualsDeclaration(node) || t.isNamespaceExportDeclaration(node)) {
-        names.add(node.name.text);
-      } else if (t.isBindingElement(node) && node.propertyName) {
-        const local = nameText(node.name);
-        if (local !== undefined) names.add(local);
-      } else if (t.isVariableDeclaration(node) && node.initializer && isRequire(node.initializer)) {
-        const local = nameText(node.name);
-        if (local !== undefined) names.add(local);
-      } else if (t.isBinaryExpression(node) && node.operatorToken.kind === t.SyntaxKind.EqualsToken && t.isPropertyAccessExpression(node.left)) {
-        // JavaScript's `exports.f = g` and `module.exports.f = g`: `f` is an alias of `g`.
-        names.add(node.left.name.text);
-      } else if (
-        (t.isPropertyAssignment(node) && (t.isIdentifier(node.initializer) || t.isPropertyAccessExpression(node.initializer))) ||
-        t.isShorthandPropertyAssignment(node)
-      ) {
-        // `module.exports = { f: g }`.
-        const local = nameText(node.name);
-        if (local !== undefined) names.add(local);
+    // Where the file's text calls a release name: [start, end) of each `name(`, by start. A body calls one when such
+    // a span lies within it (from the body's full start, its leading trivia too: a superset of the names its text
+    // alone gives, so the filter stays exact), found without slicing the body's text.
+    const spans = mayRelease && !callReleases ? releaseSpans(file.text, releaseNames) : undefined;
+    const bodyCallsRelease = (body: ts.Node): boolean => {
+      if (!spans) return false;
+      let lo = 0;
+      let hi = spans.length >> 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((spans[mid * 2] as number) < body.pos) lo = mid + 1;
+        else hi = mid;
       }
-      if (mayRelease) {
-        const value = t.isVariableDeclaration(node) || t.isPropertyDeclaration(node) ? node.initializer : node;
-        const name = 'name' in node ? nameText(node.name as ts.Node | undefined) : undefined;
-        if (
-          name !== undefined &&
-          value &&
-          (t.isFunctionDeclaration(value) || t.isMethodDeclaration(value) || t.isFunctionExpression(value) || t.isArrowFunction(value)) &&
-          value.body
-        ) {
-          const text = value.body.getText(file);
-          if (callsRelease(text) || (callReleases && value.parameters.some((parameter) => t.isIdentifier(parameter.name) && text.includes(`${parameter.name.text}(`)))) {
-            names.add(name);
+      for (let i = lo; i < spans.length >> 1 && (spans[i * 2] as number) < body.end; i++) if ((spans[i * 2 + 1] as number) <= body.end) return true;
+      return false;
+    };
+    const onFunction = (name: string | undefined, value: ts.Node | undefined): void => {
+      if (name === undefined || !value) return;
+      if (!t.isFunctionDeclaration(value) && !t.isMethodDeclaration(value) && !t.isFunctionExpression(value) && !t.isArrowFunction(value)) return;
+      if (!value.body) return;
+      if (!callReleases) {
+        if (bodyCallsRelease(value.body)) names.add(name);
+        return;
+      }
+      const text = value.body.getText(file);
+      if (callsRelease(text) || value.parameters.some((parameter) => t.isIdentifier(parameter.name) && text.includes(`${parameter.name.text}(`))) {
+        names.add(name);
+      }
+    };
+    const visit = (node: ts.Node): void => {
+      switch (node.kind) {
+        case SyntaxKind.ImportSpecifier:
+        case SyntaxKind.ExportSpecifier:
+          if ((node as ts.ImportSpecifier | ts.ExportSpecifier).propertyName) names.add((node as ts.ImportSpecifier | ts.ExportSpecifier).name.text);
+          break;
+        case SyntaxKind.ImportClause:
+          if ((node as ts.ImportClause).name) names.add((node as ts.ImportClause).name?.text as string);
+          break;
+        case SyntaxKind.ImportEqualsDeclaration:
+        case SyntaxKind.NamespaceExportDeclaration:
+          names.add((node as ts.ImportEqualsDeclaration | ts.NamespaceExportDeclaration).name.text);
+          break;
+        case SyntaxKind.BindingElement:
+          if ((node as ts.BindingElement).propertyName) {
+            const local = nameText((node as ts.BindingElement).name);
+            if (local !== undefined) names.add(local);
           }
+          break;
+        case SyntaxKind.VariableDeclaration: {
+          const declaration = node as ts.VariableDeclaration;
+          if (declaration.initializer && isRequire(declaration.initializer)) {
+            const local = nameText(declaration.name);
+            if (local !== undefined) names.add(local);
+          }
+          if (mayRelease) onFunction(nameText(declaration.name), declaration.initializer);
+          break;
         }
+        case SyntaxKind.BinaryExpression: {
+          // JavaScript's `exports.f = g` and `module.exports.f = g`: `f` is an alias of `g`.
+          const binary = node as ts.BinaryExpression;
+          if (binary.operatorToken.kind === SyntaxKind.EqualsToken && t.isPropertyAccessExpression(binary.left)) names.add(binary.left.name.text);
+          break;
+        }
+        case SyntaxKind.PropertyAssignment: {
+          // `module.exports = { f: g }`.
+          const assignment = node as ts.PropertyAssignment;
+          if (t.isIdentifier(assignment.initializer) || t.isPropertyAccessExpression(assignment.initializer)) {
+            const local = nameText(assignment.name);
+            if (local !== undefined) names.add(local);
+          }
+          break;
+        }
+        case SyntaxKind.ShorthandPropertyAssignment: {
+          const local = nameText((node as ts.ShorthandPropertyAssignment).name);
+          if (local !== undefined) names.add(local);
+          break;
+        }
+        case SyntaxKind.PropertyDeclaration:
+          if (mayRelease) onFunction(nameText((node as ts.PropertyDeclaration).name), (node as ts.PropertyDeclaration).initializer);
+          break;
+        case SyntaxKind.FunctionDeclaration:
+        case SyntaxKind.MethodDeclaration:
+        case SyntaxKind.FunctionExpression:
+          if (mayRelease) onFunction(nameText((node as ts.FunctionDeclaration | ts.MethodDeclaration | ts.FunctionExpression).name), node);
+          break;
+        default:
+          break;
       }
       t.forEachChild(node, visit);
     };
@@ -292,6 +342,17 @@ export function helperCandidates(services: TypeServices, releaseNames: readonly 
     }
   }
   return names;
+}
+
+/** The [start, end) of every `name(` of `text`, flattened and ordered by start. */
+function releaseSpans(text: string, releaseNames: readonly string[]): number[] {
+  const found: [number, number][] = [];
+  for (const name of releaseNames) {
+    const needle = `${name}(`;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) found.push([at, at + needle.length]);
+  }
+  found.sort((a, b) => a[0] - b[0]);
+  return found.flat();
 }
 
 /**

@@ -53,6 +53,12 @@ export interface ObligationAnalysisOptions {
   isAcquireReceiver?(node: TSESTree.Node): boolean;
   readonly explicitThrowsOnly: boolean;
   readonly throwModel?: ThrowModelOptions;
+  /**
+   * The rule reads only `result.checkpoints` (`bounded-retries`): a function no checkpoint was recorded in is not
+   * solved for it (its result would have none; a helper's own summary is still solved when a caller needs it), and
+   * `result.doubles` is incomplete (see the solver's `checkpointsOnly`).
+   */
+  readonly checkpointsOnly?: boolean;
   /** `false` for rules that only need the obligations and their bindings, not the dataflow. Default true. */
   readonly dataflow?: boolean;
   /** An acquired value that is never bound, so it can never be released. */
@@ -99,6 +105,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
   const summaries: Summaries = new Summaries(recorder, handles, (fn) =>
     new Solver(fn, {
       explicitThrowsOnly: options.explicitThrowsOnly,
+      checkpointsOnly: options.checkpointsOnly === true,
       mayThrow: (node) => throws.mayThrow(node),
       router,
       usingReleases: (declaration, ob) => releases.usingReleases(declaration, ob),
@@ -411,7 +418,9 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       for (const fn of recorder.functions) {
         if (!fn.obligations.some((ob) => ob.acquire)) continue;
         const solved: AnalysisResult =
-          options.dataflow === false ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() } : summaries.solve(fn);
+          options.dataflow === false || (options.checkpointsOnly === true && !checkpoints.recordedIn.has(fn))
+            ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() }
+            : summaries.solve(fn);
         const result =
           unjudged.size === 0 ? solved : { ...solved, leaks: new Map([...solved.leaks].filter(([ob]) => !unjudged.has(ob))) };
         options.onResult(result, fn, fixQueries);

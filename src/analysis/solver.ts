@@ -39,6 +39,12 @@ import { contains, isFunctionNode, isLoop, jumpTarget, loopBody, loopClosedAt } 
 export interface SolverHooks {
   /** Only `throw` statements throw (the `explicitThrowsOnly` option). */
   readonly explicitThrowsOnly: boolean;
+  /**
+   * The rule reads only the checkpoints reached (`bounded-retries`), and summaries read only leaks: a hand-off or
+   * helper call reached with nothing unreleased is not resolved, since all it could add is a double release (no
+   * effect turns a released or absent obligation back into an unreleased one; only an acquire does).
+   */
+  readonly checkpointsOnly?: boolean;
   /** The throw model: a recorded call, `new`, `await`… may throw. */
   mayThrow(node: TSESTree.Node): boolean;
   readonly router: Router;
@@ -531,7 +537,7 @@ export class Solver {
   }
 
   private applyEffect(event: Extract<AnalysisEvent, { type: 'effect' }>, bits: number): number {
-    if (!bits) return bits;
+    if (!bits || (this.hooks.checkpointsOnly === true && !(bits & UNRELEASED))) return bits;
     let effect = this.effects.get(event);
     if (effect === undefined) {
       effect = event.resolve();

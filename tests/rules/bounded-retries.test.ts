@@ -317,6 +317,85 @@ async function worker(maxRetries: number) {
       },
     ],
   },
+  // A file with no re-queue at all still gets the forget check (the dataflow is skipped there: nothing can reach a
+  // checkpoint).
+  {
+    code: `
+async function worker(maxRetries: number) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  if (q.numRequeues(item) >= maxRetries) {
+    q.done(item);
+    return;
+  }
+  await work(item);
+  q.done(item);
+}`,
+    errors: [
+      {
+        messageId: 'missingForget' as const,
+        line: 6,
+        column: 5,
+        suggestions: [
+          {
+            messageId: 'addForget' as const,
+            data: { queue: 'q', item: 'item' },
+            output: `
+async function worker(maxRetries: number) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  if (q.numRequeues(item) >= maxRetries) {
+    q.forget(item);
+    q.done(item);
+    return;
+  }
+  await work(item);
+  q.done(item);
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // Three workers in one class: one takes an item and never re-queues (not solved), one re-queues through the helper
+  // after its cap check (released: nothing to report), one re-queues through it from a callback with no cap. Only
+  // the last is reported, at the helper's re-queue.
+  {
+    code: `
+class Controller {
+  async drain() {
+    const [key, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      other.add(key);
+    } finally {
+      q.done(key);
+    }
+  }
+  async worker() {
+    const [key, shutdown] = await q.get();
+    if (shutdown) return;
+    if (q.numRequeues(key) > 5) {
+      q.forget(key);
+      q.done(key);
+      return;
+    }
+    this.requeue(key);
+    q.done(key);
+  }
+  async retryLater() {
+    const [key, shutdown] = await q.get();
+    if (shutdown) return;
+    await work(key).catch(() => this.requeue(key));
+    q.done(key);
+  }
+  requeue(key: string) {
+    log('retrying', key);
+    q.addRateLimited(key);
+  }
+}`,
+    errors: [{ messageId: 'unboundedRetry' as const, line: 31, column: 5, data: { call: 'q.addRateLimited(key)', acquireLine: 24, queue: 'q', item: 'key' } }],
+  },
 ];
 
 typedTester.run('bounded-retries (typed)', rule, {
