@@ -299,7 +299,7 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
         for (const err of [false, true]) {
           const t = push(tr, `L${L}: the callback runs (later) ${err ? 'with an error' : 'without an error'}`);
           execList(s.body, 0, { ...st, err }, t, (st1, c1, tr1) => {
-            const { err: _err, ...after } = st1;
+            const after: St = { o: st1.o, rej: st1.rej };
             let line: number;
             let kind: ExitKind;
             let explicit = true;
