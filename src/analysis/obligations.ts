@@ -19,7 +19,7 @@ import { isAwaiterYield } from './down-level.js';
 import { alwaysThrows } from './definite-throws.js';
 import { CrossFile, type CrossFileSource, deposit, type FunctionSummary, isSummaryRun, summaryKey } from './cross-file.js';
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
-import type { AnalysisResult, Exit, Obligation, ObligationKind } from './events.js';
+import { type AnalysisResult, type Exit, type Obligation, type ObligationKind, rootOf } from './events.js';
 import type { FixQueries } from './fixes.js';
 import { HandleIndex, isUnidentifiedReceiver } from './handles.js';
 import { type AcquireMatch, type CallbackAcquireMatch, Owed } from './owed.js';
@@ -408,10 +408,30 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
         }
         return;
       }
+      // A closure that releases what it captured twice on one of its own paths does so whenever that path runs, however
+      // often it is called: a second release of the function that acquired, reported with that function's result.
+      const closureDoubles = new Map<Obligation, TSESTree.Node[]>();
+      if (options.dataflow !== false) {
+        for (const fn of recorder.functions) {
+          if (![...fn.captures.values()].some((ob) => releasedSomewhere.has(ob))) continue;
+          for (const [ob, nodes] of summaries.solve(fn).doubles) {
+            const root = rootOf(ob);
+            if (ob.capture) closureDoubles.set(root, [...(closureDoubles.get(root) ?? []), ...nodes]);
+          }
+        }
+      }
       for (const fn of recorder.functions) {
         if (!fn.obligations.some((ob) => ob.acquire)) continue;
-        const solved: AnalysisResult =
+        let solved: AnalysisResult =
           options.dataflow === false ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() } : summaries.solve(fn);
+        if (fn.obligations.some((ob) => closureDoubles.has(ob))) {
+          const doubles = new Map(solved.doubles);
+          for (const ob of fn.obligations) {
+            const more = closureDoubles.get(ob);
+            if (more) doubles.set(ob, [...(doubles.get(ob) ?? []), ...more]);
+          }
+          solved = { ...solved, doubles };
+        }
         const result =
           unjudged.size === 0 ? solved : { ...solved, leaks: new Map([...solved.leaks].filter(([ob]) => !unjudged.has(ob))) };
         options.onResult(result, fn, fixQueries);
