@@ -408,22 +408,28 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
         }
         return;
       }
+      const acquiring = recorder.functions
+        .filter((fn) => fn.obligations.some((ob) => ob.acquire))
+        .map((fn) => ({
+          fn,
+          solved: options.dataflow === false ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() } : summaries.solve(fn),
+        }));
       // A closure that releases what it captured twice on one of its own paths does so whenever that path runs, however
-      // often it is called: a second release of the function that acquired, reported with that function's result.
+      // often it is called: a second release of the function that acquired, reported with that function's result —
+      // if the closure is given away where that function still holds or has released it (not on a path the analysis
+      // never takes, nor after a hand-off).
       const closureDoubles = new Map<Obligation, TSESTree.Node[]>();
       if (options.dataflow !== false) {
         for (const fn of recorder.functions) {
-          if (![...fn.captures.values()].some((ob) => releasedSomewhere.has(ob))) continue;
+          if (!ownership.reachedClosures.has(fn.node) || ![...fn.captures.values()].some((ob) => releasedSomewhere.has(ob))) continue;
           for (const [ob, nodes] of summaries.solve(fn).doubles) {
             const root = rootOf(ob);
             if (ob.capture) closureDoubles.set(root, [...(closureDoubles.get(root) ?? []), ...nodes]);
           }
         }
       }
-      for (const fn of recorder.functions) {
-        if (!fn.obligations.some((ob) => ob.acquire)) continue;
-        let solved: AnalysisResult =
-          options.dataflow === false ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() } : summaries.solve(fn);
+      for (const { fn, solved: own } of acquiring) {
+        let solved: AnalysisResult = own;
         if (fn.obligations.some((ob) => closureDoubles.has(ob))) {
           const doubles = new Map(solved.doubles);
           for (const ob of fn.obligations) {

@@ -28,6 +28,22 @@ async function worker(stream: { once(event: string, fn: () => void): void }) {
   stream.once('end', () => q.done(key));
   stream.once('error', () => q.done(key));
 }`,
+  // Regression from the differential fuzzer (errbacks): the callback's done sits after a \`try\` that always returns,
+  // on no path it takes: it never marks done, so it is no second done after the first.
+  `
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  q.done(key);
+  fetchObject(key, (err) => {
+    try {
+      return;
+    } catch {
+      console.log(err);
+    }
+    q.done(key);
+  });
+}`,
   // A completion callback that marks done once on each of its paths.
   `
 async function worker() {
