@@ -262,7 +262,12 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       // A release call itself is not treated as throwing: if it throws, the handle was not held. A call of a
       // parameter (`fn()` in `withLock(fn)`) is a release only if the caller passed a releaser; any other function
       // it may be can throw while something else is held.
-      if (isParameterCall(call)) throwPoint(call);
+      if (isParameterCall(call)) {
+        // `run((err) => { …; client.release(); })` where `run` is a parameter the function may be asked to release (an
+        // async-mutex releaser): the closures it is given still run once, hand on or release, as for any call.
+        if (!handles.empty && call.arguments.some((arg) => isFunctionNode(arg))) ownership.onCall(call, fn);
+        throwPoint(call);
+      }
       return;
     }
     if (!handles.empty) {

@@ -241,7 +241,7 @@ export class Ownership {
     const event = events?.length === 1 ? events[0] : undefined;
     call.arguments.forEach((arg, index) => {
       const role = this.roleOf(call, index, event);
-      this.onArgument(fn, call, arg, role === 'owner' && isErrback(call, arg, this.isGlobal) ? 'errback' : role);
+      this.onArgument(fn, call, arg, role === 'owner' && this.isErrbackArgument(call, arg) ? 'errback' : role);
     });
   }
 
@@ -352,10 +352,20 @@ export class Ownership {
   reportsThroughCallback(call: TSESTree.CallExpression): boolean {
     const index = call.arguments.length - 1;
     const last = call.arguments[index];
-    if (!last || this.roleOf(call, index, undefined) !== 'owner' || !isErrback(call, last, this.isGlobal)) return false;
+    if (!last || !this.isErrbackArgument(call, last) || this.roleOf(call, index, undefined) !== 'owner') return false;
     const closure = this.summaries.closureOf(last);
     return closure !== undefined && this.owed.capturedBy(closure).some((root) => this.releasesWithin(closure, root));
   }
+
+  /** {@link isErrback}, asked once per call (by `onCall` for its arguments, and by `reportsThroughCallback`). */
+  private isErrbackArgument(call: TSESTree.CallExpression, arg: TSESTree.Node): boolean {
+    if (arg !== call.arguments[call.arguments.length - 1]) return false;
+    let answer = this.errbackCalls.get(call);
+    if (answer === undefined) this.errbackCalls.set(call, (answer = isErrback(call, arg, this.isGlobal)));
+    return answer;
+  }
+
+  private readonly errbackCalls = new Map<TSESTree.CallExpression, boolean>();
 
   /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
   onNew(node: TSESTree.NewExpression, fn: FunctionRecord): void {
