@@ -209,4 +209,9 @@ export interface AnalysisResult {
   readonly doubles: ReadonlyMap<Obligation, readonly TSESTree.Node[]>;
   /** Checkpoint calls reached on some path while the obligation was still pending. */
   readonly checkpoints: ReadonlyMap<Obligation, readonly TSESTree.CallExpression[]>;
+  /**
+   * The obligations a release, hand-off or effect reached on some path the analysis takes, where they were held or
+   * released: one that is absent is released on no path (its releases are on paths never taken). Absent: unknown.
+   */
+  readonly releasesReached?: ReadonlySet<Obligation>;
 }

@@ -19,7 +19,7 @@ import { isAwaiterYield } from './down-level.js';
 import { alwaysThrows } from './definite-throws.js';
 import { CrossFile, type CrossFileSource, deposit, type FunctionSummary, isSummaryRun, summaryKey } from './cross-file.js';
 import { type Listeners, mergeListeners, withCodePathListeners } from './code-path.js';
-import type { AnalysisResult, Exit, Obligation, ObligationKind } from './events.js';
+import { type AnalysisResult, type Exit, type Obligation, type ObligationKind, rootOf } from './events.js';
 import type { FixQueries } from './fixes.js';
 import { HandleIndex, isUnidentifiedReceiver } from './handles.js';
 import { type AcquireMatch, type CallbackAcquireMatch, Owed } from './owed.js';
@@ -269,7 +269,12 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       // A release call itself is not treated as throwing: if it throws, the handle was not held. A call of a
       // parameter (`fn()` in `withLock(fn)`) is a release only if the caller passed a releaser; any other function
       // it may be can throw while something else is held.
-      if (isParameterCall(call)) throwPoint(call);
+      if (isParameterCall(call)) {
+        // `run((err) => { …; client.release(); })` where `run` is a parameter the function may be asked to release (an
+        // async-mutex releaser): the closures it is given still run once, hand on or release, as for any call.
+        if (!handles.empty && call.arguments.some((arg) => isFunctionNode(arg))) ownership.onCall(call, fn);
+        throwPoint(call);
+      }
       return;
     }
     if (!handles.empty) {
@@ -415,12 +420,40 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
         }
         return;
       }
-      for (const fn of recorder.functions) {
-        if (!fn.obligations.some((ob) => ob.acquire)) continue;
-        const solved: AnalysisResult =
-          options.dataflow === false || (options.checkpointsOnly === true && !checkpoints.recordedIn.has(fn))
-            ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() }
-            : summaries.solve(fn);
+      const acquiring = recorder.functions
+        .filter((fn) => fn.obligations.some((ob) => ob.acquire))
+        .map((fn) => ({
+          fn,
+          solved:
+            options.dataflow === false || (options.checkpointsOnly === true && !checkpoints.recordedIn.has(fn))
+              ? { leaks: new Map(), doubles: new Map(), checkpoints: new Map() }
+              : summaries.solve(fn),
+        }));
+      // A closure that releases what it captured twice on one of its own paths does so whenever that path runs, however
+      // often it is called: a second release of the function that acquired, reported with that function's result —
+      // if the closure is given away where that function still holds or has released it (not on a path the analysis
+      // never takes, nor after a hand-off).
+      const closureDoubles = new Map<Obligation, TSESTree.Node[]>();
+      // (A rule that reads only checkpoints has no use for doubles.)
+      if (options.dataflow !== false && options.checkpointsOnly !== true) {
+        for (const fn of recorder.functions) {
+          if (!ownership.reachedClosures.has(fn.node) || ![...fn.captures.values()].some((ob) => releasedSomewhere.has(ob))) continue;
+          for (const [ob, nodes] of summaries.solve(fn).doubles) {
+            const root = rootOf(ob);
+            if (ob.capture) closureDoubles.set(root, [...(closureDoubles.get(root) ?? []), ...nodes]);
+          }
+        }
+      }
+      for (const { fn, solved: own } of acquiring) {
+        let solved: AnalysisResult = own;
+        if (fn.obligations.some((ob) => closureDoubles.has(ob))) {
+          const doubles = new Map(solved.doubles);
+          for (const ob of fn.obligations) {
+            const more = closureDoubles.get(ob);
+            if (more) doubles.set(ob, [...(doubles.get(ob) ?? []), ...more]);
+          }
+          solved = { ...solved, doubles };
+        }
         const result =
           unjudged.size === 0 ? solved : { ...solved, leaks: new Map([...solved.leaks].filter(([ob]) => !unjudged.has(ob))) };
         options.onResult(result, fn, fixQueries);

@@ -244,7 +244,7 @@ export class Ownership {
     const event = events?.length === 1 ? events[0] : undefined;
     call.arguments.forEach((arg, index) => {
       const role = this.roleOf(call, index, event);
-      this.onArgument(fn, call, arg, role === 'owner' && isErrback(call, arg, this.isGlobal) ? 'errback' : role);
+      this.onArgument(fn, call, arg, role === 'owner' && this.isErrbackArgument(call, arg) ? 'errback' : role);
     });
   }
 
@@ -355,10 +355,20 @@ export class Ownership {
   reportsThroughCallback(call: TSESTree.CallExpression): boolean {
     const index = call.arguments.length - 1;
     const last = call.arguments[index];
-    if (!last || this.roleOf(call, index, undefined) !== 'owner' || !isErrback(call, last, this.isGlobal)) return false;
+    if (!last || !this.isErrbackArgument(call, last) || this.roleOf(call, index, undefined) !== 'owner') return false;
     const closure = this.summaries.closureOf(last);
     return closure !== undefined && this.owed.capturedBy(closure).some((root) => this.releasesWithin(closure, root));
   }
+
+  /** {@link isErrback}, asked once per call (by `onCall` for its arguments, and by `reportsThroughCallback`). */
+  private isErrbackArgument(call: TSESTree.CallExpression, arg: TSESTree.Node): boolean {
+    if (arg !== call.arguments[call.arguments.length - 1]) return false;
+    let answer = this.errbackCalls.get(call);
+    if (answer === undefined) this.errbackCalls.set(call, (answer = isErrback(call, arg, this.isGlobal)));
+    return answer;
+  }
+
+  private readonly errbackCalls = new Map<TSESTree.CallExpression, boolean>();
 
   /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
   onNew(node: TSESTree.NewExpression, fn: FunctionRecord): void {
@@ -488,8 +498,19 @@ export class Ownership {
   /** Releases the rule does not count because their closure runs once per element: for messages. */
   readonly iterationReleases = new Map<Obligation, { method: string; node: TSESTree.Node }>();
 
+  /**
+   * The closures whose effect the analysis resolved: given away where the function that acquired still held or had
+   * released what they capture (see `obligations.ts`, which reports their own second releases).
+   */
+  readonly reachedClosures = new Set<TSESTree.Node>();
+
   private onClosure(fn: FunctionRecord, closure: TSESTree.Node, node: TSESTree.Node, role: Role): void {
     if (closure === fn.node) return;
+    const effect = (root: Obligation, at: TSESTree.Node, resolve: () => Effect): void =>
+      this.effect(fn, root, at, () => {
+        this.reachedClosures.add(closure);
+        return resolve();
+      });
     if (role === 'none') {
       const method = node.type === AST_NODE_TYPES.CallExpression ? methodCall(node)?.name : undefined;
       for (const root of this.owed.capturedBy(closure)) {
@@ -500,7 +521,7 @@ export class Ownership {
     const registration = node.type === AST_NODE_TYPES.CallExpression && this.listenerEvents(node) !== undefined;
     for (const root of this.owed.capturedBy(closure)) {
       if (role === 'owner' && registration) {
-        this.effect(fn, root, node, () => {
+        effect(root, node, () => {
           const removed = this.revocation(fn, closure, root);
           if (!removed || this.summaries.closureRelease(closure, root) === 'none') return 'transfer';
           this.removedListeners.set(node, removed);
@@ -511,9 +532,9 @@ export class Ownership {
           this.revokedRoots.add(root);
           return first && !this.releasesOnce(closure, root) ? 'release-on-finish' : 'release-on-finish-once';
         });
-      } else if (role === 'owner') this.effect(fn, root, node, () => 'transfer');
+      } else if (role === 'owner') effect(root, node, () => 'transfer');
       else if (role === 'finish') {
-        this.effect(fn, root, node, () => {
+        effect(root, node, () => {
           const effect = this.finishEffect(fn, root);
           // A 'finish' listener that never releases it itself (it hands it on) is a hand-off, as any listener is.
           if (effect !== 'release-on-finish') return effect;
@@ -521,19 +542,30 @@ export class Ownership {
           return this.releasesOnce(closure, root) ? 'release-on-finish-once' : effect;
         });
       } else {
-        this.effect(fn, root, node, () => {
+        effect(root, node, () => {
           // A completion callback that never releases it itself hands it on (`(err, rows) => done(err, client)`):
           // it took it where the rule cannot follow, as the function it was given to did before.
           if (role === 'errback' && !this.releasesWithin(closure, root)) return 'transfer';
           const summary = this.summaries.closureRelease(closure, root);
           if (summary === 'every') return this.releasesOnce(closure, root) ? 'release-once' : 'release';
           if (summary === 'none') return role === 'errback' ? 'transfer' : 'none';
+          // Written, but on no path the closure takes (after a `try` that always returns, in a `catch` of a block
+          // that cannot throw): it releases nothing, and what it captured is still owed here.
+          if (!this.releaseReached(closure, root)) return 'none';
           // Released on some of the closure's paths: what is left held is reported at the closure's leaking exits.
           const leaks = this.summaries.closureLeaks(closure, root);
           return leaks.length > 0 ? { leaks } : 'maybe-release';
         });
       }
     }
+  }
+
+  /** A release (or hand-off) of `root` in the closure is reached on some path it takes. */
+  private releaseReached(closure: TSESTree.Node, root: Obligation): boolean {
+    const record = this.recorder.byNode.get(closure);
+    const ob = record?.captures.get(root);
+    if (!record || !ob) return true;
+    return this.summaries.solve(record).releasesReached?.has(ob) ?? true;
   }
 
   /**

@@ -306,6 +306,8 @@ export class Solver {
   private readonly rejections = new Map<Obligation, readonly Exit[]>();
   private readonly effects = new Map<AnalysisEvent, Effect>();
   private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
+  /** Obligations a release, hand-off or effect reached where they were held or released (see `AnalysisResult`). */
+  private readonly reached = new Set<Obligation>();
   private readonly checkpoints = new Map<Obligation, TSESTree.CallExpression[]>();
   /** Per finally block: (obligation, entering state bit) → the states it leaves in; see {@link throughFinally}. */
   private readonly finallyEffects = new Map<TSESTree.BlockStatement, Map<number, number>>();
@@ -344,7 +346,7 @@ export class Solver {
     const leaks = new Map<Obligation, readonly Exit[]>();
     const skippedFinally = this.hooks.skippedFinally?.bind(this.hooks);
     for (const [ob, exits] of this.exits) leaks.set(ob, reportedExits(exits, ob, skippedFinally));
-    return { leaks, doubles: this.doubles, checkpoints: this.checkpoints };
+    return { leaks, doubles: this.doubles, checkpoints: this.checkpoints, releasesReached: this.reached };
   }
 
   private drain(run: Run): void {
@@ -500,6 +502,7 @@ export class Solver {
         return;
       }
       case 'transfer':
+        if (state.get(event.ob.id)) this.reached.add(event.ob);
         if (!event.unlessReleasedHere || !this.hooks.releasedInFunction(event.ob)) state.set(event.ob.id, 0);
         return;
       case 'checkpoint':
@@ -532,6 +535,7 @@ export class Solver {
   }
 
   private release(ob: Obligation, bits: number, node: TSESTree.Node): number {
+    if (bits) this.reached.add(ob);
     if (bits & RELEASED) addOnce(this.doubles, ob, node);
     return bits & (PENDING | REJECTED) ? (bits & ~(PENDING | REJECTED)) | RELEASED : bits;
   }
@@ -543,6 +547,7 @@ export class Solver {
       effect = event.resolve();
       this.effects.set(event, effect);
     }
+    if (effect !== 'none') this.reached.add(event.ob);
     if (typeof effect === 'object') {
       // As a maybe-release (a release after it runs a second time where the closure released), but what is still
       // held is held because of the closure's own exits: a leak of it is reported there.

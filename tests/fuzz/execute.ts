@@ -19,6 +19,14 @@
  *    registered (program order: the rule reports there), and counts only if it really ran; dones
  *    registered after a hand-off are not judged, and a handed-off item is never a leak. The
  *    `forEach` callback stays a no-op in both models (the model never counts it);
+ *  - v2: an errback call (`fetchObject(item, (err) => {…})`, `io.read(item, (err) => {…})`) never throws and calls
+ *    its callback exactly once, asynchronously — by choice on a microtask (while the worker may still be awaiting)
+ *    or after the worker has settled, as a timer — with an `Error` or with `null` (a choice). An exception the
+ *    callback throws is its own exit: nobody catches it for the worker (in Node it would reach `uncaughtException`),
+ *    so the stub swallows it. A synchronous call-back is not modelled: a callback's exception would then reach the
+ *    worker's own `catch`, and the model's claim that the call is no throw point would not hold (Node's convention is
+ *    never to call back synchronously). The dones the callback runs are placed at its registration, in the order
+ *    they ran (program order, as for the other deferred dones);
  *  - v2: `signal.aborted` is a choice at each read, and `signal.throwIfAborted()` throws when the last read
  *    said aborted (each abort block reads once, and its call is its own last statement);
  *  - `while (check(n)) {` becomes `for (let $i = 0; $loopTest($i++); ) {` so the stub knows the
@@ -108,6 +116,8 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
     rejectedThen: number[];
     timers: (() => void)[];
     aborted: boolean;
+    /** while an errback runs: its registration's seq, and the dones it has run so far */
+    callback: { seq: number; sub: number } | null;
   };
   const q = {
     // eslint-disable-next-line @typescript-eslint/require-await -- async like the queue's get(), so await works the same
@@ -119,6 +129,13 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
     },
     done(item: string | undefined, line?: number): void {
       if (item === undefined || line === undefined) return;
+      const cb = state.callback;
+      if (cb) {
+        // in an errback: at its registration, in the order the callback runs them
+        if (state.settled) state.late++;
+        state.dones.push({ seq: cb.seq + ++cb.sub / 1000, line });
+        return;
+      }
       state.dones.push({ seq: state.seq++, line });
     },
     /** a callback that marks the item done when (if) it runs, placed at its registration */
@@ -149,7 +166,27 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       finally: (f) => handled(p.finally(f)),
     };
   };
+  /** a Node-style call: never throws, calls back exactly once, asynchronously, with or without an error */
+  const errback = (_x: unknown, callback: (err: Error | null) => void): void => {
+    const seq = state.seq++;
+    const err = choose(2) === 1 ? new Error('the operation failed') : null;
+    const later = choose(2) === 1;
+    const runIt = (): void => {
+      state.callback = { seq, sub: 0 };
+      try {
+        callback(err);
+      } catch {
+        // the callback's own exception: its exit, caught by no one of the worker's
+      } finally {
+        state.callback = null;
+      }
+    };
+    if (later) state.timers.push(runIt);
+    else queueMicrotask(runIt);
+  };
   const stubs = {
+    fetchObject: errback,
+    io: { read: errback },
     work: (): Promise<void> => {
       maybeThrow();
       return Promise.resolve();
@@ -229,7 +266,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
   for (;;) {
     if (++runs > maxRuns) throw new Error(`execute: more than ${maxRuns} runs`);
     taken = [];
-    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [], aborted: false };
+    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [], aborted: false, callback: null };
     try {
       await worker(q);
     } catch {

@@ -20,6 +20,7 @@ import {
   CALLBACKS_V1,
   CALLBACKS_V2,
   countStmts,
+  type ErrbackVia,
   type Forms,
   type Header,
   type Program,
@@ -36,6 +37,9 @@ const CALLBACK_WEIGHT_V2 = 4;
 const SAFE_WEIGHT_V2 = 2;
 /** `if (signal.aborted) { …; signal.throwIfAborted(); }` (v2) */
 const ABORT_WEIGHT_V2 = 1;
+/** `fetchObject(item, (err) => { … });` (v2), and `if (err) { … }` inside its body */
+const ERRBACK_WEIGHT_V2 = 5;
+const IF_ERR_WEIGHT = 16;
 
 interface Ctx {
   /** nesting level of the list being generated (0 = the worker body) */
@@ -52,9 +56,85 @@ interface Ctx {
   eInScope: boolean;
   /** number of enclosing inner loops (to name labels uniquely: inner1, inner2, …) */
   innerLoops: number;
+  /** inside an errback's body: synchronous (no `await`), no callback forms, no abort block, no further errback */
+  inCallback?: boolean;
 }
 
 const JUMPS = new Set<Stmt['kind']>(['return', 'throw', 'rethrow', 'break', 'continue']);
+
+const hasDone = (list: readonly Stmt[]): boolean =>
+  list.some((s) => {
+    if (s.kind === 'done') return true;
+    if (s.kind === 'if' || s.kind === 'ifErr') return hasDone(s.then) || (s.else !== null && hasDone(s.else));
+    if (s.kind === 'switch') return s.cases.some((c) => hasDone(c.body));
+    if (s.kind === 'try') return hasDone(s.block) || (s.handler !== null && hasDone(s.handler.body)) || (s.finalizer !== null && hasDone(s.finalizer));
+    if (s.kind === 'loop' || s.kind === 'abort' || s.kind === 'errback') return hasDone(s.body);
+    return false;
+  });
+
+/**
+ * The statement always completes abruptly, as far as `withDone` needs to know (a switch or a loop is taken to complete
+ * normally: a done after one that always jumps is dead code, which the oracle and the rules both judge as never run).
+ */
+function alwaysAbrupt(s: Stmt): boolean {
+  switch (s.kind) {
+    case 'return':
+    case 'throw':
+    case 'rethrow':
+    case 'break':
+    case 'continue':
+      return true;
+    case 'if':
+    case 'ifErr':
+      return s.else !== null && s.then.some(alwaysAbrupt) && s.else.some(alwaysAbrupt);
+    case 'try':
+      if (s.finalizer?.some(alwaysAbrupt)) return true;
+      return s.block.some(alwaysAbrupt) && (s.handler === null || s.handler.body.some(alwaysAbrupt));
+    default:
+      return false;
+  }
+}
+
+/**
+ * One `if (err)` per errback: the analysis does not correlate conditions (docs/rules/no-double-done.md), so a second
+ * test of the same error would be a path it cannot rule out. Later ones become `if (check(9))`.
+ */
+function oneErrTest(list: Stmt[]): Stmt[] {
+  let seen = false;
+  const visit = (xs: Stmt[]): Stmt[] =>
+    xs.map((s): Stmt => {
+      switch (s.kind) {
+        case 'ifErr': {
+          const first = !seen;
+          seen = true;
+          const then = visit(s.then);
+          const els = s.else && visit(s.else);
+          return first ? { ...s, then, else: els } : { kind: 'if', n: 9, then, else: els };
+        }
+        case 'if':
+          return { ...s, then: visit(s.then), else: s.else && visit(s.else) };
+        case 'try':
+          return {
+            ...s,
+            block: visit(s.block),
+            handler: s.handler && { ...s.handler, body: visit(s.handler.body) },
+            finalizer: s.finalizer && visit(s.finalizer),
+          };
+        case 'loop':
+          return { ...s, body: visit(s.body) };
+        default:
+          return s;
+      }
+    });
+  return visit(list);
+}
+
+/** an errback's body marks the item done somewhere: a `q.done(item);` before its final abrupt statement (or at its end) if not */
+function withDone(body: Stmt[]): Stmt[] {
+  if (hasDone(body)) return body;
+  const last = body[body.length - 1];
+  return last && alwaysAbrupt(last) ? [...body.slice(0, -1), { kind: 'done' }, last] : [...body, { kind: 'done' }];
+}
 
 /** drop statements after the first unconditional jump of a block */
 export function truncateAfterJump(list: Stmt[]): Stmt[] {
@@ -63,7 +143,7 @@ export function truncateAfterJump(list: Stmt[]): Stmt[] {
 }
 
 const ctxKey = (c: Ctx): string =>
-  `${c.depth}|${c.labels.join(',')}|${c.inLoop ? 1 : 0}${c.inSwitch ? 1 : 0}${c.eInScope ? 1 : 0}${c.inAbort ? 1 : 0}|${c.innerLoops}`;
+  `${c.depth}|${c.labels.join(',')}|${c.inLoop ? 1 : 0}${c.inSwitch ? 1 : 0}${c.eInScope ? 1 : 0}${c.inAbort ? 1 : 0}${c.inCallback ? 1 : 0}|${c.innerLoops}`;
 
 export interface GenOptions {
   /** allow a worker loop around the get (default true) */
@@ -104,13 +184,20 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
   function buildStmt(c: Ctx): fc.Arbitrary<Stmt> {
     const inner: Ctx = { ...c, depth: c.depth + 1 };
     const canNest = c.depth < MAX_DEPTH;
+    // (the order of the alternatives is part of what a seed generates: v1's programs stay those of the first model)
     const arbs: fc.WeightedArbitrary<Stmt>[] = [
       { weight: 9, arbitrary: fc.constant<Stmt>({ kind: 'done' }) },
       { weight: 2, arbitrary: fc.constant<Stmt>({ kind: 'forget' }) },
-      { weight: 5, arbitrary: fc.boolean().map((aw): Stmt => ({ kind: 'work', await: aw })) },
-      forms === 'v1'
-        ? { weight: 1, arbitrary: fc.constantFrom(...CALLBACKS_V1).map((via): Stmt => ({ kind: 'callback', via })) }
-        : { weight: CALLBACK_WEIGHT_V2, arbitrary: fc.constantFrom(...CALLBACKS_V2).map((via): Stmt => ({ kind: 'callback', via })) },
+      c.inCallback
+        ? { weight: 5, arbitrary: fc.constant<Stmt>({ kind: 'work', await: false }) }
+        : { weight: 5, arbitrary: fc.boolean().map((aw): Stmt => ({ kind: 'work', await: aw })) },
+      ...(c.inCallback
+        ? []
+        : [
+            forms === 'v1'
+              ? { weight: 1, arbitrary: fc.constantFrom(...CALLBACKS_V1).map((via): Stmt => ({ kind: 'callback', via })) }
+              : { weight: CALLBACK_WEIGHT_V2, arbitrary: fc.constantFrom(...CALLBACKS_V2).map((via): Stmt => ({ kind: 'callback', via })) },
+          ]),
       { weight: 1, arbitrary: fc.constant<Stmt>({ kind: 'throw' }) },
       { weight: 2, arbitrary: fc.constant<Stmt>({ kind: 'return' }) },
     ];
@@ -174,7 +261,17 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
             finalizer: form === 'catch' ? null : finalizer,
           })),
       });
-      if (forms === 'v2' && !c.inAbort) {
+      if (c.inCallback) {
+        arbs.push({
+          weight: IF_ERR_WEIGHT,
+          arbitrary: fc
+            .record({ then: list(inner, 0), else: fc.option(list(inner, 0), { freq: 2 }) })
+            .map(({ then, else: els }): Stmt => ({ kind: 'ifErr', then, else: els })),
+        });
+      } else if (forms === 'v2') {
+        arbs.push({ weight: ERRBACK_WEIGHT_V2, arbitrary: errbackArb(c) });
+      }
+      if (forms === 'v2' && !c.inAbort && !c.inCallback) {
         arbs.push({
           weight: ABORT_WEIGHT_V2,
           arbitrary: list({ ...inner, inAbort: true }, 0, 2).map((body): Stmt => ({ kind: 'abort', body })),
@@ -206,6 +303,27 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
       });
     }
     return fc.oneof({ withCrossShrink: true }, ...arbs);
+  }
+
+  /**
+   * `fetchObject(item, (err) => { … });` / `io.read(…)`: a function of its own — the worker's loops, switch, labels
+   * and catch parameter are not its own. Its body nests at the call's level (at least 1), so that a deep call still
+   * gets an `if (err)` or a `try` inside, and marks the item done somewhere (`withDone`).
+   */
+  function errbackArb(c: Ctx): fc.Arbitrary<Stmt> {
+    const cbCtx: Ctx = {
+      ...c,
+      depth: Math.max(1, c.depth),
+      labels: [],
+      inLoop: false,
+      inSwitch: false,
+      eInScope: false,
+      inAbort: false,
+      inCallback: true,
+    };
+    return fc
+      .record({ via: fc.constantFrom<ErrbackVia>('fn', 'method'), body: list(cbCtx, 1) })
+      .map(({ via, body }): Stmt => ({ kind: 'errback', via, body: withDone(oneErrTest(body)) }));
   }
 
   /** `try { … } finally { …; q.done(item); … }` or `try { …; q.done(item)? } catch (e) { q.done(item); throw e; }` */
@@ -294,6 +412,17 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
           .tuple(list(c, 0, 1), guardArb(c), list(c, 0, 1))
           .map(([pre, g, post]) => truncateAfterJump([...pre, g, ...post, { kind: 'done' }])),
       },
+      // v2: an errback with random code around it
+      ...(forms === 'v2'
+        ? [
+            {
+              weight: 1,
+              arbitrary: fc
+                .tuple(list(c, 0, 2), errbackArb(c), list(c, 0, 2))
+                .map(([pre, e, post]) => truncateAfterJump([...pre, e, ...post])),
+            },
+          ]
+        : []),
     );
   };
 

@@ -44,6 +44,20 @@ export type StmtOf<X> =
    * no further `abort` block, so the call always answers the test of its own block.
    */
   | ({ kind: 'abort'; body: StmtOf<X>[]; throwLine?: number } & X)
+  /**
+   * v2 only — a call given a Node completion callback (an errback), written in place as its last argument:
+   *   fn:     `fetchObject(item, (err) => {` …body… `});`
+   *   method: `io.read(item, (err) => {` …body… `});`
+   * The callee never throws and calls the callback exactly once, later (asynchronously, Node's convention), with an
+   * error or without one (a fork). The body is a function of its own: `return` leaves the callback, an exception
+   * thrown in it leaves the callback (it never reaches the worker, which has moved on), and neither jump nor
+   * exception of the worker crosses it. Bodies are synchronous (no `await`), hold no callback forms, no abort block
+   * and no further errback, and mark the item done somewhere (`q.done(item);`: a callback that never does hands it
+   * on, as the model says of one, and is not generated). `line`: the call; `endLine`: its `});`.
+   */
+  | ({ kind: 'errback'; via: ErrbackVia; body: StmtOf<X>[] } & X)
+  /** `if (err) { … } else { … }` — only inside an errback's body: the callback's error, a parameter read (no throw point). */
+  | ({ kind: 'ifErr'; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
   /** `if (check(n)) { … } else { … }` — `check(n)` may throw; both branches possible. */
   | ({ kind: 'if'; n: number; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
   /** `switch (k()) { case 1: … default: … }` — `k()` may throw; any case (or none without default) may be entered; fall-through is real. */
@@ -123,6 +137,9 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
   'finish',
   'removed',
 ];
+
+/** The callee of an errback call (see `errback`). */
+export type ErrbackVia = 'fn' | 'method';
 
 export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text' | 'slot' | 'logger';
 
@@ -231,8 +248,14 @@ const DECLS_V2 = [
   'const slots: Record<symbol, unknown[]> = { [SLOT]: [] };',
   'declare const signal: AbortSignal;',
   'declare const logger: { info(...args: unknown[]): void };',
+  'declare function fetchObject(x: unknown, callback: (err: Error | null) => void): void;',
+  'declare const io: { read(x: unknown, callback: (err: Error | null) => void): void };',
   '',
 ];
+const ERRBACK_TEXT: Record<ErrbackVia, string> = {
+  fn: 'fetchObject(item, (err) => {',
+  method: 'io.read(item, (err) => {',
+};
 
 const CALLBACK_TEXT: Record<CallbackVia, string> = {
   setTimeout: 'setTimeout(() => q.done(item), 0);',
@@ -357,6 +380,24 @@ export function layout(p: Program): Layout {
         const endLine = emit(indent, '}');
         return { kind: 'abort', body, throwLine, line, endLine };
       }
+      case 'errback': {
+        if (!v2) throw new Error('layout: errbacks need forms v2');
+        const line = emit(indent, ERRBACK_TEXT[s.via]);
+        const body = printList(s.body, indent + 1);
+        const endLine = emit(indent, '});');
+        return { kind: 'errback', via: s.via, body, line, endLine };
+      }
+      case 'ifErr': {
+        const line = emit(indent, 'if (err) {');
+        const then = printList(s.then, indent + 1);
+        let els: LStmt[] | null = null;
+        if (s.else) {
+          emit(indent, '} else {');
+          els = printList(s.else, indent + 1);
+        }
+        const endLine = emit(indent, '}');
+        return { kind: 'ifErr', then, else: els, line, endLine };
+      }
       case 'if': {
         const line = emit(indent, `if (check(${s.n})) {`);
         const then = printList(s.then, indent + 1);
@@ -424,6 +465,10 @@ export const b = {
   if: (n: number, then: Stmt[], els: Stmt[] | null = null): Stmt => ({ kind: 'if', n, then, else: els }),
   /** v2: `if (signal.aborted) { …body…; signal.throwIfAborted(); }` */
   abort: (body: Stmt[] = []): Stmt => ({ kind: 'abort', body }),
+  /** v2: `fetchObject(item, (err) => { …body… });` (or `io.read(…)` with via 'method') */
+  errback: (body: Stmt[], via: ErrbackVia = 'fn'): Stmt => ({ kind: 'errback', via, body }),
+  /** inside an errback's body: `if (err) { … } [else { … }]` */
+  ifErr: (then: Stmt[], els: Stmt[] | null = null): Stmt => ({ kind: 'ifErr', then, else: els }),
   switch: (...cases: [number | null, Stmt[]][]): Stmt => ({
     kind: 'switch',
     cases: cases.map(([test, body]) => ({ test, body })),
@@ -465,10 +510,10 @@ export function countStmts(list: readonly Stmt[]): number {
   let n = 0;
   for (const s of list) {
     n++;
-    if (s.kind === 'if') n += countStmts(s.then) + (s.else ? countStmts(s.else) : 0);
+    if (s.kind === 'if' || s.kind === 'ifErr') n += countStmts(s.then) + (s.else ? countStmts(s.else) : 0);
     else if (s.kind === 'switch') for (const c of s.cases) n += countStmts(c.body);
     else if (s.kind === 'try') n += countStmts(s.block) + (s.handler ? countStmts(s.handler.body) : 0) + (s.finalizer ? countStmts(s.finalizer) : 0);
-    else if (s.kind === 'loop' || s.kind === 'abort') n += countStmts(s.body);
+    else if (s.kind === 'loop' || s.kind === 'abort' || s.kind === 'errback') n += countStmts(s.body);
   }
   return n;
 }

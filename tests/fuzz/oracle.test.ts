@@ -434,6 +434,76 @@ describe('oracle: v2 callback releases and the hand-off', () => {
   });
 });
 
+describe('oracle: v2 errbacks (a Node completion callback, run once, later, with or without an error)', () => {
+  const { errback, ifErr } = b;
+
+  it('done in the callback on both outcomes: no leak; the call is no throw point', () => {
+    const r = run([errback([done()])]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+    // shutdown + one path per outcome
+    expect(r.paths).toBe(3);
+    expect(run([errback([done()], 'method')]).leaks).toBe(false);
+  });
+
+  it('if (err) return before the done: a leak at the callback return only', () => {
+    const r = run([errback([ifErr([b.return()]), done()])]);
+    const ret = r.line('return;');
+    expect(r.leakExits).toEqual([{ kind: 'callback-return', line: ret }]);
+    expect(r.reportLines).toEqual([ret]);
+    // the no-error branch alone leaks at the callback's end
+    const s = run([errback([ifErr([done()])])]);
+    expect(s.leakExits).toEqual([{ kind: 'callback-end', line: s.line('});') }]);
+  });
+
+  it('a throw point in the callback before its done: leaks there (an exception from the callback is no one else’s)', () => {
+    const r = run([tryCatch([errback([work2(), done()])], [done()], false)]);
+    const w = r.line('work2(item);');
+    expect(r.leakExits).toEqual([{ kind: 'callback-may-throw', line: w }]);
+    expect(r.explicitLeakLines).toEqual([]);
+    expect(r.reportLines).toEqual([w]);
+    const t = run([errback([ifErr([b.throw()]), done()])]);
+    expect(t.leakExits).toEqual([{ kind: 'callback-throw', line: t.line('throw new Error') }]);
+  });
+
+  it("a callback's finally counts on its own paths", () => {
+    const r = run([errback([tryFinally([ifErr([b.throw()]), work2()], [done()])])]);
+    expect(r.leaks).toBe(false);
+  });
+
+  it('the callback runs after the worker has left: its done still counts after a worker return or throw', () => {
+    expect(run([errback([done()]), b.throw()]).leaks).toBe(false);
+    expect(run([errback([done()]), b.return()]).leaks).toBe(false);
+  });
+
+  it('program order for doubles: a direct done after the call is the double, a done before it makes the callback’s the double', () => {
+    const r = run([errback([done()]), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDoneLines).toEqual([r.line('q.done(item);', 2)]);
+    const s = run([done(), errback([ifErr([b.return()]), done()])]);
+    expect(s.leaks).toBe(false);
+    expect(s.doubleDoneLines).toEqual([s.line('q.done(item);', 2)]);
+  });
+
+  it('a worker done after a callback that returns early covers it: no leak, a double on the outcome that marked done', () => {
+    const r = run([errback([ifErr([b.return()]), done()]), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDoneLines).toEqual([r.line('q.done(item);', 2)]);
+  });
+
+  it('in a worker loop: the callback covers the iteration; its leaking exit is the leak, not the iteration end', () => {
+    const r = run([errback([ifErr([b.return()], [done()])])], { ...forLoop, ...shutdownBreak });
+    expect(r.leakExits).toEqual([{ kind: 'callback-return', line: r.line('return;') }]);
+    expect(run([errback([done()])], { ...forLoop, ...shutdownBreak }).leaks).toBe(false);
+  });
+
+  it('after a hand-off nothing is judged, the callback included', () => {
+    const r = run([b.handOff(), errback([ifErr([b.return()]), done(), done()])]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+  });
+});
+
 describe('oracle: report lines (every explicit leaking exit; else the first implicit one)', () => {
   it('explicit exits are all reported, implicit ones only when there is no explicit one', () => {
     const r = run([work2(), b.if(1, [b.return()]), b.if(2, [b.throw()])]);
@@ -632,6 +702,9 @@ describe('generator', () => {
       'await work(item).finally(() => q.done(item));',
       "emitter.once('drained', () => q.done(item));",
       'xs().forEach(() => q.done(item));',
+      'fetchObject(item, (err) => {',
+      'io.read(item, (err) => {',
+      'if (err) {',
     ]) {
       expect(texts.filter((t) => t.includes(needle)).length, needle).toBeGreaterThan(3);
       // (whole statements: `work(item).finally(…)` is not counted inside `void …` / `await …`)
@@ -664,15 +737,28 @@ describe('generator', () => {
     expect(doubleRatio).toBeLessThan(0.7);
     // every exit kind shows up
     const kinds = new Set(results.flatMap((r) => r.leakExits.map((e) => e.kind)));
-    expect([...kinds].sort()).toEqual(['break', 'continue', 'fall-off-end', 'iteration-end', 'rejection', 'return', 'throw', 'unfinished']);
+    expect([...kinds].sort()).toEqual([
+      'break',
+      'callback-end',
+      'callback-may-throw',
+      'callback-return',
+      'callback-throw',
+      'continue',
+      'fall-off-end',
+      'iteration-end',
+      'rejection',
+      'return',
+      'throw',
+      'unfinished',
+    ]);
     // and the rule's expected report lines are well formed: explicit lines, else exactly one implicit line, and besides
-    // them only leaking throw points (the first one before the done of a finally)
+    // them only leaking throw points (the first one before the done of a finally, an errback's first one)
     let finallyLines = 0;
     for (const r of results) {
       expect(r.reportLines.length > 0).toBe(r.leaks);
       const base = r.explicitLeakLines.length ? r.explicitLeakLines : r.leaks ? [Math.min(...r.leakExits.map((e) => e.line))] : [];
       for (const line of base) expect(r.reportLines).toContain(line);
-      const thrown = new Set(r.leakExits.filter((e) => e.kind === 'throw').map((e) => e.line));
+      const thrown = new Set(r.leakExits.filter((e) => e.kind === 'throw' || e.kind === 'callback-may-throw').map((e) => e.line));
       for (const line of r.reportLines.filter((l) => !base.includes(l))) {
         expect(thrown.has(line) && !r.explicitLeakLines.includes(line)).toBe(true);
         finallyLines++;

@@ -35,7 +35,20 @@
  */
 import { formsOf, layout, type LProgram, type LStmt, type Program } from './ir.js';
 
-export type ExitKind = 'return' | 'throw' | 'fall-off-end' | 'iteration-end' | 'continue' | 'break' | 'rejection' | 'unfinished';
+export type ExitKind =
+  | 'return'
+  | 'throw'
+  | 'fall-off-end'
+  | 'iteration-end'
+  | 'continue'
+  | 'break'
+  | 'rejection'
+  | 'unfinished'
+  /** (v2) an errback's own exits that left the item owed: its `return`, its end, a throw statement, a throw point */
+  | 'callback-return'
+  | 'callback-end'
+  | 'callback-throw'
+  | 'callback-may-throw';
 
 /**
  * Obligation: before the get / outstanding / discharged by done / dropped by shutdown / handed off
@@ -50,6 +63,8 @@ type Obl = 'none' | 'pending' | 'done' | 'dropped' | 'handed';
 interface St {
   readonly o: Obl;
   readonly rej: readonly number[];
+  /** inside an errback's body: whether it was called with an error */
+  readonly err?: boolean;
 }
 
 const st0 = (o: Obl): St => ({ o, rej: [] });
@@ -153,6 +168,19 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     if (st.rej.length) {
       // owed because a `.then(done)` was rejected (or a 'finish' stream destroyed): the leak is at that line
       for (const line of st.rej) {
+        const cb = callbackExits.get(line);
+        if (cb) {
+          // Owed because the errback left that way: reported at the callback's exit, per callback (every explicit
+          // one, else its first throw point), as the rule reads a closure run once.
+          let leaks = callbackLeaks.get(cb.errback);
+          if (!leaks) callbackLeaks.set(cb.errback, (leaks = { explicit: new Set(), implicit: new Set() }));
+          (cb.explicit ? leaks.explicit : leaks.implicit).add(line);
+          const key = `${line}:${cb.kind}`;
+          if (!leakSet.has(key)) leakSet.set(key, { kind: cb.kind, line });
+          if (cb.explicit) explicitLines.add(line);
+          if (!first || line < first.line) first = { kind: cb.kind, line, tr: push(tr, `L${line}: (the callback's ${cb.kind} there left the item owed) — LEAK`) };
+          continue;
+        }
         const kind = finishLines.has(line) ? 'unfinished' : 'rejection';
         leakAt(kind, line, true, push(tr, `L${line}: (the ${kind === 'unfinished' ? 'destroyed stream' : 'rejection'} there left the item owed)`));
       }
@@ -167,8 +195,15 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
       if (!dd) dd = { line: L, tr };
       ddLines.add(L);
     }
-    return st.o === 'pending' ? st0('done') : st;
+    return st.o === 'pending' ? { ...st, o: 'done', rej: [] } : st;
   };
+
+  /** the exits of errback bodies that left the item owed (lines in `St.rej`), by line */
+  const callbackExits = new Map<number, { kind: ExitKind; explicit: boolean; errback: number }>();
+  /** per errback (by its call's line): the lines of its leaking exits, explicit and from throw points */
+  const callbackLeaks = new Map<number, { explicit: Set<number>; implicit: Set<number> }>();
+  const addMark = (st: St, line: number): St =>
+    st.o === 'pending' ? { ...st, rej: [...new Set([...st.rej, line])].sort((a, b) => a - b) } : st;
 
   // ---- statements -----------------------------------------------------------------------------
 
@@ -257,6 +292,31 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
         return k(st, { type: 'break', label: s.label, line: L }, push(tr, `L${L}: break${s.label ? ' ' + s.label : ''}`));
       case 'continue':
         return k(st, { type: 'continue', label: s.label, line: L }, push(tr, `L${L}: continue${s.label ? ' ' + s.label : ''}`));
+      case 'errback': {
+        // The callee never throws and calls back once, later, with an error or without: the body runs once per outcome,
+        // its exits are its own (counted here, at the call, in program order), and the worker goes on from the call.
+        if (!v2 || st.err !== undefined) throw new Error(`oracle: an errback at L${L} needs v2 and a worker around it`);
+        for (const err of [false, true]) {
+          const t = push(tr, `L${L}: the callback runs (later) ${err ? 'with an error' : 'without an error'}`);
+          execList(s.body, 0, { ...st, err }, t, (st1, c1, tr1) => {
+            const after: St = { o: st1.o, rej: st1.rej };
+            let line: number;
+            let kind: ExitKind;
+            let explicit = true;
+            if (c1.type === 'normal') [line, kind] = [s.endLine, 'callback-end'];
+            else if (c1.type === 'return') [line, kind] = [c1.line, 'callback-return'];
+            else if (c1.type === 'throw') [line, kind, explicit] = [c1.line, c1.explicit ? 'callback-throw' : 'callback-may-throw', c1.explicit];
+            else throw new Error(`oracle: stray ${c1.type} at L${c1.line} in the errback at L${L}`);
+            if (after.o === 'pending') callbackExits.set(line, { kind, explicit, errback: L });
+            k(addMark(after, line), NORMAL, push(tr1, `L${line}: the callback leaves (${kind}); the worker went on after L${L}`));
+          });
+        }
+        return;
+      }
+      case 'ifErr': {
+        if (st.err === undefined) throw new Error(`oracle: if (err) at L${L} outside an errback`);
+        return execList(st.err ? s.then : (s.else ?? []), 0, st, push(tr, `L${L}: err → ${String(st.err)}`), k);
+      }
       case 'abort':
         k(st, NORMAL, push(tr, `L${L}: signal not aborted`));
         return execList(s.body, 0, st, push(tr, `L${L}: signal aborted`), (st1, c1, tr1) => {
@@ -392,6 +452,11 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     const skipped = [...lines].filter((line) => implicitLines.has(line)).sort((a, b) => a - b)[0];
     if (skipped !== undefined && !reportLines.includes(skipped)) reportLines.push(skipped);
   }
+  // Each errback with a leaking exit but no explicit one: its first throw point.
+  for (const leaks of callbackLeaks.values()) {
+    const firstPoint = [...leaks.implicit].sort((a, b) => a - b)[0];
+    if (leaks.explicit.size === 0 && firstPoint !== undefined && !reportLines.includes(firstPoint)) reportLines.push(firstPoint);
+  }
   reportLines.sort((a, b) => a - b);
   const f = first as { kind: ExitKind; line: number; tr: Trace | null } | null;
   const d = dd as { line: number; tr: Trace | null } | null;
@@ -457,6 +522,7 @@ function finallySkipLines(body: readonly LStmt[]): Set<number>[] {
 function childLists(s: LStmt): LStmt[][] {
   switch (s.kind) {
     case 'if':
+    case 'ifErr':
       return s.else ? [s.then, s.else] : [s.then];
     case 'switch':
       return s.cases.map((c) => c.body);
@@ -464,6 +530,7 @@ function childLists(s: LStmt): LStmt[][] {
       return [s.block, ...(s.handler ? [s.handler.body] : []), ...(s.finalizer ? [s.finalizer] : [])];
     case 'loop':
     case 'abort':
+    case 'errback':
       return [s.body];
     default:
       return [];

@@ -28,6 +28,35 @@ async function worker(stream: { once(event: string, fn: () => void): void }) {
   stream.once('end', () => q.done(key));
   stream.once('error', () => q.done(key));
 }`,
+  // Regression from the differential fuzzer (errbacks): the callback's done sits after a \`try\` that always returns,
+  // on no path it takes: it never marks done, so it is no second done after the first.
+  `
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  q.done(key);
+  fetchObject(key, (err) => {
+    try {
+      return;
+    } catch {
+      console.log(err);
+    }
+    q.done(key);
+  });
+}`,
+  // A completion callback that marks done once on each of its paths.
+  `
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  fetchObject(key, (err) => {
+    if (err) {
+      q.done(key);
+      return;
+    }
+    q.done(key);
+  });
+}`,
   // One done in the finally.
   `
 async function worker() {
@@ -167,6 +196,34 @@ async function worker() {
   q.done(key);
 }`,
     errors: [{ messageId: 'doubleDone' as const, line: 6, column: 3 }],
+  },
+  // Regression from the differential fuzzer (errbacks): a callback run once that marks done twice on one of its own
+  // paths does so whenever it runs. So does any closure: two on one path are two, however often it is called.
+  {
+    code: `
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  fetchObject(key, (err) => {
+    try {
+      q.done(key);
+      if (err) q.done(key);
+    } catch {}
+  });
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 8, column: 16 }],
+  },
+  {
+    code: `
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  setTimeout(() => {
+    q.done(key);
+    q.done(key);
+  }, 0);
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 7, column: 5 }],
   },
   // Regression from the differential fuzzer: a finally entered by continue, whose catch leaves through a nested
   // try/finally that marks done, and whose own finally marks done again.

@@ -889,6 +889,23 @@ async function worker() {
       { messageId: 'leakOnCallbackReturn', line: 7, column: 14, data: { acquire: 'q.get()', acquireLine: 4, line: 7, callbackLine: 6, release: 'q.done(item)' }, suggestions: [] },
     ],
   },
+  // Regression from the differential fuzzer (errbacks): a completion callback whose only done sits on a path it never
+  // takes (the `catch` of a block that cannot throw) releases nothing: the item is still owed by the worker.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  fetchObject(item, (err) => {
+    try {
+      console.log(err);
+    } catch {
+      q.done(item);
+    }
+  });
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 12, column: 1, suggestions: [] }],
+  },
   // A timer callback that marks done only on some path.
   {
     code: `

@@ -2772,3 +2772,35 @@ untypedTester.run(
   rule,
   instanceMethodCases(INSTANCE_METHOD.replace(/: unknown|: string/g, '').replace('#snapshot = null;', '#snapshot = null;')),
 );
+
+// Regression (issue 11, run-once callbacks): in a file that imports async-mutex, a call of a parameter may release a
+// releaser the function is given, and that call's callbacks were not followed: a completion callback's early return
+// was reported at the function's end, and a callback that is no completion callback (`(e) => …`) was not a hand-off.
+const PARAMETER_CALLEE = (param: string): string => `
+import { Mutex } from 'async-mutex';
+import pg from 'pg';
+export const mutex = new Mutex();
+const pool = new pg.Pool();
+export async function f(run: (cb: (${param}?: Error) => void) => void) {
+  const client = await pool.connect();
+  run((${param}) => { if (${param}) return; client.release(); });
+}`;
+const parameterCalleeCases = {
+  valid: [{ code: PARAMETER_CALLEE('e') }],
+  invalid: [
+    {
+      code: PARAMETER_CALLEE('err'),
+      errors: [
+        {
+          messageId: 'leakOnCallbackReturn' as const,
+          line: 8,
+          column: 27,
+          data: { resource: 'client', acquire: 'pool.connect()', acquireLine: 7, line: 8, callbackLine: 8, release: 'client.release()' },
+          suggestions: [],
+        },
+      ],
+    },
+  ],
+};
+typedTester.run('require-release (typed, a parameter given a callback)', rule, parameterCalleeCases);
+untypedTester.run('require-release (untyped, a parameter given a callback)', rule, parameterCalleeCases);
