@@ -204,7 +204,7 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
     if (forms === 'v2') {
       arbs.push({
         weight: SAFE_WEIGHT_V2,
-        arbitrary: fc.constantFrom<SafeVia>('console', 'date', 'note', 'assign', 'find', 'tally', 'text', 'slot', 'logger').map((via): Stmt => ({ kind: 'safe', via })),
+        arbitrary: fc.constantFrom<SafeVia>('console', 'date', 'note', 'assign', 'find', 'tally', 'text', 'slot', 'logger', 'caught').map((via): Stmt => ({ kind: 'safe', via })),
       });
     }
     if (c.eInScope) arbs.push({ weight: 3, arbitrary: fc.constant<Stmt>({ kind: 'rethrow' }) });

@@ -35,7 +35,9 @@ export type StmtOf<X> =
    *   console: `console.log(item);`   date: `Date.now();`   note: `note(item);` (a same-file helper
    *   whose body has no throw point, printed in the preamble);  assign: `Object.assign(state, { seen: true });`
    *   find: `KEYS.find((key) => key > 1);`   tally: `tally(item);` (a preamble helper that iterates a const array);
-   *   text: `state.label = item.toString();` (a conversion to a string, as a template literal does).
+   *   text: `state.label = item.toString();` (a conversion to a string, as a template literal does);
+   *   caught: `quiet(item);` (a preamble helper whose only throw point, `JSON.parse`, sits in a `try` whose `catch`
+   *   takes it: every item is a non-JSON string, so it really throws there, and is caught).
    */
   | ({ kind: 'safe'; via: SafeVia } & X)
   /**
@@ -141,7 +143,7 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
 /** The callee of an errback call (see `errback`). */
 export type ErrbackVia = 'fn' | 'method';
 
-export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text' | 'slot' | 'logger';
+export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text' | 'slot' | 'logger' | 'caught';
 
 /** Which model a program is generated for and judged under (see the file comment); absent = `v2`. */
 export type Forms = 'v1' | 'v2';
@@ -248,6 +250,7 @@ const DECLS_V2 = [
   'const slots: Record<symbol, unknown[]> = { [SLOT]: [] };',
   'declare const signal: AbortSignal;',
   'declare const logger: { info(...args: unknown[]): void };',
+  'function quiet(x: string): unknown { try { return JSON.parse(x); } catch { return null; } }',
   'declare function fetchObject(x: unknown, callback: (err: Error | null) => void): void;',
   'declare const io: { read(x: unknown, callback: (err: Error | null) => void): void };',
   '',
@@ -284,6 +287,8 @@ const SAFE_TEXT: Record<SafeVia, string> = {
   slot: 'slots[SLOT].push(0);',
   // A logger's level method, given the item (a work-queue item is data: logging it hands nothing on).
   logger: "logger.info('processing', item);",
+  // A same-file helper whose JSON.parse throws for the item and is caught there.
+  caught: 'quiet(item);',
 };
 
 export interface Layout {

@@ -244,7 +244,7 @@ describe('oracle: callbacks (v1 model: no callback counts, every call may throw)
 });
 
 describe('oracle: v2 non-throwing calls', () => {
-  it.each(['console', 'date', 'note', 'assign', 'find', 'tally', 'text', 'slot', 'logger'] as const)('%s between the get and the done is no throw point', (via) => {
+  it.each(['console', 'date', 'note', 'assign', 'find', 'tally', 'text', 'slot', 'logger', 'caught'] as const)('%s between the get and the done is no throw point', (via) => {
     const r = run([b.safe(via), done()]);
     expect(r.leaks).toBe(false);
     expect(r.paths).toBe(2);
