@@ -7,7 +7,7 @@ import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-e
 const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
-import { memberName, someNode, thisClass, unwrapAwaited, unwrapValue } from './syntax.js';
+import { classMember, memberName, someNode, thisClass, unwrapAwaited, unwrapValue } from './syntax.js';
 
 export class HandleIndex {
   private readonly handles = new Map<Variable, Obligation[]>();
@@ -64,6 +64,7 @@ export class HandleIndex {
   classOfReceiver(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
     const value = unwrapValue(node);
     if (value.type === AST_NODE_TYPES.ThisExpression) return thisClass(value);
+    if (value.type === AST_NODE_TYPES.MemberExpression) return this.privateFieldClass(value);
     if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
     const def = this.resolve(value)?.defs[0];
     if (def?.type !== DefinitionType.Variable || def.parent.kind !== 'const' || !def.node.init) return undefined;
@@ -73,13 +74,62 @@ export class HandleIndex {
     return init.type === AST_NODE_TYPES.NewExpression ? this.localClass(init.callee) : undefined;
   }
 
-  /** `C` for a class of this file: a class declaration, or a `const` bound to a class expression. */
+  private readonly fieldClasses = new Map<TSESTree.Node, TSESTree.ClassDeclaration | TSESTree.ClassExpression | null>();
+
+  /**
+   * `this.#db`, a private field every value of which is `new C(…)` of one class of this file: its initialiser, if any,
+   * and every `this.#db = …` in the class (only the class can write a `#` field; any other write, a compound or
+   * destructuring one, leaves it unknown).
+   */
+  private privateFieldClass(member: TSESTree.MemberExpression): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+    if (member.property.type !== AST_NODE_TYPES.PrivateIdentifier || unwrapValue(member.object).type !== AST_NODE_TYPES.ThisExpression) return undefined;
+    const owner = thisClass(unwrapValue(member.object));
+    const name = `#${member.property.name}`;
+    const field = owner && classMember(owner, name);
+    if (!owner || field?.type !== AST_NODE_TYPES.PropertyDefinition || field.static) return undefined;
+    const known = this.fieldClasses.get(field);
+    if (known !== undefined) return known ?? undefined;
+    const values: TSESTree.Node[] = field.value ? [field.value] : [];
+    const writes = { unknown: false };
+    someNode(this.sourceCode, owner.body, (node) => {
+      if (node.type !== AST_NODE_TYPES.MemberExpression || node === member || memberName(node) !== name) return false;
+      const parent = node.parent;
+      if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === node) {
+        if (parent.operator !== '=' || unwrapValue(node.object).type !== AST_NODE_TYPES.ThisExpression) writes.unknown = true;
+        else values.push(parent.right);
+      } else if (
+        parent.type === AST_NODE_TYPES.UpdateExpression ||
+        parent.type === AST_NODE_TYPES.ArrayPattern ||
+        parent.type === AST_NODE_TYPES.AssignmentPattern ||
+        parent.type === AST_NODE_TYPES.RestElement ||
+        (parent.type === AST_NODE_TYPES.Property && parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectPattern)
+      ) {
+        writes.unknown = true;
+      }
+      return writes.unknown;
+    });
+    const classes = new Set(values.map((value) => {
+      const inner = unwrapValue(value);
+      return inner.type === AST_NODE_TYPES.NewExpression ? this.localClass(inner.callee) : undefined;
+    }));
+    const [only] = classes;
+    const answer = !writes.unknown && classes.size === 1 && only ? only : null;
+    this.fieldClasses.set(field, answer);
+    return answer ?? undefined;
+  }
+
+  /**
+   * `C` for a class of this file: a class declaration, or a variable bound to a class expression and never assigned
+   * again (`const C = class {}`; a bundler's `var C = class {}`).
+   */
   private localClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
     const value = unwrapValue(node);
     if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
-    const def = this.resolve(value)?.defs[0];
+    const variable = this.resolve(value);
+    const def = variable?.defs[0];
     if (def?.type === DefinitionType.ClassName) return def.node;
-    if (def?.type !== DefinitionType.Variable || def.parent.kind !== 'const' || !def.node.init) return undefined;
+    if (def?.type !== DefinitionType.Variable || !def.node.init || variable?.defs.length !== 1) return undefined;
+    if (def.parent.kind !== 'const' && variable.references.filter((reference) => reference.isWrite()).length !== 1) return undefined;
     const init = unwrapValue(def.node.init);
     return init.type === AST_NODE_TYPES.ClassExpression ? init : undefined;
   }

@@ -2804,3 +2804,83 @@ const parameterCalleeCases = {
 };
 typedTester.run('require-release (typed, a parameter given a callback)', rule, parameterCalleeCases);
 untypedTester.run('require-release (untyped, a parameter given a callback)', rule, parameterCalleeCases);
+
+// The same through a private field every value of which is `new Routing()` (mastra's PostgresStore: `this.#db`,
+// assigned in the constructor). A field also given another value is unknown, and its method may throw.
+const PRIVATE_FIELD_INSTANCE = `
+import { Pool } from 'pg';
+const pool = new Pool();
+class Routing {
+  #snapshot: unknown = null;
+  setSchemaSnapshot(value: unknown) {
+    this.#snapshot = value;
+  }
+}
+export class Store {
+  #db: Routing;
+  constructor() {
+    this.#db = new Routing();
+  }
+  async migrate() {
+    const client = await pool.connect();
+    this.#db.setSchemaSnapshot(null);
+    try {
+      await client.query('select 1');
+    } finally {
+      client.release();
+    }
+  }
+}
+export class Loose {
+  #db: Routing;
+  constructor(db: Routing) {
+    this.#db = new Routing();
+    this.#db = db;
+  }
+  async migrate() {
+    const client = await pool.connect();
+    this.#db.setSchemaSnapshot(null);
+    try {
+      await client.query('select 1');
+    } finally {
+      client.release();
+    }
+  }
+}`;
+const privateFieldCases = (code: string) => ({
+  valid: [],
+  invalid: [
+    {
+      code,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow' as const,
+          line: 33,
+          column: 5,
+          suggestions: [
+            {
+              messageId: 'moveIntoTry' as const,
+              // Loose's, the second of the two identical bodies.
+              output: ((from: string, to: string) => code.slice(0, code.lastIndexOf(from)) + to + code.slice(code.lastIndexOf(from) + from.length))(
+                '    this.#db.setSchemaSnapshot(null);\n    try {\n',
+                '    try {\n      this.#db.setSchemaSnapshot(null);\n',
+              ),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+// Typed, the field's declared type already names the class, whatever else the field is given.
+typedTester.run('require-release (typed, a private field holding a same-file class instance)', rule, { valid: [{ code: PRIVATE_FIELD_INSTANCE }], invalid: [] });
+untypedTester.run(
+  'require-release (untyped, a private field holding a same-file class instance)',
+  rule,
+  privateFieldCases(PRIVATE_FIELD_INSTANCE.replace(/: unknown|: Routing/g, '')),
+);
+// A bundler writes the class as `var Routing = class { … }` (mastra's dist): a variable never assigned again.
+untypedTester.run('require-release (untyped, a private field holding an instance of a var-bound class)', rule, {
+  valid: [{ code: PRIVATE_FIELD_INSTANCE.slice(0, PRIVATE_FIELD_INSTANCE.indexOf('\nexport class Loose')).replace(/: unknown|: Routing/g, '').replace('class Routing {', 'var Routing = class {') }],
+  invalid: [],
+});
