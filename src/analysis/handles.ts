@@ -7,7 +7,7 @@ import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-e
 const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
-import { classMember, memberName, someNode, thisClass, unwrapAwaited, unwrapValue } from './syntax.js';
+import { classMember, memberName, someNode, thisClass, unwrapAwaited, unwrapValue, writeTarget } from './syntax.js';
 
 export class HandleIndex {
   private readonly handles = new Map<Variable, Obligation[]>();
@@ -78,8 +78,8 @@ export class HandleIndex {
 
   /**
    * `this.#db`, a private field every value of which is `new C(…)` of one class of this file: its initialiser, if any,
-   * and every `this.#db = …` in the class (only the class can write a `#` field; any other write, a compound or
-   * destructuring one, leaves it unknown).
+   * and every `this.#db = …` in the class (only the class can write a `#` field; any other write — compound,
+   * destructuring, a loop target, `delete` — leaves it unknown).
    */
   private privateFieldClass(member: TSESTree.MemberExpression): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
     if (member.property.type !== AST_NODE_TYPES.PrivateIdentifier || unwrapValue(member.object).type !== AST_NODE_TYPES.ThisExpression) return undefined;
@@ -92,20 +92,10 @@ export class HandleIndex {
     const values: TSESTree.Node[] = field.value ? [field.value] : [];
     const writes = { unknown: false };
     someNode(this.sourceCode, owner.body, (node) => {
-      if (node.type !== AST_NODE_TYPES.MemberExpression || node === member || memberName(node) !== name) return false;
-      const parent = node.parent;
-      if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === node) {
-        if (parent.operator !== '=' || unwrapValue(node.object).type !== AST_NODE_TYPES.ThisExpression) writes.unknown = true;
-        else values.push(parent.right);
-      } else if (
-        parent.type === AST_NODE_TYPES.UpdateExpression ||
-        parent.type === AST_NODE_TYPES.ArrayPattern ||
-        parent.type === AST_NODE_TYPES.AssignmentPattern ||
-        parent.type === AST_NODE_TYPES.RestElement ||
-        (parent.type === AST_NODE_TYPES.Property && parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectPattern)
-      ) {
-        writes.unknown = true;
-      }
+      const write = writeTarget(node);
+      if (!write || memberName(write.member) !== name) return false;
+      if (write.value && unwrapValue(write.member.object).type === AST_NODE_TYPES.ThisExpression) values.push(write.value);
+      else writes.unknown = true;
       return writes.unknown;
     });
     const classes = new Set(values.map((value) => {

@@ -23,7 +23,7 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import type { HandleIndex } from './handles.js';
-import { classMember, isFunctionNode, memberName, someNode, unwrapValue } from './syntax.js';
+import { classMember, isFunctionNode, memberName, someNode, unwrapValue, writeTarget } from './syntax.js';
 import { OTEL_CALLBACK_RUNNERS } from './throw-tables.js';
 import { returnsOf } from './wrappers.js';
 
@@ -157,35 +157,6 @@ export class OtelValues {
   }
 }
 
-/**
- * A write of a member: `x.f = v` (the value); a compound assignment, `++`, `delete`, or a destructuring or loop target
- * (no value: the field's contents cannot be read).
- */
-function writeTarget(node: TSESTree.Node): { member: TSESTree.MemberExpression; value?: TSESTree.Node } | undefined {
-  if (node.type !== AST_NODE_TYPES.MemberExpression) return undefined;
-  const parent = node.parent;
-  switch (parent.type) {
-    case AST_NODE_TYPES.AssignmentExpression:
-      if (parent.left !== node) return undefined;
-      return { member: node, value: parent.operator === '=' ? parent.right : undefined };
-    case AST_NODE_TYPES.UpdateExpression:
-      return { member: node };
-    case AST_NODE_TYPES.UnaryExpression:
-      return parent.operator === 'delete' ? { member: node } : undefined;
-    case AST_NODE_TYPES.ArrayPattern:
-    case AST_NODE_TYPES.RestElement:
-      return { member: node };
-    case AST_NODE_TYPES.AssignmentPattern:
-      return (parent.left as TSESTree.Node) === node ? { member: node } : undefined;
-    case AST_NODE_TYPES.Property:
-      return parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectPattern ? { member: node } : undefined;
-    case AST_NODE_TYPES.ForInStatement:
-    case AST_NODE_TYPES.ForOfStatement:
-      return parent.left === node ? { member: node } : undefined;
-    default:
-      return undefined;
-  }
-}
 
 function isNullish(node: TSESTree.Node): boolean {
   const value = unwrapValue(node);

@@ -314,3 +314,33 @@ export function requiredSpecifier(node: TSESTree.Node): string | undefined {
   if (value.callee.name === 'require') return argument.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' ? argument.value : undefined;
   return INTEROP_HELPERS.has(value.callee.name) ? requiredSpecifier(argument) : undefined;
 }
+
+/**
+ * A write of a member: `x.f = v` (the value); a compound assignment, `++`, `delete`, or a destructuring or loop target
+ * (no value: the field's contents cannot be read).
+ */
+export function writeTarget(node: TSESTree.Node): { member: TSESTree.MemberExpression; value?: TSESTree.Node } | undefined {
+  if (node.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const parent = node.parent;
+  switch (parent.type) {
+    case AST_NODE_TYPES.AssignmentExpression:
+      if (parent.left !== node) return undefined;
+      return { member: node, value: parent.operator === '=' ? parent.right : undefined };
+    case AST_NODE_TYPES.UpdateExpression:
+      return { member: node };
+    case AST_NODE_TYPES.UnaryExpression:
+      return parent.operator === 'delete' ? { member: node } : undefined;
+    case AST_NODE_TYPES.ArrayPattern:
+    case AST_NODE_TYPES.RestElement:
+      return { member: node };
+    case AST_NODE_TYPES.AssignmentPattern:
+      return (parent.left as TSESTree.Node) === node ? { member: node } : undefined;
+    case AST_NODE_TYPES.Property:
+      return parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectPattern ? { member: node } : undefined;
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+      return parent.left === node ? { member: node } : undefined;
+    default:
+      return undefined;
+  }
+}
