@@ -71,6 +71,12 @@ export interface ObligationKind {
    */
   readonly idempotentCallRelease?: boolean;
   /**
+   * `handle.method()` releases that do nothing when the resource is released already (a web-stream reader's
+   * `releaseLock()` returns at once once the reader has no stream): such a call after another release is no double
+   * release. A second release by another method (`cancel()` after `releaseLock()`, which rejects) still is.
+   */
+  readonly idempotentHandleReleases?: ReadonlySet<string>;
+  /**
    * How users write the release, for messages and fixes: `q.done(item)`. `handleText` is `undefined` when no variable
    * in scope names the handle; return `undefined` when the release cannot be written without it.
    */

@@ -130,6 +130,17 @@ export class HandleIndex {
     return !variable || variable.defs.length === 0;
   }
 
+  /**
+   * The identifier names a global (implicit, or one of the lib's, which typed runs declare in the global scope), or
+   * the same binding imported from one of `modules` (Node's `node:stream/web` exports the global `ReadableStream`).
+   */
+  isGlobalOrImportedFrom(identifier: TSESTree.Identifier, modules: ReadonlySet<string>): boolean {
+    const variable = this.resolve(identifier);
+    if (!variable || variable.defs.length === 0 || variable.scope.type === TSESLint.Scope.ScopeType.global) return true;
+    const def = variable.defs[0];
+    return def?.type === DefinitionType.ImportBinding && def.parent.type === AST_NODE_TYPES.ImportDeclaration && modules.has(def.parent.source.value);
+  }
+
   addHandle(variable: Variable, ob: Obligation): void {
     ob.handleVars.add(variable);
     this.heldNames.add(variable.name);

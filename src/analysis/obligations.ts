@@ -245,6 +245,14 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     });
   };
 
+  /** `release()` of an async-mutex releaser, `reader.releaseLock()`: a call that does nothing a second time. */
+  const isIdempotentRelease = (call: TSESTree.CallExpression, ob: Obligation): boolean => {
+    if (ob.kind.idempotentCallRelease && handles.handleOf(call.callee).length > 0) return true;
+    const idempotent = ob.kind.idempotentHandleReleases;
+    const method = idempotent && methodCall(call);
+    return !!method && idempotent.has(method.name) && handles.handleOf(method.object).includes(ob);
+  };
+
   const onCall = (call: TSESTree.CallExpression): void => {
     const fn = recorder.current;
     if (!fn) return;
@@ -261,7 +269,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
         // A closure's release counts for the function that acquired: it releases the resource itself.
         if (ob.capture) releasedSomewhere.add(ob.capture);
         if (chain) optionalReleases.set(chain, [...(optionalReleases.get(chain) ?? []), { ob, call }]);
-        else if (ob.kind.idempotentCallRelease && handles.handleOf(call.callee).length > 0) {
+        else if (isIdempotentRelease(call, ob)) {
           // A second call of an idempotent releaser does nothing: a release, never a double one.
           recorder.record({ type: 'effect', ob, node: call, resolve: () => 'release-once' });
         } else recorder.record({ type: 'release', ob, node: call });

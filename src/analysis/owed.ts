@@ -202,7 +202,11 @@ export class Owed {
     if (!acquired.awaited && this.options.isUnawaitedPromise?.(acquired.call)) return;
     // `this.client = await pool.connect()`: stored where it outlives the function, so handed on at once, as
     // `const c = await pool.connect(); this.client = c;` is by the store.
-    if ((pattern.type === AST_NODE_TYPES.AssignmentPattern ? pattern.left : pattern).type === AST_NODE_TYPES.MemberExpression) return;
+    const target = pattern.type === AST_NODE_TYPES.AssignmentPattern ? pattern.left : pattern;
+    if (target.type === AST_NODE_TYPES.MemberExpression) return;
+    // `reader = stream.getReader()` in a `recreate()` closure, into the enclosing function's `let reader`: stored in
+    // a variable that outlives this function, where the enclosing function's other closures release it.
+    if (node.type === AST_NODE_TYPES.AssignmentExpression && target.type === AST_NODE_TYPES.Identifier && this.declaredOutside(target, fn)) return;
     let ob = this.byCall.get(acquired.call) ?? this.reacquired(fn, node, pattern, acquired.match);
     const fresh = !ob;
     ob ??= this.create(fn, acquired.match.kind, acquired.call, node, acquired.match.receiver);
@@ -213,6 +217,12 @@ export class Owed {
       return;
     }
     this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+  }
+
+  /** The variable an identifier names is declared outside the function (an enclosing function's, or the module's). */
+  private declaredOutside(identifier: TSESTree.Identifier, fn: FunctionRecord): boolean {
+    const declared = this.handles.resolve(identifier)?.defs[0]?.name;
+    return declared !== undefined && !contains(fn.node, declared);
   }
 
   /**

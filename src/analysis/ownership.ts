@@ -125,6 +125,15 @@ export interface RemovedListener {
   readonly remover: TSESTree.CallExpression;
 }
 
+
+/**
+ * Global constructors whose object keeps what it is given: a stream keeps its underlying source (`new ReadableStream({
+ * pull, cancel })` whose methods read and cancel a reader: the reader is the new stream's), a `Response` or `Request`
+ * its body.
+ */
+const KEEPING_CONSTRUCTORS: ReadonlySet<string> = new Set(['ReadableStream', 'WritableStream', 'TransformStream', 'Response', 'Request']);
+/** Node's modules that export the same stream classes as the globals. */
+const WEB_STREAM_MODULES: ReadonlySet<string> = new Set(['node:stream/web', 'stream/web']);
 export class Ownership {
   constructor(
     private readonly recorder: Recorder,
@@ -370,17 +379,24 @@ export class Ownership {
 
   private readonly errbackCalls = new Map<TSESTree.CallExpression, boolean>();
 
-  /** `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. */
+  /**
+   * `new Promise((resolve) => { … })` runs its executor once; any other constructor may keep its callbacks. A global
+   * constructor keeps nothing it is given ({@link KEEPING_CONSTRUCTORS} aside), a class the analysis does not follow
+   * may keep anything.
+   */
   onNew(node: TSESTree.NewExpression, fn: FunctionRecord): void {
     const callee = unwrapValue(node.callee);
     const once = callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Promise' && this.handles.isGlobal(callee);
     node.arguments.forEach((arg) => this.onArgument(fn, node, arg, once ? 'once' : 'owner'));
     // `new Wrapper(client)`: an object of a class the analysis does not follow owns the resource now.
     const root = callee.type === AST_NODE_TYPES.Identifier ? callee : undefined;
-    if (!root || !this.handles.isGlobal(root)) {
+    const keeps = root !== undefined && KEEPING_CONSTRUCTORS.has(root.name) && this.handles.isGlobalOrImportedFrom(root, WEB_STREAM_MODULES);
+    if (!root || !this.handles.isGlobal(root) || keeps) {
       const passed = new Set<Obligation>();
       for (const arg of node.arguments) for (const ob of this.handles.carried(arg)) if (ob.kind.handsOnWhenPassed) passed.add(ob);
-      this.transfer(fn, passed, true);
+      // A stream's source releasing the reader in its own methods is the stream's doing, not this function's: the
+      // new object owns it even though a release is written here.
+      this.transfer(fn, passed, !keeps);
     }
   }
 

@@ -11,7 +11,14 @@ export const webStreams: readonly Pair[] = [
       typeNames: new Set(['ReadableStream']),
       receiverNames: /(?:stream|Stream|body|readable|Readable)$/,
       // A cancelled reader's stream is closed: nothing can read it again, so its lock no longer matters.
-      kind: kind('web-streams', { handleReleases: new Set(['releaseLock', 'cancel']), describeRelease: (_r, h) => h && `${h}.releaseLock()` }),
+      // releaseLock() on a reader that holds no lock returns at once (the Streams standard's first step), so the usual
+      // `await reader.cancel()` … `finally { reader.releaseLock() }` is no double release; cancel() after it is (it
+      // rejects with a TypeError).
+      kind: kind('web-streams', {
+        handleReleases: new Set(['releaseLock', 'cancel']),
+        idempotentHandleReleases: new Set(['releaseLock']),
+        describeRelease: (_r, h) => h && `${h}.releaseLock()`,
+      }),
       callbackMethods: new Set(),
     },
   ];

@@ -362,6 +362,82 @@ export async function readAll() {
   return chunks;
 }`,
   },
+  // Web Streams: cancel() and then releaseLock() is the usual idiom; releaseLock() on a reader that holds no lock
+  // returns at once, so it is no double release.
+  {
+    code: `
+export async function readLimited(limit: number) {
+  const reader = stream.getReader();
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > limit) {
+        await reader.cancel();
+        break;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return total;
+}`,
+  },
+  // Web Streams: the reader goes to the source of the stream the function returns, whose pull and cancel read and
+  // cancel it: the new stream owns it.
+  {
+    code: `
+export function passThrough(): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        reader.releaseLock();
+        return;
+      }
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}`,
+  },
+  // An acquire assigned to a variable of the enclosing function outlives the closure that makes it: the enclosing
+  // function's other closures release it.
+  {
+    code: `
+export function resource() {
+  let reader = stream.getReader();
+  return {
+    read: () => reader.read(),
+    recreate() {
+      reader.releaseLock();
+      reader = stream.getReader();
+    },
+    dispose: () => reader.cancel(),
+  };
+}`,
+  },
+  {
+    code: `
+export async function openLater() {
+  let client: PoolClient | undefined;
+  const open = async () => {
+    client = await pool.connect();
+  };
+  await open();
+  try {
+    await client!.query('SELECT 1');
+  } finally {
+    client!.release();
+  }
+}`,
+  },
   // OpenTelemetry: end in a finally, for startSpan and inside a startActiveSpan callback.
   {
     code: `
@@ -1673,6 +1749,88 @@ export async function firstChunk() {
     return value;
   } finally {
     reader.releaseLock();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // Web Streams: cancel() after releaseLock() rejects (the reader has no stream): a double release.
+  {
+    code: `
+export function drop() {
+  const reader = stream.getReader();
+  try {
+    reader.releaseLock();
+  } finally {
+    void reader.cancel();
+  }
+}`,
+    errors: [{ messageId: 'doubleRelease', line: 7, column: 10, suggestions: [] }],
+  },
+  // Web Streams: a stream whose source does not touch the reader does not own it.
+  {
+    code: `
+export function unrelated(): ReadableStream<number> {
+  const reader = stream.getReader();
+  return new ReadableStream<number>({
+    pull(controller) {
+      controller.enqueue(1);
+    },
+  });
+}`,
+    errors: [
+      {
+        messageId: 'leakOnReturn',
+        line: 4,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export function unrelated(): ReadableStream<number> {
+  const reader = stream.getReader();
+  try {
+    return new ReadableStream<number>({
+      pull(controller) {
+        controller.enqueue(1);
+      },
+    });
+  } finally {
+    reader.releaseLock();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // A variable of the same function reassigned is no store that outlives it.
+  {
+    code: `
+export async function reassigned() {
+  let c: PoolClient;
+  c = await pool.connect();
+  await c.query('SELECT 1');
+  c.release();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 5,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+export async function reassigned() {
+  let c: PoolClient;
+  c = await pool.connect();
+  try {
+    await c.query('SELECT 1');
+  } finally {
+    c.release();
   }
 }`,
           },
