@@ -115,6 +115,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     }).solve(),
   );
   const { services } = options;
+  releases.resolveCallee = (callee) => summaries.resolveCallee(callee);
   const ownership = new Ownership(
     recorder,
     handles,
@@ -155,6 +156,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     fallbackOf: (node) => owed.fallbackOf(node),
     closureOf: (node) => summaries.closureOf(node),
   });
+  ownership.propertyParams = releases;
   ownership.releasesOnce = (closure, root) => refinements.releasesOnce(closure, root);
   ownership.releasesWithin = (closure, root) => fixQueries.containsRelease(closure, root);
   const checkpoints = new Checkpoints(options.kinds, recorder, handles, summaries, acceptRelease);

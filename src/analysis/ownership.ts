@@ -28,12 +28,15 @@ import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/util
 import { isAwaiterCall, isAwaiterYield } from './down-level.js';
 import type { Effect, Obligation } from './events.js';
 import type { HandleIndex } from './handles.js';
+import { helperBody, propertyName } from './releases.js';
 import { type Owed, patternIdentifiers } from './owed.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import type { Summaries } from './summaries.js';
 import { isFunctionNode, memberName, memberRoot, methodCall, owningCodePathNode, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
+
+const NO_OBLIGATIONS: ReadonlySet<Obligation> = new Set();
 
 const STORING_METHODS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
 const PROMISE_LINKS = new Set(['then', 'catch', 'finally']);
@@ -449,6 +452,8 @@ export class Ownership {
     // The helper may be declared (and walked) after the call: what it does is asked when the caller is solved.
     const callee = this.summaries.resolveCallee(call.callee);
     if (!callee || !isFunctionNode(callee)) return false;
+    // tsc's down-levelled async helper with destructured parameters: its generator is given the helper's `arguments`.
+    const body = helperBody(callee);
     const contained = new Set<Obligation>();
     call.arguments.forEach((arg, param) => {
       const direct = this.handles.handleOf(arg);
@@ -456,19 +461,60 @@ export class Ownership {
         // A helper that never releases it but hands it on (`_handleResponse(span, …)` giving it to the code that ends
         // it) takes it where the rule cannot follow, as an unknown function would.
         this.effect(fn, root, call, () => {
-          const summary = this.summaries.helperRelease(callee, param);
+          const summary = this.summaries.helperRelease(body, param);
           // Released only in closures the helper makes (a returned callback, a promise handler): handed on.
-          if (summary === 'every' && !this.summaries.releasesInOwnBody(callee, param)) return 'transfer';
-          return summaryEffect(summary, root.kind.handsOnWhenPassed && this.summaries.paramHandedOn(callee, param) ? 'transfer' : 'none');
+          if (summary === 'every' && !this.summaries.releasesInOwnBody(body, param)) return 'transfer';
+          return summaryEffect(summary, root.kind.handsOnWhenPassed && this.summaries.paramHandedOn(body, param) ? 'transfer' : 'none');
         });
       }
       // Inside an array or object (`endSpans([span])`) the helper's parameter is not the resource: what the helper
-      // does with it is not followed, so it is handed on, as to a function the analysis cannot see.
+      // does with it is not followed, so it is handed on, as to a function the analysis cannot see — unless the
+      // helper destructures that property (`this._endSpan({ span, result })` to `_endSpan({ span, result })`): then
+      // the property is its parameter, followed as one.
       if (this.summaries.closureOf(arg)) return;
-      for (const root of this.handles.carried(arg)) if (!direct.includes(root) && root.kind.handsOnWhenPassed) contained.add(root);
+      const inProperties = this.onPropertyArguments(fn, call, arg, body, param);
+      for (const root of this.handles.carried(arg)) {
+        if (!direct.includes(root) && !inProperties.has(root) && root.kind.handsOnWhenPassed) contained.add(root);
+      }
     });
     this.transfer(fn, contained, true);
     return true;
+  }
+
+  /** What the analysis knows of destructured parameters' properties (releases.ts), set by the analysis. */
+  propertyParams:
+    | {
+        propertyParamObligation(fn: FunctionRecord, index: number, key: string): Obligation | undefined;
+        releasesPropertyInOwnBody(fnNode: TSESTree.Node, index: number, key: string): boolean;
+      }
+    | undefined;
+
+  /**
+   * The handles an object literal argument gives, by a property, to a helper's destructured parameter of that name
+   * (`_endSpan({ span, result })`): each followed as if passed as a parameter. The handles followed so.
+   */
+  private onPropertyArguments(fn: FunctionRecord, call: TSESTree.CallExpression, arg: TSESTree.Node, body: TSESTree.Node, param: number): ReadonlySet<Obligation> {
+    const value = unwrapValue(arg);
+    const slots = this.propertyParams;
+    const declared = isFunctionNode(body) ? body.params[param] : undefined;
+    const pattern = declared?.type === AST_NODE_TYPES.AssignmentPattern ? declared.left : declared;
+    if (!slots || value.type !== AST_NODE_TYPES.ObjectExpression || pattern?.type !== AST_NODE_TYPES.ObjectPattern) return NO_OBLIGATIONS;
+    const destructured = new Set(pattern.properties.map((property) => propertyName(property)));
+    const followed = new Set<Obligation>();
+    for (const property of value.properties) {
+      const key = propertyName(property);
+      if (key === undefined || property.type !== AST_NODE_TYPES.Property || !destructured.has(key)) continue;
+      for (const root of this.handles.handleOf(property.value)) {
+        followed.add(root);
+        this.effect(fn, root, call, () => {
+          const summary = this.summaries.releaseIn(body, (record) => slots.propertyParamObligation(record, param, key));
+          if (summary === 'every' && !slots.releasesPropertyInOwnBody(body, param, key)) return 'transfer';
+          // A helper that does not release it may hand it on: what it does with the property is not followed.
+          return summaryEffect(summary, root.kind.handsOnWhenPassed ? 'transfer' : 'none');
+        });
+      }
+    }
+    return followed;
   }
 
   /**

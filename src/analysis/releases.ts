@@ -12,7 +12,8 @@ import type { Obligation, ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { Owed } from './owed.js';
 import type { FunctionRecord } from './recorder.js';
-import { isFunctionNode, methodCall, unwrapValue } from './syntax.js';
+import { downLevelledBody } from './down-level.js';
+import { type FunctionNode, isFunctionNode, memberName, methodCall, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -54,6 +55,7 @@ export class Releases {
    * one kind and a handle release of another: `pool.release(conn)` vs `client.release()`).
    */
   releasedBy(call: TSESTree.CallExpression, fn: FunctionRecord): Obligation[] {
+    this.noteParametersPassed(call, fn);
     if (!this.releaseShaped(call)) return [];
     const released = new Set<Obligation>();
     const { handles } = this;
@@ -126,8 +128,9 @@ export class Releases {
   /**
    * A parameter released inside its own function, or inside a closure of it (`return p.then(() => span.end(), …)`):
    * a helper that may take ownership from its callers. In a closure the release is of the closure's capture of it.
+   * A property of a destructured parameter (`function endSpan({ span, result })`) is a parameter slot of its own.
    */
-  private paramObligation(fn: FunctionRecord, node: TSESTree.Node, kind: ObligationKind): Obligation | undefined {
+  private paramObligation(fn: FunctionRecord, node: TSESTree.Node, kind: ObligationKind, own = true): Obligation | undefined {
     const value = unwrapValue(node);
     if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
     const variable = this.handles.resolve(value);
@@ -135,24 +138,155 @@ export class Releases {
     if (!variable || def?.type !== DefinitionType.Parameter) return undefined;
     const owner = def.node === fn.node ? fn : this.open().find((outer) => outer.node === def.node);
     if (!owner || !isFunctionNode(owner.node)) return undefined;
-    const params = owner.node.params;
-    const index = params.findIndex((param) => {
-      const name = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
-      return name.type === AST_NODE_TYPES.Identifier && name.name === value.name;
-    });
-    if (index === -1) return undefined;
-    let ob = owner.paramObligations.get(index);
+    const slot = parameterSlot(owner.node, value.name);
+    if (!slot) return undefined;
+    const { index, key } = slot;
+    let ob = key === undefined ? owner.paramObligations.get(index) : this.propertyParams.get(owner)?.get(slotKey(index, key));
     if (!ob) {
-      ob = this.owed.create(owner, kind, undefined, params[index] as TSESTree.Node, undefined);
+      ob = this.owed.create(owner, kind, undefined, owner.node.params[index] as TSESTree.Node, undefined);
       this.handles.addHandle(variable, ob);
-      owner.paramObligations.set(index, ob);
+      if (key === undefined) owner.paramObligations.set(index, ob);
+      else {
+        let slots = this.propertyParams.get(owner);
+        if (!slots) this.propertyParams.set(owner, (slots = new Map<string, Obligation>()));
+        slots.set(slotKey(index, key), ob);
+      }
       owner.entryObligations.push(ob);
     }
     if (owner === fn) {
-      owner.ownParamReleases.add(index);
+      if (own && key === undefined) owner.ownParamReleases.add(index);
+      else if (own && key !== undefined) this.ownPropertyReleases.add(`${owner.node.range[0]}:${slotKey(index, key)}`);
       return ob;
     }
     return this.owed.in(fn, ob);
+  }
+
+  /** Obligations of destructured parameters' properties, by function and slot (`0.span`). */
+  private readonly propertyParams = new Map<FunctionRecord, Map<string, Obligation>>();
+  /** Property slots released by a call of the function's own body, as `ownParamReleases` (by the function's start). */
+  private readonly ownPropertyReleases = new Set<string>();
+
+  /** The obligation of parameter `index`'s property `key` of `fn` (`function endSpan({ span })`), if it releases it. */
+  propertyParamObligation(fn: FunctionRecord, index: number, key: string): Obligation | undefined {
+    return this.propertyParams.get(fn)?.get(slotKey(index, key));
+  }
+
+  /** As `Summaries.releasesInOwnBody`, for a property of a destructured parameter. */
+  releasesPropertyInOwnBody(fnNode: TSESTree.Node, index: number, key: string): boolean {
+    return this.ownPropertyReleases.has(`${fnNode.range[0]}:${slotKey(index, key)}`);
+  }
+
+  /** The same-file function a callee names (summaries.ts), set by the analysis. */
+  resolveCallee: (callee: TSESTree.Node) => TSESTree.Node | undefined = () => undefined;
+
+  /**
+   * A parameter passed on to a same-file helper that releases it (`function finish(span) { endSpan(span); }`, also a
+   * property of an object literal given to a destructured parameter: `this._endSpan({ span, result })`, and inside a
+   * closure: a promise handler of the function's chain) is released here as the helper releases it: it becomes this
+   * function's parameter obligation, as a release call of it would make it, so the helper's summary is followed
+   * (ownership.ts). Which helper parameters are released is read from their text once per slot
+   * ({@link releasedAs}): the helper may be declared, and walked, after the call.
+   */
+  private noteParametersPassed(call: TSESTree.CallExpression, fn: FunctionRecord): void {
+    let callee: TSESTree.Node | null | undefined = null;
+    const consider = (node: TSESTree.Node, index: number, key: string | undefined): void => {
+      if (node.type !== AST_NODE_TYPES.Identifier) return;
+      const def = this.handles.resolve(node)?.defs[0];
+      if (def?.type !== DefinitionType.Parameter) return;
+      if (callee === null) {
+        const resolved = this.resolveCallee(call.callee);
+        callee = resolved && isFunctionNode(resolved) ? resolved : undefined;
+      }
+      if (!callee) return;
+      const released = this.releasedAs(callee, index, key);
+      if (released) this.paramObligation(fn, node, released.kind, released.own);
+    };
+    call.arguments.forEach((arg, index) => {
+      const value = unwrapValue(arg);
+      if (value.type === AST_NODE_TYPES.Identifier) consider(value, index, undefined);
+      else if (value.type === AST_NODE_TYPES.ObjectExpression) {
+        for (const property of value.properties) {
+          const key = propertyName(property);
+          if (key !== undefined && property.type === AST_NODE_TYPES.Property) consider(property.value, index, key);
+        }
+      }
+    });
+  }
+
+  private readonly releasedAsMemo = new Map<string, { kind: ObligationKind; own: boolean } | null>();
+
+  /**
+   * Whether the same-file function `fnNode` releases its parameter slot (`index`, or its property `key`) somewhere:
+   * a release call of one of the kinds on it, or passing it on to a helper that does (at any depth; a cycle
+   * releases nothing). `own`: in the function's own body, not only in a closure of it. Read from the text, once.
+   */
+  releasedAs(fnNode: TSESTree.Node, index: number, key: string | undefined): { kind: ObligationKind; own: boolean } | undefined {
+    const memo = `${fnNode.range[0]}:${fnNode.range[1]}:${key === undefined ? index : slotKey(index, key)}`;
+    const known = this.releasedAsMemo.get(memo);
+    if (known !== undefined) return known ?? undefined;
+    this.releasedAsMemo.set(memo, null);
+    const answer = this.computeReleasedAs(helperBody(fnNode), index, key);
+    this.releasedAsMemo.set(memo, answer ?? null);
+    return answer;
+  }
+
+  private computeReleasedAs(fnNode: TSESTree.Node, index: number, key: string | undefined): { kind: ObligationKind; own: boolean } | undefined {
+    if (!isFunctionNode(fnNode)) return undefined;
+    let param: TSESTree.Node | undefined = fnNode.params[index];
+    if (param?.type === AST_NODE_TYPES.AssignmentPattern) param = param.left;
+    if (key !== undefined) {
+      const property = param?.type === AST_NODE_TYPES.ObjectPattern ? param.properties.find((p) => propertyName(p) === key) : undefined;
+      param = property?.type === AST_NODE_TYPES.Property ? property.value : undefined;
+      if (param?.type === AST_NODE_TYPES.AssignmentPattern) param = param.left;
+    }
+    if (param?.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const variable = this.handles.resolve(param);
+    if (!variable) return undefined;
+    let found: { kind: ObligationKind; own: boolean } | undefined;
+    for (const reference of variable.references) {
+      const node = reference.identifier;
+      if (node === param || reference.isWrite()) continue;
+      const released = this.releasedAtReference(node as TSESTree.Identifier);
+      if (!released) continue;
+      let scope: TSESTree.Node | undefined = node.parent;
+      while (scope && scope !== fnNode && !isFunctionNode(scope)) scope = scope.parent;
+      const own = released.own && scope === fnNode;
+      if (own) return { kind: released.kind, own };
+      found ??= { kind: released.kind, own };
+    }
+    return found;
+  }
+
+  /** What a reference of a parameter does to it, by the release shapes: released (`own`: not only in a closure of a helper), or nothing. */
+  private releasedAtReference(node: TSESTree.Identifier): { kind: ObligationKind; own: boolean } | undefined {
+    const parent = node.parent;
+    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node && parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
+      const name = memberName(parent);
+      const kind = name === undefined ? undefined : this.kinds.find((k) => k.handleReleases.has(name));
+      return kind && { kind, own: true };
+    }
+    if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === node) {
+      const kind = this.kinds.find((k) => k.callReleases);
+      return kind && { kind, own: true };
+    }
+    let argument: TSESTree.Node = node;
+    let key: string | undefined;
+    if (parent.type === AST_NODE_TYPES.Property && parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
+      key = propertyName(parent);
+      if (key === undefined) return undefined;
+      argument = parent.parent;
+    }
+    const call = argument.parent;
+    if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    const index = call.arguments.indexOf(argument);
+    if (index === -1) return undefined;
+    const method = methodCall(call);
+    if (key === undefined && index === 0 && method) {
+      const kind = this.kinds.find((k) => k.receiverReleases.has(method.name));
+      if (kind) return { kind, own: true };
+    }
+    const callee = this.resolveCallee(call.callee);
+    return callee && isFunctionNode(callee) ? this.releasedAs(callee, index, key) : undefined;
   }
 
   /** Disposing this `using` declaration releases the obligation. */
@@ -180,4 +314,44 @@ function isParameterObligation(ob: Obligation): boolean {
 /** `release()` or `permit[1]()`: a callee that can be the handle itself. */
 function isCallableHandle(callee: TSESTree.Node): boolean {
   return callee.type === AST_NODE_TYPES.Identifier || (callee.type === AST_NODE_TYPES.MemberExpression && callee.computed);
+}
+
+function slotKey(index: number, key: string): string {
+  return `${index}.${key}`;
+}
+
+/** A property's name when it is written as one (`{ span }`, `{ span: s }`, `{ 'span': s }`), not computed. */
+export function propertyName(property: TSESTree.Node): string | undefined {
+  if (property.type !== AST_NODE_TYPES.Property || property.computed) return undefined;
+  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
+  return typeof property.key.value === 'string' ? property.key.value : undefined;
+}
+
+/** Where `name` is bound among `fn`'s parameters: a parameter (`index`), or a property of a destructured one (`key`). */
+function parameterSlot(fn: FunctionNode, name: string): { index: number; key?: string } | undefined {
+  for (const [index, declared] of fn.params.entries()) {
+    const param = declared.type === AST_NODE_TYPES.AssignmentPattern ? declared.left : declared;
+    if (param.type === AST_NODE_TYPES.Identifier && param.name === name) return { index };
+    if (param.type !== AST_NODE_TYPES.ObjectPattern) continue;
+    for (const property of param.properties) {
+      const key = propertyName(property);
+      if (key === undefined || property.type !== AST_NODE_TYPES.Property) continue;
+      const value = property.value.type === AST_NODE_TYPES.AssignmentPattern ? property.value.left : property.value;
+      if (value.type === AST_NODE_TYPES.Identifier && value.name === name) return { index, key };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The function whose parameters a helper's callers pass: the helper itself, or, for tsc's down-levelled async
+ * function with destructured parameters (`_endSpan(_a) { return __awaiter(this, arguments, void 0, function* ({
+ * span }) { … }); }`), the generator, which is given the helper's `arguments`.
+ */
+export function helperBody(fn: TSESTree.Node): TSESTree.Node {
+  if (!isFunctionNode(fn)) return fn;
+  const body = downLevelledBody(fn);
+  const call = body?.parent;
+  const args = call?.type === AST_NODE_TYPES.CallExpression ? call.arguments[1] : undefined;
+  return body && args?.type === AST_NODE_TYPES.Identifier && args.name === 'arguments' ? body : fn;
 }

@@ -49,7 +49,7 @@ export class Summaries {
   }
 
   /** Whether `fnNode` releases the obligation `inner` (one of its own entry obligations) on its paths. */
-  private releaseIn(fnNode: TSESTree.Node, inner: (fn: FunctionRecord) => Obligation | undefined): ReleaseSummary {
+  releaseIn(fnNode: TSESTree.Node, inner: (fn: FunctionRecord) => Obligation | undefined): ReleaseSummary {
     const fn = this.recorder.byNode.get(fnNode);
     const ob = fn && inner(fn);
     if (!fn || !ob || this.solving.has(fn)) return 'none';

@@ -3042,3 +3042,82 @@ untypedTester.run('require-release (untyped, a private field holding an instance
   valid: [{ code: PRIVATE_FIELD_INSTANCE.slice(0, PRIVATE_FIELD_INSTANCE.indexOf('\nexport class Loose')).replace(/: unknown|: Routing/g, '').replace('class Routing {', 'var Routing = class {') }],
   invalid: [],
 });
+
+// A parameter a helper passes on to a second same-file helper that releases it is released by the first: the
+// traceloop instrumentations' `_wrapPromise(span, p)`, whose settlement handlers end the span through `_endSpan`
+// (a destructured `{ span, result }`, plain or as tsc's `__awaiter(this, arguments, …)` generator).
+describe('require-release: hand-offs through a helper that passes the parameter on', () => {
+  const HELPERS = `import { trace } from '@opentelemetry/api';
+class P {
+  m(tracer, p) {
+    const span = tracer.startSpan('x');
+    return this._wrapPromise(span, p);
+  }
+  _wrapPromise(span, promise) {
+    return promise
+      .then((result) => { this._endSpan({ span, result }); return result; })
+      .catch((error) => { span.end(); throw error; });
+  }
+  _endSpan({ span, result }) {
+    try { this.record(result); } catch (e) { console.debug(e); }
+    span.end();
+  }
+}
+`;
+  untypedTester.run('require-release (untyped, second helpers)', rule, {
+    valid: [
+      { code: HELPERS },
+      {
+        code: `import { trace } from '@opentelemetry/api';
+function b(span) { span.end(); }
+function a(span) { b(span); }
+export function m(tracer) {
+  const span = tracer.startSpan('x');
+  a(span);
+}
+`,
+      },
+      {
+        code: `import { trace } from '@opentelemetry/api';
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) { return new P(function () {}); };
+class P {
+  m(tracer, p) {
+    const span = tracer.startSpan('x');
+    return this._wrapPromise(span, p);
+  }
+  _wrapPromise(span, promise) {
+    return promise
+      .then((result) => __awaiter(this, void 0, void 0, function* () { yield this._endSpan({ span, result }); return result; }))
+      .catch((error) => { span.end(); throw error; });
+  }
+  _endSpan(_a) {
+    return __awaiter(this, arguments, void 0, function* ({ span, result }) {
+      try { yield result.response; } catch (e) { console.debug(e); }
+      span.end();
+    });
+  }
+}
+`,
+      },
+    ],
+    invalid: [
+      {
+        // Only fulfilment ends it: a rejected promise leaves the span open.
+        code: HELPERS.replace(".catch((error) => { span.end(); throw error; })", ".catch((error) => { throw error; })"),
+        errors: [{ messageId: 'leakOnReturn', line: 5, column: 5 }],
+      },
+      {
+        code: `import { trace } from '@opentelemetry/api';
+function b(span) { span.end(); }
+function a(span) { b(span); }
+export function n(tracer) {
+  const span = tracer.startSpan('x');
+  a(span);
+  span.end();
+}
+`,
+        errors: [{ messageId: 'doubleRelease', line: 7, column: 3 }],
+      },
+    ],
+  });
+});
