@@ -26,6 +26,7 @@ import { AST_NODE_TYPES, type JSONSchema, TSESLint, type TSESTree } from '@types
 import type * as ts from 'typescript';
 
 import { isAsyncFunction, isAwaiterCall } from './down-level.js';
+import { elementLoop } from './elements.js';
 import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { OtelValues } from './otel-values.js';
@@ -36,9 +37,12 @@ import {
   ARRAY_METHODS,
   ARRAY_REDUCERS,
   ARRAY_RETURNING_GLOBAL_CALLS,
+  CALLBACK_ONLY_GLOBAL_CALLS,
   calleePath,
+  ENTRY_ARRAY_GLOBAL_CALLS,
   COLLECTION_METHODS,
   COLLECTIONS,
+  invokedPath,
   isListenerRegistration,
   isLoggingCall,
   isStringConversion,
@@ -222,6 +226,7 @@ export class ThrowModel {
     const dotted = this.globalPath(callee);
     if (path && dotted !== undefined) {
       if (NON_THROWING_GLOBAL_CALLS.has(dotted)) return false;
+      if (CALLBACK_ONLY_GLOBAL_CALLS.has(dotted)) return this.callbackMayThrow(call);
       if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(path[0] as string)) return false;
       // `Array.from(arguments)`, `Array.from(list)`: copying an array (or a function's arguments) runs no user code.
       if (dotted === 'Array.from' && call.arguments.length === 1 && this.isArrayOrArguments(call.arguments[0] as TSESTree.Node)) return false;
@@ -249,7 +254,7 @@ export class ThrowModel {
     if (otel) return this.callbackMayThrow(call);
     if (callee.type === AST_NODE_TYPES.MemberExpression && this.isSafeStringMethod(call, callee)) return false;
     if (this.userSaysNonThrowing(callee)) return false;
-    if (!this.deps.options.loggersMayThrow && isLoggingCall(path, call.arguments.some((arg) => isFunctionNode(unwrapValue(arg))))) return false;
+    if (!this.deps.options.loggersMayThrow && isLoggingCall(invokedPath(call), call.arguments.some((arg) => isFunctionNode(unwrapValue(arg))))) return false;
     const declaration = this.deps.resolveCallee(call.callee);
     if (declaration && isFunctionNode(declaration)) {
       // An async function (also tsc's down-levelled one) rejects, and a generator does not run its body until it is iterated.
@@ -571,7 +576,8 @@ export class ThrowModel {
       const arg = call.arguments[index];
       if (!arg || param.type !== AST_NODE_TYPES.Identifier) return;
       const methods = new Set<string>();
-      for (const ob of this.deps.handles.handleOf(arg)) for (const method of ob.kind.nonThrowingHandleMethods ?? []) methods.add(method);
+      // The resource's release too (`span.end()` in the helper): a release is never a throw point, as at a call site.
+      for (const ob of this.deps.handles.handleOf(arg)) for (const method of [...(ob.kind.nonThrowingHandleMethods ?? []), ...ob.kind.handleReleases]) methods.add(method);
       const value = unwrapValue(arg);
       const passedOn = value.type === AST_NODE_TYPES.Identifier ? this.deps.handles.resolve(value) : undefined;
       for (const method of (passedOn && this.handleParams.get(passedOn)) ?? []) methods.add(method);
@@ -586,6 +592,13 @@ export class ThrowModel {
     const value = unwrapValue(receiver);
     const variable = value.type === AST_NODE_TYPES.Identifier ? this.deps.handles.resolve(value) : undefined;
     return variable !== undefined && (this.handleParams.get(variable)?.has(method) ?? false);
+  }
+
+  /** `for (const [key, value] of Object.entries(o))`: each element of the built-in's result is a new `[key, value]` array. */
+  private bindsEntry(pattern: TSESTree.ArrayPattern): boolean {
+    const loop = elementLoop(pattern.parent);
+    const right = loop && unwrapValue(loop.right);
+    return right?.type === AST_NODE_TYPES.CallExpression && ENTRY_ARRAY_GLOBAL_CALLS.has(this.globalPath(unwrapValue(right.callee)) ?? '');
   }
 
   /** Syntax that may throw inside a body being summarised. */
@@ -603,6 +616,7 @@ export class ThrowModel {
         // `{ ...value }` copies properties and does not iterate.
         return node.parent.type !== AST_NODE_TYPES.ObjectExpression && this.iterationMayThrow(node.argument);
       case AST_NODE_TYPES.ArrayPattern:
+        if (this.bindsEntry(node)) return false;
         return !(node.parent.type === AST_NODE_TYPES.VariableDeclarator && node.parent.init && !this.iterationMayThrow(node.parent.init));
       case AST_NODE_TYPES.CallExpression:
       case AST_NODE_TYPES.NewExpression:

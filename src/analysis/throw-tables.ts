@@ -19,6 +19,9 @@ export const ARRAY_RETURNING_GLOBAL_CALLS = new Set([
   'Array.of',
 ]);
 
+/** Global built-ins whose result is an array of new `[key, value]` arrays: destructuring an element iterates an array. */
+export const ENTRY_ARRAY_GLOBAL_CALLS = new Set(['Object.entries']);
+
 export const NON_THROWING_GLOBAL_CALLS = new Set([
   'Date.now',
   'Number.isFinite',
@@ -55,7 +58,21 @@ export const NON_THROWING_GLOBAL_CALLS = new Set([
   'String',
   'Boolean',
   'Symbol.for',
+  // The same conversion to a string or a number, then a parse that returns `NaN` on text it cannot read: they throw
+  // only on a `Symbol` or an object whose `valueOf` / `toString` throws — bugs of the same class.
+  'Number',
+  'parseInt',
+  'parseFloat',
+  'Number.parseInt',
+  'Number.parseFloat',
 ]);
+/**
+ * Global functions that throw only what a function given to them throws. `JSON.stringify(value, replacer, space)`
+ * otherwise fails only with a `TypeError` for a cycle or a BigInt in the value, or by what a `toJSON` method throws:
+ * a value of the wrong shape, the class of bug the model already ignores for property reads and `String(x)`.
+ * `JSON.parse` is not here: it throws a `SyntaxError` on text it cannot read, and text comes from outside.
+ */
+export const CALLBACK_ONLY_GLOBAL_CALLS = new Set(['JSON.stringify']);
 export const NON_THROWING_GLOBAL_NAMESPACES = new Set(['Math', 'console', 'Promise']);
 /** Constructors that cannot throw on any argument. */
 export const NON_THROWING_CONSTRUCTORS = new Set([
@@ -205,8 +222,59 @@ const LOGGER_NAME = /^_*(?:log|logging|diag|[A-Za-z0-9_$]*logger)$/i;
  * logger, given no function to run (some loggers call a message function lazily; its exceptions would pass).
  */
 export function isLoggingCall(path: readonly string[] | undefined, givenFunction: boolean): boolean {
-  if (!path || path.length < 2 || givenFunction) return false;
-  return LOG_METHODS.has(path[path.length - 1] as string) && LOGGER_NAME.test(path[path.length - 2] as string);
+  if (!path || path.length === 0 || givenFunction) return false;
+  const name = path[path.length - 1] as string;
+  if (ERROR_SINK_NAME.test(name)) return true;
+  return path.length >= 2 && LOG_METHODS.has(name) && LOGGER_NAME.test(path[path.length - 2] as string);
+}
+
+/**
+ * A function named for what records an error, called as one: a noun for an error logger or reporter
+ * (`exceptionLogger(error)`, `this.config.errorReporter?.(e)`) or a verb that logs, reports or captures an error
+ * (`Sentry.captureException(e)`, `reportError(e)`, `logError(e)`). A program calls it in a `catch` to record what
+ * happened, not to decide what happens next; like a logger it hands the error to a sink. Not a handler
+ * (`onError`, `handleError`, `errorHandler`): a handler decides the path, and rethrowing is one of its answers.
+ */
+const ERROR_SINK_NAME = /^_*(?:(?:error|exception)(?:logger|reporter)|(?:log|report|capture)(?:error|exception))$/i;
+
+/**
+ * The callee path a call runs: `f.call(thisArg, …)` and `f.apply(thisArg, args)` run `f`, and tsc's down-levelled
+ * optional call `(_b = (_a = o.config).hook) === null || _b === void 0 ? void 0 : _b.call(_a, error)` runs
+ * `o.config.hook` (the temporaries' assignments are read through).
+ */
+export function invokedPath(call: TSESTree.CallExpression): string[] | undefined {
+  const callee = unwrapValue(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return calleePath(callee);
+  const method = memberName(callee);
+  if (method !== 'call' && method !== 'apply') return calleePath(callee);
+  const target = unwrapValue(callee.object);
+  const temp = target.type === AST_NODE_TYPES.Identifier ? optionalCallTemp(call, target.name) : undefined;
+  return pathThroughTemps(temp ?? target);
+}
+
+/** In `(_b = E) === null || _b === void 0 ? void 0 : _b.call(…)`, what `_b` holds: `E`. */
+function optionalCallTemp(call: TSESTree.CallExpression, name: string): TSESTree.Node | undefined {
+  const conditional = call.parent;
+  if (conditional.type !== AST_NODE_TYPES.ConditionalExpression || conditional.alternate !== call) return undefined;
+  const test = conditional.test;
+  if (test.type !== AST_NODE_TYPES.LogicalExpression || test.operator !== '||') return undefined;
+  const left = test.left;
+  if (left.type !== AST_NODE_TYPES.BinaryExpression || left.operator !== '===') return undefined;
+  const assignment = left.left;
+  if (assignment.type !== AST_NODE_TYPES.AssignmentExpression || assignment.operator !== '=') return undefined;
+  return assignment.left.type === AST_NODE_TYPES.Identifier && assignment.left.name === name ? assignment.right : undefined;
+}
+
+/** {@link calleePath}, reading a temporary's assignment (`(_a = plugin._config).hook`) as the value it assigns. */
+function pathThroughTemps(node: TSESTree.Node): string[] | undefined {
+  const value = unwrapValue(node);
+  if (value.type === AST_NODE_TYPES.AssignmentExpression && value.operator === '=') return pathThroughTemps(value.right);
+  if (value.type === AST_NODE_TYPES.MemberExpression) {
+    const name = memberName(value);
+    const object = name === undefined ? undefined : pathThroughTemps(value.object);
+    return object && name !== undefined ? [...object, name] : undefined;
+  }
+  return calleePath(value);
 }
 
 /** The dotted path of a callee (`console.log`, `this.logger.info` → `logger.info`), if it is one. */

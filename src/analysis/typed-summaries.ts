@@ -11,7 +11,9 @@ import {
   ARRAY_CALLBACK_METHODS,
   ARRAY_METHODS,
   ARRAY_REDUCERS,
+  CALLBACK_ONLY_GLOBAL_CALLS,
   COLLECTION_METHODS,
+  ENTRY_ARRAY_GLOBAL_CALLS,
   COLLECTIONS,
   LISTENER_METHODS,
   NON_THROWING_CONSTRUCTORS,
@@ -113,7 +115,7 @@ export class TypedSummaries {
       }
       if (t.isForOfStatement(node) && tsIterationMayThrow(services, node.expression)) return true;
       if (t.isSpreadElement(node) && tsIterationMayThrow(services, node.expression)) return true;
-      if (t.isArrayBindingPattern(node)) {
+      if (t.isArrayBindingPattern(node) && !isEntryBinding(t, node)) {
         const initializer = t.isVariableDeclaration(node.parent) ? node.parent.initializer : undefined;
         if (!initializer || tsIterationMayThrow(services, initializer)) return true;
       }
@@ -138,6 +140,9 @@ export class TypedSummaries {
         if (NON_THROWING_EMPTY_CONSTRUCTORS.has(text) && (call.arguments?.length ?? 0) === 0) return false;
       } else {
         if (NON_THROWING_GLOBAL_CALLS.has(text)) return false;
+        if (CALLBACK_ONLY_GLOBAL_CALLS.has(text)) {
+          return call.arguments.some((arg) => (t.isFunctionLike(arg) ? this.tsNodeMayThrow(services, arg, depth) : services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0));
+        }
         if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(rootName)) return false;
       }
     }
@@ -183,6 +188,17 @@ function isReplaceableInitialValue(t: typeof ts, declaration: ts.Node): boolean 
   if (t.isParameter(parent) || t.isBindingElement(parent)) return parent.initializer !== undefined;
   if (!t.isVariableDeclaration(parent) || !t.isVariableDeclarationList(parent.parent)) return false;
   return (parent.parent.flags & (t.NodeFlags.Const | t.NodeFlags.Using)) === 0;
+}
+
+/** `for (const [key, value] of Object.entries(o))`: each element is a new `[key, value]` array (throw-tables.ts). */
+function isEntryBinding(t: typeof ts, pattern: ts.ArrayBindingPattern): boolean {
+  const declaration = pattern.parent;
+  const list = declaration.parent;
+  const loop = list.parent;
+  if (!t.isVariableDeclaration(declaration) || !t.isVariableDeclarationList(list) || !t.isForOfStatement(loop) || loop.initializer !== list) return false;
+  let iterated: ts.Expression = loop.expression;
+  while (t.isParenthesizedExpression(iterated) || t.isAsExpression(iterated) || t.isNonNullExpression(iterated)) iterated = iterated.expression;
+  return t.isCallExpression(iterated) && ENTRY_ARRAY_GLOBAL_CALLS.has(iterated.expression.getText());
 }
 
 /** Iterating the value may throw unless its type is an array, a tuple or (with `orString`) a string. */

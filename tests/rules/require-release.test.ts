@@ -2690,6 +2690,163 @@ const loggingCases = {
 typedTester.run('require-release (typed, logging calls)', rule, loggingCases);
 untypedTester.run('require-release (untyped, logging calls)', rule, loggingCases);
 
+// Programming errors are no throw points (docs/analysis.md): `JSON.stringify` throws only for a cycle, a BigInt or a
+// throwing `toJSON` (mistral's span attributes, langchain's handlers) — but a replacer it is given runs, and may throw;
+// `Number` / `parseInt` / `parseFloat` convert as `String` does; destructuring an `Object.entries` element iterates a
+// new array. `JSON.parse` and `encodeURIComponent` throw on run-time text and stay throw points. A function named for
+// an error sink (`exceptionLogger`, `captureException`, also in tsc's down-levelled optional call: traceloop's mcp
+// instrumentation) records the error like a logger; a handler (`onError`) decides the path and may rethrow. A release
+// of the resource in a helper it is passed to (`span.end()` in `finish`'s finally) is no throw point either, so the
+// `catch` after the helper's call is no second end.
+const PROGRAMMING_ERRORS = `
+import { Mutex } from 'async-mutex';
+import { trace } from '@opentelemetry/api';
+declare const Sentry: any;
+declare function check(value: unknown): unknown;
+declare function onError(error: unknown): void;
+declare function logError(error: unknown): void;
+declare const config: { exceptionLogger?: (error: unknown) => void; errorReporter?: (error: unknown) => void };
+const mutex = new Mutex();
+const tracer = trace.getTracer('svc');
+const state: Record<string, unknown> = {};
+function replacer(_key: string, value: unknown) { return check(value); }
+function setAll(span: any, attributes: Record<string, unknown>) {
+  for (const [key, value] of Object.entries(attributes)) span.setAttribute(key, value);
+}
+function finish(span: any, result: unknown) {
+  try {
+    span.setAttribute('out', JSON.stringify(result));
+  } catch (error) {
+    config.exceptionLogger?.(error);
+  } finally {
+    span.end();
+  }
+}
+export class Worker {
+  async convert(v: unknown, text: string) {
+    const releaseLock = await mutex.acquire();
+    state.out = JSON.stringify(v, null, 2) + JSON.stringify({ args: [v] });
+    state.n = Number(text) + parseInt(text, 10) + parseFloat(text) + Number.parseInt(text) + Number.parseFloat(text);
+    releaseLock();
+  }
+  async replaced(v: unknown) {
+    const releaseLock = await mutex.acquire();
+    state.out = JSON.stringify(v, replacer);
+    releaseLock();
+  }
+  async parsed(text: string) {
+    const releaseLock = await mutex.acquire();
+    state.out = JSON.parse(text);
+    releaseLock();
+  }
+  async encoded(text: string) {
+    const releaseLock = await mutex.acquire();
+    state.out = encodeURIComponent(text);
+    releaseLock();
+  }
+  traced(attributes: Record<string, unknown>) {
+    const span = tracer.startSpan('attrs');
+    setAll(span, attributes);
+    span.end();
+  }
+  async sinks(error: unknown) {
+    const releaseLock = await mutex.acquire();
+    config.exceptionLogger?.(error);
+    config.errorReporter?.(error);
+    Sentry.captureException(error);
+    logError(error);
+    releaseLock();
+  }
+  async downLevelled(error: unknown) {
+    let _a: any, _b: any;
+    const releaseLock = await mutex.acquire();
+    (_b = (_a = config).exceptionLogger) === null || _b === void 0 ? void 0 : _b.call(_a, error);
+    releaseLock();
+  }
+  async handled(error: unknown) {
+    const releaseLock = await mutex.acquire();
+    onError(error);
+    releaseLock();
+  }
+  run(original: () => unknown) {
+    const span = tracer.startSpan('run');
+    try {
+      const result = original();
+      finish(span, result);
+      return result;
+    } catch (error) {
+      span.end();
+      throw error;
+    }
+  }
+}`;
+const lineOf = (code: string, text: string): number => code.slice(0, code.indexOf(text)).split('\n').length;
+const lockLeak = (code: string, expression: string, statement: string) => {
+  const line = lineOf(code, `    ${statement}\n`);
+  return {
+    messageId: 'leakOnMayThrow' as const,
+    line,
+    column: 5 + statement.indexOf(expression),
+    data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: line - 1, line, expression, release: 'releaseLock()', anchor: 'it is acquired' },
+    suggestions: [
+      {
+        messageId: 'wrapInTryFinally' as const,
+        output: code.replace(`    ${statement}\n    releaseLock();\n`, `    try {\n      ${statement}\n    } finally {\n      releaseLock();\n    }\n`),
+      },
+    ],
+  };
+};
+const programmingErrorCases = {
+  valid: [],
+  invalid: [
+    {
+      code: PROGRAMMING_ERRORS,
+      errors: [
+        lockLeak(PROGRAMMING_ERRORS, 'JSON.stringify(v, replacer)', 'state.out = JSON.stringify(v, replacer);'),
+        lockLeak(PROGRAMMING_ERRORS, 'JSON.parse(text)', 'state.out = JSON.parse(text);'),
+        lockLeak(PROGRAMMING_ERRORS, 'encodeURIComponent(text)', 'state.out = encodeURIComponent(text);'),
+        lockLeak(PROGRAMMING_ERRORS, 'onError(error)', 'onError(error);'),
+      ],
+    },
+  ],
+};
+typedTester.run('require-release (typed, programming errors and error sinks)', rule, programmingErrorCases);
+untypedTester.run('require-release (untyped, programming errors and error sinks)', rule, programmingErrorCases);
+
+// The strict view (`loggersMayThrow: true`) counts an error sink as a throw point again, as it does a logger.
+const STRICT_SINK = `
+import { Mutex } from 'async-mutex';
+declare const config: { exceptionLogger?: (error: unknown) => void };
+const mutex = new Mutex();
+export async function report(e: unknown) {
+  const releaseLock = await mutex.acquire();
+  config.exceptionLogger?.(e);
+  releaseLock();
+}`;
+const strictSinkCases = {
+  valid: [{ code: STRICT_SINK }],
+  invalid: [
+    {
+      code: STRICT_SINK,
+      options: [{ loggersMayThrow: true }] as Options,
+      errors: [
+        {
+          ...lockLeak(STRICT_SINK.replaceAll('\n  ', '\n    '), 'config.exceptionLogger?.(e)', 'config.exceptionLogger?.(e);'),
+          column: 3,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally' as const,
+              output: STRICT_SINK.replace('  config.exceptionLogger?.(e);\n  releaseLock();\n', '  try {\n    config.exceptionLogger?.(e);\n  } finally {\n    releaseLock();\n  }\n'),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+typedTester.run('require-release (typed, an error sink in the strict view)', rule, strictSinkCases);
+untypedTester.run('require-release (untyped, an error sink in the strict view)', rule, strictSinkCases);
+
 // A parameter's default function (appsignal's `sendError(error, fn = () => {})`) or a `let`'s first value is not what
 // every call runs: the caller passes, or a later assignment stores, another function. Typed, the signature's
 // declaration is that first value, so it must not be summarised; a `const` is. And a call of a parameter, which for
