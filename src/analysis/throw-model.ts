@@ -37,7 +37,6 @@ import {
   ARRAY_METHODS,
   ARRAY_REDUCERS,
   ARRAY_RETURNING_GLOBAL_CALLS,
-  CALLBACK_ONLY_GLOBAL_CALLS,
   calleePath,
   ENTRY_ARRAY_GLOBAL_CALLS,
   COLLECTION_METHODS,
@@ -226,7 +225,6 @@ export class ThrowModel {
     const dotted = this.globalPath(callee);
     if (path && dotted !== undefined) {
       if (NON_THROWING_GLOBAL_CALLS.has(dotted)) return false;
-      if (CALLBACK_ONLY_GLOBAL_CALLS.has(dotted)) return this.callbackMayThrow(call);
       if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(path[0] as string)) return false;
       // `Array.from(arguments)`, `Array.from(list)`: copying an array (or a function's arguments) runs no user code.
       if (dotted === 'Array.from' && call.arguments.length === 1 && this.isArrayOrArguments(call.arguments[0] as TSESTree.Node)) return false;

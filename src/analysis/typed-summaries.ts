@@ -11,7 +11,6 @@ import {
   ARRAY_CALLBACK_METHODS,
   ARRAY_METHODS,
   ARRAY_REDUCERS,
-  CALLBACK_ONLY_GLOBAL_CALLS,
   COLLECTION_METHODS,
   ENTRY_ARRAY_GLOBAL_CALLS,
   COLLECTIONS,
@@ -140,9 +139,6 @@ export class TypedSummaries {
         if (NON_THROWING_EMPTY_CONSTRUCTORS.has(text) && (call.arguments?.length ?? 0) === 0) return false;
       } else {
         if (NON_THROWING_GLOBAL_CALLS.has(text)) return false;
-        if (CALLBACK_ONLY_GLOBAL_CALLS.has(text)) {
-          return call.arguments.some((arg) => (t.isFunctionLike(arg) ? this.tsNodeMayThrow(services, arg, depth) : services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0));
-        }
         if (path.length === 2 && NON_THROWING_GLOBAL_NAMESPACES.has(rootName)) return false;
       }
     }

@@ -2690,10 +2690,9 @@ const loggingCases = {
 typedTester.run('require-release (typed, logging calls)', rule, loggingCases);
 untypedTester.run('require-release (untyped, logging calls)', rule, loggingCases);
 
-// Programming errors are no throw points (docs/analysis.md): `JSON.stringify` throws only for a cycle, a BigInt or a
-// throwing `toJSON` (mistral's span attributes, langchain's handlers) — but a replacer it is given runs, and may throw;
-// `Number` / `parseInt` / `parseFloat` convert as `String` does; destructuring an `Object.entries` element iterates a
-// new array. `JSON.parse` and `encodeURIComponent` throw on run-time text and stay throw points. A function named for
+// Programming errors are no throw points (docs/analysis.md): `Number` / `parseInt` / `parseFloat` convert as `String` does; destructuring an `Object.entries` element iterates a
+// new array. `JSON.parse` and `encodeURIComponent` throw on run-time text and stay throw points, and so does
+// `JSON.stringify` (a BigInt or a cycle in a caller's value). A function named for
 // an error sink (`exceptionLogger`, `captureException`, also in tsc's down-levelled optional call: traceloop's mcp
 // instrumentation) records the error like a logger; a handler (`onError`) decides the path and may rethrow. A release
 // of the resource in a helper it is passed to (`span.end()` in `finish`'s finally) is no throw point either, so the
@@ -2702,20 +2701,19 @@ const PROGRAMMING_ERRORS = `
 import { Mutex } from 'async-mutex';
 import { trace } from '@opentelemetry/api';
 declare const Sentry: any;
-declare function check(value: unknown): unknown;
 declare function onError(error: unknown): void;
 declare function logError(error: unknown): void;
 declare const config: { exceptionLogger?: (error: unknown) => void; errorReporter?: (error: unknown) => void };
 const mutex = new Mutex();
 const tracer = trace.getTracer('svc');
 const state: Record<string, unknown> = {};
-function replacer(_key: string, value: unknown) { return check(value); }
 function setAll(span: any, attributes: Record<string, unknown>) {
   for (const [key, value] of Object.entries(attributes)) span.setAttribute(key, value);
 }
 function finish(span: any, result: unknown) {
   try {
-    span.setAttribute('out', JSON.stringify(result));
+    span.setAttribute('out', String(result));
+    span.setAttribute('json', JSON.stringify(result));
   } catch (error) {
     config.exceptionLogger?.(error);
   } finally {
@@ -2725,13 +2723,12 @@ function finish(span: any, result: unknown) {
 export class Worker {
   async convert(v: unknown, text: string) {
     const releaseLock = await mutex.acquire();
-    state.out = JSON.stringify(v, null, 2) + JSON.stringify({ args: [v] });
     state.n = Number(text) + parseInt(text, 10) + parseFloat(text) + Number.parseInt(text) + Number.parseFloat(text);
     releaseLock();
   }
-  async replaced(v: unknown) {
+  async stringified(v: unknown) {
     const releaseLock = await mutex.acquire();
-    state.out = JSON.stringify(v, replacer);
+    state.out = JSON.stringify(v);
     releaseLock();
   }
   async parsed(text: string) {
@@ -2802,7 +2799,7 @@ const programmingErrorCases = {
     {
       code: PROGRAMMING_ERRORS,
       errors: [
-        lockLeak(PROGRAMMING_ERRORS, 'JSON.stringify(v, replacer)', 'state.out = JSON.stringify(v, replacer);'),
+        lockLeak(PROGRAMMING_ERRORS, 'JSON.stringify(v)', 'state.out = JSON.stringify(v);'),
         lockLeak(PROGRAMMING_ERRORS, 'JSON.parse(text)', 'state.out = JSON.parse(text);'),
         lockLeak(PROGRAMMING_ERRORS, 'encodeURIComponent(text)', 'state.out = encodeURIComponent(text);'),
         lockLeak(PROGRAMMING_ERRORS, 'onError(error)', 'onError(error);'),
