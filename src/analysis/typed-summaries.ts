@@ -24,6 +24,7 @@ import {
   isLoggingCall,
   pathMatches,
   PROMISE_METHODS,
+  SAFE_STRING_METHODS,
 } from './throw-tables.js';
 import { guarded, isAlwaysThenable, isOpaque, type TypeServices } from './types.js';
 
@@ -154,6 +155,11 @@ export class TypedSummaries {
         // The array's own method throws only what a function given to it throws.
         return call.arguments.some((arg) => (t.isFunctionLike(arg) ? this.tsNodeMayThrow(services, arg, depth) : services.checker.getTypeAtLocation(arg).getCallSignatures().length > 0));
       }
+      // `path.split('/')`, `name.toLowerCase()`: a string method given no function, on a receiver typed as a string
+      // (the same rule as the call-site model's), runs no user code and cannot throw.
+      if (SAFE_STRING_METHODS.has(method) && !call.arguments.some((arg) => t.isFunctionLike(arg)) && isStringTyped(services, call.expression.expression)) {
+        return false;
+      }
       if (COLLECTION_METHODS.has(method)) {
         const receiver = services.checker.getNonNullableType(services.checker.getTypeAtLocation(call.expression.expression));
         const name = (receiver.aliasSymbol ?? receiver.getSymbol())?.getName();
@@ -213,6 +219,14 @@ export function isArrayType(services: TypeServices, type: ts.Type, orString: boo
       services.checker.isTupleType(member) ||
       (orString && (member.flags & services.ts.TypeFlags.StringLike) !== 0),
   );
+}
+
+/** Every member of the value's (non-null) type is a string (`undefined` or opaque types are not). */
+function isStringTyped(services: TypeServices, node: ts.Expression): boolean {
+  return guarded(() => {
+    const type = services.checker.getNonNullableType(services.checker.getTypeAtLocation(node));
+    return !isOpaque(type) && (type.flags & services.ts.TypeFlags.StringLike) !== 0;
+  }, false);
 }
 
 function rootIdentifierOf(t: typeof ts, node: ts.Expression): ts.Identifier | undefined {

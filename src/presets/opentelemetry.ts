@@ -16,6 +16,7 @@ export const opentelemetry: readonly Pair[] = [
         handleReleases: new Set(['end']),
         // The OpenTelemetry specification forbids the API to throw: a span's methods never leave it open by throwing.
         nonThrowingHandleMethods: new Set([
+          'end',
           'setAttribute',
           'setAttributes',
           'addEvent',
