@@ -2662,27 +2662,32 @@ export class Worker {
     releaseLock();
   }
 }`;
-const loggingLeak = (line: number, column: number, expression: string, statement: string) => ({
-  messageId: 'leakOnMayThrow' as const,
-  line,
-  column,
-  data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: line - 1, line, expression, release: 'releaseLock()', anchor: 'it is acquired' },
-  suggestions: [
-    {
-      messageId: 'wrapInTryFinally' as const,
-      output: LOGGING.replace(`    ${statement}\n    releaseLock();\n`, `    try {\n      ${statement}\n    } finally {\n      releaseLock();\n    }\n`),
-    },
-  ],
-});
+/** The lock's leak at `statement` of `code`, where `expression` may throw, with its try/finally suggestion. */
+const lineOf = (code: string, text: string): number => code.slice(0, code.indexOf(text)).split('\n').length;
+const lockLeak = (code: string, expression: string, statement: string) => {
+  const line = lineOf(code, `    ${statement}\n`);
+  return {
+    messageId: 'leakOnMayThrow' as const,
+    line,
+    column: 5 + statement.indexOf(expression),
+    data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: line - 1, line, expression, release: 'releaseLock()', anchor: 'it is acquired' },
+    suggestions: [
+      {
+        messageId: 'wrapInTryFinally' as const,
+        output: code.replace(`    ${statement}\n    releaseLock();\n`, `    try {\n      ${statement}\n    } finally {\n      releaseLock();\n    }\n`),
+      },
+    ],
+  };
+};
 const loggingCases = {
   valid: [],
   invalid: [
     {
       code: LOGGING,
       errors: [
-        loggingLeak(23, 5, 'logger.debug(() => dump())', 'logger.debug(() => dump());'),
-        loggingLeak(28, 5, 'logger.flush()', 'logger.flush();'),
-        loggingLeak(33, 5, "reporter.info('x')", "reporter.info('x');"),
+        lockLeak(LOGGING, 'logger.debug(() => dump())', 'logger.debug(() => dump());'),
+        lockLeak(LOGGING, 'logger.flush()', 'logger.flush();'),
+        lockLeak(LOGGING, "reporter.info('x')", "reporter.info('x');"),
       ],
     },
   ],
@@ -2777,22 +2782,6 @@ export class Worker {
     }
   }
 }`;
-const lineOf = (code: string, text: string): number => code.slice(0, code.indexOf(text)).split('\n').length;
-const lockLeak = (code: string, expression: string, statement: string) => {
-  const line = lineOf(code, `    ${statement}\n`);
-  return {
-    messageId: 'leakOnMayThrow' as const,
-    line,
-    column: 5 + statement.indexOf(expression),
-    data: { resource: 'lock', acquire: 'mutex.acquire()', acquireLine: line - 1, line, expression, release: 'releaseLock()', anchor: 'it is acquired' },
-    suggestions: [
-      {
-        messageId: 'wrapInTryFinally' as const,
-        output: code.replace(`    ${statement}\n    releaseLock();\n`, `    try {\n      ${statement}\n    } finally {\n      releaseLock();\n    }\n`),
-      },
-    ],
-  };
-};
 const programmingErrorCases = {
   valid: [],
   invalid: [
