@@ -155,7 +155,7 @@ export class Releases {
     }
     if (owner === fn) {
       if (own && key === undefined) owner.ownParamReleases.add(index);
-      else if (own && key !== undefined) this.ownPropertyReleases.add(`${owner.node.range[0]}:${slotKey(index, key)}`);
+      else if (own && key !== undefined) perNode(this.ownPropertyReleases, owner.node, () => new Set<string>()).add(slotKey(index, key));
       return ob;
     }
     return this.owed.in(fn, ob);
@@ -163,8 +163,8 @@ export class Releases {
 
   /** Obligations of destructured parameters' properties, by function and slot (`0.span`). */
   private readonly propertyParams = new Map<FunctionRecord, Map<string, Obligation>>();
-  /** Property slots released by a call of the function's own body, as `ownParamReleases` (by the function's start). */
-  private readonly ownPropertyReleases = new Set<string>();
+  /** Property slots released by a call of the function's own body, as `ownParamReleases`, by function node. */
+  private readonly ownPropertyReleases = new Map<TSESTree.Node, Set<string>>();
 
   /** The obligation of parameter `index`'s property `key` of `fn` (`function endSpan({ span })`), if it releases it. */
   propertyParamObligation(fn: FunctionRecord, index: number, key: string): Obligation | undefined {
@@ -173,7 +173,7 @@ export class Releases {
 
   /** As `Summaries.releasesInOwnBody`, for a property of a destructured parameter. */
   releasesPropertyInOwnBody(fnNode: TSESTree.Node, index: number, key: string): boolean {
-    return this.ownPropertyReleases.has(`${fnNode.range[0]}:${slotKey(index, key)}`);
+    return this.ownPropertyReleases.get(fnNode)?.has(slotKey(index, key)) === true;
   }
 
   /** The same-file function a callee names (summaries.ts), set by the analysis. */
@@ -213,7 +213,7 @@ export class Releases {
     });
   }
 
-  private readonly releasedAsMemo = new Map<string, { kind: ObligationKind; own: boolean } | null>();
+  private readonly releasedAsMemo = new Map<TSESTree.Node, Map<string, { kind: ObligationKind; own: boolean } | null>>();
 
   /**
    * Whether the same-file function `fnNode` releases its parameter slot (`index`, or its property `key`) somewhere:
@@ -221,12 +221,13 @@ export class Releases {
    * releases nothing). `own`: in the function's own body, not only in a closure of it. Read from the text, once.
    */
   releasedAs(fnNode: TSESTree.Node, index: number, key: string | undefined): { kind: ObligationKind; own: boolean } | undefined {
-    const memo = `${fnNode.range[0]}:${fnNode.range[1]}:${key === undefined ? index : slotKey(index, key)}`;
-    const known = this.releasedAsMemo.get(memo);
+    const memo = perNode(this.releasedAsMemo, fnNode, () => new Map<string, { kind: ObligationKind; own: boolean } | null>());
+    const slot = key === undefined ? String(index) : slotKey(index, key);
+    const known = memo.get(slot);
     if (known !== undefined) return known ?? undefined;
-    this.releasedAsMemo.set(memo, null);
+    memo.set(slot, null);
     const answer = this.computeReleasedAs(helperBody(fnNode), index, key);
-    this.releasedAsMemo.set(memo, answer ?? null);
+    memo.set(slot, answer ?? null);
     return answer;
   }
 
@@ -314,6 +315,13 @@ function isParameterObligation(ob: Obligation): boolean {
 /** `release()` or `permit[1]()`: a callee that can be the handle itself. */
 function isCallableHandle(callee: TSESTree.Node): boolean {
   return callee.type === AST_NODE_TYPES.Identifier || (callee.type === AST_NODE_TYPES.MemberExpression && callee.computed);
+}
+
+/** The entry of `map` for `node`, made on first use. */
+function perNode<T>(map: Map<TSESTree.Node, T>, node: TSESTree.Node, make: () => T): T {
+  let entry = map.get(node);
+  if (entry === undefined) map.set(node, (entry = make()));
+  return entry;
 }
 
 function slotKey(index: number, key: string): string {
