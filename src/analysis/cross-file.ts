@@ -19,6 +19,7 @@ import type * as ts from 'typescript';
 
 import type { ReleaseSummary } from './summaries.js';
 import { guarded, type TypeServices } from './types.js';
+import { mayBeWrapper } from './wrapper-shape.js';
 
 /** What a function of another file does for its callers. */
 export interface FunctionSummary {
@@ -160,7 +161,8 @@ export class CrossFile {
       const calls = (name: string): boolean => text.includes(`${name}(`);
       known =
         question === 'wrapper'
-          ? acquireNames.some(calls)
+          ? // A wrapper names an acquire, and every `return` of it hands back a call or a variable (wrapper-shape.ts).
+            acquireNames.some(calls) && mayBeWrapper(this.services.ts, declaration)
           : releaseNames.some(calls) ||
             (callReleases && declaration.parameters.some((parameter) => this.services.ts.isIdentifier(parameter.name) && calls(parameter.name.text)));
       this.candidates.set(cacheKey, known);

@@ -380,6 +380,17 @@ export async function run() {
   await client.query('x');
 }`,
     },
+    // A method of the shared package that calls `connect()` but returns something else is not a wrapper.
+    {
+      filename: WORKER,
+      code: `import { Pool } from 'pg';
+import { Database } from '@acme/shared';
+const db = new Database(new Pool());
+export async function run() {
+  const count = await db.warm();
+  return count + 1;
+}`,
+    },
   ],
   invalid: [
     // The wrapper class of the shared package checks out a fresh client: its caller owes it.
@@ -399,6 +410,26 @@ export async function run() {
           line: 6,
           column: 3,
           data: { resource: 'client', acquire: 'db.getClient()', acquireLine: 5, line: 6, release: 'client.release()', anchor: 'it is acquired', expression: "await client.query('x')" },
+        },
+      ],
+    },
+    // A wrapper whose returns sit in a try and a switch, behind await and `as`, or name a variable: still a wrapper.
+    {
+      filename: WORKER,
+      code: `import { Pool } from 'pg';
+import { Database } from '@acme/shared';
+const db = new Database(new Pool());
+export async function run(mode: number) {
+  const client = await db.checkout(mode);
+  await client.query('x');
+  client.release();
+}`,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 6,
+          column: 3,
+          data: { resource: 'client', acquire: 'db.checkout(mode)', acquireLine: 5, line: 6, release: 'client.release()', anchor: 'it is acquired', expression: "await client.query('x')" },
         },
       ],
     },
