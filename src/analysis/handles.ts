@@ -25,6 +25,14 @@ export class HandleIndex {
   private readonly heldNames = new Set<string>();
   /** The obligations a closure releases somewhere in its body (it carries them wherever it goes). */
   closureCarries: (fn: TSESTree.Node) => readonly Obligation[] = () => [];
+  /** The arguments whose obligations a call's result carries: the span of `trace.setSpan(ctx, span)` (span-contexts.ts). */
+  callCarries: (call: TSESTree.CallExpression) => readonly TSESTree.Node[] = () => [];
+  /**
+   * Variables holding a context made from a resource (`const ctx = trace.setSpan(parent, span)`): unlike an object
+   * literal's, a closure that only reads one carries what it holds, since the code it runs in the context (a callback
+   * of the caller's: `context.with(ctx, () => fn(...args))`) can end the span.
+   */
+  private readonly contexts = new Map<Variable, Obligation[]>();
 
   constructor(private readonly sourceCode: Readonly<TSESLint.SourceCode>) {}
 
@@ -159,6 +167,16 @@ export class HandleIndex {
     push(this.containers, variable, ob);
   }
 
+  addContext(variable: Variable, ob: Obligation): void {
+    this.addContainer(variable, ob);
+    push(this.contexts, variable, ob);
+  }
+
+  /** The value is made by a call whose result carries what some of its arguments carry ({@link callCarries}). */
+  isCarryingCall(node: TSESTree.Node): node is TSESTree.CallExpression {
+    return node.type === AST_NODE_TYPES.CallExpression && this.callCarries(node).length > 0;
+  }
+
   addFlag(variable: Variable, ob: Obligation): void {
     ob.flagVars.add(variable);
     this.heldNames.add(variable.name);
@@ -227,6 +245,9 @@ export class HandleIndex {
       case AST_NODE_TYPES.ArrowFunctionExpression:
       case AST_NODE_TYPES.FunctionExpression:
         for (const ob of this.closureCarries(value)) (found ??= new Set()).add(ob);
+        return this.capturedContexts(value, found);
+      case AST_NODE_TYPES.CallExpression:
+        for (const operand of this.callCarries(value)) found = this.collect(operand, found);
         return found;
       case AST_NODE_TYPES.ArrayExpression:
         for (const element of value.elements) found = this.collect(element, found);
@@ -247,6 +268,16 @@ export class HandleIndex {
       default:
         return found;
     }
+  }
+
+  /** What the contexts a closure reads from outside it (in its body or a closure nested there) hold. */
+  private capturedContexts(fnNode: TSESTree.Node, found: Set<Obligation> | undefined): Set<Obligation> | undefined {
+    if (this.contexts.size === 0) return found;
+    for (const reference of this.sourceCode.scopeManager?.acquire(fnNode)?.through ?? []) {
+      const held = reference.resolved && this.contexts.get(reference.resolved);
+      if (held) for (const ob of held) (found ??= new Set()).add(ob);
+    }
+    return found;
   }
 
   /** Does `node` mention a variable of `ob` (handle, result or flag) anywhere inside it. */

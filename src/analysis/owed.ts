@@ -168,6 +168,9 @@ export class Owed {
         isFunctionNode(inner)
       ) {
         for (const ob of handles.carried(inner)) handles.addContainer(variable, ob);
+      } else if (handles.isCarryingCall(inner)) {
+        // `const spanContext = trace.setSpan(ctx, span)`: a context holding the span.
+        for (const ob of handles.carried(inner)) handles.addContext(variable, ob);
       }
       return;
     }

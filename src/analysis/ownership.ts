@@ -31,6 +31,7 @@ import type { HandleIndex } from './handles.js';
 import { helperBody, propertyName } from './releases.js';
 import { type Owed, patternIdentifiers } from './owed.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
+import { carryingOperands } from './span-contexts.js';
 import type { Summaries } from './summaries.js';
 import { isFunctionNode, memberName, memberRoot, methodCall, owningCodePathNode, unwrapValue } from './syntax.js';
 
@@ -147,10 +148,13 @@ export class Ownership {
     private readonly isAcquireReceiver: ((node: TSESTree.Node) => boolean) | undefined,
     /** A built-in or OpenTelemetry API call: it does not keep what it is given. */
     private readonly isLibraryCall: (call: TSESTree.CallExpression) => boolean,
+    /** An OpenTelemetry API call: `trace.setSpan(ctx, span)` makes a context that holds the span (span-contexts.ts). */
+    isOtelCall: (call: TSESTree.CallExpression) => boolean,
     /** With types, the string an expression always is (`SocketEvent.CLOSE` of a string enum): event names. */
     private readonly constantString: (node: TSESTree.Node) => string | undefined = () => undefined,
   ) {
     handles.closureCarries = (fnNode) => owed.capturedBy(fnNode);
+    handles.callCarries = carryingOperands(isOtelCall);
   }
 
   /** Per function, its listener registrations whose events are known, in the order walked. */
