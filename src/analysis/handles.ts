@@ -7,6 +7,7 @@ import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-e
 const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
+import type { Carrying } from './span-contexts.js';
 import { classMember, memberName, someNode, thisClass, unwrapAwaited, unwrapValue, writeTarget } from './syntax.js';
 
 export class HandleIndex {
@@ -25,6 +26,19 @@ export class HandleIndex {
   private readonly heldNames = new Set<string>();
   /** The obligations a closure releases somewhere in its body (it carries them wherever it goes). */
   closureCarries: (fn: TSESTree.Node) => readonly Obligation[] = () => [];
+  /** What a call's result carries: the span of `trace.setSpan(ctx, span)` (span-contexts.ts). */
+  callCarries: (call: TSESTree.CallExpression) => Carrying | undefined = () => undefined;
+  /**
+   * Variables holding a context made from a resource (`const ctx = trace.setSpan(parent, span)`), or an object or
+   * array holding one: it hands the resource on where it escapes (returned, stored, captured by a closure that
+   * escapes), not where it is passed to a call ({@link ContextReach}).
+   */
+  private readonly contexts = new Map<Variable, Obligation[]>();
+  /**
+   * Variables holding a function that runs in such a context (a closure that reads one, `context.bind(ctx, fn)`): it
+   * hands the resource on where it escapes, also as an argument, to whoever keeps it (a listener's registration).
+   */
+  private readonly contextCallables = new Map<Variable, Obligation[]>();
 
   constructor(private readonly sourceCode: Readonly<TSESLint.SourceCode>) {}
 
@@ -159,6 +173,17 @@ export class HandleIndex {
     push(this.containers, variable, ob);
   }
 
+  /** A context holding `ob`, or a function that runs in one (`callable`). */
+  addContext(variable: Variable, ob: Obligation, callable: boolean): void {
+    this.heldNames.add(variable.name);
+    push(callable ? this.contextCallables : this.contexts, variable, ob);
+  }
+
+  /** Some variable holds a context made from a resource, or a function that runs in one. */
+  get holdsContexts(): boolean {
+    return this.contexts.size > 0 || this.contextCallables.size > 0;
+  }
+
   addFlag(variable: Variable, ob: Obligation): void {
     ob.flagVars.add(variable);
     this.heldNames.add(variable.name);
@@ -201,52 +226,72 @@ export class HandleIndex {
 
   /**
    * Every obligation a value expression carries, looking through literals, spreads and conditionals; added to
-   * `found` when given. Nothing is allocated when nothing is carried (most arguments of most calls).
+   * `found` when given. Nothing is allocated when nothing is carried (most arguments of most calls). `reach`: which
+   * of the contexts made from resources count (span-contexts.ts).
    */
-  carried(node: TSESTree.Node | null | undefined, found?: Set<Obligation>): ReadonlySet<Obligation> {
-    return this.collect(node, found) ?? NOTHING_CARRIED;
+  carried(node: TSESTree.Node | null | undefined, found?: Set<Obligation>, reach: ContextReach = 'all'): ReadonlySet<Obligation> {
+    return this.collect(node, found, reach) ?? NOTHING_CARRIED;
   }
 
-  private collect(node: TSESTree.Node | null | undefined, found: Set<Obligation> | undefined): Set<Obligation> | undefined {
+  private collect(node: TSESTree.Node | null | undefined, found: Set<Obligation> | undefined, reach: ContextReach): Set<Obligation> | undefined {
     if (!node) return found;
     const value = unwrapAwaited(node).inner;
     switch (value.type) {
       case AST_NODE_TYPES.Identifier: {
         if (!this.heldNames.has(value.name)) return found;
         const variable = this.resolve(value);
-        const containers = variable && this.containers.get(variable);
-        if (containers) for (const ob of containers) (found ??= new Set()).add(ob);
-        for (const ob of this.handleOf(value)) (found ??= new Set()).add(ob);
-        for (const ob of this.resultOf(value)) (found ??= new Set()).add(ob);
-        return found;
+        if (!variable) return found;
+        found = addAll(found, this.containers.get(variable));
+        if (reach === 'all') found = addAll(found, this.contexts.get(variable));
+        if (reach !== 'none') found = addAll(found, this.contextCallables.get(variable));
+        found = addAll(found, this.handleOf(value));
+        return addAll(found, this.resultOf(value));
       }
       case AST_NODE_TYPES.MemberExpression:
-        for (const ob of this.handleOf(value)) (found ??= new Set()).add(ob);
-        for (const ob of this.resultOf(value)) (found ??= new Set()).add(ob);
-        return found;
+        return addAll(addAll(found, this.handleOf(value)), this.resultOf(value));
       case AST_NODE_TYPES.ArrowFunctionExpression:
       case AST_NODE_TYPES.FunctionExpression:
-        for (const ob of this.closureCarries(value)) (found ??= new Set()).add(ob);
+        found = addAll(found, this.closureCarries(value));
+        return reach === 'none' ? found : this.capturedContexts(value, found);
+      case AST_NODE_TYPES.CallExpression: {
+        const carrying = this.callCarries(value);
+        // A context given to a call is read there; a function that runs in one may be kept.
+        if (!carrying || reach === 'none' || (reach === 'closures' && !carrying.callable)) return found;
+        for (const operand of carrying.operands) found = this.collect(operand, found, 'all');
         return found;
+      }
       case AST_NODE_TYPES.ArrayExpression:
-        for (const element of value.elements) found = this.collect(element, found);
+        for (const element of value.elements) found = this.collect(element, found, reach);
         return found;
       case AST_NODE_TYPES.ObjectExpression:
         for (const property of value.properties) {
-          found = this.collect(property.type === AST_NODE_TYPES.Property ? property.value : property.argument, found);
+          found = this.collect(property.type === AST_NODE_TYPES.Property ? property.value : property.argument, found, reach);
         }
         return found;
       case AST_NODE_TYPES.SpreadElement:
-        return this.collect(value.argument, found);
+        return this.collect(value.argument, found, reach);
       case AST_NODE_TYPES.ConditionalExpression:
-        return this.collect(value.alternate, this.collect(value.consequent, found));
+        return this.collect(value.alternate, this.collect(value.consequent, found, reach), reach);
       case AST_NODE_TYPES.LogicalExpression:
-        return this.collect(value.right, this.collect(value.left, found));
+        return this.collect(value.right, this.collect(value.left, found, reach), reach);
       case AST_NODE_TYPES.SequenceExpression:
-        return this.collect(value.expressions[value.expressions.length - 1], found);
+        return this.collect(value.expressions[value.expressions.length - 1], found, reach);
       default:
         return found;
     }
+  }
+
+  /**
+   * What the contexts a closure reads from outside it (in its body or a closure nested there) hold: the code it runs
+   * in one (a callback of its caller's: `context.with(ctx, () => fn(...args))`) can end the span.
+   */
+  private capturedContexts(fnNode: TSESTree.Node, found: Set<Obligation> | undefined): Set<Obligation> | undefined {
+    if (!this.holdsContexts) return found;
+    for (const reference of this.sourceCode.scopeManager?.acquire(fnNode)?.through ?? []) {
+      const variable = reference.resolved;
+      if (variable) found = addAll(addAll(found, this.contexts.get(variable)), this.contextCallables.get(variable));
+    }
+    return found;
   }
 
   /** Does `node` mention a variable of `ob` (handle, result or flag) anywhere inside it. */
@@ -357,6 +402,18 @@ export class HandleIndex {
 }
 
 const TEXT_KEY = 'text:';
+
+/**
+ * Which contexts made from resources (span-contexts.ts) a value carries: `all` where the value escapes (returned,
+ * stored); `closures` where it is passed to a call that may keep it (only the functions that run in one: a listener);
+ * `none` where it is passed to a call that runs or reads it now (an iteration callback, a callback run once).
+ */
+export type ContextReach = 'all' | 'closures' | 'none';
+
+function addAll(found: Set<Obligation> | undefined, obs: Iterable<Obligation> | undefined): Set<Obligation> | undefined {
+  if (obs) for (const ob of obs) (found ??= new Set()).add(ob);
+  return found;
+}
 
 /** What {@link HandleIndex.carried} returns when nothing is carried: shared, never written. */
 const NOTHING_CARRIED: ReadonlySet<Obligation> = new Set();

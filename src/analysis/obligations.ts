@@ -123,6 +123,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     summaries,
     options.isAcquireReceiver?.bind(options),
     (call) => throws.isLibraryCall(call),
+    (call) => throws.isOtelCall(call),
     services && ((node) => {
       const type = services.typeOf(node);
       return type.isStringLiteral() ? type.value : undefined;

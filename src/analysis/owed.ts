@@ -37,6 +37,8 @@ export interface CallbackAcquireMatch {
   readonly receiver?: TSESTree.Node;
 }
 
+const NO_OBLIGATIONS: ReadonlySet<Obligation> = new Set();
+
 export class Owed {
   /** Acquiring calls already turned into obligations (a call in a loop is one obligation). */
   readonly byCall = new Map<TSESTree.CallExpression, Obligation>();
@@ -162,12 +164,15 @@ export class Owed {
       for (const ob of handles.resultOf(value)) handles.addResult(variable, ob);
       for (const ob of handles.flagOf(value)) handles.addFlag(variable, ob);
       const inner = unwrapAwaited(value).inner;
-      if (
-        inner.type === AST_NODE_TYPES.ObjectExpression ||
-        inner.type === AST_NODE_TYPES.ArrayExpression ||
-        isFunctionNode(inner)
-      ) {
-        for (const ob of handles.carried(inner)) handles.addContainer(variable, ob);
+      const carrying = inner.type === AST_NODE_TYPES.CallExpression ? handles.callCarries(inner) : undefined;
+      const literal = inner.type === AST_NODE_TYPES.ObjectExpression || inner.type === AST_NODE_TYPES.ArrayExpression;
+      if (literal || isFunctionNode(inner) || carrying) {
+        // What it holds without the contexts made from resources, and those (`const spanContext = trace.setSpan(ctx,
+        // span)`, a closure that reads one): the latter hand the resource on in fewer places (span-contexts.ts).
+        const contained = literal || isFunctionNode(inner) ? handles.carried(inner, undefined, 'none') : NO_OBLIGATIONS;
+        for (const ob of contained) handles.addContainer(variable, ob);
+        const callable = isFunctionNode(inner) || carrying?.callable === true;
+        for (const ob of handles.carried(inner)) if (!contained.has(ob)) handles.addContext(variable, ob, callable);
       }
       return;
     }

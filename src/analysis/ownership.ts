@@ -2,7 +2,8 @@
  * What hands a resource on. On a path, an obligation can leave the function's hands without a release call here:
  *
  * - **returned, yielded or stored** where it outlives the function (a field, an outer variable, a collection), on
- *   its own or inside an object, array or closure that carries it;
+ *   its own or inside an object, array or closure that carries it, or an OpenTelemetry context made from it
+ *   (span-contexts.ts: passed to a call, a context hands nothing on; a function that runs in one may be kept);
  * - **a same-file helper** it is passed to releases it (on every path: a release; on some: a maybe);
  * - **a closure that releases it**, by where the closure goes: a callback that runs exactly once (a timer,
  *   `queueMicrotask`, `process.nextTick`, an IIFE, `new Promise(executor)`, `context.with`, `AsyncLocalStorage#run`,
@@ -27,10 +28,11 @@ import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/util
 
 import { isAwaiterCall, isAwaiterYield } from './down-level.js';
 import type { Effect, Obligation } from './events.js';
-import type { HandleIndex } from './handles.js';
+import type { ContextReach, HandleIndex } from './handles.js';
 import { helperBody, propertyName } from './releases.js';
 import { type Owed, patternIdentifiers } from './owed.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
+import { carryingCalls } from './span-contexts.js';
 import type { Summaries } from './summaries.js';
 import { isFunctionNode, memberName, memberRoot, methodCall, owningCodePathNode, unwrapValue } from './syntax.js';
 
@@ -147,10 +149,13 @@ export class Ownership {
     private readonly isAcquireReceiver: ((node: TSESTree.Node) => boolean) | undefined,
     /** A built-in or OpenTelemetry API call: it does not keep what it is given. */
     private readonly isLibraryCall: (call: TSESTree.CallExpression) => boolean,
+    /** An OpenTelemetry API call: `trace.setSpan(ctx, span)` makes a context that holds the span (span-contexts.ts). */
+    isOtelCall: (call: TSESTree.CallExpression) => boolean,
     /** With types, the string an expression always is (`SocketEvent.CLOSE` of a string enum): event names. */
     private readonly constantString: (node: TSESTree.Node) => string | undefined = () => undefined,
   ) {
     handles.closureCarries = (fnNode) => owed.capturedBy(fnNode);
+    handles.callCarries = carryingCalls(isOtelCall);
   }
 
   /** Per function, its listener registrations whose events are known, in the order walked. */
@@ -396,7 +401,7 @@ export class Ownership {
     const keeps = root !== undefined && KEEPING_CONSTRUCTORS.has(root.name) && this.handles.isGlobalOrImportedFrom(root, WEB_STREAM_MODULES);
     if (!root || !this.handles.isGlobal(root) || keeps) {
       const passed = new Set<Obligation>();
-      for (const arg of node.arguments) for (const ob of this.handles.carried(arg)) if (ob.kind.handsOnWhenPassed) passed.add(ob);
+      for (const arg of node.arguments) for (const ob of this.handles.carried(arg, undefined, 'closures')) if (ob.kind.handsOnWhenPassed) passed.add(ob);
       // A stream's source releasing the reader in its own methods is the stream's doing, not this function's: the
       // new object owns it even though a release is written here.
       this.transfer(fn, passed, !keeps);
@@ -431,8 +436,8 @@ export class Ownership {
     // A work-queue item is data, but passed together with its queue (`withDone(queue, key, work)`) the callee can mark
     // it done: a hand-off, as for a resource.
     let receivers: Set<string | undefined> | undefined;
-    for (const arg of call.arguments) {
-      for (const root of this.handles.carried(arg)) {
+    call.arguments.forEach((arg, index) => {
+      for (const root of this.handles.carried(arg, undefined, this.argumentReach(call, index))) {
         if (followed?.has(root)) continue;
         if (root.kind.handsOnWhenPassed) (passed ??= new Set()).add(root);
         else if (root.receiverKey !== undefined) {
@@ -440,11 +445,22 @@ export class Ownership {
           if (receivers.has(root.receiverKey)) (passed ??= new Set()).add(root);
         }
       }
-    }
+    });
     if (!passed || this.isLibraryCall(call)) return;
     // Unless this function releases the resource itself somewhere: then the callee only uses it
     // (`await use(resource); pool.release(resource)`).
     this.transfer(fn, passed, true);
+  }
+
+  /**
+   * Which contexts made from resources an argument hands on (span-contexts.ts): a function that runs in one, given to
+   * a call that may keep it (a listener's registration, an unknown function); none to a call that runs it now (an
+   * iteration method, `context.with`, a timer).
+   */
+  private argumentReach(call: TSESTree.CallExpression, index: number): ContextReach {
+    if (!this.handles.holdsContexts) return 'none';
+    const events = this.listenerEvents(call);
+    return this.roleOf(call, index, events?.length === 1 ? events[0] : undefined) === 'owner' ? 'closures' : 'none';
   }
 
   /** A same-file helper handed the resource: what it does to its parameter. Whether the callee is one. */
@@ -473,7 +489,7 @@ export class Ownership {
       // the property is its parameter, followed as one.
       if (this.summaries.closureOf(arg)) return;
       const inProperties = this.onPropertyArguments(fn, call, arg, body, param);
-      for (const root of this.handles.carried(arg)) {
+      for (const root of this.handles.carried(arg, undefined, 'closures')) {
         if (!direct.includes(root) && !inProperties.has(root) && root.kind.handsOnWhenPassed) contained.add(root);
       }
     });

@@ -221,7 +221,6 @@ export class ThrowModel {
   private callMayThrow(call: TSESTree.CallExpression): boolean {
     const callee = unwrapValue(call.callee);
     const path = calleePath(callee);
-    const root = rootIdentifier(callee);
     const dotted = this.globalPath(callee);
     if (path && dotted !== undefined) {
       if (NON_THROWING_GLOBAL_CALLS.has(dotted)) return false;
@@ -244,12 +243,7 @@ export class ThrowModel {
     }
     // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
     // exceptions pass through.
-    const otel =
-      (root !== undefined && this.isOtelImport(root)) ||
-      this.isInheritedOtelMethod(callee) ||
-      (callee.type === AST_NODE_TYPES.MemberExpression && this.otelValues.isOtelValue(callee.object)) ||
-      this.declaredIn(call, OTEL_SCOPE);
-    if (otel) return this.callbackMayThrow(call);
+    if (this.isOtelCall(call)) return this.callbackMayThrow(call);
     if (callee.type === AST_NODE_TYPES.MemberExpression && this.isSafeStringMethod(call, callee)) return false;
     if (this.userSaysNonThrowing(callee)) return false;
     if (!this.deps.options.loggersMayThrow && isLoggingCall(invokedPath(call), call.arguments.some((arg) => isFunctionNode(unwrapValue(arg))))) return false;
@@ -266,6 +260,21 @@ export class ThrowModel {
       if (this.typedBodyCannotThrow(call)) return false;
     }
     return true;
+  }
+
+  /**
+   * A call of the OpenTelemetry API: untyped, of an import from an `@opentelemetry/` package, of a member read off
+   * one of its values (otel-values.ts) or of a method a class inherits from one; typed, of a callee declared there.
+   */
+  isOtelCall(call: TSESTree.CallExpression): boolean {
+    const callee = unwrapValue(call.callee);
+    const root = rootIdentifier(callee);
+    return (
+      (root !== undefined && this.isOtelImport(root)) ||
+      this.isInheritedOtelMethod(callee) ||
+      (callee.type === AST_NODE_TYPES.MemberExpression && this.otelValues.isOtelValue(callee.object)) ||
+      this.declaredIn(call, OTEL_SCOPE)
+    );
   }
 
   /**

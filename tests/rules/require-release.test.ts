@@ -3264,3 +3264,125 @@ export function n(tracer) {
     ],
   });
 });
+
+// A context made from a span by `trace.setSpan(ctx, span)` holds the span: whoever gets the context can end it
+// (`trace.getSpan(ctx)?.end()`, `trace.getActiveSpan()` in code run in it). It carries the span as an object literal
+// does, and hands it on only where it escapes: returned, stored, captured by a closure that escapes (returned, a
+// listener), or bound into a returned function by `context.bind`. Given to `context.with(ctx, fn)` (`fn` runs at
+// once), to any call (a logger's record reads it) or read by an iteration callback, it escapes nowhere.
+const SPAN_CONTEXTS = `
+import { EventEmitter } from 'node:events';
+import { context, trace, type Context } from '@opentelemetry/api';
+const tracer = trace.getTracer('svc');
+declare function work(): void;
+export function wrap(fn: (...args: unknown[]) => unknown, ctx: Context) {
+  return tracer.startActiveSpan('Root', {}, ctx, (rootSpan) => {
+    const spanContext = trace.setSpan(ctx, rootSpan);
+    return (...args: unknown[]) => context.with(spanContext, () => fn(...args));
+  });
+}
+export function begin(parent: Context) {
+  const span = tracer.startSpan('op');
+  return { context: trace.setSpan(parent, span) };
+}
+export function bound(fn: () => void) {
+  const span = tracer.startSpan('op');
+  return context.bind(trace.setSpan(context.active(), span), fn);
+}
+export function onDone(emitter: EventEmitter, fn: () => void) {
+  const span = tracer.startSpan('op');
+  const ctx = trace.setSpan(context.active(), span);
+  emitter.once('done', () => context.with(ctx, fn));
+}
+export class Holder {
+  current: Context | undefined;
+  open() {
+    const span = tracer.startSpan('op');
+    this.current = trace.setSpan(context.active(), span);
+  }
+}
+`;
+const SPAN_CONTEXT_LEAKS = `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('svc');
+declare function work(): void;
+export function inContext() {
+  const span = tracer.startSpan('op');
+  const ctx = trace.setSpan(context.active(), span);
+  context.with(ctx, () => {
+    work();
+    span.end();
+  });
+}
+export function dropped() {
+  const span = tracer.startSpan('op');
+  const ctx = trace.setSpan(context.active(), span);
+  return 1;
+}
+export function notEscaping() {
+  const span = tracer.startSpan('op');
+  const ctx = trace.setSpan(context.active(), span);
+  const run = () => context.with(ctx, () => work());
+  run();
+  return 2;
+}
+declare const logger: { emit(record: { context: unknown; body: string }): void };
+export function logged(messages: { role: string }[]) {
+  const span = tracer.startSpan('op');
+  const ctx = trace.setSpan(context.active(), span);
+  messages.forEach((message) => logger.emit({ context: ctx, body: message.role }));
+  return span;
+}
+declare function record(ctx: unknown): void;
+export function recorded() {
+  const span = tracer.startSpan('op');
+  record(trace.setSpan(context.active(), span));
+  span.end();
+}
+`;
+/** The suggestion wraps what follows the acquire of the function ending on `end` in a `try`/`finally`. */
+const wrapSpanContextLeak = (code: string, body: string): string =>
+  code.replace(body, `  try {\n${body.replace(/^/gm, '  ')}\n  } finally {\n    span.end();\n  }`);
+const spanContextErrors = (code: string): Invalid['errors'] => [
+  { messageId: 'leakOnCallbackMayThrow', line: 9, column: 5 },
+  {
+    messageId: 'leakOnReturn',
+    line: 16,
+    column: 3,
+    suggestions: [{ messageId: 'wrapInTryFinally', output: wrapSpanContextLeak(code, `  const ctx = trace.setSpan(context.active(), span);\n  return 1;`) }],
+  },
+  {
+    messageId: 'leakOnReturn',
+    line: 23,
+    column: 3,
+    suggestions: [
+      {
+        messageId: 'wrapInTryFinally',
+        output: wrapSpanContextLeak(code, `  const ctx = trace.setSpan(context.active(), span);\n  const run = () => context.with(ctx, () => work());\n  run();\n  return 2;`),
+      },
+    ],
+  },
+  // Read by the logger an iteration callback calls: the context escapes nowhere (instrumentation-openai's log events).
+  { messageId: 'leakOnMayThrow', line: 29, column: 3 },
+  {
+    messageId: 'leakOnMayThrow',
+    line: 35,
+    column: 3,
+    suggestions: [
+      {
+        messageId: 'wrapInTryFinally',
+        output: code.replace(`  record(trace.setSpan(context.active(), span));\n  span.end();`, `  try {\n    record(trace.setSpan(context.active(), span));\n  } finally {\n    span.end();\n  }`),
+      },
+    ],
+  },
+];
+const untypedSpanContexts = (code: string): string =>
+  code.replace(/, type Context|: Context( \| undefined)?|: \(\.\.\.args: unknown\[\]\) => unknown|: unknown\[\]|: \(\) => void|: EventEmitter|: \{ role: string \}\[\]|: unknown|declare (function|const) .*;/g, '');
+typedTester.run('require-release (typed, a span context carries its span)', rule, {
+  valid: [{ code: SPAN_CONTEXTS }],
+  invalid: [{ code: SPAN_CONTEXT_LEAKS, errors: spanContextErrors(SPAN_CONTEXT_LEAKS) }],
+});
+untypedTester.run('require-release (untyped, a span context carries its span)', rule, {
+  valid: [{ code: untypedSpanContexts(SPAN_CONTEXTS) }],
+  invalid: [{ code: untypedSpanContexts(SPAN_CONTEXT_LEAKS), errors: spanContextErrors(untypedSpanContexts(SPAN_CONTEXT_LEAKS)) }],
+});
