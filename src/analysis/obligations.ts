@@ -26,7 +26,7 @@ import { type AcquireMatch, type CallbackAcquireMatch, Owed } from './owed.js';
 import { Ownership } from './ownership.js';
 import { type FunctionRecord, Recorder } from './recorder.js';
 import { Refinements } from './refinements.js';
-import { Releases } from './releases.js';
+import { helperBody, literalProperties, Releases } from './releases.js';
 import { Router, usingDeclarationsIn } from './routing.js';
 import { Solver } from './solver.js';
 import { type ExternalRelease, Summaries } from './summaries.js';
@@ -320,7 +320,16 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
         if (releases.isReleaseCallOf(inner, ob)) return true;
         const callee = summaries.resolveCallee(inner.callee);
         const helper = callee && recorder.byNode.get(callee);
-        if (helper) return inner.arguments.some((arg, index) => helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob));
+        if (helper) {
+          // Also as a property of an object literal given to a destructured parameter (`settle({ queue, key: item })`).
+          const body = recorder.byNode.get(helperBody(callee));
+          return inner.arguments.some(
+            (arg, index) =>
+              (helper.paramObligations.has(index) && handles.handleOf(arg).includes(ob)) ||
+              (body !== undefined &&
+                literalProperties(arg).some(([key, value]) => releases.propertyParamObligation(body, index, key) && handles.handleOf(value).includes(ob))),
+          );
+        }
         // A helper of another file that releases it (typed).
         const released = callee ? undefined : summaries.external(inner);
         return (

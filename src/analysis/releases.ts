@@ -335,6 +335,16 @@ export function propertyName(property: TSESTree.Node): string | undefined {
   return typeof property.key.value === 'string' ? property.key.value : undefined;
 }
 
+/** The named properties of an object literal argument (`{ span, result: r }` → `span`, `result`), with their values. */
+export function literalProperties(arg: TSESTree.Node): [string, TSESTree.Node][] {
+  const value = unwrapValue(arg);
+  if (value.type !== AST_NODE_TYPES.ObjectExpression) return [];
+  return value.properties.flatMap((property): [string, TSESTree.Node][] => {
+    const key = propertyName(property);
+    return key !== undefined && property.type === AST_NODE_TYPES.Property ? [[key, property.value]] : [];
+  });
+}
+
 /** Where `name` is bound among `fn`'s parameters: a parameter (`index`), or a property of a destructured one (`key`). */
 function parameterSlot(fn: FunctionNode, name: string): { index: number; key?: string } | undefined {
   for (const [index, declared] of fn.params.entries()) {

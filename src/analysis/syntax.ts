@@ -344,3 +344,36 @@ export function writeTarget(node: TSESTree.Node): { member: TSESTree.MemberExpre
       return undefined;
   }
 }
+
+/**
+ * What a call's argument gives a parameter, by the name it is bound to: `x` for a parameter `x`, or, for a
+ * destructured parameter given an object literal (`settle({ queue: q, key: item })` to `function settle({ queue,
+ * key })`), each destructured name with the literal's property of that key. A literal with a spread, or a computed
+ * key, gives nothing by name (the spread may supply or override any property).
+ */
+export function argumentBindings(param: TSESTree.Parameter, arg: TSESTree.Node): [TSESTree.Identifier, TSESTree.Node][] {
+  const target = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+  if (target.type === AST_NODE_TYPES.Identifier) return [[target, arg]];
+  const value = unwrapValue(arg);
+  if (target.type !== AST_NODE_TYPES.ObjectPattern || value.type !== AST_NODE_TYPES.ObjectExpression) return [];
+  if (value.properties.some((property) => property.type !== AST_NODE_TYPES.Property || property.computed)) return [];
+  const given = new Map<string, TSESTree.Node>();
+  for (const property of value.properties) {
+    const key = staticKey(property as TSESTree.Property);
+    if (key !== undefined) given.set(key, (property as TSESTree.Property).value);
+  }
+  const bindings: [TSESTree.Identifier, TSESTree.Node][] = [];
+  for (const property of target.properties) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+    const key = staticKey(property);
+    const bound = property.value.type === AST_NODE_TYPES.AssignmentPattern ? property.value.left : property.value;
+    const supplied = key === undefined ? undefined : given.get(key);
+    if (bound.type === AST_NODE_TYPES.Identifier && supplied) bindings.push([bound, supplied]);
+  }
+  return bindings;
+}
+
+function staticKey(property: TSESTree.Property): string | undefined {
+  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
+  return property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string' ? property.key.value : undefined;
+}

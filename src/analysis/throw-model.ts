@@ -31,7 +31,7 @@ import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import { OtelValues } from './otel-values.js';
 import { ArraySlots } from './array-slots.js';
-import { classMember, isFunctionNode, memberName, requiredSpecifier, someNode, thisClass, unwrapValue } from './syntax.js';
+import { argumentBindings, classMember, isFunctionNode, memberName, requiredSpecifier, someNode, thisClass, unwrapValue } from './syntax.js';
 import {
   ARRAY_CALLBACK_METHODS,
   ARRAY_METHODS,
@@ -240,6 +240,7 @@ export class ThrowModel {
       if (method !== undefined && this.isSafeArrayCall(call, callee.object, method)) return false;
       if (this.deps.isNonThrowingHandleMethod(call)) return false;
       if (method !== undefined && this.isHandleParamMethod(callee.object, method)) return false;
+      if (method !== undefined && call.arguments[0] && this.isHandleParamMethod(call.arguments[0], RELEASED_AS_ARGUMENT + method)) return false;
     }
     // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
     // exceptions pass through.
@@ -576,22 +577,34 @@ export class ThrowModel {
     }
   }
 
-  /** The parameters of `fn` this call passes a tracked resource (or a parameter that holds one) to. */
+  /**
+   * The parameters of `fn` this call passes a tracked resource (or a parameter that holds one) to; also the names a
+   * destructured parameter binds from an object literal's properties (`settle({ queue: q, key: item })`).
+   */
   private handleParamsFor(call: TSESTree.CallExpression, fn: TSESTree.FunctionLike): Map<Variable, ReadonlySet<string>> {
     const params = new Map<Variable, ReadonlySet<string>>();
-    fn.params.forEach((param, index) => {
-      const arg = call.arguments[index];
-      if (!arg || param.type !== AST_NODE_TYPES.Identifier) return;
-      const methods = new Set<string>();
-      // The resource's release too (`span.end()` in the helper): a release is never a throw point, as at a call site.
-      for (const ob of this.deps.handles.handleOf(arg)) for (const method of [...(ob.kind.nonThrowingHandleMethods ?? []), ...ob.kind.handleReleases]) methods.add(method);
-      const value = unwrapValue(arg);
-      const passedOn = value.type === AST_NODE_TYPES.Identifier ? this.deps.handles.resolve(value) : undefined;
-      for (const method of (passedOn && this.handleParams.get(passedOn)) ?? []) methods.add(method);
-      const variable = methods.size > 0 ? this.deps.handles.resolve(param) : undefined;
-      if (variable) params.set(variable, methods);
+    fn.params.forEach((declared, index) => {
+      const given = call.arguments[index];
+      for (const [param, arg] of given ? argumentBindings(declared, given) : []) this.noteHandleParam(params, param, arg);
     });
     return params;
+  }
+
+  /** The methods of the resource `arg` holds that cannot throw, noted for the helper's parameter `param`. */
+  private noteHandleParam(params: Map<Variable, ReadonlySet<string>>, param: TSESTree.Identifier, arg: TSESTree.Node): void {
+    const methods = new Set<string>();
+    // The resource's release too (`span.end()` in the helper): a release is never a throw point, as at a call site.
+    for (const ob of this.deps.handles.handleOf(arg)) {
+      for (const method of [...(ob.kind.nonThrowingHandleMethods ?? []), ...ob.kind.handleReleases]) methods.add(method);
+      // And a receiver's release of it (`queue.done(key)` given the item): noted apart, as a method the parameter is
+      // the argument of.
+      for (const method of ob.kind.receiverReleases) methods.add(RELEASED_AS_ARGUMENT + method);
+    }
+    const value = unwrapValue(arg);
+    const passedOn = value.type === AST_NODE_TYPES.Identifier ? this.deps.handles.resolve(value) : undefined;
+    for (const method of (passedOn && this.handleParams.get(passedOn)) ?? []) methods.add(method);
+    const variable = methods.size > 0 ? this.deps.handles.resolve(param) : undefined;
+    if (variable) params.set(variable, methods);
   }
 
   private isHandleParamMethod(receiver: TSESTree.Node, method: string): boolean {
@@ -666,6 +679,12 @@ export class ThrowModel {
   }
 
 }
+
+/**
+ * In a helper's context (`handleParams`), the prefix of a method that releases the parameter given as its first
+ * argument (`done` of `queue.done(key)`), apart from the parameter's own methods (`span.end()`).
+ */
+const RELEASED_AS_ARGUMENT = 'argument:';
 
 function contextKey(fn: TSESTree.Node, params: ReadonlyMap<Variable, ReadonlySet<string>>): string {
   const parts = [...params].map(([variable, methods]) => `${variable.name}@${variable.defs[0]?.name.range[0] ?? -1}=${[...methods].sort().join(',')}`);

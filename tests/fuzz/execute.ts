@@ -14,7 +14,9 @@
  *    handlers run as the engine runs them, and the rejections left unhandled by `.then(done)` /
  *    detached `.finally(done)` are swallowed deliberately; `emitter.once('drained', …)` records the hand-off
  *    and never fires; `emitter.once('finish', …)` is a stream that finishes by choice (its listener runs after
- *    the worker has settled, as a timer) or is destroyed first (the listener never runs: 'close', never 'finish'); `console.log` and `logger.info` are silent stubs, `Date.now()` and the preamble's `note` are real. A done
+ *    the worker has settled, as a timer) or is destroyed first (the listener never runs: 'close', never 'finish'); `console.log`, `logger.info` and the error sinks (`captureException`, `hooks.exceptionLogger`) are silent stubs,
+ *    `Date.now()`, `Number` / `parseInt` / `parseFloat`, `Object.entries` and the preamble's helpers (`note`, the
+ *    finishing helpers `finish` / `settle` / `relay`, whose done is placed at their call's line) are real. A done
  *    that runs in a callback is placed, for double-done purposes, at the point its callback was
  *    registered (program order: the rule reports there), and counts only if it really ran; dones
  *    registered after a hand-off are not judged, and a handed-off item is never a leak. The
@@ -58,6 +60,9 @@ export interface ExecOptions {
   maxRuns?: number;
 }
 
+/** The statements of ./ir.ts's finishing helpers (`finish` forms), as printed. */
+const FINISH_CALLS = new Set(['finish(q, item);', 'settle({ queue: q, key: item });', 'relay(q, item);']);
+
 /** Thrown to end a run at the next `get()`: one iteration of the worker loop is all the oracle judges. */
 class Stop extends Error {}
 
@@ -67,6 +72,8 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
   const numbered = source.split('\n').map((l, i) => {
     const line = i + 1;
     let out = l.replace('q.done(item);', `q.done(item, ${line});`);
+    // A finishing helper's call (the whole line is the statement): its done is placed at the call's line.
+    if (v2 && FINISH_CALLS.has(l.trim())) out = out.replace(l.trim(), `q.at(${line}); ${l.trim()} q.at(null);`);
     if (v2) {
       out = out
         .replace('xs().forEach(() => q.done(item))', 'xs().forEach(() => q.callbackDone(item))')
@@ -118,6 +125,8 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
     aborted: boolean;
     /** while an errback runs: its registration's seq, and the dones it has run so far */
     callback: { seq: number; sub: number } | null;
+    /** while a finishing helper runs: its call's line */
+    at: number | null;
   };
   const q = {
     // eslint-disable-next-line @typescript-eslint/require-await -- async like the queue's get(), so await works the same
@@ -127,7 +136,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       state.shutdown = choose(2) === 1;
       return state.shutdown ? [undefined, true] : ['item', false];
     },
-    done(item: string | undefined, line?: number): void {
+    done(item: string | undefined, line: number | undefined = state.at ?? undefined): void {
       if (item === undefined || line === undefined) return;
       const cb = state.callback;
       if (cb) {
@@ -145,6 +154,10 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
         if (state.settled) state.late++;
         state.dones.push({ seq, line });
       };
+    },
+    /** the line of the finishing helper's call now running (its `queue.done(key)` has no line of its own), or none */
+    at(line: number | null): void {
+      state.at = line;
     },
     forget(): void {
       maybeThrow();
@@ -232,6 +245,9 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       },
     },
     console: { log(): void {} },
+    // Error sinks as Sentry's captureException or an SDK's exceptionLogger hook: they record the error and return.
+    captureException: (): void => {},
+    hooks: { exceptionLogger(): void {} },
     // A logger as pino's or winston's: the line goes to a transport, and a level method returns.
     logger: { info(): void {} },
     // Each block reads the signal once and its own call answers that read (bodies nest no other abort block).
@@ -266,7 +282,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
   for (;;) {
     if (++runs > maxRuns) throw new Error(`execute: more than ${maxRuns} runs`);
     taken = [];
-    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [], aborted: false, callback: null };
+    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [], aborted: false, callback: null, at: null };
     try {
       await worker(q);
     } catch {

@@ -12,8 +12,9 @@
  *
  * `forms` picks the model (see ./ir.ts): `v1` generates exactly the first model's programs (the same
  * programs for a given seed as before v2 existed, marked `forms: 'v1'`); `v2` (the default) adds the non-throwing calls
- * (`console.log(item)`, `Date.now()`, `note(item)`), the promise-handler and timer releases and the
- * `emitter.once` hand-off (marked `forms: 'v2'`).
+ * (`console.log(item)`, `Date.now()`, `note(item)`, the error sinks, `Number` / `parseInt` / `parseFloat`, the
+ * `Object.entries` loop), the promise-handler and timer releases, the `emitter.once` hand-off and the same-file
+ * finishing helpers (`finish(q, item)`, `settle({ queue: q, key: item })`, `relay(q, item)`) (marked `forms: 'v2'`).
  */
 import fc from 'fast-check';
 import {
@@ -21,10 +22,11 @@ import {
   CALLBACKS_V2,
   countStmts,
   type ErrbackVia,
+  FINISH_VIAS,
   type Forms,
   type Header,
   type Program,
-  type SafeVia,
+  SAFE_VIAS,
   type Stmt,
   type SwitchCase,
   type WorkerLoop,
@@ -34,7 +36,9 @@ export const MAX_DEPTH = 3;
 export const MAX_STMTS = 12;
 /** v2 weights (v1 keeps its own: 1 for the three callback forms, no safe statements) */
 const CALLBACK_WEIGHT_V2 = 4;
-const SAFE_WEIGHT_V2 = 2;
+const SAFE_WEIGHT_V2 = 5;
+/** `finish(q, item);` and the other same-file helpers that mark the item done (v2) */
+const FINISH_WEIGHT_V2 = 3;
 /** `if (signal.aborted) { …; signal.throwIfAborted(); }` (v2) */
 const ABORT_WEIGHT_V2 = 1;
 /** `fetchObject(item, (err) => { … });` (v2), and `if (err) { … }` inside its body */
@@ -64,7 +68,7 @@ const JUMPS = new Set<Stmt['kind']>(['return', 'throw', 'rethrow', 'break', 'con
 
 const hasDone = (list: readonly Stmt[]): boolean =>
   list.some((s) => {
-    if (s.kind === 'done') return true;
+    if (s.kind === 'done' || s.kind === 'finish') return true;
     if (s.kind === 'if' || s.kind === 'ifErr') return hasDone(s.then) || (s.else !== null && hasDone(s.else));
     if (s.kind === 'switch') return s.cases.some((c) => hasDone(c.body));
     if (s.kind === 'try') return hasDone(s.block) || (s.handler !== null && hasDone(s.handler.body)) || (s.finalizer !== null && hasDone(s.finalizer));
@@ -204,7 +208,11 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
     if (forms === 'v2') {
       arbs.push({
         weight: SAFE_WEIGHT_V2,
-        arbitrary: fc.constantFrom<SafeVia>('console', 'date', 'note', 'assign', 'find', 'tally', 'text', 'slot', 'logger', 'caught').map((via): Stmt => ({ kind: 'safe', via })),
+        arbitrary: fc.constantFrom(...SAFE_VIAS).map((via): Stmt => ({ kind: 'safe', via })),
+      });
+      arbs.push({
+        weight: FINISH_WEIGHT_V2,
+        arbitrary: fc.constantFrom(...FINISH_VIAS).map((via): Stmt => ({ kind: 'finish', via })),
       });
     }
     if (c.eInScope) arbs.push({ weight: 3, arbitrary: fc.constant<Stmt>({ kind: 'rethrow' }) });

@@ -37,9 +37,23 @@ export type StmtOf<X> =
    *   find: `KEYS.find((key) => key > 1);`   tally: `tally(item);` (a preamble helper that iterates a const array);
    *   text: `state.label = item.toString();` (a conversion to a string, as a template literal does);
    *   caught: `quiet(item);` (a preamble helper whose only throw point, `JSON.parse`, sits in a `try` whose `catch`
-   *   takes it: every item is a non-JSON string, so it really throws there, and is caught).
+   *   takes it: every item is a non-JSON string, so it really throws there, and is caught);
+   *   sink: `captureException(item);` (a function named for an error sink: it records, as a logger does);
+   *   sinkCall: tsc's down-levelled optional call of one, `(_a = hooks.exceptionLogger) === null || _a === void 0 ?
+   *   void 0 : _a.call(hooks, item);`;  number: `Number(item);`  parse: `parseInt(item, 10);`  float: `parseFloat(item);`
+   *   (a conversion that answers `NaN` on text it cannot read);  entries: `for (const [key, value] of
+   *   Object.entries(state)) console.log(key, value);` (destructuring an element of `Object.entries`: a new array).
    */
   | ({ kind: 'safe'; via: SafeVia } & X)
+  /**
+   * v2 only — the item handed to a same-file helper (printed in the preamble) that marks it done on every path, with
+   * no throw point before the done: a done at this statement (and a double done where it follows one).
+   *   direct: `finish(q, item);`         — `function finish(queue: Q, key: string): void { queue.done(key); }`
+   *   object: `settle({ queue: q, key: item });` — the helper destructures its parameter: `function settle({ queue,
+   *           key }: …): void { queue.done(key); }`
+   *   relay:  `relay(q, item);`          — a helper that passes both on to `finish`: the passing helper's release.
+   */
+  | ({ kind: 'finish'; via: FinishVia } & X)
   /**
    * v2 only — `if (signal.aborted) { …body…; signal.throwIfAborted(); }`: the test is a property read (no throw
    * point); when the signal is aborted the body runs and the call then always throws (line `throwLine`). Bodies hold
@@ -143,7 +157,45 @@ export const CALLBACKS_V2: readonly CallbackVia[] = [
 /** The callee of an errback call (see `errback`). */
 export type ErrbackVia = 'fn' | 'method';
 
-export type SafeVia = 'console' | 'date' | 'note' | 'assign' | 'find' | 'tally' | 'text' | 'slot' | 'logger' | 'caught';
+export type SafeVia =
+  | 'console'
+  | 'date'
+  | 'note'
+  | 'assign'
+  | 'find'
+  | 'tally'
+  | 'text'
+  | 'slot'
+  | 'logger'
+  | 'caught'
+  | 'sink'
+  | 'sinkCall'
+  | 'number'
+  | 'parse'
+  | 'float'
+  | 'entries';
+export const SAFE_VIAS: readonly SafeVia[] = [
+  'console',
+  'date',
+  'note',
+  'assign',
+  'find',
+  'tally',
+  'text',
+  'slot',
+  'logger',
+  'caught',
+  'sink',
+  'sinkCall',
+  'number',
+  'parse',
+  'float',
+  'entries',
+];
+
+/** The same-file finishing helpers (see `finish`). */
+export type FinishVia = 'direct' | 'object' | 'relay';
+export const FINISH_VIAS: readonly FinishVia[] = ['direct', 'object', 'relay'];
 
 /** Which model a program is generated for and judged under (see the file comment); absent = `v2`. */
 export type Forms = 'v1' | 'v2';
@@ -253,6 +305,14 @@ const DECLS_V2 = [
   'function quiet(x: string): unknown { try { return JSON.parse(x); } catch { return null; } }',
   'declare function fetchObject(x: unknown, callback: (err: Error | null) => void): void;',
   'declare const io: { read(x: unknown, callback: (err: Error | null) => void): void };',
+  // Error sinks, called directly and as tsc down-levels `hooks.exceptionLogger?.(item)` (its temporary is `_a`).
+  'declare function captureException(error: unknown): void;',
+  'declare const hooks: { exceptionLogger?: (error: unknown) => void };',
+  'let _a: ((error: unknown) => void) | undefined;',
+  // Helpers that take the item over and mark it done (their own names, so no preamble line reads `q.done(item);`).
+  'function finish(queue: Q, key: string): void { queue.done(key); }',
+  'function settle({ queue, key }: { queue: Q; key: string }): void { queue.done(key); }',
+  'function relay(queue: Q, key: string): void { finish(queue, key); }',
   '',
 ];
 const ERRBACK_TEXT: Record<ErrbackVia, string> = {
@@ -289,6 +349,17 @@ const SAFE_TEXT: Record<SafeVia, string> = {
   logger: "logger.info('processing', item);",
   // A same-file helper whose JSON.parse throws for the item and is caught there.
   caught: 'quiet(item);',
+  sink: 'captureException(item);',
+  sinkCall: '(_a = hooks.exceptionLogger) === null || _a === void 0 ? void 0 : _a.call(hooks, item);',
+  number: 'Number(item);',
+  parse: 'parseInt(item, 10);',
+  float: 'parseFloat(item);',
+  entries: 'for (const [key, value] of Object.entries(state)) console.log(key, value);',
+};
+const FINISH_TEXT: Record<FinishVia, string> = {
+  direct: 'finish(q, item);',
+  object: 'settle({ queue: q, key: item });',
+  relay: 'relay(q, item);',
 };
 
 export interface Layout {
@@ -367,6 +438,9 @@ export function layout(p: Program): Layout {
       case 'safe':
         if (!v2) throw new Error('layout: safe statements need forms v2');
         return { ...s, ...simple(SAFE_TEXT[s.via]) };
+      case 'finish':
+        if (!v2) throw new Error('layout: finishing helpers need forms v2');
+        return { ...s, ...simple(FINISH_TEXT[s.via]) };
       case 'throw':
         return { ...s, ...simple('throw new Error("x");') };
       case 'rethrow':
@@ -467,6 +541,8 @@ export const b = {
   safe: (via: SafeVia = 'console'): Stmt => ({ kind: 'safe', via }),
   /** v2: `emitter.once('drained', () => q.done(item));` */
   handOff: (): Stmt => ({ kind: 'callback', via: 'once' }),
+  /** v2: `finish(q, item);` / `settle({ queue: q, key: item });` / `relay(q, item);` — a helper that marks it done */
+  finish: (via: FinishVia = 'direct'): Stmt => ({ kind: 'finish', via }),
   if: (n: number, then: Stmt[], els: Stmt[] | null = null): Stmt => ({ kind: 'if', n, then, else: els }),
   /** v2: `if (signal.aborted) { …body…; signal.throwIfAborted(); }` */
   abort: (body: Stmt[] = []): Stmt => ({ kind: 'abort', body }),

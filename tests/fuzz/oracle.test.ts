@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { programArb } from './generator.js';
-import { b, countStmts, formsOf, print, program, type Forms, type Program, type Stmt } from './ir.js';
+import { b, countStmts, FINISH_VIAS, formsOf, print, program, SAFE_VIAS, type Forms, type Program, type Stmt } from './ir.js';
 import { analyzeProgram } from './oracle.js';
 import { executeAll } from './execute.js';
 
@@ -244,7 +244,7 @@ describe('oracle: callbacks (v1 model: no callback counts, every call may throw)
 });
 
 describe('oracle: v2 non-throwing calls', () => {
-  it.each(['console', 'date', 'note', 'assign', 'find', 'tally', 'text', 'slot', 'logger', 'caught'] as const)('%s between the get and the done is no throw point', (via) => {
+  it.each(SAFE_VIAS)('%s between the get and the done is no throw point', (via) => {
     const r = run([b.safe(via), done()]);
     expect(r.leaks).toBe(false);
     expect(r.paths).toBe(2);
@@ -272,6 +272,49 @@ describe('oracle: v2 non-throwing calls', () => {
   it('unknown calls still may throw next to them', () => {
     const r = run([b.safe('console'), work2(), done()]);
     expect(r.leakExits).toEqual([{ kind: 'throw', line: r.line('work2(item);') }]);
+  });
+
+  it('the error sinks, the Number family and the Object.entries loop are printed as the model states', () => {
+    const r = run([b.safe('sink'), b.safe('sinkCall'), b.safe('number'), b.safe('parse'), b.safe('float'), b.safe('entries'), done()]);
+    expect(r.leaks).toBe(false);
+    expect(r.source).toContain('\n  (_a = hooks.exceptionLogger) === null || _a === void 0 ? void 0 : _a.call(hooks, item);\n');
+    expect(r.source).toContain('\n  for (const [key, value] of Object.entries(state)) console.log(key, value);\n');
+    expect(r.source).toContain('\nlet _a: ((error: unknown) => void) | undefined;\n');
+  });
+});
+
+describe('oracle: v2 finishing helpers (a same-file helper that marks the item it is passed done)', () => {
+  it.each(FINISH_VIAS)('%s: a done at the call, no throw point', (via) => {
+    const r = run([b.finish(via)]);
+    expect(r.leaks).toBe(false);
+    expect(r.doubleDone).toBe(false);
+    expect(r.paths).toBe(2);
+  });
+
+  it('a helper call after a done is the double, at the call; a done after one is the double, at the done', () => {
+    const r = run([done(), b.finish('object')]);
+    expect(r.doubleDoneLines).toEqual([r.line('settle(')]);
+    const s = run([b.finish('relay'), done()]);
+    expect(s.doubleDoneLines).toEqual([s.line('q.done(item);')]);
+    const t = run([b.finish('direct'), b.finish('direct')]);
+    expect(t.doubleDoneLines).toEqual([t.line('finish(q, item);', 2)]);
+  });
+
+  it('in a finally it covers every path; on one branch only, the other leaks', () => {
+    expect(run([tryFinally([work()], [b.finish('direct')])]).leaks).toBe(false);
+    const r = run([b.if(1, [b.finish('relay')]), b.return()]);
+    expect(r.leakExits).toEqual([
+      { kind: 'throw', line: r.line('if (check(1))') },
+      { kind: 'return', line: r.line('return;') },
+    ]);
+  });
+
+  it('the preamble has the three helpers exactly as the model states, and no line reads q.done(item)', () => {
+    const r = run([b.finish('direct')]);
+    expect(r.source).toContain('\nfunction finish(queue: Q, key: string): void { queue.done(key); }\n');
+    expect(r.source).toContain('\nfunction settle({ queue, key }: { queue: Q; key: string }): void { queue.done(key); }\n');
+    expect(r.source).toContain('\nfunction relay(queue: Q, key: string): void { finish(queue, key); }\n');
+    expect(r.source.split('\n').filter((l) => l.includes('q.done(item)'))).toEqual([]);
   });
 });
 
@@ -705,6 +748,15 @@ describe('generator', () => {
       'fetchObject(item, (err) => {',
       'io.read(item, (err) => {',
       'if (err) {',
+      'captureException(item);',
+      '(_a = hooks.exceptionLogger) === null || _a === void 0 ? void 0 : _a.call(hooks, item);',
+      'Number(item);',
+      'parseInt(item, 10);',
+      'parseFloat(item);',
+      'for (const [key, value] of Object.entries(state)) console.log(key, value);',
+      'finish(q, item);',
+      'settle({ queue: q, key: item });',
+      'relay(q, item);',
     ]) {
       expect(texts.filter((t) => t.includes(needle)).length, needle).toBeGreaterThan(3);
       // (whole statements: `work(item).finally(…)` is not counted inside `void …` / `await …`)

@@ -8,7 +8,9 @@
  * Contract (see tests/fuzz/README.md for the full text):
  *  - the obligation starts when `const [item, shutdown] = await q.get()` completes;
  *  - on a path where `shutdown` is known true it is dropped;
- *  - `q.done(item)` executed directly in the worker discharges it; so does, in the v2 model, a
+ *  - `q.done(item)` executed directly in the worker discharges it, and so does (v2) a call of a same-file helper that
+ *    marks its parameter done on every path with no throw point before (`finish(q, item)`, `settle({ queue: q, key:
+ *    item })`, `relay(q, item)` passing both on to `finish`): a done at the call; so does, in the v2 model, a
  *    callback that runs exactly once later (`setTimeout`, a `.then` / `.catch` / `.finally` handler on
  *    the outcome it runs on: the promise outcome is a fork), counted at the statement that registers it;
  *    `emitter.once('drained', () => q.done(item))` hands the item off (nothing is judged after it on that path);
@@ -17,7 +19,9 @@
  *    a done in a `forEach` callback never counts; in v1 no callback counts;
  *  - every call / `new` / `await` / `throw` except `q.done(item)` and `q.get()` may throw — and, in
  *    v2, except the calls the model says never throw (`console.log`, `Date.now`, a same-file helper
- *    without a throw point, `setTimeout`, `emitter.once`); the exception goes to the innermost
+ *    without a throw point, `setTimeout`, `emitter.once`, an error sink `captureException(item)` also called as
+ *    tsc's down-levelled optional call, `Number` / `parseInt` / `parseFloat`, destructuring an `Object.entries`
+ *    element); the exception goes to the innermost
  *    enclosing `catch` whose try-block contains the point, running every `finally` it crosses, JS
  *    completion semantics (a finally's abrupt completion wins);
  *  - `return` / `break` / `continue` run the `finally` blocks they cross;
@@ -229,6 +233,9 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
         return k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: q.done(item)`));
       case 'safe':
         return k(st, NORMAL, push(tr, `L${L}: ${s.via} (never throws)`));
+      case 'finish':
+        // The helper runs now and marks the item done on its every path, with nothing before that may throw.
+        return k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: ${s.via} helper marks the item done`));
       case 'forget':
         return mayThrow(L, 'q.forget(item)', st, tr, k, () => k(st, NORMAL, push(tr, `L${L}: q.forget(item)`)));
       case 'work': {

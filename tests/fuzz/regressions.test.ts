@@ -12,7 +12,8 @@ import { b, layout, program, type Program } from './ir.js';
 import { analyze } from './oracle.js';
 
 const { done, forget, tryCatch, tryFinally, tryCatchFinally, forOf } = b;
-// (the errback entries below: v2 programs, `fetchObject(item, (err) => { … })`; see ./ir.ts)
+// (the errback and finishing-helper entries below: v2 programs, `fetchObject(item, (err) => { … })`, `settle({ queue:
+// q, key: item })`; see ./ir.ts)
 
 interface Known {
   name: string;
@@ -70,6 +71,24 @@ const KNOWN: Known[] = [
     name: 'a callback whose only done is in the catch of a block that cannot throw: a leak, at the worker’s end',
     found: 'npm run fuzz -- --runs 1000 --seed 3 (errbacks), run #511, minimised by hand',
     program: program([b.errback([tryCatch([b.safe('console')], [done()], false)])]),
+  },
+  {
+    // try { settle({ queue: q, key: item }); Date.now(); } catch { q.done(item); }
+    name: 'false double done: a destructuring finishing helper in a try whose catch marks done (its release was a throw point in it)',
+    found: 'npm run fuzz -- --runs 1000 --seed 1 (finishing helpers), run #297, minimised by hand',
+    program: program([tryCatch([b.finish('object'), b.safe('date')], [done()], false)]),
+  },
+  {
+    // fetchObject(item, (err) => { if (check(1)) { settle({ queue: q, key: item }); } }); q.done(item);
+    name: 'missed double done: a callback whose done is a destructuring helper’s was read as a hand-off',
+    found: 'npm run fuzz -- --runs 1000 --seed 1 (finishing helpers), run #59, shrunk',
+    program: program([b.errback([b.if(1, [b.finish('object')])]), done()]),
+  },
+  {
+    // io.read(item, (err) => { work2(item); settle({ queue: q, key: item }); });
+    name: 'missed leak: a throw point before a destructuring helper’s done in a callback (the callback was a hand-off)',
+    found: 'npm run fuzz -- --runs 1000 --seed 1 (finishing helpers), run #638, minimised by hand',
+    program: program([b.errback([b.work2(), b.finish('object')], 'method')]),
   },
 ];
 

@@ -148,6 +148,35 @@ async function worker() {
     }
   }
 }`,
+  // Regression from the differential fuzzer (finishing helpers): a helper that destructures what it is given marks
+  // the item done and cannot throw, so its call is no throw point after the done: the catch's done is the only one.
+  `
+function settle({ queue, key }: { queue: typeof q; key: string }): void {
+  queue.done(key);
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    settle({ queue: q, key: item });
+  } catch {
+    q.done(item);
+  }
+}`,
+  // The same with a helper given the item only: the queue's release of its parameter is no throw point in it.
+  `
+function finish(key: string): void {
+  q.done(key);
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    finish(item);
+  } catch {
+    q.done(item);
+  }
+}`,
   // a nested try/catch before a break, with a finally that breaks.
   `
 async function worker() {
@@ -185,6 +214,24 @@ async function worker() {
   }
 }`,
     errors: [{ messageId: 'doubleDone' as const, line: 13, column: 5 }],
+  },
+  // Regression from the differential fuzzer (finishing helpers): a completion callback whose done is a destructuring
+  // helper's (`settle({ queue: q, key: item })`) releases the item itself, so it is no hand-off: the done after it is
+  // a second one.
+  {
+    code: `
+function settle({ queue, key }: { queue: typeof q; key: string }): void {
+  queue.done(key);
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  fetchObject(item, (err) => {
+    settle({ queue: q, key: item });
+  });
+  q.done(item);
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 11, column: 3 }],
   },
   // A timer that marks done later, and a done now.
   {

@@ -906,6 +906,24 @@ async function worker() {
 }`,
     errors: [{ messageId: 'leakAtFunctionEnd', line: 12, column: 1, suggestions: [] }],
   },
+  // Regression from the differential fuzzer (finishing helpers): a completion callback that marks done through a
+  // destructuring helper (`settle({ queue: q, key: item })`) releases the item itself, so it is no hand-off, and a call
+  // before the helper that may throw leaves the item owed, in the callback.
+  {
+    code: `
+function settle({ queue, key }: { queue: typeof q; key: string }): void {
+  queue.done(key);
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  fetchObject(item, (err) => {
+    sync(item);
+    settle({ queue: q, key: item });
+  });
+}`,
+    errors: [{ messageId: 'leakOnCallbackMayThrow', line: 9, column: 5, suggestions: [] }],
+  },
   // A timer callback that marks done only on some path.
   {
     code: `
