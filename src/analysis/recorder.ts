@@ -10,7 +10,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
 import type { CodePath, CodePathListeners, CodePathSegment } from './code-path.js';
 import type { AnalysisEvent, Obligation, Refinement, Terminator } from './events.js';
-import { loopClosedAt } from './syntax.js';
+import { isFunctionNode, loopClosedAt } from './syntax.js';
 
 /** The events and refinements of a segment that has none yet: shared, never written. */
 const NONE: readonly never[] = Object.freeze([]);
@@ -33,8 +33,11 @@ export interface SegmentRecord {
   /** The analysis events in evaluation order (a shared empty list until the first). */
   events: readonly AnalysisEvent[];
   refinements: readonly Refinement[];
-  /** The innermost `catch` clause around {@link startNode} in its function (`null`: none), once the solver asked. */
-  enclosingCatch: TSESTree.CatchClause | null | undefined;
+  /**
+   * The innermost `catch` clause around {@link startNode} (itself included) up to the nearest enclosing function
+   * (`null`: none), as `enclosingCatch` of syntax.ts reads it, taken from the walk when the segment starts.
+   */
+  readonly enclosingCatch: TSESTree.CatchClause | null;
   /** Outgoing loop edges, with the loop statement they close; absent when there are none (most segments). */
   loopEdges: Map<CodePathSegment, TSESTree.Node> | undefined;
 }
@@ -74,6 +77,13 @@ export interface FunctionRecord {
 /** Tracks code paths; the analysis asks it for the current function and lanes, and records into them. */
 export class Recorder {
   private readonly stack: FunctionRecord[] = [];
+  /**
+   * The `catch` clauses the walk is inside, innermost last, with `null` for each function entered since (a clause
+   * outside the nearest function does not catch what is thrown in it). Kept as the walk goes so that a segment's
+   * enclosing clause is read off the top when it starts, not by walking up from its start node: ESLint starts a
+   * segment for every branch, and the walk up cost as much as the solver's whole visit of the segment.
+   */
+  private readonly catches: (TSESTree.CatchClause | null)[] = [];
   readonly functions: FunctionRecord[] = [];
   readonly byNode = new Map<TSESTree.Node, FunctionRecord>();
 
@@ -144,7 +154,7 @@ export class Recorder {
         afterJump: false,
         events: NONE,
         refinements: NONE,
-        enclosingCatch: undefined,
+        enclosingCatch: this.innermostCatchAt(node),
         loopEdges: undefined,
       };
       const jumped = fn.jumpedLanes.get(lane);
@@ -229,10 +239,18 @@ export class Recorder {
         this.current?.tryLaneCounts.set(node, this.currentSegments().length);
       },
       CatchClause: (node: TSESTree.CatchClause) => {
+        this.catches.push(node);
         const entry = this.currentSegments();
         for (const segment of entry) segment.role = 'catch-entry';
         this.current?.catchEntries.set(node, entry);
       },
+      'CatchClause:exit': this.leaveCatchScope,
+      ArrowFunctionExpression: this.enterFunctionScope,
+      'ArrowFunctionExpression:exit': this.leaveCatchScope,
+      FunctionDeclaration: this.enterFunctionScope,
+      'FunctionDeclaration:exit': this.leaveCatchScope,
+      FunctionExpression: this.enterFunctionScope,
+      'FunctionExpression:exit': this.leaveCatchScope,
       BlockStatement: (node: TSESTree.BlockStatement) => {
         const fn = this.current;
         const parent = node.parent;
@@ -258,5 +276,23 @@ export class Recorder {
       },
     };
     return { codePath, nodes };
+  }
+
+  private readonly enterFunctionScope = (): void => {
+    this.catches.push(null);
+  };
+
+  private readonly leaveCatchScope = (): void => {
+    this.catches.pop();
+  };
+
+  /**
+   * The clause around `node`, the node the walk is at. ESLint may start a segment at a node before or after the
+   * node's own listeners ran, so the node itself is looked at rather than the top of {@link catches} alone.
+   */
+  private innermostCatchAt(node: TSESTree.Node): TSESTree.CatchClause | null {
+    if (node.type === AST_NODE_TYPES.CatchClause) return node;
+    if (isFunctionNode(node)) return null;
+    return this.catches[this.catches.length - 1] ?? null;
   }
 }

@@ -129,13 +129,12 @@ export class Router {
   private readonly throws = new Map<TSESTree.Node, Route>();
   private readonly returns = new Map<TSESTree.Node, Route>();
   private readonly jumps = new Map<TSESTree.Node, Route>();
-  private readonly catches = new Map<TSESTree.Node, TSESTree.CatchClause | null>();
   /** Statement lists that declare something with `using` (most declare nothing: then there is nothing to scan). */
   private readonly listsWithUsing = new Map<readonly TSESTree.Node[], boolean>();
   /** Remember every node, not only statements (see {@link LONG_WALK}). */
   private everyNode = false;
   /**
-   * The nodes a walk up passed, reused from walk to walk (one runs for every throw point and segment); only its first
+   * The nodes a walk up passed, reused from walk to walk (one runs for every throw point); only its first
    * entries, as many as the walk passed, are the walk's.
    */
   private readonly walkedPath: TSESTree.Node[] = [];
@@ -155,39 +154,6 @@ export class Router {
       this.jumps.set(node, route);
     }
     return route;
-  }
-
-  /** `enclosingCatch` (syntax.ts), remembered like routes: each segment of a deep nest asks from its own start. */
-  innermostCatch(node: TSESTree.Node): TSESTree.CatchClause | null {
-    const path = this.walkedPath;
-    let depth = 0;
-    let found: TSESTree.CatchClause | null = null;
-    let walked = 0;
-    for (let current: TSESTree.Node | undefined = node; current; current = current.parent) {
-      const remembers = this.remembers(current, walked);
-      if (remembers) {
-        const known = this.catches.get(current);
-        if (known !== undefined) {
-          found = known;
-          break;
-        }
-        walked = 0;
-      } else {
-        walked++;
-      }
-      if (isFunctionNode(current)) {
-        this.catches.set(current, null);
-        break;
-      }
-      if (current.type === AST_NODE_TYPES.CatchClause) {
-        found = current;
-        this.catches.set(current, current);
-        break;
-      }
-      if (remembers) path[depth++] = current;
-    }
-    for (let i = 0; i < depth; i++) this.catches.set(path[i] as TSESTree.Node, found);
-    return found;
   }
 
   /** Whether the node's answer is remembered; `walked`: expression nodes passed since the last remembered one. */

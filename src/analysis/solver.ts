@@ -937,8 +937,7 @@ export class Solver {
    * that opens a catch body, which would make the catch look reachable without an exception.
    */
   private entersCatchSideways(from: SegmentRecord, to: SegmentRecord): boolean {
-    let clause = to.enclosingCatch;
-    if (clause === undefined) to.enclosingCatch = clause = this.hooks.router.innermostCatch(to.startNode);
+    const clause = to.enclosingCatch;
     return clause !== null && !contains(clause, from.startNode);
   }
 

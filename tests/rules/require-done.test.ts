@@ -1992,3 +1992,56 @@ typedTester.run('require-done (typed, imported helpers that catch)', rule, {
     }),
   ],
 });
+
+// A segment's enclosing `catch` is the recorder's (the clauses open where the segment starts, up to the nearest
+// function): a worker written inside a catch body is judged on its own paths, not as a catch entered sideways.
+untypedTester.run('require-done (a worker inside a catch body)', rule, {
+  valid: [],
+  invalid: [
+    {
+      code: `
+function setup() {
+  try {
+    start();
+  } catch (error) {
+    const retry = async () => {
+      const [item, shutdown] = await q.get();
+      if (shutdown) return;
+      if (check(item)) return;
+      q.done(item);
+    };
+    void retry();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'leakOnReturn',
+          line: 9,
+          column: 24,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+function setup() {
+  try {
+    start();
+  } catch (error) {
+    const retry = async () => {
+      const [item, shutdown] = await q.get();
+      if (shutdown) return;
+      try {
+        if (check(item)) return;
+      } finally {
+        q.done(item);
+      }
+    };
+    void retry();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
