@@ -349,6 +349,39 @@ export class Solver {
     return { leaks, doubles: this.doubles, checkpoints: this.checkpoints, releasesReached: this.reached };
   }
 
+  /**
+   * The catch clauses of this function that take something themselves (`catch { const [item] = await q.get(); … }`).
+   * A catch body is entered only by the exceptions the solver routes, and a throw with nothing held changes no state,
+   * so it was routed nowhere: such a body was never analysed. An exception into one of these is routed even when
+   * nothing is held. Computed once; empty in nearly every function, and then it costs nothing per throw point.
+   */
+  private acquiringCatchClauses: Set<TSESTree.CatchClause> | undefined;
+
+  private acquiringCatches(): Set<TSESTree.CatchClause> {
+    if (this.acquiringCatchClauses) return this.acquiringCatchClauses;
+    const clauses = new Set<TSESTree.CatchClause>();
+    for (const clause of this.fn.catchEntries.keys()) {
+      if (this.fn.obligations.some((ob) => ob.acquire !== undefined && contains(clause, ob.acquire))) clauses.add(clause);
+    }
+    return (this.acquiringCatchClauses = clauses);
+  }
+
+  /** An exception at `node` with nothing held: it enters a catch only where that catch takes something itself. */
+  private throwEmpty(node: TSESTree.Node, segment: SegmentRecord, run: Run, implicit: boolean): void {
+    const catches = this.acquiringCatches();
+    if (catches.size === 0) return;
+    const route = this.hooks.router.throwFrom(node);
+    if (route.destination.type !== 'catch' || !catches.has(route.destination.clause)) return;
+    if (implicit && !this.hooks.mayThrow(node)) return;
+    this.enterCatch(route.destination.clause, segment, run, State.empty());
+  }
+
+  private enterCatch(clause: TSESTree.CatchClause, segment: SegmentRecord, run: Run, state: State): void {
+    const entries = this.fn.catchEntries.get(clause) ?? [];
+    const sameLane = entries.filter((entry) => entry.lane === segment.lane);
+    for (const entry of sameLane.length > 0 ? sameLane : entries) this.runFor(entry, run).join(entry, state);
+  }
+
   private drain(run: Run): void {
     for (let input = run.next(); input; input = run.next()) this.execute(input.segment, input.state.copy(), run);
   }
@@ -524,6 +557,8 @@ export class Solver {
             // Routing a throw changes other runs' inputs, never this state: it is read in place.
             this.throwAlong(route, state.idList, state.bitList, segment, run, { type: 'throw', node: event.node, explicit: false });
           }
+        } else if (!this.hooks.explicitThrowsOnly) {
+          this.throwEmpty(event.node, segment, run, true);
         }
         if (event.alsoReturns && state.size > 0) {
           // A generator can be closed at a `yield`: the consumer's `return()` resumes it as a `return`.
@@ -608,6 +643,8 @@ export class Solver {
             node: terminator.node,
             explicit: terminator.node.type === AST_NODE_TYPES.ThrowStatement,
           });
+        } else {
+          this.throwEmpty(terminator.node, segment, run, false);
         }
         state.clear();
         return;
@@ -643,10 +680,7 @@ export class Solver {
     const out = this.crossState(route, ids, held, run);
     if (out.ids.length === 0) return;
     if (route.destination.type === 'catch') {
-      const entries = this.fn.catchEntries.get(route.destination.clause) ?? [];
-      const sameLane = entries.filter((entry) => entry.lane === segment.lane);
-      const state = State.of(out.ids, out.bits);
-      for (const entry of sameLane.length > 0 ? sameLane : entries) this.runFor(entry, run).join(entry, state);
+      this.enterCatch(route.destination.clause, segment, run, State.of(out.ids, out.bits));
     } else {
       this.leakHeld(out, exit);
     }

@@ -2045,3 +2045,89 @@ function setup() {
     },
   ],
 });
+
+// An item taken in a catch body of the worker itself: the catch is entered by an exception thrown while nothing was
+// held, which the solver routes nowhere, so the body is analysed from its own entry (solver.ts seedCatchAcquires).
+untypedTester.run('require-done (an item taken in a catch body)', rule, {
+  valid: [
+    `
+async function recover() {
+  try {
+    await work();
+  } catch (error) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      if (check(item)) return;
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+    // The try cannot throw, so ESLint never enters the catch: nothing in it is judged.
+    `
+async function neverThrows() {
+  try {
+    let x = 1;
+  } catch (error) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    if (check(item)) return;
+    q.done(item);
+  }
+}`,
+  ],
+  invalid: [
+    {
+      code: `
+async function recover() {
+  try {
+    await work();
+  } catch (error) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    if (check(item)) return;
+    q.done(item);
+  }
+}`,
+      errors: [
+        {
+          messageId: 'leakOnReturn',
+          line: 8,
+          column: 22,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: `
+async function recover() {
+  try {
+    await work();
+  } catch (error) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    try {
+      if (check(item)) return;
+    } finally {
+      q.done(item);
+    }
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `
+async function recover() {
+  try {
+    await work();
+  } catch {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+  }
+}`,
+      errors: [{ messageId: 'leakAtFunctionEnd', line: 9, column: 1 }],
+    },
+  ],
+});
