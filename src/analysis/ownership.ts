@@ -29,12 +29,12 @@ import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/util
 import { isAwaiterCall, isAwaiterYield } from './down-level.js';
 import type { Effect, Obligation } from './events.js';
 import type { ContextReach, HandleIndex } from './handles.js';
-import { helperBody, propertyName } from './releases.js';
+import { helperBody } from './releases.js';
 import { type Owed, patternIdentifiers } from './owed.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import { carryingCalls } from './span-contexts.js';
 import type { Summaries } from './summaries.js';
-import { isFunctionNode, memberName, memberRoot, methodCall, owningCodePathNode, unwrapValue } from './syntax.js';
+import { isFunctionNode, memberName, memberRoot, methodCall, owningCodePathNode, propertyName, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 

@@ -13,7 +13,7 @@ import type { HandleIndex } from './handles.js';
 import type { Owed } from './owed.js';
 import type { FunctionRecord } from './recorder.js';
 import { downLevelledBody } from './down-level.js';
-import { type FunctionNode, isFunctionNode, memberName, methodCall, unwrapValue } from './syntax.js';
+import { type FunctionNode, isFunctionNode, memberName, methodCall, propertyName, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -326,23 +326,6 @@ function perNode<T>(map: Map<TSESTree.Node, T>, node: TSESTree.Node, make: () =>
 
 function slotKey(index: number, key: string): string {
   return `${index}.${key}`;
-}
-
-/** A property's name when it is written as one (`{ span }`, `{ span: s }`, `{ 'span': s }`), not computed. */
-export function propertyName(property: TSESTree.Node): string | undefined {
-  if (property.type !== AST_NODE_TYPES.Property || property.computed) return undefined;
-  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
-  return typeof property.key.value === 'string' ? property.key.value : undefined;
-}
-
-/** The named properties of an object literal argument (`{ span, result: r }` → `span`, `result`), with their values. */
-export function literalProperties(arg: TSESTree.Node): [string, TSESTree.Node][] {
-  const value = unwrapValue(arg);
-  if (value.type !== AST_NODE_TYPES.ObjectExpression) return [];
-  return value.properties.flatMap((property): [string, TSESTree.Node][] => {
-    const key = propertyName(property);
-    return key !== undefined && property.type === AST_NODE_TYPES.Property ? [[key, property.value]] : [];
-  });
 }
 
 /** Where `name` is bound among `fn`'s parameters: a parameter (`index`), or a property of a destructured one (`key`). */

@@ -345,6 +345,23 @@ export function writeTarget(node: TSESTree.Node): { member: TSESTree.MemberExpre
   }
 }
 
+/** A property's name when it is written as one (`{ span }`, `{ span: s }`, `{ 'span': s }`), not computed. */
+export function propertyName(property: TSESTree.Node): string | undefined {
+  if (property.type !== AST_NODE_TYPES.Property || property.computed) return undefined;
+  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
+  return typeof property.key.value === 'string' ? property.key.value : undefined;
+}
+
+/** The named properties of an object literal argument (`{ span, result: r }` → `span`, `result`), with their values. */
+export function literalProperties(arg: TSESTree.Node): [string, TSESTree.Node][] {
+  const value = unwrapValue(arg);
+  if (value.type !== AST_NODE_TYPES.ObjectExpression) return [];
+  return value.properties.flatMap((property): [string, TSESTree.Node][] => {
+    const key = propertyName(property);
+    return key !== undefined && property.type === AST_NODE_TYPES.Property ? [[key, property.value]] : [];
+  });
+}
+
 /**
  * What a call's argument gives a parameter, by the name it is bound to: `x` for a parameter `x`, or, for a
  * destructured parameter given an object literal (`settle({ queue: q, key: item })` to `function settle({ queue,
@@ -357,23 +374,14 @@ export function argumentBindings(param: TSESTree.Parameter, arg: TSESTree.Node):
   const value = unwrapValue(arg);
   if (target.type !== AST_NODE_TYPES.ObjectPattern || value.type !== AST_NODE_TYPES.ObjectExpression) return [];
   if (value.properties.some((property) => property.type !== AST_NODE_TYPES.Property || property.computed)) return [];
-  const given = new Map<string, TSESTree.Node>();
-  for (const property of value.properties) {
-    const key = staticKey(property as TSESTree.Property);
-    if (key !== undefined) given.set(key, (property as TSESTree.Property).value);
-  }
+  const given = new Map(literalProperties(value));
   const bindings: [TSESTree.Identifier, TSESTree.Node][] = [];
   for (const property of target.properties) {
-    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
-    const key = staticKey(property);
+    if (property.type !== AST_NODE_TYPES.Property) continue;
+    const key = propertyName(property);
     const bound = property.value.type === AST_NODE_TYPES.AssignmentPattern ? property.value.left : property.value;
     const supplied = key === undefined ? undefined : given.get(key);
     if (bound.type === AST_NODE_TYPES.Identifier && supplied) bindings.push([bound, supplied]);
   }
   return bindings;
-}
-
-function staticKey(property: TSESTree.Property): string | undefined {
-  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
-  return property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string' ? property.key.value : undefined;
 }
