@@ -99,20 +99,24 @@ function leadingStart(sourceCode: Readonly<TSESLint.SourceCode>, statement: TSES
 
 interface Layout {
   readonly lines: Lines;
-  /** The statements after the binding and its shutdown checks, to the end of the block. */
-  readonly region: readonly TSESTree.Node[];
-  /** Index in `region` of the `try` whose `finally` releases, or -1. */
+  /** The statement list the binding is in, and the index of the first statement after its shutdown checks. */
+  readonly list: readonly TSESTree.Node[];
+  readonly start: number;
+  /** Index in `list` of the `try` whose `finally` releases, or -1. */
   readonly tryIndex: number;
   readonly unit: string;
 }
 
+// Every question here costs what the statements between the binding and its `try` cost, never the rest of the
+// block: a function of N get/try/finally blocks in sequence asks it N times (the block-long slices this once made
+// were quadratic there).
 function layout(queries: FixQueries, ob: Obligation): Layout | undefined {
   const { sourceCode } = queries;
   const lines = new Lines(sourceCode.text);
   const statement = ob.binding.parent;
   if (!statement) return undefined;
   const list = statementList(statement.parent ?? statement);
-  const index = list?.indexOf(statement) ?? -1;
+  const index = list ? indexInList(list, statement) : -1;
   if (!list || index === -1) return undefined;
 
   let start = index + 1;
@@ -121,24 +125,43 @@ function layout(queries: FixQueries, ob: Obligation): Layout | undefined {
     if (check?.type !== AST_NODE_TYPES.IfStatement || check.alternate || !isAbrupt(check.consequent) || !queries.isShutdownTest(check.test, ob)) break;
     start++;
   }
-  const region = list.slice(start);
-  const first = region[0];
+  const first = list[start];
   if (!first) return undefined;
-  const tryIndex = region.findIndex(
-    (candidate) =>
+  let tryIndex = -1;
+  for (let at = start; at < list.length; at++) {
+    const candidate = list[at] as TSESTree.Node;
+    if (
       candidate.type === AST_NODE_TYPES.TryStatement &&
       candidate.finalizer !== null &&
-      candidate.finalizer.body.some((inner) => queries.isReleaseStatement(inner, ob)),
-  );
-  return { lines, region, tryIndex, unit: indentUnit(lines, statement, first) };
+      candidate.finalizer.body.some((inner) => queries.isReleaseStatement(inner, ob))
+    ) {
+      tryIndex = at;
+      break;
+    }
+  }
+  return { lines, list, start, tryIndex, unit: indentUnit(lines, statement, first) };
+}
+
+/** The index of `statement` in `list`, by its position (the list is in source order): a binary search. */
+function indexInList(list: readonly TSESTree.Node[], statement: TSESTree.Node): number {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const candidate = list[middle] as TSESTree.Node;
+    if (candidate === statement) return middle;
+    if (candidate.range[0] < statement.range[0]) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 export function tryFinallyFix(queries: FixQueries, ob: Obligation, releaseText: string): TryFinallyFix | undefined {
   const found = layout(queries, ob);
-  if (!found || found.tryIndex === 0) return undefined;
-  const { lines, region, tryIndex, unit } = found;
-  if (tryIndex > 0) return moveIntoTry(queries, lines, region.slice(0, tryIndex), region[tryIndex] as TSESTree.TryStatement, unit);
-  return wrapInTryFinally(queries, lines, region, ob, releaseText, unit);
+  if (!found || found.tryIndex === found.start) return undefined;
+  const { lines, list, start, tryIndex, unit } = found;
+  if (tryIndex > start) return moveIntoTry(queries, lines, list.slice(start, tryIndex), list[tryIndex] as TSESTree.TryStatement, unit);
+  return wrapInTryFinally(queries, lines, list.slice(start), ob, releaseText, unit);
 }
 
 /**
@@ -150,9 +173,9 @@ export function lateTry(
   ob: Obligation,
 ): { readonly between: readonly TSESTree.Node[]; readonly tryStatement: TSESTree.TryStatement; readonly fix?: TryFinallyFix } | undefined {
   const found = layout(queries, ob);
-  if (!found || found.tryIndex <= 0) return undefined;
-  const between = found.region.slice(0, found.tryIndex);
-  const tryStatement = found.region[found.tryIndex] as TSESTree.TryStatement;
+  if (!found || found.tryIndex <= found.start) return undefined;
+  const between = found.list.slice(found.start, found.tryIndex);
+  const tryStatement = found.list[found.tryIndex] as TSESTree.TryStatement;
   return { between, tryStatement, fix: moveIntoTry(queries, found.lines, between, tryStatement, found.unit) };
 }
 
