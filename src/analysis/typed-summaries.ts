@@ -387,7 +387,7 @@ export function callReturnsThenable(services: TypeServices, call: ts.CallExpress
       facts.thenable = guarded(() => isAlwaysThenable(checker, checker.getTypeAtLocation(call)), false);
     } else if (declared.length > 0 && declared.every((declaration) => guarded(() => declaresThenable(services, declaration), false))) {
       facts.thenable = true;
-    } else if (candidateSignatures(services, call).length > 0 && facts.union === true && unionMembersDeclareThenable(services, call)) {
+    } else if (calleeIsUnion(services, call) && unionMembersDeclareThenable(services, call)) {
       facts.thenable = true;
     } else if (candidateSignatures(services, call).length === 0 && facts.opaque === true) {
       // The callee is `any` or `unknown`: so is the call (see `opaque`), and neither has a `then`.
@@ -408,6 +408,19 @@ export function callReturnsThenable(services: TypeServices, call: ts.CallExpress
     }
   }
   return facts.thenable;
+}
+
+/**
+ * The callee expression's type is a union. Asked of the type alone: the union's combined signatures
+ * ({@link candidateSignatures}) are what costs (TypeScript matches every member's overloads), and a union whose
+ * members all declare a thenable needs none of them.
+ */
+function calleeIsUnion(services: TypeServices, call: ts.CallExpression): boolean {
+  const facts = calleeFacts(call);
+  const t = services.ts;
+  if (call.expression.kind === t.SyntaxKind.SuperKeyword || call.expression.kind === t.SyntaxKind.ImportKeyword) return false;
+  facts.union ??= guarded(() => services.checker.getTypeAtLocation(call.expression).isUnion(), false);
+  return facts.union;
 }
 
 /**
