@@ -249,19 +249,8 @@ export function helperCandidates(services: TypeServices, releaseNames: readonly 
     // Where the file's text calls a release name: [start, end) of each `name(`, by start. A body calls one when such
     // a span lies within it (from the body's full start, its leading trivia too: a superset of the names its text
     // alone gives, so the filter stays exact), found without slicing the body's text.
-    const spans = mayRelease && !callReleases ? releaseSpans(file.text, releaseNames) : undefined;
-    const bodyCallsRelease = (body: ts.Node): boolean => {
-      if (!spans) return false;
-      let lo = 0;
-      let hi = spans.length >> 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((spans[mid * 2] as number) < body.pos) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let i = lo; i < spans.length >> 1 && (spans[i * 2] as number) < body.end; i++) if ((spans[i * 2 + 1] as number) <= body.end) return true;
-      return false;
-    };
+    const spans = mayRelease && !callReleases ? callSpans(file.text, releaseNames) : undefined;
+    const bodyCallsRelease = (body: ts.Node): boolean => spans !== undefined && hasSpanWithin(spans, body);
     const onFunction = (name: string | undefined, value: ts.Node | undefined): void => {
       if (name === undefined || !value) return;
       if (!t.isFunctionDeclaration(value) && !t.isMethodDeclaration(value) && !t.isFunctionExpression(value) && !t.isArrowFunction(value)) return;
@@ -347,9 +336,9 @@ export function helperCandidates(services: TypeServices, releaseNames: readonly 
 }
 
 /** The [start, end) of every `name(` of `text`, flattened and ordered by start. */
-function releaseSpans(text: string, releaseNames: readonly string[]): number[] {
+function callSpans(text: string, calledNames: readonly string[]): number[] {
   const found: [number, number][] = [];
-  for (const name of releaseNames) {
+  for (const name of calledNames) {
     const needle = `${name}(`;
     for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) found.push([at, at + needle.length]);
   }
@@ -358,9 +347,25 @@ function releaseSpans(text: string, releaseNames: readonly string[]): number[] {
 }
 
 /**
+ * Some span of {@link callSpans} lies within `node`, from its full start (its leading trivia too: a superset of what
+ * its text alone contains, which keeps a name filter exact), found by a binary search instead of slicing its text.
+ */
+function hasSpanWithin(spans: readonly number[], node: ts.Node): boolean {
+  let lo = 0;
+  let hi = spans.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid * 2] as number) < node.pos) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < spans.length >> 1 && (spans[i * 2] as number) < node.end; i++) if ((spans[i * 2 + 1] as number) <= node.end) return true;
+  return false;
+}
+
+/**
  * The names of the functions and methods, in the program's own source files, whose bodies call one of `acquireNames`:
  * the only functions that can be wrappers. Computed once per program by a text search and, in the files that
- * match, a walk of their declarations.
+ * match, a walk of the declarations that hold a match.
  */
 export function wrapperCandidates(services: TypeServices, acquireNames: readonly string[]): ReadonlySet<string> {
   const key = acquireNames.join('\n');
@@ -372,10 +377,13 @@ export function wrapperCandidates(services: TypeServices, acquireNames: readonly
   byNames.set(key, names);
   if (acquireNames.length === 0) return names;
   const t = services.ts;
-  const calls = (text: string): boolean => acquireNames.some((name) => text.includes(`${name}(`));
   for (const file of services.program.getSourceFiles()) {
-    if (file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/') || !calls(file.text)) continue;
+    if (file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/')) continue;
+    const spans = callSpans(file.text, acquireNames);
+    if (spans.length === 0) continue;
     const visit = (node: ts.Node): void => {
+      // Only a subtree that holds an acquire's call can hold a function whose body calls one.
+      if (!hasSpanWithin(spans, node)) return;
       const value = t.isVariableDeclaration(node) || t.isPropertyDeclaration(node) ? node.initializer : node;
       const name = 'name' in node && node.name && (t.isIdentifier(node.name as ts.Node) || t.isPrivateIdentifier(node.name as ts.Node)) ? (node.name as ts.Identifier).text : undefined;
       if (
@@ -383,7 +391,7 @@ export function wrapperCandidates(services: TypeServices, acquireNames: readonly
         value &&
         (t.isFunctionDeclaration(value) || t.isMethodDeclaration(value) || t.isFunctionExpression(value) || t.isArrowFunction(value)) &&
         value.body &&
-        calls(value.body.getText(file))
+        hasSpanWithin(spans, value.body)
       ) {
         names.add(name);
       }
