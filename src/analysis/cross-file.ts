@@ -265,6 +265,8 @@ export function helperCandidates(services: TypeServices, releaseNames: readonly 
       }
     };
     const visit = (node: ts.Node): void => {
+      // A type binds no value and has no body: no alias of a function and no function is declared inside one.
+      if (t.isTypeNode(node) || t.isInterfaceDeclaration(node) || t.isTypeAliasDeclaration(node)) return;
       switch (node.kind) {
         case SyntaxKind.ImportSpecifier:
         case SyntaxKind.ExportSpecifier:
