@@ -216,6 +216,9 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
   // span of a promise, and leaves a callback's to the patched callback) shares the resource with the other callee.
   const releasedByLocalHelper = (ob: Obligation): boolean =>
     (localHelperCalls.get(ob) ?? []).some(({ callee, param }) => summaries.helperRelease(callee, param) === 'every');
+  /** A helper of this file given the obligation releases it on some path at least: a release a second one doubles. */
+  const mayBeReleasedByLocalHelper = (ob: Obligation): boolean =>
+    (localHelperCalls.get(ob) ?? []).some(({ callee, param }) => summaries.helperRelease(callee, param) !== 'none');
   /** `await e`, or tsc's down-levelled `yield e`: a point that may throw (a rejection), unless it awaits a release. */
   const onAwait = (node: TSESTree.AwaitExpression | TSESTree.YieldExpression): void => {
     if (!recorder.current) return;
@@ -457,7 +460,10 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
       // (A rule that reads only checkpoints has no use for doubles.)
       if (options.dataflow !== false && options.checkpointsOnly !== true) {
         for (const fn of recorder.functions) {
-          if (!ownership.reachedClosures.has(fn.node) || ![...fn.captures.values()].some((ob) => releasedSomewhere.has(ob))) continue;
+          // Released by a call of the closure, or by a helper of this file it calls (`finish(q, item)` twice in an
+          // errback: the second call marks the item done again).
+          const releases = (ob: Obligation): boolean => releasedSomewhere.has(ob) || mayBeReleasedByLocalHelper(ob.capture ?? ob);
+          if (!ownership.reachedClosures.has(fn.node) || ![...fn.captures.values()].some(releases)) continue;
           for (const [ob, nodes] of summaries.solve(fn).doubles) {
             const root = rootOf(ob);
             if (ob.capture) closureDoubles.set(root, [...(closureDoubles.get(root) ?? []), ...nodes]);

@@ -5,6 +5,7 @@ import {
   DOUBLE_RULE_ID,
   formatReport,
   lintWithRules,
+  lintWithRulesTyped,
   RULE_ID,
   runDifferential,
   type LintMessage,
@@ -21,6 +22,9 @@ const SEED = 5_000_001;
  */
 const SLICE_FORMS: Forms = 'v2';
 const RUNS = Number(process.env.FUZZ_SLICE_RUNS ?? 300);
+/** The typed slice: each lint builds a TypeScript program, so fewer runs (~10 s). */
+const TYPED_SEED = 3;
+const TYPED_RUNS = Number(process.env.FUZZ_TYPED_SLICE_RUNS ?? 200);
 
 describe('differential: oracle vs workqueue/require-done and workqueue/no-double-done', () => {
   it(`agrees on ${RUNS} generated workers (seed ${SEED}, forms ${SLICE_FORMS}), on leaks and on double dones`, async () => {
@@ -35,6 +39,27 @@ describe('differential: oracle vs workqueue/require-done and workqueue/no-double
     expect(report.oracleNoDoubleDone).toBeGreaterThan(RUNS / 5);
     expect({ leak: report.leakDisagreements, double: report.doubleDisagreements }, text).toEqual({ leak: 0, double: 0 });
     expect(report.disagreementCount, text).toBe(0);
+  });
+
+  it(`typed: agrees on ${TYPED_RUNS} generated workers (seed ${TYPED_SEED}), where promise-typed work(item) rejects, never throws`, async () => {
+    const report = await runDifferential({ numRuns: TYPED_RUNS, seed: TYPED_SEED, lint: lintWithRulesTyped, gen: { forms: 'v2' }, typed: true });
+    const text = formatReport(report);
+    if (report.disagreementCount) console.error(text);
+    expect(report.checked).toBe(TYPED_RUNS);
+    expect(report.oracleLeaks).toBeGreaterThan(TYPED_RUNS / 5);
+    expect(report.oracleSafe).toBeGreaterThan(TYPED_RUNS / 5);
+    expect({ leak: report.leakDisagreements, double: report.doubleDisagreements }, text).toEqual({ leak: 0, double: 0 });
+  });
+
+  it('the typed slice holds programs whose verdict turns on a promise rejecting rather than throwing', () => {
+    let differ = 0;
+    for (const p of fc.sample(programArb({ forms: 'v2' }), { numRuns: TYPED_RUNS, seed: TYPED_SEED })) {
+      const { program: lp } = layout(p);
+      const typed = analyze(lp, { promisesReject: true });
+      const untyped = analyze(lp);
+      if (typed.leaks !== untyped.leaks || typed.doubleDone !== untyped.doubleDone) differ++;
+    }
+    expect(differ).toBeGreaterThan(0);
   });
 
   it('the real plugin reports a double done on the second done and a leak on the leaking exit, in one lint', async () => {

@@ -58,6 +58,8 @@ export interface DifferentialOptions {
   keep?: number;
   /** skip shrinking (default false) */
   noShrink?: boolean;
+  /** the linter is typed: the oracle takes a promise-typed call to reject, never to throw (see OracleOptions) */
+  typed?: boolean;
 }
 
 export type DisagreementKind = 'missed-leak' | 'false-positive' | 'missed-double-done' | 'false-double-done';
@@ -161,10 +163,10 @@ interface Classifiers {
   isDouble: (m: LintMessage) => boolean;
 }
 
-async function judge(p: Program, lint: LintFn | null, cls: Classifiers): Promise<Judged> {
+async function judge(p: Program, lint: LintFn | null, cls: Classifiers, typed = false): Promise<Judged> {
   const t0 = performance.now();
   const { source, program } = layout(p);
-  const oracle = analyze(program);
+  const oracle = analyze(program, { promisesReject: typed });
   const t1 = performance.now();
   if (!lint) {
     return { source, oracle, messages: [], rule: { leak: oracle.leaks, double: oracle.doubleDone }, oracleMs: t1 - t0, lintMs: 0 };
@@ -256,7 +258,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
   const pass1 = await fc.check(
     fc.asyncProperty(arb, async (p) => {
       const run = report.checked++;
-      const j = await judge(p, lint, cls);
+      const j = await judge(p, lint, cls, opts.typed);
       report.oracleMs += j.oracleMs;
       report.lintMs += j.lintMs;
       const { oracle } = j;
@@ -315,7 +317,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
       let last: { p: Program; j: Judged } | null = null;
       const pass2 = await fc.check(
         fc.asyncProperty(arb, async (p) => {
-          const j = await judge(p, lint, cls);
+          const j = await judge(p, lint, cls, opts.typed);
           const ok = agrees(j, dim);
           if (!ok) last = { p, j };
           return ok;
@@ -325,7 +327,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
       if (pass2.failed && pass2.counterexample) {
         const p = pass2.counterexample[0];
         const found = last as { p: Program; j: Judged } | null;
-        const j = found && found.p === p ? found.j : await judge(p, lint, cls);
+        const j = found && found.p === p ? found.j : await judge(p, lint, cls, opts.typed);
         report.counterexample[dim] = { ...toDisagreement(dim, firstBadRun[dim], p, j), shrinks: pass2.numShrinks };
       }
     }

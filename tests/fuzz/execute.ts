@@ -58,6 +58,8 @@ export interface ExecOptions {
   /** the model the source was printed for (default `v2`) */
   forms?: Forms;
   maxRuns?: number;
+  /** typed model: `work(item)` before `.then/.catch/.finally` rejects, it never throws synchronously */
+  promisesReject?: boolean;
 }
 
 /** The statements of ./ir.ts's finishing helpers (`finish` forms), as printed. */
@@ -205,7 +207,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       return Promise.resolve();
     },
     $work: (_item: unknown, line: number): Pick<Promise<void>, 'then' | 'catch' | 'finally'> => {
-      maybeThrow();
+      if (!opts.promisesReject) maybeThrow();
       return settledPromise(line);
     },
     work2: (): void => maybeThrow(),

@@ -27,6 +27,7 @@ it(`differential fuzz: ${runs} runs, seed ${seed}, forms ${forms}${typed ? ', ty
       seed,
       lint: oracleOnly ? null : typed ? lintWithRulesTyped : lintWithRules,
       gen: { forms },
+      typed,
     });
   } catch (e) {
     const msg = `differential fuzz could not run: ${e instanceof Error ? e.message : String(e)}`;

@@ -725,6 +725,26 @@ describe('generator', () => {
     }
   });
 
+  it('typed: the oracle agrees with the engine when promise-typed work(item) rejects and never throws', async () => {
+    // the typed model: `work(item).then/catch/finally(…)` forks on the outcome only
+    let promiseForms = 0;
+    for (const p of samples.slice(0, 200)) {
+      const o = analyzeProgram(p, { promisesReject: true });
+      if (/work\(item\)\.(then|catch|finally)\(/.test(o.source)) promiseForms++;
+      const e = await executeAll(o.source, { forms: formsOf(p), promisesReject: true });
+      expect(
+        { leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines, rejectionLines: e.rejectionLeakLines },
+        o.source,
+      ).toEqual({
+        leaks: o.leaks,
+        doubleDone: o.doubleDone,
+        doubleDoneLines: o.doubleDoneLines,
+        rejectionLines: rejectionLinesOf(o),
+      });
+    }
+    expect(promiseForms).toBeGreaterThan(20);
+  });
+
   it('v2 programs exercise every new form (the cross-check above covers them)', () => {
     const texts = samples.slice(0, 400).map((p) => print(p).split('\n').map((l) => l.trim()));
     for (const needle of [

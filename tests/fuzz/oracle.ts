@@ -127,6 +127,11 @@ export interface OracleOptions {
   maxPaths?: number;
   /** inner-loop iteration bound; default 2 (so 0, 1 and 2 iterations are explored) */
   innerIterations?: number;
+  /**
+   * Typed: `work(item)` is typed `Promise<void>`, and such a call rejects; it does not throw (the executor's
+   * `work` then rejects instead of throwing). Its `.then` / `.catch` / `.finally` forms fork only on the outcome.
+   */
+  promisesReject?: boolean;
 }
 
 const push = (tr: Trace | null, step: string): Trace => ({ step, prev: tr });
@@ -141,6 +146,7 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   const maxPaths = opts.maxPaths ?? 1_000_000;
   const maxIter = opts.innerIterations ?? 2;
   const v2 = formsOf(p) === 'v2';
+  const promisesReject = opts.promisesReject ?? false;
 
   let paths = 0;
   let leakingPaths = 0;
@@ -226,6 +232,10 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     cont();
   };
 
+  /** `work(item)` before a promise handler: a throw point unless promise-typed calls only reject */
+  const promiseCall = (line: number, st: St, tr: Trace | null, k: K, cont: () => void): void =>
+    promisesReject ? cont() : mayThrow(line, 'work(item)', st, tr, k, cont);
+
   const exec = (s: LStmt, st: St, tr: Trace | null, k: K): void => {
     const L = s.line;
     switch (s.kind) {
@@ -265,24 +275,24 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
             return k(owed, NORMAL, push(tr, `L${L}: the stream is destroyed → 'close', never 'finish'`));
           }
           case 'then':
-            return mayThrow(L, 'work(item)', st, tr, k, () => {
+            return promiseCall(L, st, tr, k, () => {
               k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) fulfils → the .then done runs`));
               const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;
               k(owed, NORMAL, push(tr, `L${L}: work(item) rejects → the .then done does not run`));
             });
           case 'catch':
-            return mayThrow(L, 'work(item)', st, tr, k, () => {
+            return promiseCall(L, st, tr, k, () => {
               k(st, NORMAL, push(tr, `L${L}: work(item) fulfils → the .catch done does not run`));
               k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) rejects → the .catch done runs`));
             });
           case 'thenBoth':
           case 'finally':
           case 'voidFinally':
-            return mayThrow(L, 'work(item)', st, tr, k, () =>
+            return promiseCall(L, st, tr, k, () =>
               k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: ${s.via}: the done runs on either outcome`)),
             );
           case 'awaitFinally':
-            return mayThrow(L, 'work(item)', st, tr, k, () => {
+            return promiseCall(L, st, tr, k, () => {
               const d = doneAt(L, st, tr);
               k(d, NORMAL, push(tr, `L${L}: work(item) fulfils → finally done, await returns`));
               k(d, { type: 'throw', line: L, explicit: false }, push(tr, `L${L}: work(item) rejects → finally done, await throws`));

@@ -90,6 +90,22 @@ const KNOWN: Known[] = [
     found: 'npm run fuzz -- --runs 1000 --seed 1 (finishing helpers), run #638, minimised by hand',
     program: program([b.errback([b.work2(), b.finish('object')], 'method')]),
   },
+  {
+    // io.read(item, (err) => { try { relay(q, item); } catch (e) { finish(q, item); } finally {} relay(q, item); });
+    name: 'missed double done: a callback whose only dones are finishing helpers’, called twice on one path (its doubles were never looked for)',
+    found: 'npm run fuzz -- --runs 1000 --seed 7, run #518',
+    program: program([
+      b.errback([tryCatchFinally([b.finish('relay')], [b.finish('direct')], [], true), b.finish('relay')], 'method'),
+    ]),
+  },
+  {
+    // for (;;) { …; fetchObject(item, (err) => { finish(q, item); if (err) { finish(q, item); } }); }
+    name: 'missed double done: a helper’s done, then the same helper again where the callback gets an error',
+    found: 'npm run fuzz -- --typed --runs 1000 --seed 3, shrunk',
+    program: program([b.errback([b.finish('direct'), b.ifErr([b.finish('direct')])])], {
+      workerLoop: { kind: 'for', label: 'outer' },
+    }),
+  },
 ];
 
 describe('known oracle / no-double-done disagreements', () => {

@@ -272,6 +272,65 @@ async function worker() {
 }`,
     errors: [{ messageId: 'doubleDone' as const, line: 7, column: 5 }],
   },
+  // Regression from the differential fuzzer (seed 7 #518, typed seed 3): a callback whose only dones are a same-file
+  // helper's marks the item done twice when it calls the helper twice on one path (directly, or through a helper that
+  // passes both on). Its doubles were never looked for: only closures with a release call of their own were solved.
+  {
+    code: `
+function finish(queue: typeof q, key: string): void {
+  queue.done(key);
+}
+function relay(queue: typeof q, key: string): void {
+  finish(queue, key);
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  fetchObject(item, (err) => {
+    try {
+      relay(q, item);
+    } catch (e) {
+      finish(q, item);
+    }
+    relay(q, item);
+  });
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 17, column: 5 }],
+  },
+  {
+    code: `
+function finish(queue: typeof q, key: string): void {
+  queue.done(key);
+}
+async function worker() {
+  for (;;) {
+    const [item, shutdown] = await q.get();
+    if (shutdown) return;
+    fetchObject(item, (err) => {
+      finish(q, item);
+      if (err) {
+        finish(q, item);
+      }
+    });
+  }
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 12, column: 9 }],
+  },
+  {
+    code: `
+function finish(queue: typeof q, key: string): void {
+  queue.done(key);
+}
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  setTimeout(() => {
+    finish(q, key);
+    finish(q, key);
+  }, 0);
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 10, column: 5 }],
+  },
   // Regression from the differential fuzzer: a finally entered by continue, whose catch leaves through a nested
   // try/finally that marks done, and whose own finally marks done again.
   {
