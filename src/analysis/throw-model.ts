@@ -293,13 +293,13 @@ export class ThrowModel {
 
   /**
    * A string method that cannot throw on a string receiver, given no function to run (typed, or untyped on a string
-   * literal or a `const` bound to one).
+   * literal, a `const` bound to one, or a parameter or variable a TypeScript source declares `: string`).
    */
   private isSafeStringMethod(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression): boolean {
     const { services } = this.deps;
     const method = memberName(callee);
     if (method === undefined || !SAFE_STRING_METHODS.has(method) || call.arguments.some((arg) => isFunctionNode(arg))) return false;
-    if (!services) return typeof this.constantValue(callee.object)?.value === 'string';
+    if (!services) return typeof this.constantValue(callee.object)?.value === 'string' || this.declaredAsString(callee.object);
     return guarded(() => (services.checker.getNonNullableType(services.typeOf(callee.object)).flags & services.ts.TypeFlags.StringLike) !== 0, false);
   }
 
@@ -341,11 +341,18 @@ export class ThrowModel {
     const constant = this.constantValue(value);
     if (constant?.type === AST_NODE_TYPES.ArrayExpression) return true;
     if (orString && typeof constant?.value === 'string') return true;
-    if (value.type === AST_NODE_TYPES.CallExpression && this.returnsArray(value)) return true;
+    if (value.type === AST_NODE_TYPES.CallExpression && (this.returnsArray(value) || this.isStringSplit(value))) return true;
     const { services } = this.deps;
+    if (!services && orString && this.declaredAsString(value)) return true;
     const typed = services ? guarded(() => isArrayType(services, services.typeOf(value), orString), undefined) : undefined;
     if (typed !== undefined) return typed;
     return value.type === AST_NODE_TYPES.MemberExpression && this.arraySlots.holdsArray(value) ? true : undefined;
+  }
+
+  /** `path.split('/')` on a string ({@link isSafeStringMethod}): always a new array. */
+  private isStringSplit(call: TSESTree.CallExpression): boolean {
+    const callee = unwrapValue(call.callee);
+    return callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === 'split' && this.isSafeStringMethod(call, callee);
   }
 
   /** `Object.values(o)`, `Array.from(xs)`: a global built-in that always returns a new array. */
@@ -431,6 +438,19 @@ export class ThrowModel {
       }
     }
     return this.declaredAsCollection(receiver);
+  }
+
+  /**
+   * Without types: a parameter (`peer: string`, not optional) or a variable a TypeScript source declares `: string`,
+   * as the typed model would read it; like a collection's annotation, the untyped model takes the source's word.
+   */
+  private declaredAsString(receiver: TSESTree.Node): boolean {
+    const value = unwrapValue(receiver);
+    if (value.type !== AST_NODE_TYPES.Identifier) return false;
+    const def = this.deps.handles.resolve(value)?.defs[0];
+    if (def?.type === DefinitionType.Variable) return def.node.id.typeAnnotation?.typeAnnotation.type === AST_NODE_TYPES.TSStringKeyword;
+    if (def?.type !== DefinitionType.Parameter || def.name.type !== AST_NODE_TYPES.Identifier || def.name.optional) return false;
+    return def.name.typeAnnotation?.typeAnnotation.type === AST_NODE_TYPES.TSStringKeyword;
   }
 
   /** Without types: `const cache = new Map()`, or a field `cache = new Map()` / `cache: Map<K, V>` read through `this` (or `const self = this`). */

@@ -2183,6 +2183,95 @@ exports.handle = function handle(instrumentation) {
   ],
 });
 
+// nice-grpc-opentelemetry's src/client.ts, reduced: without types, a TypeScript source's \`methodPath: string\` makes
+// \`methodPath.split('/')\` a string method that cannot throw, and its result an array whose destructuring cannot
+// either, so the generator ends the span it is handed on every path.
+untypedTester.run('require-release (untyped, a parameter declared string)', rule, {
+  valid: [
+    { code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('svc');
+function methodAttributes(methodPath: string) {
+  const [, service, method] = methodPath.split('/');
+  return { service, method };
+}
+async function* middleware(span, call) {
+  span.setAttributes(methodAttributes(call.method.path));
+  try {
+    return yield* call.next();
+  } finally {
+    span.end();
+  }
+}
+export function client(call) {
+  return tracer.startActiveSpan('rpc', (span) => {
+    return middleware(span, call);
+  });
+}` },
+    {
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('svc');
+export function label(name: string) {
+  const span = tracer.startSpan('x');
+  const [first] = name.split('.');
+  span.end();
+  return first;
+}`,
+    },
+  ],
+  invalid: [
+    {
+      // Unannotated (or optional, which may be undefined) the receiver is unknown: its \`split\` may throw before the
+      // generator's \`try\`, so the hand-off is not taken.
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('svc');
+function methodAttributes(methodPath) {
+  const [, service, method] = methodPath.split('/');
+  return { service, method };
+}
+async function* middleware(span, call) {
+  span.setAttributes(methodAttributes(call.method.path));
+  try {
+    return yield* call.next();
+  } finally {
+    span.end();
+  }
+}
+export function client(call) {
+  return tracer.startActiveSpan('rpc', (span) => {
+    return middleware(span, call);
+  });
+}`,
+      errors: [{ messageId: 'leakOnReturn', line: 18, column: 5 }],
+    },
+    {
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('svc');
+function methodAttributes(methodPath?: string) {
+  const [, service, method] = methodPath.split('/');
+  return { service, method };
+}
+async function* middleware(span, call) {
+  span.setAttributes(methodAttributes(call.method.path));
+  try {
+    return yield* call.next();
+  } finally {
+    span.end();
+  }
+}
+export function client(call) {
+  return tracer.startActiveSpan('rpc', (span) => {
+    return middleware(span, call);
+  });
+}`,
+      errors: [{ messageId: 'leakOnReturn', line: 18, column: 5 }],
+    },
+  ],
+});
+
 typedTester.run('require-release (custom pairs, typed)', rule, {
   valid: [
     {
