@@ -11,7 +11,7 @@ import type { Obligation, ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import { isAwaitLike } from './down-level.js';
-import { contains, isFunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
+import { contains, defaultedOperand, isFunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
 
 export interface AcquireMatch {
   readonly kind: ObligationKind;
@@ -161,6 +161,9 @@ export class Owed {
       const variable = handles.resolve(target);
       if (!variable) return;
       for (const ob of handles.handleOf(value)) handles.addHandle(variable, ob);
+      // `const span = childSpan ?? parentSpan`: wherever `childSpan` holds the resource, `span` is it.
+      const defaulted = defaultedOperand(value);
+      if (defaulted) for (const ob of handles.handleOf(defaulted)) handles.addHandle(variable, ob);
       for (const ob of handles.resultOf(value)) handles.addResult(variable, ob);
       for (const ob of handles.flagOf(value)) handles.addFlag(variable, ob);
       const inner = unwrapAwaited(value).inner;

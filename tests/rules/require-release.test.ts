@@ -846,6 +846,23 @@ export function observed(res: ServerResponse) {
   span.end();
 }`,
   },
+  // `span = childSpan ?? parentSpan` (here tsc's down-levelled `??`) names the child span wherever it holds one: its end
+  // is the child span's.
+  {
+    code: `
+export async function add(parentSpan, shouldCreateSpan: boolean) {
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  let span = childSpan !== null && childSpan !== void 0 ? childSpan : parentSpan;
+  try {
+    await work();
+  } finally {
+    span.end();
+  }
+}`,
+  },
 ];
 
 const invalid: Invalid[] = [
