@@ -107,6 +107,11 @@ export interface Obligation {
   readonly capture?: Obligation;
   /** Acquired only when a value was missing (`existing ?? pool.connect()`): the release is conditional too. */
   conditional?: true;
+  /**
+   * Also acquired where no `if` guards it (a second acquire bound to the same obligation): the refinements that
+   * say an `if` around the acquire did not run ({@link Refinement.guard}) do not hold.
+   */
+  unguarded?: true;
 }
 
 /** The obligation of the function that acquired: itself, or the one a closure's capture stands for. */
@@ -179,6 +184,8 @@ export interface Refinement {
   readonly knownTruthy: boolean;
   /** Drop the obligation when the tested node is truthy (`shutdown`) or falsy (`item`). */
   readonly dropWhenTruthy: boolean;
+  /** A test of the variable an `if` around this obligation's acquire tested: void once it is {@link Obligation.unguarded}. */
+  readonly guard?: Obligation;
 }
 
 /** A way out on which an obligation is still held. */

@@ -8,7 +8,7 @@ const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
 import type { Carrying } from './span-contexts.js';
-import { classMember, memberName, someNode, thisClass, unwrapAwaited, unwrapValue, writeTarget } from './syntax.js';
+import { classMember, isFunctionNode, isLoop, memberName, someNode, thisClass, unwrapAwaited, unwrapValue, writeTarget } from './syntax.js';
 
 export class HandleIndex {
   private readonly handles = new Map<Variable, Obligation[]>();
@@ -347,6 +347,26 @@ export class HandleIndex {
       return object === undefined ? undefined : `${object}.${value.property.name}`;
     }
     return undefined;
+  }
+
+  /**
+   * A key for a variable whose value is the same wherever it is read in one run of its function: a parameter or a
+   * `let`/`const` with an initialiser, never written again and not declared inside a loop of that function (a loop
+   * runs the initialiser again, rebinding it). `undefined` for anything else.
+   */
+  invariantKey(node: TSESTree.Node): string | undefined {
+    const value = unwrapValue(node);
+    if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const variable = this.resolve(value);
+    const def = variable?.defs[0];
+    if (!variable || variable.defs.length !== 1 || (def?.type !== DefinitionType.Variable && def?.type !== DefinitionType.Parameter)) return undefined;
+    // A `var` reads `undefined` before its initialiser runs (a hoisted read from a closure); `let` and `const` throw.
+    if (def.type === DefinitionType.Variable && (!def.node.init || def.parent.kind === 'var')) return undefined;
+    if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return undefined;
+    for (let current: TSESTree.Node | undefined = def.name.parent; current && !isFunctionNode(current); current = current.parent) {
+      if (isLoop(current)) return undefined;
+    }
+    return `${value.name}@${def.name.range[0]}`;
   }
 
   /** {@link accessKey} of an identifier. */

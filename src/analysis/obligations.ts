@@ -155,6 +155,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     isReleaseCallOf: (call, root) => releases.isReleaseCallOf(call, root),
     holdIn: (fn, root) => owed.in(fn, root),
     fallbackOf: (node) => owed.fallbackOf(node),
+    guardedBy: (node) => owed.guardedBy(node),
     closureOf: (node) => summaries.closureOf(node),
   });
   ownership.propertyParams = releases;

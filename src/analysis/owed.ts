@@ -11,7 +11,7 @@ import type { Obligation, ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import { isAwaitLike } from './down-level.js';
-import { contains, isFunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
+import { contains, defaultedOperand, isFunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
 
 export interface AcquireMatch {
   readonly kind: ObligationKind;
@@ -161,6 +161,9 @@ export class Owed {
       const variable = handles.resolve(target);
       if (!variable) return;
       for (const ob of handles.handleOf(value)) handles.addHandle(variable, ob);
+      // `const span = childSpan ?? parentSpan`: wherever `childSpan` holds the resource, `span` is it.
+      const defaulted = defaultedOperand(value);
+      if (defaulted) for (const ob of handles.handleOf(defaulted)) handles.addHandle(variable, ob);
       for (const ob of handles.resultOf(value)) handles.addResult(variable, ob);
       for (const ob of handles.flagOf(value)) handles.addFlag(variable, ob);
       const inner = unwrapAwaited(value).inner;
@@ -222,6 +225,45 @@ export class Owed {
       return;
     }
     this.recorder.record({ type: 'acquire', ob, call: acquired.call });
+    if (fresh) this.noteGuards(ob, fn, node, pattern);
+    else ob.unguarded = true;
+  }
+
+  /** Obligations acquired only on one branch of an `if` testing an invariant variable, by that variable's key. */
+  private readonly guarded = new Map<string, { readonly ob: Obligation; readonly ranWhenTruthy: boolean }[]>();
+
+  /**
+   * `let childSpan; if (shouldCreateSpan) { childSpan = tracer.startSpan(…); }`: the acquire runs only where the `if`
+   * found its test truthy (or falsy, in the `else`). A test of a variable that cannot change in one run of the function
+   * ({@link HandleIndex.invariantKey}) says which. Only when this acquire is the one write of the variables it binds:
+   * another write could bind another acquire to the same obligation, outside the `if`.
+   */
+  private noteGuards(ob: Obligation, fn: FunctionRecord, binding: TSESTree.Node, pattern: TSESTree.Node): void {
+    const identifiers = patternIdentifiers(pattern);
+    const singleWrite = (id: TSESTree.Identifier): boolean => {
+      const variable = this.handles.resolve(id);
+      return variable !== undefined && variable.defs.length === 1 && variable.references.filter((reference) => reference.isWrite()).length === 1;
+    };
+    if (identifiers.length === 0 || !identifiers.every(singleWrite)) return;
+    let inner: TSESTree.Node = binding;
+    for (let current: TSESTree.Node | undefined = binding.parent; current && current !== fn.node; inner = current, current = current.parent) {
+      if (current.type !== AST_NODE_TYPES.IfStatement || inner === current.test) continue;
+      let test = unwrapValue(current.test);
+      let polarity = inner === current.consequent;
+      while (test.type === AST_NODE_TYPES.UnaryExpression && test.operator === '!') {
+        polarity = !polarity;
+        test = unwrapValue(test.argument);
+      }
+      const key = this.handles.invariantKey(test);
+      if (key !== undefined) this.guarded.set(key, [...(this.guarded.get(key) ?? []), { ob, ranWhenTruthy: polarity }]);
+    }
+  }
+
+  /** The acquires made only under one truthiness of the variable `node` reads. */
+  guardedBy(node: TSESTree.Node): readonly { readonly ob: Obligation; readonly ranWhenTruthy: boolean }[] {
+    if (this.guarded.size === 0) return [];
+    const key = this.handles.invariantKey(node);
+    return key === undefined ? [] : (this.guarded.get(key) ?? []);
   }
 
   /** The variable an identifier names is declared outside the function (an enclosing function's, or the module's). */

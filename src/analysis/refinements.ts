@@ -56,6 +56,8 @@ export interface RefinementDeps {
   holdIn(fn: FunctionRecord, root: Obligation): Obligation | undefined;
   /** Conditional acquires made when this value was missing (`existing ?? acquire()`): a value found, none made. */
   readonly fallbackOf?: (node: TSESTree.Node) => readonly Obligation[];
+  /** Acquires made only under one truthiness of the variable a node reads (`if (flag) { span = acquire(); }`). */
+  readonly guardedBy?: (node: TSESTree.Node) => readonly { readonly ob: Obligation; readonly ranWhenTruthy: boolean }[];
   /** The closure an argument or callee names (a function written in place, or a `const` bound to one). */
   readonly closureOf?: (node: TSESTree.Node) => TSESTree.Node | undefined;
 }
@@ -70,6 +72,7 @@ interface Tested {
   readonly ob: Obligation;
   /** Drop the obligation when the tested node is truthy (`shutdown`) or falsy (`item`). */
   readonly dropWhenTruthy: boolean;
+  readonly guard?: Obligation;
 }
 
 export class Refinements {
@@ -115,8 +118,8 @@ export class Refinements {
     if (drop.length === 0) return;
     const branch = branchTarget(node);
     if (!branch) return;
-    for (const { ob, dropWhenTruthy } of drop) {
-      this.recorder.refine({ ob, known: branch.known, knownTruthy: branch.truthy, dropWhenTruthy });
+    for (const { ob, dropWhenTruthy, guard } of drop) {
+      this.recorder.refine({ ob, known: branch.known, knownTruthy: branch.truthy, dropWhenTruthy, ...(guard ? { guard } : {}) });
     }
   }
 
@@ -128,7 +131,23 @@ export class Refinements {
       ...this.releaseFlagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
       ...this.correlatedStores(node),
       ...this.fallbackOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
+      ...this.guardedAcquires(node),
     ];
+  }
+
+  /**
+   * `if (shouldCreateSpan) { childSpan = tracer.startSpan(…); } … if (shouldCreateSpan) span.end();`: the variable
+   * cannot change in between, so where the second test disagrees with the first nothing was acquired. The
+   * obligation, as the function testing it holds it, is dropped on that branch.
+   */
+  private guardedAcquires(node: TSESTree.Node): Tested[] {
+    const fn = this.recorder.current;
+    const guarded = this.deps.guardedBy;
+    if (!fn || !guarded) return [];
+    return guarded(node).flatMap(({ ob, ranWhenTruthy }) => {
+      const held = this.deps.holdIn(fn, ob);
+      return held ? [{ ob: held, dropWhenTruthy: !ranWhenTruthy, guard: ob }] : [];
+    });
   }
 
   /**

@@ -977,7 +977,7 @@ export class Solver {
 
   private refine(from: SegmentRecord, to: SegmentRecord, out: State): void {
     for (const refinement of from.refinements) {
-      if (!out.get(refinement.ob.id)) continue;
+      if (!out.get(refinement.ob.id) || refinement.guard?.unguarded) continue;
       const testTruthy = (to.startNode === refinement.known) === refinement.knownTruthy;
       if (testTruthy === refinement.dropWhenTruthy) out.set(refinement.ob.id, 0);
     }

@@ -385,3 +385,36 @@ export function argumentBindings(param: TSESTree.Parameter, arg: TSESTree.Node):
   }
   return bindings;
 }
+
+/**
+ * `a` in a default for a nullish value: `a ?? b`, tsc's `a !== null && a !== void 0 ? a : b`, or `a != null ? a : b`,
+ * with `a` an identifier. Wherever `a` holds a value, the whole is `a`. Not `a || b`: a falsy handle (a queue item
+ * `0`) would be replaced.
+ */
+export function defaultedOperand(node: TSESTree.Node): TSESTree.Identifier | undefined {
+  const value = unwrapValue(node);
+  if (value.type === AST_NODE_TYPES.LogicalExpression) {
+    const left = unwrapValue(value.left);
+    return value.operator === '??' && left.type === AST_NODE_TYPES.Identifier ? left : undefined;
+  }
+  if (value.type !== AST_NODE_TYPES.ConditionalExpression) return undefined;
+  const subject = unwrapValue(value.consequent);
+  if (subject.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const isSubject = (test: TSESTree.Node): boolean => {
+    const inner = unwrapValue(test);
+    return inner.type === AST_NODE_TYPES.Identifier && inner.name === subject.name;
+  };
+  const isNullish = (other: TSESTree.Node): boolean =>
+    (other.type === AST_NODE_TYPES.Literal && other.value === null) ||
+    (other.type === AST_NODE_TYPES.Identifier && other.name === 'undefined') ||
+    (other.type === AST_NODE_TYPES.UnaryExpression && other.operator === 'void');
+  const notNullish = (test: TSESTree.Node, operators: readonly string[]): boolean =>
+    test.type === AST_NODE_TYPES.BinaryExpression &&
+    operators.includes(test.operator) &&
+    ((isSubject(test.left) && isNullish(test.right)) || (isSubject(test.right) && isNullish(test.left)));
+  const test = unwrapValue(value.test);
+  if (notNullish(test, ['!='])) return subject;
+  const both =
+    test.type === AST_NODE_TYPES.LogicalExpression && test.operator === '&&' && notNullish(unwrapValue(test.left), ['!==']) && notNullish(unwrapValue(test.right), ['!==']);
+  return both ? subject : undefined;
+}

@@ -846,11 +846,62 @@ export function observed(res: ServerResponse) {
   span.end();
 }`,
   },
+  // appsignal's bullmq instrumentation: a span started only under a `const` flag, aliased through `??` (and tsc's
+  // down-levelled `??`), ended in the callback's `finally` under the same flag: the flag cannot change in between.
+  {
+    code: `
+export async function add(parentContext, parentSpan, flag: boolean) {
+  const shouldCreateSpan = flag && tracer !== undefined;
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  const span = childSpan ?? parentSpan;
+  return await context.with(parentContext, async () => {
+    try {
+      return await work();
+    } finally {
+      if (shouldCreateSpan) span.end();
+    }
+  });
+}`,
+  },
+  {
+    code: `
+export async function add(parentSpan, shouldCreateSpan: boolean) {
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  let span = childSpan !== null && childSpan !== void 0 ? childSpan : parentSpan;
+  try {
+    await work();
+  } finally {
+    span.end();
+  }
+}`,
+  },
+  {
+    code: `
+export async function add(flag: boolean) {
+  const shouldCreateSpan = !flag;
+  let childSpan;
+  if (!shouldCreateSpan) {
+  } else {
+    childSpan = tracer.startSpan('add');
+  }
+  try {
+    await work();
+  } finally {
+    if (shouldCreateSpan) childSpan.end();
+  }
+}`,
+  },
 ];
 
 const invalid: Invalid[] = [
-  // metamask's lookupNetwork (@metamask/controllers 32.0.2): the completion callback given to \`sendAsync\` runs once,
-  // and its early \`return\` leaves the lock held. Reported at that \`return\`, where the fix goes.
+  // metamask's lookupNetwork (@metamask/controllers 32.0.2): the completion callback given to `sendAsync` runs once,
+  // and its early `return` leaves the lock held. Reported at that `return`, where the fix goes.
   {
     code: `
 declare const ethQuery: { sendAsync(payload: unknown, cb: (error: unknown, network: unknown) => void): void };
@@ -1896,6 +1947,72 @@ export async function lost() {
   await pool.connect();
 }`,
     errors: [{ messageId: 'discardedAcquire', line: 3, column: 9, data: { resource: 'client', acquire: 'pool.connect()' } }],
+  },
+  // The nearest real leaks of the shape above: the flag written again, the variable written twice, the test
+  // inverted, no end at all.
+  {
+    code: `
+export async function add(parentSpan, flag: boolean) {
+  let shouldCreateSpan = flag;
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  shouldCreateSpan = false;
+  const span = childSpan ?? parentSpan;
+  try {
+    await work();
+  } finally {
+    if (shouldCreateSpan) span.end();
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 15, column: 1 }],
+  },
+  {
+    code: `
+export async function add(parentSpan, shouldCreateSpan: boolean, other: boolean) {
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  if (other) childSpan = tracer.startSpan('other');
+  const span = childSpan ?? parentSpan;
+  try {
+    await work();
+  } finally {
+    if (shouldCreateSpan) span.end();
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 14, column: 1 }],
+  },
+  {
+    code: `
+export async function add(parentSpan, shouldCreateSpan: boolean) {
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  const span = childSpan ?? parentSpan;
+  try {
+    await work();
+  } finally {
+    if (!shouldCreateSpan) span.end();
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 13, column: 1 }],
+  },
+  {
+    code: `
+export async function add(parentSpan, shouldCreateSpan: boolean) {
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  const span = childSpan ?? parentSpan;
+  await work();
+  span.setAttribute('done', true);
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 10, column: 1 }],
   },
 ];
 
