@@ -22,6 +22,17 @@ const handWritten: {
 const rejectionLinesOf = (r: { leakExits: { kind: string; line: number }[] }): number[] =>
   r.leakExits.filter((e) => e.kind === 'rejection' || e.kind === 'unfinished').map((e) => e.line);
 
+/** Runs `p` under every choice vector and expects what the oracle says of it; returns the printed source. */
+async function expectOracleMatchesEngine(p: Program, promisesReject: boolean): Promise<string> {
+  const o = analyzeProgram(p, promisesReject ? { promisesReject } : {});
+  const e = await executeAll(o.source, { forms: formsOf(p), ...(promisesReject ? { promisesReject } : {}) });
+  expect(
+    { leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines, rejectionLines: e.rejectionLeakLines },
+    o.source,
+  ).toEqual({ leaks: o.leaks, doubleDone: o.doubleDone, doubleDoneLines: o.doubleDoneLines, rejectionLines: rejectionLinesOf(o) });
+  return o.source;
+}
+
 function run(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}) {
   const p = program(body, opts);
   const r = analyzeProgram(p);
@@ -710,37 +721,15 @@ describe('generator', () => {
 
   it('the oracle agrees with running the programs on the JS engine under every choice vector', async () => {
     // ./execute.ts: transpile, stub every may-throw call with a choice, enumerate all choices
-    for (const p of samples.slice(0, 400)) {
-      const o = analyzeProgram(p);
-      const e = await executeAll(o.source, { forms: formsOf(p) });
-      expect(
-        { leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines, rejectionLines: e.rejectionLeakLines },
-        o.source,
-      ).toEqual({
-        leaks: o.leaks,
-        doubleDone: o.doubleDone,
-        doubleDoneLines: o.doubleDoneLines,
-        rejectionLines: rejectionLinesOf(o),
-      });
-    }
+    for (const p of samples.slice(0, 400)) await expectOracleMatchesEngine(p, false);
   });
 
   it('typed: the oracle agrees with the engine when promise-typed work(item) rejects and never throws', async () => {
     // the typed model: `work(item).then/catch/finally(…)` forks on the outcome only
     let promiseForms = 0;
     for (const p of samples.slice(0, 200)) {
-      const o = analyzeProgram(p, { promisesReject: true });
-      if (/work\(item\)\.(then|catch|finally)\(/.test(o.source)) promiseForms++;
-      const e = await executeAll(o.source, { forms: formsOf(p), promisesReject: true });
-      expect(
-        { leaks: e.leaks, doubleDone: e.doubleDone, doubleDoneLines: e.doubleDoneLines, rejectionLines: e.rejectionLeakLines },
-        o.source,
-      ).toEqual({
-        leaks: o.leaks,
-        doubleDone: o.doubleDone,
-        doubleDoneLines: o.doubleDoneLines,
-        rejectionLines: rejectionLinesOf(o),
-      });
+      const source = await expectOracleMatchesEngine(p, true);
+      if (/work\(item\)\.(then|catch|finally)\(/.test(source)) promiseForms++;
     }
     expect(promiseForms).toBeGreaterThan(20);
   });
