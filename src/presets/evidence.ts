@@ -35,6 +35,8 @@ function typeName(services: TypeServices, node: TSESTree.Node): string | undefin
   }, undefined);
 }
 
+/** The suffix a bundler appends to keep two bindings of one name apart: esbuild's `2` in `tracer2`, Rollup's `$1`. */
+const BUNDLER_RENAME_SUFFIX = /\$?\d+$/;
 
 const programPackages = new WeakMap<object, ReadonlySet<string>>();
 
@@ -132,8 +134,9 @@ export function createPairMatcher(
       const factory = methodCall(value)?.name ?? (callee.type === AST_NODE_TYPES.Identifier ? callee.name : undefined);
       return factory !== undefined && pair.receiverFactories.has(factory) && importsPackageOf(pair);
     }
-    // A private field is named like any other: `this.#pool` is a pool as `this.pool` is.
-    const name = receiverName(receiver)?.replace(/^#/, '');
+    // A private field is named like any other: `this.#pool` is a pool as `this.pool` is. So is a name a bundler
+    // renamed apart from another binding (esbuild's `tracer2`, Rollup's `pool$1`): the suffix is not the author's.
+    const name = receiverName(receiver)?.replace(/^#/, '').replace(BUNDLER_RENAME_SUFFIX, '');
     if (name !== undefined && pair.selfEvidentNames?.names.test(name)) return true;
     return name !== undefined && pair.receiverNames.test(name) && importsPackageOf(pair);
   };

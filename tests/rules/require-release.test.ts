@@ -3181,6 +3181,31 @@ untypedTester.run('require-release (untyped, an acquire stored on a property)', 
   invalid: [],
 });
 
+// Untyped, a name a bundler renamed apart (esbuild's `tracer2`, Rollup's `pool$1`) is still the author's name: otel-cf-workers'
+// bundled `tracer2.startActiveSpan` leaked its span when the awaited call rejected (logfire-js#201). Not any digit: `tracer2x`.
+const BUNDLER_RENAMED = `
+import { trace } from '@opentelemetry/api';
+const tracer2 = trace.getTracer('kv');
+export async function get(key) {
+  const span = tracer2.startSpan('kv.get');
+  const value = await load(key);
+  span.end();
+  return value;
+}`;
+untypedTester.run('require-release (untyped, a receiver name a bundler renamed)', rule, {
+  valid: [{ code: BUNDLER_RENAMED.replaceAll('tracer2', 'tracer2x') }],
+  invalid: [
+    ...['tracer2', 'tracer$1'].map((name) => {
+      const code = BUNDLER_RENAMED.replaceAll('tracer2', name);
+      const wrapped = code.replace(
+        '  const value = await load(key);\n  span.end();\n  return value;',
+        '  try {\n    const value = await load(key);\n    return value;\n  } finally {\n    span.end();\n  }',
+      );
+      return { code, errors: [{ messageId: 'leakOnMayThrow' as const, line: 6, column: 17, suggestions: [{ messageId: 'wrapInTryFinally' as const, output: wrapped }] }] };
+    }),
+  ],
+});
+
 // Untyped, a private field is named like any other field: `this.#pool` is a pool (mastra's PostgresStore).
 const PRIVATE_POOL = `
 import { Pool } from 'pg';
