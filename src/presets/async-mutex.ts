@@ -1,6 +1,9 @@
 import { kind, type Pair } from './pair.js';
 
-/** async-mutex: acquire() resolves to a releaser; mutex.release() also releases; runExclusive() is the safe form. */
+/**
+ * async-mutex: acquire() resolves to a releaser; mutex.release() also releases; runExclusive() is the safe form.
+ * await-semaphore, the older library of the same contract, is covered by the same preset.
+ */
 export const asyncMutex: readonly Pair[] = [
     {
       preset: 'async-mutex',
@@ -37,6 +40,24 @@ export const asyncMutex: readonly Pair[] = [
         receiverBareReleases: new Set(['release']),
         unboundHolds: true,
         describeRelease: (r, h) => (h ? `${h}()` : `${r}.release()`),
+      }),
+      callbackMethods: new Set(),
+    },
+    {
+      // await-semaphore (MetaMask's gaba used it): the same contract with a releaser only. Its Mutex and Semaphore
+      // both resolve acquire() to a function guarded by a `released` flag (0.1.3), and neither has a release method.
+      preset: 'async-mutex',
+      packages: ['await-semaphore'],
+      resource: 'lock',
+      methods: new Set(['acquire']),
+      types: [{ from: 'package', package: 'await-semaphore', name: ['Mutex', 'Semaphore'] }],
+      typeNames: new Set(),
+      receiverNames: /(?:mutex|Mutex|lock|Lock|semaphore|Semaphore|sem)$/,
+      kind: kind('await-semaphore', {
+        acquireNeverThrows: true,
+        callReleases: true,
+        idempotentCallRelease: true,
+        describeRelease: (r, h) => (h ? `${h}()` : `the releaser ${r}.acquire() resolved to`),
       }),
       callbackMethods: new Set(),
     },

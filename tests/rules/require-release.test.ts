@@ -2782,6 +2782,58 @@ const idempotentCases = {
 typedTester.run('require-release (typed, an idempotent releaser)', rule, idempotentCases);
 untypedTester.run('require-release (untyped, an idempotent releaser)', rule, idempotentCases);
 
+// await-semaphore (the async-mutex preset covers it): acquire() resolves to a releaser, guarded by a `released` flag.
+// gaba's CurrencyRateController: the awaited fetch rejects before releaseLock() (MetaMask/core#195). Untyped here:
+// the package is not installed for the typed tester (bench:real-world's known-leak corpus checks it typed).
+const AWAIT_SEMAPHORE = `
+const { Mutex, Semaphore } = require('await-semaphore');
+class Controller {
+  constructor() {
+    this.mutex = new Mutex();
+    this.semaphore = new Semaphore(2);
+  }
+  async update(fetchRate) {
+    const releaseLock = await this.mutex.acquire();
+    const rate = await fetchRate();
+    this.rate = rate;
+    releaseLock();
+  }
+  async guarded(fetchRate) {
+    const release = await this.semaphore.acquire();
+    try {
+      this.rate = await fetchRate();
+    } finally {
+      release();
+      release();
+    }
+  }
+}
+module.exports = { Controller };`;
+untypedTester.run('require-release (untyped, await-semaphore)', rule, {
+  valid: [{ code: AWAIT_SEMAPHORE.replace("require('await-semaphore')", "require('./semaphore')") }],
+  invalid: [
+    {
+      code: AWAIT_SEMAPHORE,
+      errors: [
+        {
+          messageId: 'leakOnMayThrow',
+          line: 10,
+          column: 24,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              output: AWAIT_SEMAPHORE.replace(
+                '    const rate = await fetchRate();\n    this.rate = rate;\n    releaseLock();',
+                '    try {\n      const rate = await fetchRate();\n      this.rate = rate;\n    } finally {\n      releaseLock();\n    }',
+              ),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
 // `Object.values(o)` and `Array.from(xs)` always return arrays: an array method on the result cannot throw (metamask's
 // CurrencyRateController, untyped). A method of the same name on another call's result still may.
 const ARRAY_RESULTS = `
