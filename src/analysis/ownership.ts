@@ -26,95 +26,22 @@
  */
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import { isAwaiterCall, isAwaiterYield } from './down-level.js';
+import { callbackRole, isErrback, LISTENER_METHODS, listenerEvent, REMOVAL_METHODS, type Role } from './callback-roles.js';
 import type { Effect, Obligation } from './events.js';
 import type { ContextReach, HandleIndex } from './handles.js';
 import { helperBody } from './releases.js';
 import { type Owed, patternIdentifiers } from './owed.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
+import { isChainLink, PROMISE_LINKS, settlesHere } from './promise-chains.js';
 import { carryingCalls } from './span-contexts.js';
 import type { Summaries } from './summaries.js';
-import { isFunctionNode, memberName, memberRoot, methodCall, owningCodePathNode, propertyName, unwrapValue } from './syntax.js';
+import { isFunctionNode, memberRoot, methodCall, owningCodePathNode, propertyName, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
 const NO_OBLIGATIONS: ReadonlySet<Obligation> = new Set();
 
 const STORING_METHODS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
-const PROMISE_LINKS = new Set(['then', 'catch', 'finally']);
-/** Callbacks run zero or many times: a release inside releases nothing for sure. */
-const ITERATION_METHODS = new Set([
-  'forEach',
-  'map',
-  'filter',
-  'some',
-  'every',
-  'find',
-  'findIndex',
-  'findLast',
-  'findLastIndex',
-  'reduce',
-  'reduceRight',
-  'flatMap',
-  'sort',
-]);
-/** Global functions that run their callback exactly once, later. */
-const ONCE_TIMERS = new Set(['setTimeout', 'setImmediate', 'queueMicrotask']);
-/** Methods that run their callback exactly once, at the index given (-1: the last argument). */
-const ONCE_METHODS = new Map<string, number>([
-  ['with', 1],
-  ['run', 1],
-  ['exit', 0],
-  ['runExclusive', 0],
-  ['startActiveSpan', -1],
-  ['nextTick', 0],
-]);
-
-/** Methods that register an event listener: `(event, listener)`. */
-const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
-/** Methods that remove one: `(event, listener)`. */
-const REMOVAL_METHODS = new Set(['removeListener', 'off']);
-
-/**
- * Methods whose last-argument callback may run many times, or that register it for later: never a completion
- * callback (see {@link isErrback}). Listener registrations and removals, the DOM's, iteration methods, a promise's
- * links, Express's `use` (an error middleware `(err, req, res, next)` runs once per failed request), `each`
- * (sqlite3's `db.each(sql, (err, row) => …)` and the MongoDB driver's `cursor.each` call back once per row), and
- * `bind` (OpenTelemetry's `context.bind(ctx, fn)`, `AsyncResource.bind(fn)`, `fn.bind(this)`: they return a wrapper
- * that runs `fn` whenever it is called, which is where the wrapper goes, not now).
- */
-const NOT_COMPLETION_METHODS = new Set([
-  ...LISTENER_METHODS,
-  ...REMOVAL_METHODS,
-  'addEventListener',
-  'removeEventListener',
-  ...ITERATION_METHODS,
-  ...PROMISE_LINKS,
-  'use',
-  'each',
-  'bind',
-]);
-/** Global functions that run their callback many times. */
-const REPEATING_GLOBALS = new Set(['setInterval']);
-/**
- * OpenTelemetry's `safeExecuteInTheMiddle(execute, onFinish)`: `onFinish(error, result)` runs once, right after
- * `execute`, and the exception is rethrown after it. Instrumentations end the span there only on the error
- * (`(error) => { if (error) span.end(); }`) and leave the result to end it otherwise (a wrapped callback, the
- * promise's handlers): a finish hook, not a completion callback, so it keeps the hand-off it was.
- */
-const FINISH_HOOKS = new Set(['safeExecuteInTheMiddle', 'safeExecuteInTheMiddleAsync']);
-
-/** How a Node-style completion callback names its first parameter: `err`, `error`, `er`, `_err`, `err2`, `error_1`. */
-const ERROR_PARAMETER = /^_*(?:err|error|er)(?:_?\d+)?$/i;
-
-/**
- * `once`: runs exactly once (or never, as a timer that never fires), and releases as it does on its own paths.
- * `errback`: a Node-style completion callback, as `once`, except that one which never releases hands the resource on,
- * as it did as an `owner`. `owner`: may run any number of times, at any time: takes ownership. `none`: runs once per
- * element. `finish`: a `'finish'` listener.
- */
-type Role = 'once' | 'errback' | 'none' | 'owner' | 'finish';
-
 /** A listener given to a registration whose event names are known. */
 interface Registration {
   readonly events: readonly string[];
@@ -260,7 +187,7 @@ export class Ownership {
     }
     const event = events?.length === 1 ? events[0] : undefined;
     call.arguments.forEach((arg, index) => {
-      const role = this.roleOf(call, index, event);
+      const role = callbackRole(call, index, event, this.isGlobal);
       this.onArgument(fn, call, arg, role === 'owner' && this.isErrbackArgument(call, arg) ? 'errback' : role);
     });
   }
@@ -372,7 +299,7 @@ export class Ownership {
   reportsThroughCallback(call: TSESTree.CallExpression): boolean {
     const index = call.arguments.length - 1;
     const last = call.arguments[index];
-    if (!last || !this.isErrbackArgument(call, last) || this.roleOf(call, index, undefined) !== 'owner') return false;
+    if (!last || !this.isErrbackArgument(call, last) || callbackRole(call, index, undefined, this.isGlobal) !== 'owner') return false;
     const closure = this.summaries.closureOf(last);
     return closure !== undefined && this.owed.capturedBy(closure).some((root) => this.releasesWithin(closure, root));
   }
@@ -409,23 +336,6 @@ export class Ownership {
   }
 
 
-  private roleOf(call: TSESTree.CallExpression, index: number, event: string | undefined): Role {
-    if (index === 1 && event === 'finish') return 'finish';
-    const callee = unwrapValue(call.callee);
-    if (callee.type === AST_NODE_TYPES.Identifier && ONCE_TIMERS.has(callee.name) && this.handles.isGlobal(callee)) {
-      return index === 0 ? 'once' : 'owner';
-    }
-    // tsc's `__awaiter(this, …, function* () { … })` runs the async body once, as an async IIFE does (down-level.ts).
-    if (index === 3 && isAwaiterCall(call)) return 'once';
-    if (callee.type === AST_NODE_TYPES.MemberExpression) {
-      const name = memberName(callee);
-      if (name !== undefined && ITERATION_METHODS.has(name)) return 'none';
-      const at = name === undefined ? undefined : ONCE_METHODS.get(name);
-      if (at !== undefined && (at === index || (at === -1 && index === call.arguments.length - 1))) return 'once';
-    }
-    return 'owner';
-  }
-
   /**
    * A resource passed to a function the analysis cannot follow is handed on (see `handsOnWhenPassed`) — unless the
    * function releases it itself somewhere, which says the callee only uses it.
@@ -460,7 +370,7 @@ export class Ownership {
   private argumentReach(call: TSESTree.CallExpression, index: number): ContextReach {
     if (!this.handles.holdsContexts) return 'none';
     const events = this.listenerEvents(call);
-    return this.roleOf(call, index, events?.length === 1 ? events[0] : undefined) === 'owner' ? 'closures' : 'none';
+    return callbackRole(call, index, events?.length === 1 ? events[0] : undefined, this.isGlobal) === 'owner' ? 'closures' : 'none';
   }
 
   /** A same-file helper handed the resource: what it does to its parameter. Whether the callee is one. */
@@ -726,79 +636,8 @@ export class Ownership {
   }
 }
 
-/**
- * A Node-style completion callback (an errback): a function written in place as the last argument of a call, whose
- * first parameter is named like an error ({@link ERROR_PARAMETER}), given to a call that is not a listener
- * registration, an iteration method, a promise link or another method that calls back many times
- * ({@link NOT_COMPLETION_METHODS}), nor `setInterval`. Node's convention is that such a callback runs exactly once,
- * when the operation completes (`fs.readFile(path, cb)`, `client.query(sql, cb)`, `sendAsync(payload, cb)`), or
- * never, as a timer that never fires.
- */
-function isErrback(call: TSESTree.CallExpression, arg: TSESTree.Node, isGlobal: (id: TSESTree.Identifier) => boolean): boolean {
-  if (arg !== call.arguments[call.arguments.length - 1]) return false;
-  if (arg.type !== AST_NODE_TYPES.ArrowFunctionExpression && arg.type !== AST_NODE_TYPES.FunctionExpression) return false;
-  const first = arg.params[0];
-  if (first?.type !== AST_NODE_TYPES.Identifier || !ERROR_PARAMETER.test(first.name)) return false;
-  const callee = unwrapValue(call.callee);
-  if (callee.type === AST_NODE_TYPES.Identifier) return !FINISH_HOOKS.has(callee.name) && !(REPEATING_GLOBALS.has(callee.name) && isGlobal(callee));
-  if (callee.type !== AST_NODE_TYPES.MemberExpression) return true;
-  // A computed method (`emitter[method](…)`) may be any of them.
-  const name = memberName(callee);
-  return name !== undefined && !NOT_COMPLETION_METHODS.has(name) && !FINISH_HOOKS.has(name);
-}
-
-/** The event a listener registration names with a string: `res.once('finish', …)` → `finish`. */
-export function listenerEvent(call: TSESTree.CallExpression): string | undefined {
-  const method = methodCall(call, LISTENER_METHODS);
-  const first = call.arguments[0];
-  if (!method || !first) return undefined;
-  if (first.type === AST_NODE_TYPES.Literal && typeof first.value === 'string') return first.value;
-  if (first.type === AST_NODE_TYPES.TemplateLiteral && first.expressions.length === 0) return first.quasis[0]?.value.cooked ?? undefined;
-  return undefined;
-}
-
 function summaryEffect(summary: 'every' | 'some' | 'none', otherwise: Effect): Effect {
   if (summary === 'every') return 'release';
   if (summary === 'some') return 'maybe-release';
   return otherwise;
-}
-
-/** `call` is the object of a further `.then`/`.catch`/`.finally` link. */
-function isChainLink(parent: TSESTree.Node | undefined, call: TSESTree.Node): boolean {
-  if (parent?.type !== AST_NODE_TYPES.MemberExpression || parent.object !== call) return false;
-  const name = memberName(parent);
-  return name !== undefined && PROMISE_LINKS.has(name) && parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent;
-}
-
-/**
- * The chain's handlers run for this function: the chain is awaited, returned, deliberately detached with `void`,
- * or left as a statement (a detached chain still settles).
- */
-function settlesHere(top: TSESTree.Node): boolean {
-  let node: TSESTree.Node = top;
-  let parent = node.parent;
-  while (
-    parent &&
-    (parent.type === AST_NODE_TYPES.TSAsExpression ||
-      parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      parent.type === AST_NODE_TYPES.ChainExpression)
-  ) {
-    node = parent;
-    parent = node.parent;
-  }
-  if (!parent) return false;
-  if (isAwaiterYield(parent)) return true;
-  switch (parent.type) {
-    case AST_NODE_TYPES.AwaitExpression:
-    case AST_NODE_TYPES.ReturnStatement:
-    case AST_NODE_TYPES.ExpressionStatement:
-      return true;
-    case AST_NODE_TYPES.UnaryExpression:
-      return parent.operator === 'void';
-    case AST_NODE_TYPES.ArrowFunctionExpression:
-      return parent.body === node;
-    default:
-      return false;
-  }
 }
