@@ -233,29 +233,28 @@ export class Owed {
   private readonly guarded = new Map<string, { readonly ob: Obligation; readonly ranWhenTruthy: boolean }[]>();
 
   /**
-   * `let childSpan; if (shouldCreateSpan) { childSpan = tracer.startSpan(…); }`: the acquire runs only where the `if`
-   * found its test truthy (or falsy, in the `else`). A test of a variable that cannot change in one run of the function
+   * `let childSpan; if (shouldCreateSpan) { childSpan = tracer.startSpan(…); }`, `const span = shouldTrace ?
+   * tracer.startSpan(…) : undefined`, `traced && (span = tracer.startSpan(…))`: the acquire runs only where a test
+   * found its operand truthy (or falsy). A test of a variable that cannot change in one run of the function
    * ({@link HandleIndex.invariantKey}) says which. Only when this acquire is the one write of the variables it binds:
-   * another write could bind another acquire to the same obligation, outside the `if`.
+   * another write could bind another acquire to the same obligation, outside the test. `from` is the acquire (or its
+   * binding): every `if`, `?:` and `&&`/`||`/`??` between it and the function counts.
    */
-  private noteGuards(ob: Obligation, fn: FunctionRecord, binding: TSESTree.Node, pattern: TSESTree.Node): void {
+  private noteGuards(ob: Obligation, fn: FunctionRecord, from: TSESTree.Node, pattern: TSESTree.Node): void {
     const identifiers = patternIdentifiers(pattern);
     const singleWrite = (id: TSESTree.Identifier): boolean => {
       const variable = this.handles.resolve(id);
       return variable !== undefined && variable.defs.length === 1 && variable.references.filter((reference) => reference.isWrite()).length === 1;
     };
     if (identifiers.length === 0 || !identifiers.every(singleWrite)) return;
-    let inner: TSESTree.Node = binding;
-    for (let current: TSESTree.Node | undefined = binding.parent; current && current !== fn.node; inner = current, current = current.parent) {
-      if (current.type !== AST_NODE_TYPES.IfStatement || inner === current.test) continue;
-      let test = unwrapValue(current.test);
-      let polarity = inner === current.consequent;
-      while (test.type === AST_NODE_TYPES.UnaryExpression && test.operator === '!') {
-        polarity = !polarity;
-        test = unwrapValue(test.argument);
+    let inner: TSESTree.Node = from;
+    for (let current: TSESTree.Node | undefined = from.parent; current && current !== fn.node; inner = current, current = current.parent) {
+      const guard = guardOf(current, inner);
+      if (!guard) continue;
+      for (const [operand, ranWhenTruthy] of guardTerms(guard.test, guard.ranWhenTruthy)) {
+        const key = this.handles.invariantKey(operand);
+        if (key !== undefined) this.guarded.set(key, [...(this.guarded.get(key) ?? []), { ob, ranWhenTruthy }]);
       }
-      const key = this.handles.invariantKey(test);
-      if (key !== undefined) this.guarded.set(key, [...(this.guarded.get(key) ?? []), { ob, ranWhenTruthy: polarity }]);
     }
   }
 
@@ -320,36 +319,66 @@ export class Owed {
     return key === undefined ? [] : (this.fallbacks.get(key) ?? []);
   }
 
+  /** Conditional acquires by the declarator or assignment that binds them: both branches of a `?:` may acquire. */
+  private readonly conditionalAt = new Map<TSESTree.Node, Obligation>();
+
   /**
-   * `const client = existing ?? (await pool.connect())`, `existing || acquire()`: an obligation only on the branch that
-   * acquires, so it is taken where that operand completes (`node`: the acquiring call or its `await`). A later test
-   * of `existing` that finds a value is on a path that acquired nothing.
+   * `const client = existing ?? (await pool.connect())`, `existing || acquire()`, `const span = traced ?
+   * tracer.startSpan(…) : undefined`, `traced && tracer.startSpan(…)` (nested too): an obligation only on the branch
+   * that acquires, so it is taken where that operand completes (`node`: the acquiring call or its `await`). After `??`
+   * or `||`, a later test of `existing` that finds a value is on a path that acquired nothing; a test of an invariant
+   * condition says the same where it disagrees with the one that chose the branch ({@link noteGuards}).
    */
   onConditional(node: TSESTree.Node): void {
     let operand: TSESTree.Node = node;
-    while (operand.parent?.type === AST_NODE_TYPES.TSAsExpression || operand.parent?.type === AST_NODE_TYPES.TSNonNullExpression) operand = operand.parent;
-    const logical = operand.parent;
-    if (logical?.type !== AST_NODE_TYPES.LogicalExpression || logical.right !== operand || logical.operator === '&&') return;
-    let value: TSESTree.Node = logical;
-    while (value.parent.type === AST_NODE_TYPES.TSAsExpression || value.parent.type === AST_NODE_TYPES.TSNonNullExpression) value = value.parent;
+    while (isTypeWrapper(operand.parent)) operand = operand.parent;
+    const fallbackTo: TSESTree.Node[] = [];
+    let selected = false;
+    let value: TSESTree.Node = operand;
+    for (let parent = value.parent; parent; value = parent, parent = parent.parent) {
+      if (isTypeWrapper(parent)) continue;
+      if (parent.type === AST_NODE_TYPES.LogicalExpression && parent.right === value) {
+        if (parent.operator === '&&') selected = true;
+        else fallbackTo.push(parent.left);
+      } else if (parent.type === AST_NODE_TYPES.ConditionalExpression && parent.test !== value) {
+        selected = true;
+      } else {
+        break;
+      }
+    }
+    if (value === operand) return;
     const site = value.parent;
     const pattern =
-      site.type === AST_NODE_TYPES.VariableDeclarator && site.init === value
+      site?.type === AST_NODE_TYPES.VariableDeclarator && site.init === value
         ? site.id
-        : site.type === AST_NODE_TYPES.AssignmentExpression && site.operator === '=' && site.right === value
+        : site?.type === AST_NODE_TYPES.AssignmentExpression && site.operator === '=' && site.right === value
           ? site.left
           : undefined;
     const fn = this.recorder.current;
     const acquired = this.acquireFrom(node);
-    if (!pattern || !fn || !acquired || this.byCall.has(acquired.call)) return;
+    if (!site || !pattern || !fn || !acquired || this.byCall.has(acquired.call)) return;
     if (!acquired.awaited && this.options.isUnawaitedPromise?.(acquired.call)) return;
+    // Stored where it outlives the function, as {@link onBinding} leaves it: handed on at once.
+    if (selected && (pattern.type === AST_NODE_TYPES.MemberExpression || (pattern.type === AST_NODE_TYPES.Identifier && this.declaredOutside(pattern, fn)))) return;
+    // `tls ? startTlsSpan() : startTcpSpan()`: one resource whichever branch ran, no longer guarded by the test.
+    const other = this.conditionalAt.get(site);
+    if (other?.kind === acquired.match.kind) {
+      this.byCall.set(acquired.call, other);
+      other.unguarded = true;
+      this.recorder.record({ type: 'acquire', ob: other, call: acquired.call });
+      return;
+    }
     const ob = this.create(fn, acquired.match.kind, acquired.call, site, acquired.match.receiver);
     ob.conditional = true;
     this.byCall.set(acquired.call, ob);
     if (!this.bindPattern(pattern, ob)) return;
+    this.conditionalAt.set(site, ob);
     this.recorder.record({ type: 'acquire', ob, call: acquired.call });
-    const key = this.handles.accessKey(logical.left);
-    if (key !== undefined) this.fallbacks.set(key, [...(this.fallbacks.get(key) ?? []), ob]);
+    this.noteGuards(ob, fn, operand, pattern);
+    for (const left of fallbackTo) {
+      const key = this.handles.accessKey(left);
+      if (key !== undefined) this.fallbacks.set(key, [...(this.fallbacks.get(key) ?? []), ob]);
+    }
   }
 
   /**
@@ -451,6 +480,40 @@ export class Owed {
     this.handles.addHandle(variable, ob);
     fn.entryObligations.push(ob);
   }
+}
+
+/** `x!`, `x as T`: the value `x` itself. */
+function isTypeWrapper(node: TSESTree.Node | undefined): node is TSESTree.TSNonNullExpression | TSESTree.TSAsExpression {
+  return node?.type === AST_NODE_TYPES.TSAsExpression || node?.type === AST_NODE_TYPES.TSNonNullExpression;
+}
+
+/**
+ * The test that decides whether `inner`, a child of `node`, runs, and under which truthiness of it: an `if` branch,
+ * a `?:` branch, the right operand of `&&` (a truthy left), `||` or `??` (a falsy left: a nullish one is falsy).
+ */
+function guardOf(node: TSESTree.Node, inner: TSESTree.Node): { test: TSESTree.Node; ranWhenTruthy: boolean } | undefined {
+  switch (node.type) {
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+      return inner === node.test ? undefined : { test: node.test, ranWhenTruthy: inner === node.consequent };
+    case AST_NODE_TYPES.LogicalExpression:
+      return inner === node.right ? { test: node.left, ranWhenTruthy: node.operator === '&&' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The operands whose truthiness a test's outcome fixes, through `!`: `a && b` found truthy means both were, `a || b`
+ * found falsy means both were. A test read as truthy `ranWhenTruthy`.
+ */
+function guardTerms(test: TSESTree.Node, ranWhenTruthy: boolean): [TSESTree.Node, boolean][] {
+  const value = unwrapValue(test);
+  if (value.type === AST_NODE_TYPES.UnaryExpression && value.operator === '!') return guardTerms(value.argument, !ranWhenTruthy);
+  if (value.type === AST_NODE_TYPES.LogicalExpression && value.operator === (ranWhenTruthy ? '&&' : '||')) {
+    return [...guardTerms(value.left, ranWhenTruthy), ...guardTerms(value.right, ranWhenTruthy)];
+  }
+  return [[value, ranWhenTruthy]];
 }
 
 /** The identifiers an assignment target writes. */

@@ -123,11 +123,19 @@ export class Refinements {
     }
   }
 
-  /** `shutdown`, `r.shutdown` → no item when truthy; `item` → no item when falsy; a release flag → released when truthy. */
+  /**
+   * `shutdown`, `r.shutdown` → no item when truthy; `item`, `r` → no item when falsy; a release flag → released when
+   * truthy.
+   */
   private testedValue(node: TSESTree.Node): Tested[] {
     return [
       ...this.handles.flagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
       ...this.handles.handleOf(node).map((ob) => ({ ob, dropWhenTruthy: false })),
+      // `const r = ready ? await q.get() : undefined; if (!r) return;`: what a get gives is a tuple, never falsy.
+      ...this.handles
+        .resultOf(node)
+        .filter((ob) => ob.kind.handle !== 'self')
+        .map((ob) => ({ ob, dropWhenTruthy: false })),
       ...this.releaseFlagOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
       ...this.correlatedStores(node),
       ...this.fallbackOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),

@@ -448,9 +448,35 @@ async function worker(mode: number) {
       q.done(item);
   }
 }`,
+  // A get made only when ready: where it did not run there is no tuple, and nothing to mark done.
+  `
+async function worker(ready: boolean) {
+  const got = ready ? await q.get() : undefined;
+  if (!got) return;
+  const [item, shutdown] = got;
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
 ];
 
 const invalid: Invalid[] = [
+  // The same get, with the done skipped by a throw.
+  {
+    code: `
+async function worker(ready: boolean) {
+  const got = ready ? await q.get() : undefined;
+  if (!got) return;
+  const [item, shutdown] = got;
+  if (shutdown) return;
+  await work(item);
+  q.done(item);
+}`,
+    errors: [{ messageId: 'leakOnMayThrow', line: 7, column: 3, data: { acquire: 'q.get()', acquireLine: 3, line: 7, expression: 'await work(item)', release: 'q.done(item)', anchor: 'the shutdown check' } }],
+  },
   // Volcano's processResyncTask before the fix: the retry cap returns before the try.
   {
     code: `

@@ -897,6 +897,88 @@ export async function add(flag: boolean) {
   }
 }`,
   },
+  // A conditional acquire is owed only where its branch ran: the releases real tracing code writes for it.
+  {
+    code: `
+export async function optionalChild(shouldTrace: boolean) {
+  const span = shouldTrace ? tracer.startSpan('child') : undefined;
+  try {
+    await work();
+  } finally {
+    span?.end();
+  }
+}`,
+  },
+  {
+    code: `
+export async function optionalChild(traced: boolean) {
+  const span = traced && tracer.startSpan('child');
+  try {
+    await work();
+  } finally {
+    span && span.end();
+  }
+}`,
+  },
+  {
+    code: `
+export async function optionalChild(untraced: boolean) {
+  const span = untraced ? undefined : tracer.startSpan('child');
+  try {
+    await work();
+  } finally {
+    if (!untraced) span.end();
+  }
+}`,
+  },
+  {
+    code: `
+export async function optionalChild(shouldTrace: boolean, sampled: boolean) {
+  const span = shouldTrace && sampled ? tracer.startSpan('child') : undefined;
+  if (!span) return;
+  try {
+    await work();
+  } finally {
+    if (shouldTrace) span.end();
+  }
+}`,
+  },
+  {
+    code: `
+export async function optionalChild(shouldTrace: boolean) {
+  let span;
+  shouldTrace && (span = tracer.startSpan('child'));
+  try {
+    await work();
+  } finally {
+    if (shouldTrace) span.end();
+  }
+}`,
+  },
+  // Both branches acquire: one span whichever ran, ended once.
+  {
+    code: `
+export async function connectSpan(secure: boolean) {
+  const span = secure ? tracer.startSpan('tls.connect') : tracer.startSpan('tcp.connect');
+  try {
+    await work();
+  } finally {
+    span.end();
+  }
+}`,
+  },
+  {
+    code: `
+export async function maybeQuery(enabled: boolean) {
+  const client = enabled ? await pool.connect() : null;
+  if (!client) return;
+  try {
+    await client.query('select 1');
+  } finally {
+    client.release();
+  }
+}`,
+  },
 ];
 
 const invalid: Invalid[] = [
@@ -2013,6 +2095,60 @@ export async function add(parentSpan, shouldCreateSpan: boolean) {
   span.setAttribute('done', true);
 }`,
     errors: [{ messageId: 'leakAtFunctionEnd', line: 10, column: 1 }],
+  },
+  // A conditional acquire not released on some path of the branch that acquired.
+  {
+    code: `
+export async function optionalChild(shouldTrace: boolean) {
+  const span = shouldTrace ? tracer.startSpan('child') : undefined;
+  await work();
+  span?.end();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 4,
+        column: 3,
+        data: { resource: 'span', acquire: "tracer.startSpan('child')", acquireLine: 3, line: 4, expression: 'await work()', release: 'span.end()', anchor: 'it is acquired' },
+      },
+    ],
+  },
+  {
+    code: `
+export async function optionalChild(shouldTrace: boolean, other: boolean) {
+  const span = shouldTrace ? tracer.startSpan('child') : undefined;
+  if (other) span.end();
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 5, column: 1 }],
+  },
+  {
+    code: `
+export async function optionalChild(flag: boolean) {
+  let traced = flag;
+  const span = traced && tracer.startSpan('child');
+  traced = false;
+  if (traced) span.end();
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 7, column: 1 }],
+  },
+  {
+    code: `
+export async function maybeQuery(enabled: boolean) {
+  const client = enabled ? await pool.connect() : null;
+  if (!client) return;
+  await client.query('select 1');
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 6, column: 1 }],
+  },
+  // One report for the span of either branch, not one per branch.
+  {
+    code: `
+export async function connectSpan(secure: boolean) {
+  const span = secure ? tracer.startSpan('tls.connect') : tracer.startSpan('tcp.connect');
+  await work();
+  span.end();
+}`,
+    errors: [{ messageId: 'leakOnMayThrow', line: 4, column: 3 }],
   },
 ];
 
