@@ -52,7 +52,14 @@ export function mergeListeners(...all: Listeners[]): Listeners {
   return Object.fromEntries(
     Object.entries(merged).map(([selector, list]) => [
       selector,
-      list.length === 1 ? (list[0] as (node: never) => void) : (node: never) => list.forEach((listener) => listener(node)),
+      list.length === 1 ? (list[0] as (node: never) => void) : inOrder(list),
     ]),
   );
+}
+
+/** One listener that calls each of `list` in turn; a plain loop, since it runs at every node of its type. */
+function inOrder(list: readonly ((node: never) => void)[]): (node: never) => void {
+  return (node: never) => {
+    for (let i = 0; i < list.length; i++) (list[i] as (node: never) => void)(node);
+  };
 }

@@ -197,6 +197,9 @@ export class Ownership {
    * of strings, written in place or a `const` (`for (const event of ['close', 'error']) socket.once(event, …)`).
    */
   private listenerEvents(call: TSESTree.CallExpression): readonly string[] | undefined {
+    // Not a registration (nearly every call): answered without the table, whose entry per call of a long function
+    // cost more than the question.
+    if (!methodCall(call, LISTENER_METHODS)) return undefined;
     if (this.eventsByCall.has(call)) return this.eventsByCall.get(call);
     const events = this.computeListenerEvents(call);
     this.eventsByCall.set(call, events);
@@ -307,6 +310,8 @@ export class Ownership {
   /** {@link isErrback}, asked once per call (by `onCall` for its arguments, and by `reportsThroughCallback`). */
   private isErrbackArgument(call: TSESTree.CallExpression, arg: TSESTree.Node): boolean {
     if (arg !== call.arguments[call.arguments.length - 1]) return false;
+    // Only a function written in place is an errback: the table is for those (most last arguments are not).
+    if (arg.type !== AST_NODE_TYPES.ArrowFunctionExpression && arg.type !== AST_NODE_TYPES.FunctionExpression) return false;
     let answer = this.errbackCalls.get(call);
     if (answer === undefined) this.errbackCalls.set(call, (answer = isErrback(call, arg, this.isGlobal)));
     return answer;
