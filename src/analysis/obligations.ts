@@ -157,6 +157,7 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
     fallbackOf: (node) => owed.fallbackOf(node),
     guardedBy: (node) => owed.guardedBy(node),
     closureOf: (node) => summaries.closureOf(node),
+    parameterTested: (fn, node) => releases.parameterTested(fn, node),
   });
   ownership.propertyParams = releases;
   ownership.releasesOnce = (closure, root) => refinements.releasesOnce(closure, root);

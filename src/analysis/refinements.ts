@@ -60,6 +60,8 @@ export interface RefinementDeps {
   readonly guardedBy?: (node: TSESTree.Node) => readonly { readonly ob: Obligation; readonly ranWhenTruthy: boolean }[];
   /** The closure an argument or callee names (a function written in place, or a `const` bound to one). */
   readonly closureOf?: (node: TSESTree.Node) => TSESTree.Node | undefined;
+  /** A tested parameter of `fn` that the function releases: its obligation is made now, before the release. */
+  readonly parameterTested?: (fn: FunctionRecord, node: TSESTree.Node) => void;
 }
 
 interface BlockTests {
@@ -93,7 +95,10 @@ export class Refinements {
     const { handles } = this;
     return {
       'Identifier:exit': (node: TSESTree.Identifier) => {
-        if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedValue(node));
+        if (!branchTarget(node)) return;
+        // A helper's parameter may be the first handle of the file (a helper declared before its callers).
+        this.noteTestedParameter(node);
+        if (!handles.empty) this.onTest(node, this.testedValue(node));
       },
       'MemberExpression:exit': (node: TSESTree.MemberExpression) => {
         // Inside `a?.b` the member is evaluated on one branch of the chain: the chain as a whole is the test.
@@ -106,7 +111,10 @@ export class Refinements {
         }
       },
       'BinaryExpression:exit': (node: TSESTree.BinaryExpression) => {
-        if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedComparison(node));
+        if (!branchTarget(node)) return;
+        this.noteTestedParameter(node.left);
+        this.noteTestedParameter(node.right);
+        if (!handles.empty) this.onTest(node, this.testedComparison(node));
       },
       'CallExpression:exit': (node: TSESTree.CallExpression) => {
         if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedCall(node));
@@ -141,6 +149,11 @@ export class Refinements {
       ...this.fallbackOf(node).map((ob) => ({ ob, dropWhenTruthy: true })),
       ...this.guardedAcquires(node),
     ];
+  }
+
+  private noteTestedParameter(node: TSESTree.Node): void {
+    const fn = this.recorder.current;
+    if (fn && this.deps.parameterTested) this.deps.parameterTested(fn, node);
   }
 
   /**

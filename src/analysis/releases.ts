@@ -161,6 +161,22 @@ export class Releases {
     return this.owed.in(fn, ob);
   }
 
+  /**
+   * A parameter of `fn` tested before its release (`function endSpan(span) { if (span) span.end(); }`): its obligation
+   * is made at the test, as the release would make it later, so the branch on which the value is falsy (no resource)
+   * drops it. Without this the helper would release on "some" paths only, the falsy one, which holds nothing.
+   */
+  parameterTested(fn: FunctionRecord, node: TSESTree.Node): void {
+    const value = unwrapValue(node);
+    if (value.type !== AST_NODE_TYPES.Identifier || !isFunctionNode(fn.node)) return;
+    const def = this.handles.resolve(value)?.defs[0];
+    if (def?.type !== DefinitionType.Parameter || def.node !== fn.node) return;
+    const slot = parameterSlot(fn.node, value.name);
+    if (!slot || slot.key !== undefined || fn.paramObligations.has(slot.index)) return;
+    const released = this.releasedAs(fn.node, slot.index, undefined);
+    if (released?.own) this.paramObligation(fn, value, released.kind, false);
+  }
+
   /** Obligations of destructured parameters' properties, by function and slot (`0.span`). */
   private readonly propertyParams = new Map<FunctionRecord, Map<string, Obligation>>();
   /** Property slots released by a call of the function's own body, as `ownParamReleases`, by function node. */

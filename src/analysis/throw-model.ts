@@ -244,7 +244,7 @@ export class ThrowModel {
     }
     // The API itself never throws, but `context.with(ctx, fn)` and `startActiveSpan(name, fn)` run `fn`, whose
     // exceptions pass through.
-    if (this.isOtelCall(call)) return this.callbackMayThrow(call);
+    if (this.isOtelCall(call)) return this.callbackMayThrow(call, otelCallbacksThatPass(call));
     if (callee.type === AST_NODE_TYPES.MemberExpression && this.isSafeStringMethod(call, callee)) return false;
     if (this.userSaysNonThrowing(callee)) return false;
     if (!this.deps.options.loggersMayThrow && isLoggingCall(invokedPath(call), call.arguments.some((arg) => isFunctionNode(unwrapValue(arg))))) return false;
@@ -405,9 +405,9 @@ export class ThrowModel {
    * A call given a function may run it: it throws what that function may throw (an unknown function may). Not a
    * `bind` (`context.bind(ctx, fn)`, `fn.bind(this)`, `AsyncResource.bind(fn)`): it returns a wrapper and runs nothing.
    */
-  private callbackMayThrow(call: TSESTree.CallExpression): boolean {
+  private callbackMayThrow(call: TSESTree.CallExpression, args: readonly TSESTree.CallExpressionArgument[] = call.arguments): boolean {
     if (calleePath(call.callee)?.at(-1) === 'bind') return false;
-    return call.arguments.some((arg) => {
+    return args.some((arg) => {
       const value = unwrapValue(arg);
       if (isFunctionNode(value)) return !isAsyncFunction(value) && !value.generator && this.bodyMayThrow(value);
       if (value.type !== AST_NODE_TYPES.Identifier) return false;
@@ -709,6 +709,20 @@ const RELEASED_AS_ARGUMENT = 'argument:';
 function contextKey(fn: TSESTree.Node, params: ReadonlyMap<Variable, ReadonlySet<string>>): string {
   const parts = [...params].map(([variable, methods]) => `${variable.name}@${variable.defs[0]?.name.range[0] ?? -1}=${[...methods].sort().join(',')}`);
   return `${fn.range[0]}:${fn.range[1]}|${parts.sort().join(';')}`;
+}
+
+/**
+ * The arguments of an OpenTelemetry call whose exceptions pass through it. `safeExecuteInTheMiddle(execute, onFinish,
+ * true)` catches what `execute` throws and, told to prevent throwing, returns instead (@opentelemetry/instrumentation's
+ * utils): only what `onFinish` throws, in its `finally`, passes. `safeExecuteInTheMiddleAsync` is an `async` function:
+ * it rejects, nothing is thrown synchronously.
+ */
+function otelCallbacksThatPass(call: TSESTree.CallExpression): readonly TSESTree.CallExpressionArgument[] {
+  const name = calleePath(call.callee)?.at(-1);
+  if (name === 'safeExecuteInTheMiddleAsync') return [];
+  if (name !== 'safeExecuteInTheMiddle') return call.arguments;
+  const prevent = call.arguments[2] && unwrapValue(call.arguments[2]);
+  return prevent?.type === AST_NODE_TYPES.Literal && prevent.value === true ? call.arguments.slice(1, 2) : call.arguments;
 }
 
 /** `require('@opentelemetry/…')`, possibly inside a module-interop helper (tsc's `__importStar(require(…))`, Babel's). */

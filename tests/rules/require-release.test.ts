@@ -88,6 +88,42 @@ export function patched(original: () => Promise<string>) {
   return promise.then(() => span.end(), () => span.end());
 }`,
   },
+  // safeExecuteInTheMiddle(execute, onFinish, true) catches what execute throws and returns instead
+  // (preventThrowingError): only onFinish's exceptions pass, and this one throws none.
+  {
+    code: `
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+declare function risky(): number;
+export function hooked() {
+  const span = tracer.startSpan('op');
+  safeExecuteInTheMiddle(() => risky(), () => {}, true);
+  span.end();
+}`,
+  },
+  // A release helper that tests its parameter first (instrumentation-document-load's _endSpan): where the value is
+  // falsy there is no span to end, so the helper releases on every path that holds one, declared before or after the
+  // caller, as a method or a function.
+  {
+    code: `
+export class Loader {
+  endSpan(span) {
+    if (span) span.end();
+  }
+  load() {
+    const span = tracer.startSpan('load');
+    this.endSpan(span);
+  }
+}
+export function traced() {
+  const span = tracer.startSpan('op');
+  endIfSet(span);
+}
+function endIfSet(span) {
+  if (span !== undefined) {
+    span.end();
+  }
+}`,
+  },
   // The call reports its failure through the callback (Node's convention), not by throwing: the \`catch\` runs only if
   // it throws anyway, and then the callback never runs, so the release there is no second one.
   {
@@ -1619,6 +1655,90 @@ export function traced() {
         ],
       },
     ],
+  },
+  // Without preventThrowingError, safeExecuteInTheMiddle rethrows what execute threw, after onFinish.
+  {
+    code: `
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+declare function risky(): number;
+export function hooked() {
+  const span = tracer.startSpan('op');
+  safeExecuteInTheMiddle(() => risky(), () => {});
+  span.end();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 6,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+declare function risky(): number;
+export function hooked() {
+  const span = tracer.startSpan('op');
+  try {
+    safeExecuteInTheMiddle(() => risky(), () => {});
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // With it, what onFinish throws still passes.
+  {
+    code: `
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+declare function risky(): number;
+export function hooked() {
+  const span = tracer.startSpan('op');
+  safeExecuteInTheMiddle(() => risky(), (error) => {
+    if (error) throw error;
+  }, true);
+  span.end();
+}`,
+    errors: [
+      {
+        messageId: 'leakOnMayThrow',
+        line: 6,
+        column: 3,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+declare function risky(): number;
+export function hooked() {
+  const span = tracer.startSpan('op');
+  try {
+    safeExecuteInTheMiddle(() => risky(), (error) => {
+      if (error) throw error;
+    }, true);
+  } finally {
+    span.end();
+  }
+}`,
+          },
+        ],
+      },
+    ],
+  },
+  // A helper that tests another value than the span does not end it on every path that holds it.
+  {
+    code: `
+function finish(span, ok) {
+  if (ok) span.end();
+}
+export function traced(ok) {
+  const span = tracer.startSpan('op');
+  finish(span, ok);
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 8, column: 1, suggestions: [] }],
   },
   // pg, like graphile/crystal#978: the client goes back only when the query succeeds.
   {
