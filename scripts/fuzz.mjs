@@ -7,7 +7,7 @@
 //   npm run fuzz -- --typed               # lint with type information (slower)
 //   npm run fuzz -- --show 10             # print up to 10 disagreements
 //   npm run fuzz -- --oracle-only         # no linter: generator/oracle statistics and timing
-//   npm run fuzz -- --forms v1            # the first model's forms only (default v2; or FUZZ_FORMS)
+//   npm run fuzz -- --forms v2            # an earlier model's forms only: v1, v2 (default v3; or FUZZ_FORMS)
 //
 // The TypeScript sources run under vitest (no tsx here), with scripts/fuzz.vitest.config.ts.
 // Prints cases checked, the oracle's leak/safe and double/no-double ratios, the disagreements of
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const env = { ...process.env };
-const usage = 'usage: npm run fuzz -- [--runs N] [--seed S] [--typed] [--show N] [--oracle-only] [--forms v1|v2]';
+const usage = 'usage: npm run fuzz -- [--runs N] [--seed S] [--typed] [--show N] [--oracle-only] [--forms v1|v2|v3]';
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const value = () => {
@@ -41,8 +41,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--oracle-only') env.FUZZ_ORACLE_ONLY = '1';
   else if (a === '--forms') {
     const v = args[++i];
-    if (v !== 'v1' && v !== 'v2') {
-      console.error(`--forms needs v1 or v2\n${usage}`);
+    if (v !== 'v1' && v !== 'v2' && v !== 'v3') {
+      console.error(`--forms needs v1, v2 or v3\n${usage}`);
       process.exit(2);
     }
     env.FUZZ_FORMS = v;
@@ -94,7 +94,7 @@ const MIN_DOUBLE_SHARE = 0.15;
 const doubleShare = report.checked ? report.oracleDoubleDone / report.checked : 0;
 console.log(
   [
-    `\nfuzz: ${ok ? 'OK' : 'FAILED'} — ${report.checked} cases, seed ${report.seed}, forms ${report.forms ?? 'v2'}${report.typed ? ', typed' : ''}${report.oracleOnly ? ', oracle only' : ''}, ${secs}s total`,
+    `\nfuzz: ${ok ? 'OK' : 'FAILED'} — ${report.checked} cases, seed ${report.seed}, forms ${report.forms ?? 'v3'}${report.typed ? ', typed' : ''}${report.oracleOnly ? ', oracle only' : ''}, ${secs}s total`,
     `  leak   (require-done):   leak/safe ${report.oracleLeaks}/${report.oracleSafe} (${pct(report.oracleLeaks)} leak), ` +
       `${report.leakDisagreements} disagreements (missed leaks ${report.missedLeaks}, false positives ${report.falsePositives}); ` +
       `report lines differ from the oracle's in ${report.bothLeak - report.bothLeakSameLines} agreeing runs`,

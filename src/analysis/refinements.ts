@@ -7,10 +7,10 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { isAwaitLike } from './down-level.js';
-import { type Obligation, rootOf, type Variable } from './events.js';
+import { type Obligation, type Refinement, rootOf, type Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
-import { branchTarget, contains, isFunctionNode, methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
+import { branchSite, branchTarget, contains, isFunctionNode, methodCall, unwrapAwaited, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -90,10 +90,22 @@ export class Refinements {
     this.fallbackOf = deps.fallbackOf ?? (() => []);
   }
 
+  /** Refinements of a wrapped test (`!shutdown`), waiting for the wrapper's evaluation to end ({@link branchSite}). */
+  private readonly pendingAt = new Map<TSESTree.Node, Refinement[]>();
+
   /** Listeners: the nodes that can be branch conditions. */
   listeners(): Record<string, (node: never) => void> {
     const { handles } = this;
+    const flush = (node: TSESTree.Node): void => {
+      const pending = this.pendingAt.get(node);
+      if (!pending) return;
+      this.pendingAt.delete(node);
+      for (const refinement of pending) this.recorder.refine(refinement);
+    };
     return {
+      'UnaryExpression:exit': flush,
+      'TSNonNullExpression:exit': flush,
+      'TSAsExpression:exit': flush,
       'Identifier:exit': (node: TSESTree.Identifier) => {
         if (!branchTarget(node)) return;
         // A helper's parameter may be the first handle of the file (a helper declared before its callers).
@@ -106,6 +118,7 @@ export class Refinements {
         if (!handles.empty && branchTarget(node)) this.onTest(node, this.testedValue(node));
       },
       'ChainExpression:exit': (node: TSESTree.ChainExpression) => {
+        flush(node);
         if (!handles.empty && node.expression.type === AST_NODE_TYPES.MemberExpression && branchTarget(node)) {
           this.onTest(node, this.testedValue(node));
         }
@@ -126,9 +139,13 @@ export class Refinements {
     if (drop.length === 0) return;
     const branch = branchTarget(node);
     if (!branch) return;
-    for (const { ob, dropWhenTruthy, guard } of drop) {
-      this.recorder.refine({ ob, known: branch.known, knownTruthy: branch.truthy, dropWhenTruthy, ...(guard ? { guard } : {}) });
-    }
+    const refinements = drop.map(
+      ({ ob, dropWhenTruthy, guard }): Refinement => ({ ob, known: branch.known, knownTruthy: branch.truthy, dropWhenTruthy, ...(guard ? { guard } : {}) }),
+    );
+    // `try { if (!shutdown) … }`: ESLint ends the segment holding `shutdown` at the `!`, and its one edge is no branch.
+    const site = branchSite(node);
+    if (site === node) for (const refinement of refinements) this.recorder.refine(refinement);
+    else this.pendingAt.set(site, [...(this.pendingAt.get(site) ?? []), ...refinements]);
   }
 
   /**

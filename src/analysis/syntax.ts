@@ -155,6 +155,24 @@ export function branchTarget(node: TSESTree.Node): { known: TSESTree.Node; truth
   }
 }
 
+/**
+ * The node whose evaluation completes the test `node` stands in for in {@link branchTarget}: `node` itself, or the
+ * `!`, `!`-free wrappers (`x!`, `x as T`) and optional chain around it. Inside a `try`, ESLint starts a segment where
+ * such a wrapper is evaluated (the first node that may throw), so the segment that branches is the wrapper's.
+ */
+export function branchSite(node: TSESTree.Node): TSESTree.Node {
+  let site = node;
+  for (let parent = site.parent; parent; site = parent, parent = parent.parent) {
+    const wraps =
+      (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === '!') ||
+      parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      parent.type === AST_NODE_TYPES.TSAsExpression ||
+      parent.type === AST_NODE_TYPES.ChainExpression;
+    if (!wraps) break;
+  }
+  return site;
+}
+
 /** The statement a `break`/`continue` leaves: its labelled statement, or the innermost loop (or switch, for break). */
 export function jumpTarget(node: TSESTree.BreakStatement | TSESTree.ContinueStatement): TSESTree.Node | undefined {
   let current: TSESTree.Node | undefined = node.parent;

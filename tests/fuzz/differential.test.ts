@@ -17,10 +17,10 @@ import { analyze, type OracleResult } from './oracle.js';
 /** A fixed-seed slice of the differential fuzzer in the normal test run (the full run is `npm run fuzz`). */
 const SEED = 5_000_001;
 /**
- * The model the slice's programs are generated for and judged under (./ir.ts `Forms`). `v1` until the v2 analysis
- * (non-throwing calls, callback releases, the emitter hand-off) lands in src/analysis/; then flip to `'v2'`.
+ * The model the slice's programs are generated for and judged under (./ir.ts `Forms`): `v3`, session 13's flags and
+ * `??` key on top of the v2 forms.
  */
-const SLICE_FORMS: Forms = 'v2';
+const SLICE_FORMS: Forms = 'v3';
 const RUNS = Number(process.env.FUZZ_SLICE_RUNS ?? 300);
 /** The typed slice: each lint builds a TypeScript program, so fewer runs (~10 s). */
 const TYPED_SEED = 3;

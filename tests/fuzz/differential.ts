@@ -10,7 +10,7 @@
  *
  * Report lines are compared too, as hints (not disagreements): the leak reports against the oracle's
  * `reportLines` (every explicit leaking exit, else the first implicit one), the double-done reports
- * against its `doubleDoneLines`. `gen.forms` picks the model (`v1` / `v2`, see ./ir.ts).
+ * against its `doubleDoneLines`. `gen.forms` picks the model (`v1` / `v2` / `v3`, see ./ir.ts).
  *
  * The linter is injected (`lint`), so this module works with stand-in linters;
  * `createWorkqueueLinter()` / `lintWithRules()` build the real one on ESLint's `Linter`.

@@ -34,10 +34,14 @@
  *  - `while (check(n)) {` becomes `for (let $i = 0; $loopTest($i++); ) {` so the stub knows the
  *    iteration number (≤ 2 iterations, like the oracle);
  *  - the second `q.get()` (next worker-loop iteration) ends the run: "iteration end";
- *  - each direct `q.done(item);` passes its own line number, so double dones are located.
+ *  - each direct `q.done(item);` passes its own line number, so double dones are located, and so does v3's
+ *    `q.done(key);` (the key chosen by `item ?? '-'`);
+ *  - v3: a `flag: boolean` parameter is a choice made when the worker is called (a `const` / `let` flag reads
+ *    `check(0)`, a choice like any other; `flag = check(n)` another); a run whose flag skipped the get took nothing,
+ *    and nothing in it is judged.
  */
 import ts from 'typescript';
-import type { Forms } from './ir.js';
+import { hasV2Forms, type Forms } from './ir.js';
 
 export interface ExecResult {
   leaks: boolean;
@@ -70,10 +74,11 @@ class Stop extends Error {}
 
 export async function executeAll(source: string, opts: ExecOptions = {}): Promise<ExecResult> {
   const maxRuns = opts.maxRuns ?? 200_000;
-  const v2 = (opts.forms ?? 'v2') === 'v2';
+  const v2 = hasV2Forms(opts.forms ?? 'v2');
+  const flagParam = /^export async function worker\(q: Q, flag: boolean\)/m.test(source);
   const numbered = source.split('\n').map((l, i) => {
     const line = i + 1;
-    let out = l.replace('q.done(item);', `q.done(item, ${line});`);
+    let out = l.replace('q.done(item);', `q.done(item, ${line});`).replace('q.done(key);', `q.done(key, ${line});`);
     // A finishing helper's call (the whole line is the statement): its done is placed at the call's line.
     if (v2 && FINISH_CALLS.has(l.trim())) out = out.replace(l.trim(), `q.at(${line}); ${l.trim()} q.at(null);`);
     if (v2) {
@@ -272,7 +277,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
   const names = Object.keys(stubs);
   // Running the generated program is the point: it is this test's own output, never user input.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function(...names, `${js}\nreturn worker;`) as (...a: unknown[]) => (q: unknown) => Promise<void>;
+  const factory = new Function(...names, `${js}\nreturn worker;`) as (...a: unknown[]) => (q: unknown, flag?: boolean) => Promise<void>;
   const worker = factory(...names.map((n) => stubs[n as keyof typeof stubs]));
 
   let leaks = false;
@@ -286,7 +291,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
     taken = [];
     state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [], aborted: false, callback: null, at: null };
     try {
-      await worker(q);
+      await (flagParam ? worker(q, choose(2) === 1) : worker(q));
     } catch {
       // an exception leaving the worker, or Stop at the next get: either way the iteration is over
     }
@@ -298,13 +303,15 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       for (let i = 0; i < 10; i++) await Promise.resolve();
     }
     lateDones += state.late;
+    // (v3) the flag skipped the get: nothing was taken, nothing is judged
+    if (state.gets === 0) state.dones = [];
     const handOff = state.handOff;
     const judged = state.dones.filter((d) => handOff === null || d.seq < handOff).sort((a, b) => a.seq - b.seq);
     if (judged.length > 1) {
       doubleDone = true;
       for (const d of judged.slice(1)) ddLines.add(d.line);
     }
-    if (!state.shutdown && handOff === null && judged.length === 0) {
+    if (state.gets > 0 && !state.shutdown && handOff === null && judged.length === 0) {
       leaks = true;
       for (const l of state.rejectedThen) rejectionLines.add(l);
     }

@@ -4,7 +4,7 @@
  * scripts/fuzz.vitest.config.ts. Not matched by the normal `tests/**\/*.test.ts` include.
  *
  * Environment: FUZZ_RUNS (default 10000), FUZZ_SEED (default random), FUZZ_TYPED=1 (typed
- * linting), FUZZ_ORACLE_ONLY=1 (no linter: oracle statistics and timing only), FUZZ_FORMS=v1|v2 (the model, default v2), FUZZ_SHOW (disagreements printed, default 3), FUZZ_REPORT (write the text report
+ * linting), FUZZ_ORACLE_ONLY=1 (no linter: oracle statistics and timing only), FUZZ_FORMS=v1|v2|v3 (the model, default v3), FUZZ_SHOW (disagreements printed, default 3), FUZZ_REPORT (write the text report
  * and a JSON summary here instead of only printing).
  */
 import { writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : (Date.now()
 const typed = process.env.FUZZ_TYPED === '1';
 const show = Number(process.env.FUZZ_SHOW ?? 3);
 const oracleOnly = process.env.FUZZ_ORACLE_ONLY === '1';
-const forms: Forms = process.env.FUZZ_FORMS === 'v1' ? 'v1' : 'v2';
+const forms: Forms = process.env.FUZZ_FORMS === 'v1' || process.env.FUZZ_FORMS === 'v2' ? process.env.FUZZ_FORMS : 'v3';
 
 it(`differential fuzz: ${runs} runs, seed ${seed}, forms ${forms}${typed ? ', typed' : ''}${oracleOnly ? ', oracle only' : ''}`, async () => {
   let report;

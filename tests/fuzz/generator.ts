@@ -14,7 +14,11 @@
  * programs for a given seed as before v2 existed, marked `forms: 'v1'`); `v2` (the default) adds the non-throwing calls
  * (`console.log(item)`, `Date.now()`, `note(item)`, the error sinks, `Number` / `parseInt` / `parseFloat`, the
  * `Object.entries` loop), the promise-handler and timer releases, the `emitter.once` hand-off and the same-file
- * finishing helpers (`finish(q, item)`, `settle({ queue: q, key: item })`, `relay(q, item)`) (marked `forms: 'v2'`).
+ * finishing helpers (`finish(q, item)`, `settle({ queue: q, key: item })`, `relay(q, item)`) (marked `forms: 'v2'`);
+ * `v3` adds, to every v2 form, session 13's: in about a third of the programs a flag (a parameter, a `const` or a `let`)
+ * whose `if` guards the get and which `if (flag)` / `if (!flag)` blocks test again, or (a parameter or a `let`) which
+ * is rewritten (`flag = check(n);`) before its one test in the body, and the key chosen by `??` (`{ const key = item ?? '-'; q.done(key); }`)
+ * (marked `forms: 'v3'`).
  */
 import fc from 'fast-check';
 import {
@@ -23,6 +27,7 @@ import {
   countStmts,
   type ErrbackVia,
   FINISH_VIAS,
+  type Flag,
   type Forms,
   type Header,
   type Program,
@@ -44,6 +49,9 @@ const ABORT_WEIGHT_V2 = 1;
 /** `fetchObject(item, (err) => { … });` (v2), and `if (err) { … }` inside its body */
 const ERRBACK_WEIGHT_V2 = 5;
 const IF_ERR_WEIGHT = 16;
+/** v3: `if (flag) { … }` where the program has a flag that is never rewritten, and the `??` key */
+const IF_FLAG_WEIGHT_V3 = 5;
+const KEY_DONE_WEIGHT_V3 = 2;
 
 interface Ctx {
   /** nesting level of the list being generated (0 = the worker body) */
@@ -62,14 +70,24 @@ interface Ctx {
   innerLoops: number;
   /** inside an errback's body: synchronous (no `await`), no callback forms, no abort block, no further errback */
   inCallback?: boolean;
+  /**
+   * (v3) the program has a flag that is never rewritten: `if (flag)` allowed. Not in a program that rewrites it (see
+   * `bodyArb`), and never inside an errback's body (which runs later: kept out of the flag's business).
+   */
+  flag?: Flag['decl'];
+  /**
+   * (v3) inside an `if (flag)` block: no errback. The rule judges a callback's body on its own, also where the flag
+   * test around its registration can never pass with an item taken (a double done inside it is still reported).
+   */
+  inFlagTest?: boolean;
 }
 
 const JUMPS = new Set<Stmt['kind']>(['return', 'throw', 'rethrow', 'break', 'continue']);
 
 const hasDone = (list: readonly Stmt[]): boolean =>
   list.some((s) => {
-    if (s.kind === 'done' || s.kind === 'finish') return true;
-    if (s.kind === 'if' || s.kind === 'ifErr') return hasDone(s.then) || (s.else !== null && hasDone(s.else));
+    if (s.kind === 'done' || s.kind === 'finish' || s.kind === 'keyDone') return true;
+    if (s.kind === 'if' || s.kind === 'ifErr' || s.kind === 'ifFlag') return hasDone(s.then) || (s.else !== null && hasDone(s.else));
     if (s.kind === 'switch') return s.cases.some((c) => hasDone(c.body));
     if (s.kind === 'try') return hasDone(s.block) || (s.handler !== null && hasDone(s.handler.body)) || (s.finalizer !== null && hasDone(s.finalizer));
     if (s.kind === 'loop' || s.kind === 'abort' || s.kind === 'errback') return hasDone(s.body);
@@ -90,6 +108,7 @@ function alwaysAbrupt(s: Stmt): boolean {
       return true;
     case 'if':
     case 'ifErr':
+    case 'ifFlag':
       return s.else !== null && s.then.some(alwaysAbrupt) && s.else.some(alwaysAbrupt);
     case 'try':
       if (s.finalizer?.some(alwaysAbrupt)) return true;
@@ -147,7 +166,7 @@ export function truncateAfterJump(list: Stmt[]): Stmt[] {
 }
 
 const ctxKey = (c: Ctx): string =>
-  `${c.depth}|${c.labels.join(',')}|${c.inLoop ? 1 : 0}${c.inSwitch ? 1 : 0}${c.eInScope ? 1 : 0}${c.inAbort ? 1 : 0}${c.inCallback ? 1 : 0}|${c.innerLoops}`;
+  `${c.depth}|${c.labels.join(',')}|${c.inLoop ? 1 : 0}${c.inSwitch ? 1 : 0}${c.eInScope ? 1 : 0}${c.inAbort ? 1 : 0}${c.inCallback ? 1 : 0}|${c.innerLoops}|${c.flag ?? ''}${c.inFlagTest ? 1 : 0}`;
 
 export interface GenOptions {
   /** allow a worker loop around the get (default true) */
@@ -159,7 +178,8 @@ export interface GenOptions {
 }
 
 export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
-  const forms: Forms = opts.forms ?? 'v2';
+  const forms: Forms = opts.forms ?? 'v3';
+  const v2 = forms !== 'v1';
   const stmtMemo = new Map<string, fc.Arbitrary<Stmt>>();
   const listMemo = new Map<string, fc.Arbitrary<Stmt[]>>();
 
@@ -205,7 +225,7 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
       { weight: 1, arbitrary: fc.constant<Stmt>({ kind: 'throw' }) },
       { weight: 2, arbitrary: fc.constant<Stmt>({ kind: 'return' }) },
     ];
-    if (forms === 'v2') {
+    if (v2) {
       arbs.push({
         weight: SAFE_WEIGHT_V2,
         arbitrary: fc.constantFrom(...SAFE_VIAS).map((via): Stmt => ({ kind: 'safe', via })),
@@ -276,10 +296,10 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
             .record({ then: list(inner, 0), else: fc.option(list(inner, 0), { freq: 2 }) })
             .map(({ then, else: els }): Stmt => ({ kind: 'ifErr', then, else: els })),
         });
-      } else if (forms === 'v2') {
+      } else if (v2 && !c.inFlagTest) {
         arbs.push({ weight: ERRBACK_WEIGHT_V2, arbitrary: errbackArb(c) });
       }
-      if (forms === 'v2' && !c.inAbort && !c.inCallback) {
+      if (v2 && !c.inAbort && !c.inCallback) {
         arbs.push({
           weight: ABORT_WEIGHT_V2,
           arbitrary: list({ ...inner, inAbort: true }, 0, 2).map((body): Stmt => ({ kind: 'abort', body })),
@@ -310,7 +330,20 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
           })),
       });
     }
+    // (v3's alternatives come last, so that the v1 and v2 alternatives keep their order)
+    if (forms === 'v3') {
+      arbs.push({ weight: KEY_DONE_WEIGHT_V3, arbitrary: fc.constant<Stmt>({ kind: 'keyDone' }) });
+      const flagTest: Ctx = { ...inner, inFlagTest: true };
+      if (c.flag && canNest) arbs.push({ weight: IF_FLAG_WEIGHT_V3, arbitrary: ifFlagArb(flagTest, list(flagTest, 0)) });
+    }
     return fc.oneof({ withCrossShrink: true }, ...arbs);
+  }
+
+  /** `if (flag) { then } [else { … }]` or `if (!flag) …` (v3) */
+  function ifFlagArb(inner: Ctx, then: fc.Arbitrary<Stmt[]>): fc.Arbitrary<Stmt> {
+    return fc
+      .record({ negated: fc.boolean(), then, else: fc.option(list(inner, 0), { freq: 2 }) })
+      .map(({ negated, then: t, else: els }): Stmt => ({ kind: 'ifFlag', negated, then: t, else: els }));
   }
 
   /**
@@ -328,6 +361,7 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
       eInScope: false,
       inAbort: false,
       inCallback: true,
+      flag: undefined,
     };
     return fc
       .record({ via: fc.constantFrom<ErrbackVia>('fn', 'method'), body: list(cbCtx, 1) })
@@ -391,7 +425,32 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
       { weight: 1, arbitrary: fc.constant<Header>({ kind: 'ifNot' }) },
     );
 
-  const bodyArb = (wl: WorkerLoop | null): fc.Arbitrary<Stmt[]> => {
+  /**
+   * A program that rewrites its flag (v3): `flag = check(n);` then one test of it, in the worker's body, with no other
+   * test of the flag anywhere. The analysis keeps no correlation for a rewritten flag at all (not even between two tests
+   * after the rewrite, nor for a test before it): a program with more tests would be a false alarm of that documented
+   * choice, not a defect; this one proves the correlation is not applied where it must not be.
+   */
+  const rewrittenFlagBody = (): fc.Arbitrary<Stmt[]> => {
+    const c: Ctx = { depth: 0, labels: [], inLoop: false, inSwitch: false, eInScope: false, innerLoops: 0 };
+    const flagTest: Ctx = { ...c, depth: 1, inFlagTest: true };
+    return fc
+      .tuple(list(c, 0, 2), smallN, ifFlagArb(flagTest, list(flagTest, 0, 2).map((then) => withDone(then))), list(c, 0, 2))
+      .map(([pre, n, test, post]) => truncateAfterJump([...pre, { kind: 'setFlag', n }, test, ...post]));
+  };
+
+  const bodyArb = (wl: WorkerLoop | null, flag: Flag | null = null): fc.Arbitrary<Stmt[]> => {
+    if (flag && flag.decl !== 'const') {
+      return fc.oneof(
+        { withCrossShrink: true },
+        { weight: 3, arbitrary: stableBodyArb(wl, flag) },
+        { weight: 2, arbitrary: rewrittenFlagBody() },
+      );
+    }
+    return stableBodyArb(wl, flag);
+  };
+
+  const stableBodyArb = (wl: WorkerLoop | null, flag: Flag | null): fc.Arbitrary<Stmt[]> => {
     const c: Ctx = {
       depth: 0,
       labels: wl?.label ? [wl.label] : [],
@@ -399,7 +458,9 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
       inSwitch: false,
       eInScope: false,
       innerLoops: 0,
+      ...(flag ? { flag: flag.decl } : {}),
     };
+    const flagTest: Ctx = { ...c, depth: 1, inFlagTest: true };
     return fc.oneof(
       { withCrossShrink: true },
       // plain random statements
@@ -420,8 +481,19 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
           .tuple(list(c, 0, 1), guardArb(c), list(c, 0, 1))
           .map(([pre, g, post]) => truncateAfterJump([...pre, g, ...post, { kind: 'done' }])),
       },
+      // v3, with a flag: a test of it that settles the item
+      ...(flag
+        ? [
+            {
+              weight: 10,
+              arbitrary: fc
+                .tuple(list(c, 0, 2), ifFlagArb(flagTest, list(flagTest, 0, 2).map((then) => withDone(then))), list(c, 0, 2))
+                .map(([pre, test, post]) => truncateAfterJump([...pre, test, ...post])),
+            },
+          ]
+        : []),
       // v2: an errback with random code around it
-      ...(forms === 'v2'
+      ...(v2
         ? [
             {
               weight: 1,
@@ -434,19 +506,38 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
     );
   };
 
-  return fc
-    .record({
-      preamble: opts.importPreamble === false ? fc.constant('inline' as const) : fc.constantFrom<'inline' | 'import'>('inline', 'import'),
-      workerLoop: workerLoopArb,
-    })
-    .chain(({ preamble, workerLoop }) =>
-      fc.record({
-        preamble: fc.constant(preamble),
-        workerLoop: fc.constant(workerLoop),
-        header: headerArb(workerLoop !== null),
-        body: bodyArb(workerLoop),
-      }),
-    )
-    .filter((p) => countStmts(p.body) <= MAX_STMTS)
-    .map((p): Program => ({ forms, ...p }));
+  const preambleArb = opts.importPreamble === false ? fc.constant('inline' as const) : fc.constantFrom<'inline' | 'import'>('inline', 'import');
+  const programs =
+    forms === 'v3'
+      ? // a flag in about a third of the programs; a flag program has no worker loop (see ir.ts `Flag`)
+        fc
+          .record({
+            preamble: preambleArb,
+            workerLoop: workerLoopArb,
+            flag: fc.oneof(
+              { withCrossShrink: true },
+              { weight: 2, arbitrary: fc.constant(null) },
+              { weight: 1, arbitrary: fc.record({ decl: fc.constantFrom<Flag['decl']>('param', 'const', 'let'), negated: fc.boolean() }) },
+            ),
+          })
+          .chain(({ preamble, workerLoop, flag }) =>
+            fc.record({
+              preamble: fc.constant(preamble),
+              workerLoop: fc.constant(flag ? null : workerLoop),
+              header: headerArb(!flag && workerLoop !== null),
+              body: bodyArb(flag ? null : workerLoop, flag),
+              ...(flag ? { flag: fc.constant(flag) } : {}),
+            }),
+          )
+      : fc
+          .record({ preamble: preambleArb, workerLoop: workerLoopArb })
+          .chain(({ preamble, workerLoop }) =>
+            fc.record({
+              preamble: fc.constant(preamble),
+              workerLoop: fc.constant(workerLoop),
+              header: headerArb(workerLoop !== null),
+              body: bodyArb(workerLoop),
+            }),
+          );
+  return programs.filter((p) => countStmts(p.body) <= MAX_STMTS).map((p): Program => ({ forms, ...p }));
 }

@@ -5,8 +5,10 @@
  * Two generations of forms (`Forms`): `v1` is the first model (every call may throw, a done in any
  * callback never counts); `v2` (the default) adds the non-throwing calls (`safe`), the callback
  * releases that count (`setTimeout`, `.then` / `.catch` / `.finally` handlers) and the listener
- * hand-off (`emitter.once`). A program says which model it is judged under (`Program.forms`): the
- * printer's preamble, the oracle's semantics of `setTimeout` / `.then` and the executor's stubs follow it.
+ * hand-off (`emitter.once`); `v3` adds session 13's model: a flag that guards the get and is tested again
+ * (`Program.flag`, `ifFlag`, `setFlag`) and a key chosen by `??` (`keyDone`). A program says which model it is judged
+ * under (`Program.forms`): the printer's preamble, the oracle's semantics of `setTimeout` / `.then` and the
+ * executor's stubs follow it (v3 judges every v2 form as v2 does).
  *
  * The IR is deliberately small: every statement kind maps to exactly one source shape, each simple
  * statement occupies exactly one line, and block statements put their header / separators /
@@ -74,6 +76,18 @@ export type StmtOf<X> =
   | ({ kind: 'errback'; via: ErrbackVia; body: StmtOf<X>[] } & X)
   /** `if (err) { … } else { … }` — only inside an errback's body: the callback's error, a parameter read (no throw point). */
   | ({ kind: 'ifErr'; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
+  /**
+   * v3 only — `if (flag) { … } [else { … }]` (or `if (!flag)`, negated): a test of the worker's flag (`Program.flag`),
+   * a variable read (no throw point). The flag has one value per run unless a `setFlag` rewrote it.
+   */
+  | ({ kind: 'ifFlag'; negated: boolean; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
+  /** v3 only — `flag = check(n);`: the flag rewritten (a fresh choice; `check(n)` may throw). Never for a `const` flag. */
+  | ({ kind: 'setFlag'; n: number } & X)
+  /**
+   * v3 only — `{ const key = item ?? '-'; q.done(key); }`: the key chosen by `??` is the item wherever the item is
+   * set, so this is a done at this statement (no throw point), as `q.done(item);` is.
+   */
+  | ({ kind: 'keyDone' } & X)
   /** `if (check(n)) { … } else { … }` — `check(n)` may throw; both branches possible. */
   | ({ kind: 'if'; n: number; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
   /** `switch (k()) { case 1: … default: … }` — `k()` may throw; any case (or none without default) may be entered; fall-through is real. */
@@ -198,9 +212,25 @@ export type FinishVia = 'direct' | 'object' | 'relay';
 export const FINISH_VIAS: readonly FinishVia[] = ['direct', 'object', 'relay'];
 
 /** Which model a program is generated for and judged under (see the file comment); absent = `v2`. */
-export type Forms = 'v1' | 'v2';
+export type Forms = 'v1' | 'v2' | 'v3';
 
 export const formsOf = (p: { forms?: Forms }): Forms => p.forms ?? 'v2';
+
+/** The model has the v2 forms (v2 and every later level). */
+export const hasV2Forms = (forms: Forms): boolean => forms !== 'v1';
+
+/**
+ * v3 — the worker's flag, tested around the get and again by `ifFlag` statements:
+ *   param: `export async function worker(q: Q, flag: boolean)` (the caller's choice);
+ *   const: `const flag = check(0);`   let: `let flag = check(0);` (first statement of the worker; `check` may throw).
+ * The get becomes `let item…; let shutdown…; if (flag) { [item, shutdown] = await q.get(); }` (`if (!flag)` when
+ * `negated`): where the test fails nothing is taken, `item` and `shutdown` stay `undefined`. No worker loop (a run
+ * whose flag skips the get would spin in it).
+ */
+export interface Flag {
+  decl: 'param' | 'const' | 'let';
+  negated: boolean;
+}
 
 /** `test: null` is `default:`. Case bodies fall through unless they end in a jump (the generator appends `break;`). */
 export interface SwitchCaseOf<X> {
@@ -231,6 +261,8 @@ export interface WorkerLoop {
 export interface ProgramOf<X> {
   /** the model (absent: `v2`) */
   forms?: Forms;
+  /** v3: the flag that guards the get (absent: the get is unconditional) */
+  flag?: Flag;
   /** `inline`: declare `interface Q` in the file; `import`: `import type { Queue as Q } from './queue-types.js'` */
   preamble: 'inline' | 'import';
   /** `null`: the get is straight-line code in the worker; otherwise the get is the first statement of this loop's body */
@@ -252,8 +284,10 @@ export type LStmt = StmtOf<Loc>;
 export type LSwitchCase = SwitchCaseOf<Loc>;
 
 export interface LProgram extends ProgramOf<Loc> {
-  /** line of `const [item, shutdown] = await q.get();` */
+  /** line of `const [item, shutdown] = await q.get();` (with a flag: `[item, shutdown] = await q.get();`) */
   getLine: number;
+  /** with a `const` / `let` flag: the line of its declaration (`check(0)` may throw there); otherwise null */
+  flagLine: number | null;
   /** line of the shutdown check (`if (shutdown) …` / `if (!shutdown) {`), or null for header 'none' */
   headerLine: number | null;
   /** line of the `}` closing `if (!shutdown) {` */
@@ -376,9 +410,13 @@ export function layout(p: Program): Layout {
   };
 
   for (const l of p.preamble === 'inline' ? PREAMBLE_INLINE : PREAMBLE_IMPORT) emit(0, l);
-  const v2 = formsOf(p) === 'v2';
+  const forms = formsOf(p);
+  const v2 = hasV2Forms(forms);
+  const flag = p.flag;
+  if (flag && forms !== 'v3') throw new Error('layout: a flag needs forms v3');
+  if (flag && p.workerLoop) throw new Error('layout: a flag program has no worker loop');
   for (const l of v2 ? DECLS_V2 : DECLS) emit(0, l);
-  emit(0, 'export async function worker(q: Q): Promise<void> {');
+  emit(0, `export async function worker(q: Q${flag?.decl === 'param' ? ', flag: boolean' : ''}): Promise<void> {`);
 
   let ind = 1;
   let loopLine: number | null = null;
@@ -388,7 +426,18 @@ export function layout(p: Program): Layout {
     loopLine = emit(ind, wl.kind === 'for' ? `${lbl}for (;;) {` : wl.kind === 'while' ? `${lbl}while (true) {` : `${lbl}do {`);
     ind++;
   }
-  const getLine = emit(ind, 'const [item, shutdown] = await q.get();');
+  let flagLine: number | null = null;
+  let getLine: number;
+  if (flag) {
+    if (flag.decl !== 'param') flagLine = emit(ind, `${flag.decl} flag = check(0);`);
+    emit(ind, 'let item: string | undefined;');
+    emit(ind, 'let shutdown: boolean | undefined;');
+    emit(ind, flag.negated ? 'if (!flag) {' : 'if (flag) {');
+    getLine = emit(ind + 1, '[item, shutdown] = await q.get();');
+    emit(ind, '}');
+  } else {
+    getLine = emit(ind, 'const [item, shutdown] = await q.get();');
+  }
   let headerLine: number | null = null;
   let headerEndLine: number | null = null;
   let body: LStmt[];
@@ -413,7 +462,7 @@ export function layout(p: Program): Layout {
 
   return {
     source: out.join('\n') + '\n',
-    program: { ...p, body, getLine, headerLine, headerEndLine, loopLine, loopEndLine, fnEndLine },
+    program: { ...p, body, getLine, flagLine, headerLine, headerEndLine, loopLine, loopEndLine, fnEndLine },
   };
 
   function printList(list: Stmt[], indent: number): LStmt[] {
@@ -441,6 +490,24 @@ export function layout(p: Program): Layout {
       case 'finish':
         if (!v2) throw new Error('layout: finishing helpers need forms v2');
         return { ...s, ...simple(FINISH_TEXT[s.via]) };
+      case 'keyDone':
+        if (forms !== 'v3') throw new Error('layout: a key chosen by ?? needs forms v3');
+        return { ...s, ...simple("{ const key = item ?? '-'; q.done(key); }") };
+      case 'setFlag':
+        if (!flag || flag.decl === 'const') throw new Error('layout: flag = … needs a param or let flag');
+        return { ...s, ...simple(`flag = check(${s.n});`) };
+      case 'ifFlag': {
+        if (!flag) throw new Error('layout: if (flag) needs a flag');
+        const line = emit(indent, s.negated ? 'if (!flag) {' : 'if (flag) {');
+        const then = printList(s.then, indent + 1);
+        let els: LStmt[] | null = null;
+        if (s.else) {
+          emit(indent, '} else {');
+          els = printList(s.else, indent + 1);
+        }
+        const endLine = emit(indent, '}');
+        return { kind: 'ifFlag', negated: s.negated, then, else: els, line, endLine };
+      }
       case 'throw':
         return { ...s, ...simple('throw new Error("x");') };
       case 'rethrow':
@@ -544,6 +611,12 @@ export const b = {
   /** v2: `finish(q, item);` / `settle({ queue: q, key: item });` / `relay(q, item);` — a helper that marks it done */
   finish: (via: FinishVia = 'direct'): Stmt => ({ kind: 'finish', via }),
   if: (n: number, then: Stmt[], els: Stmt[] | null = null): Stmt => ({ kind: 'if', n, then, else: els }),
+  /** v3: `if (flag) { … } [else { … }]` (`if (!flag)` with negated) */
+  ifFlag: (then: Stmt[], els: Stmt[] | null = null, negated = false): Stmt => ({ kind: 'ifFlag', negated, then, else: els }),
+  /** v3: `flag = check(n);` */
+  setFlag: (n = 1): Stmt => ({ kind: 'setFlag', n }),
+  /** v3: `{ const key = item ?? '-'; q.done(key); }` */
+  keyDone: (): Stmt => ({ kind: 'keyDone' }),
   /** v2: `if (signal.aborted) { …body…; signal.throwIfAborted(); }` */
   abort: (body: Stmt[] = []): Stmt => ({ kind: 'abort', body }),
   /** v2: `fetchObject(item, (err) => { …body… });` (or `io.read(…)` with via 'method') */
@@ -579,6 +652,7 @@ export const b = {
 export function program(body: Stmt[], opts: Partial<Omit<Program, 'body'>> = {}): Program {
   return {
     ...(opts.forms ? { forms: opts.forms } : {}),
+    ...(opts.flag ? { flag: opts.flag } : {}),
     preamble: opts.preamble ?? 'inline',
     workerLoop: opts.workerLoop ?? null,
     header: opts.header ?? { kind: 'if', or: null, exit: 'return' },
@@ -591,7 +665,7 @@ export function countStmts(list: readonly Stmt[]): number {
   let n = 0;
   for (const s of list) {
     n++;
-    if (s.kind === 'if' || s.kind === 'ifErr') n += countStmts(s.then) + (s.else ? countStmts(s.else) : 0);
+    if (s.kind === 'if' || s.kind === 'ifErr' || s.kind === 'ifFlag') n += countStmts(s.then) + (s.else ? countStmts(s.else) : 0);
     else if (s.kind === 'switch') for (const c of s.cases) n += countStmts(c.body);
     else if (s.kind === 'try') n += countStmts(s.block) + (s.handler ? countStmts(s.handler.body) : 0) + (s.finalizer ? countStmts(s.finalizer) : 0);
     else if (s.kind === 'loop' || s.kind === 'abort' || s.kind === 'errback') n += countStmts(s.body);

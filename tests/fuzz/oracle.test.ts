@@ -558,6 +558,75 @@ describe('oracle: v2 errbacks (a Node completion callback, run once, later, with
   });
 });
 
+describe('oracle: v3 flags (an invariant flag guards the get and is tested again) and the key chosen by ??', () => {
+  const { ifFlag, setFlag, keyDone } = b;
+  const v3 = (decl: 'param' | 'const' | 'let', negated = false) => ({ forms: 'v3' as const, flag: { decl, negated } });
+
+  it('the same test around the get and the done: no leak, for a parameter, a const and a let, in either polarity', () => {
+    for (const decl of ['param', 'const', 'let'] as const) {
+      for (const negated of [false, true]) {
+        const r = run([ifFlag([done()], null, negated)], v3(decl, negated));
+        expect(r.leaks, r.source).toBe(false);
+        expect(r.doubleDone).toBe(false);
+      }
+    }
+  });
+
+  it('the printed worker: the flag, the guarded get, nothing taken where its test fails', () => {
+    const p = run([ifFlag([done()])], v3('param'));
+    expect(p.source).toContain('\nexport async function worker(q: Q, flag: boolean): Promise<void> {\n  let item: string | undefined;\n');
+    expect(p.source).toContain('\n  if (flag) {\n    [item, shutdown] = await q.get();\n  }\n  if (shutdown) return;\n');
+    // flag false: one path with nothing taken; flag true: the shutdown path and the body
+    expect(p.paths).toBe(3);
+    const c = run([ifFlag([done()], null, true)], v3('const', true));
+    expect(c.source).toContain('\n  const flag = check(0);\n');
+    expect(c.source).toContain('\n  if (!flag) {\n    [item, shutdown] = await q.get();\n');
+    // check(0) may throw before anything is taken: no leak from it
+    expect(c.paths).toBe(4);
+  });
+
+  it('a later test that disagrees with the one around the get: the item, taken, is never done', () => {
+    const r = run([ifFlag([done()], null, true)], v3('param'));
+    expect(r.leakExits).toEqual([{ kind: 'fall-off-end', line: r.fnEnd }]);
+    const e = run([ifFlag([], [done()])], v3('let'));
+    expect(e.leakExits).toEqual([{ kind: 'fall-off-end', line: e.fnEnd }]);
+  });
+
+  it('the flag rewritten in between is a fresh choice: the done may not run (and check(n) may throw with the item taken)', () => {
+    const r = run([setFlag(1), ifFlag([done()])], v3('param'));
+    const set = r.line('flag = check(1);');
+    expect(r.leakExits).toEqual([
+      { kind: 'throw', line: set },
+      { kind: 'fall-off-end', line: r.fnEnd },
+    ]);
+    expect(r.reportLines).toEqual([r.fnEnd]);
+    // a rewrite after the test changes nothing for it
+    expect(run([ifFlag([done()]), setFlag(2)], v3('let')).leaks).toBe(false);
+  });
+
+  it('double dones: a done under the disagreeing test runs only where nothing was taken; a rewrite makes it the double', () => {
+    const r = run([done(), ifFlag([done()], null, true)], v3('param'));
+    expect(r.doubleDone).toBe(false);
+    expect(r.leaks).toBe(false);
+    const w = run([done(), setFlag(1), ifFlag([done()], null, true)], v3('param'));
+    expect(w.doubleDoneLines).toEqual([w.line('q.done(item);', 2)]);
+    // where the get did not run, nothing is judged: two dones there are no double, and the taken item is never done
+    const n = run([ifFlag([], [done(), done()])], v3('const'));
+    expect(n.doubleDone).toBe(false);
+    expect(n.leakExits).toEqual([{ kind: 'fall-off-end', line: n.fnEnd }]);
+  });
+
+  it("the key chosen by ?? is the item: a done at its statement, and the double after one", () => {
+    const r = run([keyDone()], { forms: 'v3' });
+    expect(r.source).toContain("\n  { const key = item ?? '-'; q.done(key); }\n");
+    expect(r.leaks).toBe(false);
+    const d = run([done(), keyDone()], { forms: 'v3' });
+    expect(d.doubleDoneLines).toEqual([d.line('{ const key')]);
+    const f = run([tryFinally([work()], [keyDone()]), done()], { forms: 'v3' });
+    expect(f.doubleDoneLines).toEqual([f.line('q.done(item);')]);
+  });
+});
+
 describe('oracle: report lines (every explicit leaking exit; else the first implicit one)', () => {
   it('explicit exits are all reported, implicit ones only when there is no explicit one', () => {
     const r = run([work2(), b.if(1, [b.return()]), b.if(2, [b.throw()])]);
@@ -703,6 +772,8 @@ describe('cross-check', () => {
 
 describe('generator', () => {
   const samples = fc.sample(programArb(), { numRuns: 1500, seed: 20240611 });
+  // v3 spends a third of its programs on flags: the checks of the v2 forms' share also count the seed's v2 programs
+  const v2Samples = fc.sample(programArb({ forms: 'v2' }), { numRuns: 1500, seed: 20240611 });
 
   it('produces syntactically valid, small programs', () => {
     for (const p of samples.slice(0, 600)) {
@@ -735,7 +806,7 @@ describe('generator', () => {
   });
 
   it('v2 programs exercise every new form (the cross-check above covers them)', () => {
-    const texts = samples.slice(0, 400).map((p) => print(p).split('\n').map((l) => l.trim()));
+    const texts = [...samples.slice(0, 400), ...v2Samples.slice(0, 400)].map((p) => print(p).split('\n').map((l) => l.trim()));
     for (const needle of [
       'console.log(item);',
       'Date.now();',
@@ -766,10 +837,31 @@ describe('generator', () => {
       'finish(q, item);',
       'settle({ queue: q, key: item });',
       'relay(q, item);',
+      // v3
+      'export async function worker(q: Q, flag: boolean): Promise<void> {',
+      'const flag = check(0);',
+      'let flag = check(0);',
+      '[item, shutdown] = await q.get();',
+      'if (!flag) {',
+      "{ const key = item ?? '-'; q.done(key); }",
     ]) {
       expect(texts.filter((t) => t.includes(needle)).length, needle).toBeGreaterThan(3);
       // (whole statements: `work(item).finally(…)` is not counted inside `void …` / `await …`)
     }
+  });
+
+  it('v3 flags: a third of the programs, every declaration and polarity, the test repeated in half their bodies, rewritten in some', () => {
+    const flagged = samples.slice(0, 400).filter((p) => p.flag);
+    expect(flagged.length).toBeGreaterThan(80);
+    for (const decl of ['param', 'const', 'let'])
+      for (const negated of [false, true]) expect(flagged.filter((p) => p.flag!.decl === decl && p.flag!.negated === negated).length).toBeGreaterThan(5);
+    const bodies = flagged.map((p) => print(p).split('[item, shutdown] = await q.get();')[1]!);
+    expect(bodies.filter((t) => /if \(!?flag\) \{/.test(t)).length).toBeGreaterThan(flagged.length * 0.4);
+    expect(bodies.filter((t) => /flag = check\(\d\);/.test(t)).length).toBeGreaterThan(15);
+    // the verdicts are mixed there too (the cross-check above runs the first 400 samples)
+    const leaking = flagged.filter((p) => analyzeProgram(p).leaks).length;
+    expect(leaking).toBeGreaterThan(flagged.length * 0.25);
+    expect(leaking).toBeLessThan(flagged.length * 0.75);
   });
 
   it('forms v1 is the first model: only its forms, judged by its semantics, checked by execution too', async () => {
@@ -796,8 +888,9 @@ describe('generator', () => {
     const doubleRatio = results.filter((r) => r.doubleDone).length / results.length;
     expect(doubleRatio).toBeGreaterThan(0.15);
     expect(doubleRatio).toBeLessThan(0.7);
-    // every exit kind shows up
-    const kinds = new Set(results.flatMap((r) => r.leakExits.map((e) => e.kind)));
+    // every exit kind shows up (in the v3 and v2 programs of the seed)
+    const v2Results = v2Samples.map((p) => analyzeProgram(p));
+    const kinds = new Set([...results, ...v2Results].flatMap((r) => r.leakExits.map((e) => e.kind)));
     expect([...kinds].sort()).toEqual([
       'break',
       'callback-end',

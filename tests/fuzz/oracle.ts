@@ -32,12 +32,15 @@
  *    at that `.then` line (exit kind `rejection`), whatever exit it then takes; so does a path still owing it
  *    after a destroyed stream's `'finish'` registration, at that line (exit kind `unfinished`);
  *  - inner loops run 0, 1 or 2 iterations; the worker loop one iteration;
+ *  - (v3) a flag (`Program.flag`) is chosen once per run, both values enumerated (after `check(0)`, which may throw,
+ *    for a `const` / `let` flag); the get runs only where the test around it passes (elsewhere nothing is taken and
+ *    nothing is judged), every `if (flag)` reads the run's value, and `flag = check(n)` is a fresh choice from there on;
  *  - the rule's expected report lines (`reportLines`): every explicit leaking exit (return, break,
  *    continue, throw statement, iteration end, function end, rejection); only when there is none, the
  *    first implicit one (an exception from a throw point); and in each `finally` with a top-level
  *    `q.done(item);`, the first leaking throw point before it.
  */
-import { formsOf, layout, type LProgram, type LStmt, type Program } from './ir.js';
+import { formsOf, hasV2Forms, layout, type LProgram, type LStmt, type Program } from './ir.js';
 
 export type ExitKind =
   | 'return'
@@ -69,6 +72,8 @@ interface St {
   readonly rej: readonly number[];
   /** inside an errback's body: whether it was called with an error */
   readonly err?: boolean;
+  /** (v3) the flag's value on this path (absent: the program has none) */
+  readonly flag?: boolean;
 }
 
 const st0 = (o: Obl): St => ({ o, rej: [] });
@@ -145,7 +150,7 @@ function toList(tr: Trace | null): string[] {
 export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
   const maxPaths = opts.maxPaths ?? 1_000_000;
   const maxIter = opts.innerIterations ?? 2;
-  const v2 = formsOf(p) === 'v2';
+  const v2 = hasV2Forms(formsOf(p));
   const promisesReject = opts.promisesReject ?? false;
 
   let paths = 0;
@@ -243,6 +248,18 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
         return k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: q.done(item)`));
       case 'safe':
         return k(st, NORMAL, push(tr, `L${L}: ${s.via} (never throws)`));
+      case 'keyDone':
+        // `item ?? '-'` is the item wherever one was taken: the same done as `q.done(item)`.
+        return k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: q.done(key), key = item ?? '-'`));
+      case 'setFlag':
+        return mayThrow(L, `check(${s.n})`, st, tr, k, () => {
+          for (const flag of [true, false]) k({ ...st, flag }, NORMAL, push(tr, `L${L}: flag = check(${s.n}) → ${String(flag)}`));
+        });
+      case 'ifFlag': {
+        if (st.flag === undefined) throw new Error(`oracle: if (flag) at L${L} in a program without a flag`);
+        const taken = st.flag !== s.negated;
+        return execList(taken ? s.then : (s.else ?? []), 0, st, push(tr, `L${L}: ${s.negated ? '!' : ''}flag → ${String(taken)}`), k);
+      }
       case 'finish':
         // The helper runs now and marks the item done on its every path, with nothing before that may throw.
         return k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: ${s.via} helper marks the item done`));
@@ -264,20 +281,20 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
             return k(doneAt(L, st, tr), NORMAL, t);
           }
           case 'once': {
-            const handed: St = st.o === 'pending' || st.o === 'done' ? st0('handed') : st;
+            const handed: St = st.o === 'pending' || st.o === 'done' ? { ...st, o: 'handed', rej: [] } : st;
             return k(handed, NORMAL, push(tr, `L${L}: emitter.once: the item is handed off`));
           }
           case 'finish':
           case 'removed': {
             finishLines.add(L);
             k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: the stream finishes → the 'finish' done runs`));
-            const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;
+            const owed: St = addMark(st, L);
             return k(owed, NORMAL, push(tr, `L${L}: the stream is destroyed → 'close', never 'finish'`));
           }
           case 'then':
             return promiseCall(L, st, tr, k, () => {
               k(doneAt(L, st, tr), NORMAL, push(tr, `L${L}: work(item) fulfils → the .then done runs`));
-              const owed: St = st.o === 'pending' ? { o: 'pending', rej: [...new Set([...st.rej, L])].sort((a, b) => a - b) } : st;
+              const owed: St = addMark(st, L);
               k(owed, NORMAL, push(tr, `L${L}: work(item) rejects → the .then done does not run`));
             });
           case 'catch':
@@ -316,7 +333,7 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
         for (const err of [false, true]) {
           const t = push(tr, `L${L}: the callback runs (later) ${err ? 'with an error' : 'without an error'}`);
           execList(s.body, 0, { ...st, err }, t, (st1, c1, tr1) => {
-            const after: St = { o: st1.o, rej: st1.rej };
+            const after: St = { o: st1.o, rej: st1.rej, ...(st.flag === undefined ? {} : { flag: st.flag }) };
             let line: number;
             let kind: ExitKind;
             let explicit = true;
@@ -435,29 +452,51 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
     exit('iteration-end', p.loopEndLine!, st, push(tr, `L${p.loopEndLine}: next iteration / leave loop`));
   };
 
-  const start = push(null, `L${G}: const [item, shutdown] = await q.get()`);
+  const unconditionalGet = push(null, `L${G}: const [item, shutdown] = await q.get()`);
   const h = p.header;
   const H = p.headerLine;
   const exitStmt = (exitKind: 'return' | 'break' | 'continue'): Completion =>
     exitKind === 'return' ? { type: 'return', line: H! } : { type: exitKind, label: null, line: H! };
-  const PENDING = st0('pending');
-  const DROPPED = st0('dropped');
-  if (h.kind === 'none') {
-    execList(p.body, 0, PENDING, start, finish);
-  } else if (h.kind === 'ifNot') {
-    finish(DROPPED, NORMAL, push(start, `L${H}: !shutdown → false (shutdown; obligation dropped)`));
-    execList(p.body, 0, PENDING, push(start, `L${H}: !shutdown → true`), finish);
-  } else {
-    finish(DROPPED, exitStmt(h.exit), push(start, `L${H}: shutdown → true (obligation dropped); ${h.exit}`));
-    const notShut = push(start, `L${H}: shutdown → false`);
-    if (h.or === null) {
-      execList(p.body, 0, PENDING, notShut, finish);
-    } else {
-      finish(PENDING, { type: 'throw', line: H!, explicit: false }, push(notShut, `L${H}: check(${h.or}) throws`));
-      finish(PENDING, exitStmt(h.exit), push(notShut, `L${H}: check(${h.or}) → true; ${h.exit}`));
-      execList(p.body, 0, PENDING, push(notShut, `L${H}: check(${h.or}) → false`), finish);
+  const flag = p.flag;
+  // (v3) the flag's value for the run: the get runs where its test passes; where it fails nothing is taken
+  const runs: { flag?: boolean; start: Trace }[] = [];
+  if (!flag) runs.push({ start: unconditionalGet });
+  else {
+    let before: Trace | null = null;
+    if (p.flagLine !== null) {
+      const F = p.flagLine;
+      exit('throw', F, st0('none'), push(before, `L${F}: check(0) throws`), false);
+      before = push(before, `L${F}: flag = check(0)`);
+    }
+    for (const value of [true, false]) {
+      const chosen = push(before, `flag → ${String(value)}`);
+      if (value === flag.negated) exit('fall-off-end', p.fnEndLine, st0('none'), push(chosen, `L${G - 1}: the get does not run (nothing taken)`));
+      else runs.push({ flag: value, start: push(chosen, `L${G}: [item, shutdown] = await q.get()`) });
     }
   }
+  /** one run from the get: the shutdown header, then the body (with the run's flag, if any) */
+  const judgeRun = (flagValue: boolean | undefined, start: Trace): void => {
+    const withFlag = (st: St): St => (flagValue === undefined ? st : { ...st, flag: flagValue });
+    const PENDING = withFlag(st0('pending'));
+    const DROPPED = withFlag(st0('dropped'));
+    if (h.kind === 'none') {
+      execList(p.body, 0, PENDING, start, finish);
+    } else if (h.kind === 'ifNot') {
+      finish(DROPPED, NORMAL, push(start, `L${H}: !shutdown → false (shutdown; obligation dropped)`));
+      execList(p.body, 0, PENDING, push(start, `L${H}: !shutdown → true`), finish);
+    } else {
+      finish(DROPPED, exitStmt(h.exit), push(start, `L${H}: shutdown → true (obligation dropped); ${h.exit}`));
+      const notShut = push(start, `L${H}: shutdown → false`);
+      if (h.or === null) {
+        execList(p.body, 0, PENDING, notShut, finish);
+      } else {
+        finish(PENDING, { type: 'throw', line: H!, explicit: false }, push(notShut, `L${H}: check(${h.or}) throws`));
+        finish(PENDING, exitStmt(h.exit), push(notShut, `L${H}: check(${h.or}) → true; ${h.exit}`));
+        execList(p.body, 0, PENDING, push(notShut, `L${H}: check(${h.or}) → false`), finish);
+      }
+    }
+  };
+  for (const run of runs) judgeRun(run.flag, run.start);
 
   const leakExits = [...leakSet.values()].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
   const explicitLeakLines = [...explicitLines].sort((a, b) => a - b);
@@ -540,6 +579,7 @@ function childLists(s: LStmt): LStmt[][] {
   switch (s.kind) {
     case 'if':
     case 'ifErr':
+    case 'ifFlag':
       return s.else ? [s.then, s.else] : [s.then];
     case 'switch':
       return s.cases.map((c) => c.body);

@@ -193,6 +193,20 @@ async function worker() {
     }
   }
 }`,
+  // An invariant flag guards the get: the done under \`!flag\` runs only where nothing was taken.
+  `
+async function worker(flag: boolean) {
+  let item;
+  let shutdown;
+  if (flag) {
+    [item, shutdown] = await q.get();
+  }
+  if (shutdown) return;
+  q.done(item);
+  if (!flag) {
+    q.done(item);
+  }
+}`,
 ];
 
 const invalid = [
@@ -476,6 +490,24 @@ async function worker(parts: string[]) {
   }
 }`,
     errors: [{ messageId: 'doubleDone' as const, line: 7, column: 5 }],
+  },
+  // The flag is rewritten between: both dones may run on the path that took the item.
+  {
+    code: `
+async function worker(flag: boolean) {
+  let item;
+  let shutdown;
+  if (flag) {
+    [item, shutdown] = await q.get();
+  }
+  if (shutdown) return;
+  q.done(item);
+  flag = check(1);
+  if (!flag) {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 12, column: 5 }],
   },
 ];
 

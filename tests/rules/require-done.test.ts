@@ -461,6 +461,35 @@ async function worker(ready: boolean) {
     q.done(item);
   }
 }`,
+  // An invariant flag guards the get and the done alike: where the second test fails, nothing was taken.
+  `
+async function worker(flag: boolean) {
+  let item;
+  let shutdown;
+  if (flag) {
+    [item, shutdown] = await q.get();
+  }
+  if (shutdown) return;
+  if (flag) {
+    q.done(item);
+  }
+}`,
+  // The same with a const flag and the get under \`!remote\`, the done in a finally.
+  `
+async function worker() {
+  const remote = check(0);
+  let item;
+  let shutdown;
+  if (!remote) {
+    [item, shutdown] = await q.get();
+  }
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    if (!remote) q.done(item);
+  }
+}`,
 ];
 
 const invalid: Invalid[] = [
@@ -1316,6 +1345,41 @@ async function worker() {
         ],
       },
     ],
+  },
+  // The flag is rewritten between the two tests: the second may disagree with the first, and the item leaks.
+  {
+    code: `
+async function worker(flag: boolean) {
+  let item;
+  let shutdown;
+  if (flag) {
+    [item, shutdown] = await q.get();
+  }
+  if (shutdown) return;
+  flag = check(1);
+  if (flag) {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 13, column: 1 }],
+  },
+  // Regression from the differential fuzzer (flags): inside a \`try\`, ESLint ends a segment at the \`!\` of
+  // \`!shutdown\`; the test's refinement belongs to the segment that branches, not to that one edge (which dropped the
+  // item on both branches).
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  try {
+    if (!shutdown) {
+      sync(item);
+    }
+  } catch (e) {
+    q.done(item);
+    return;
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 12, column: 1 }],
   },
 ];
 
