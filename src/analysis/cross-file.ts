@@ -17,7 +17,9 @@ import { Linter, type Rule } from 'eslint';
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
+import { mayNameHelper } from './helper-names.js';
 import type { ReleaseSummary } from './summaries.js';
+import { callSpans, hasSpanWithin } from './text-spans.js';
 import { guarded, type TypeServices } from './types.js';
 import { mayBeWrapper } from './wrapper-shape.js';
 
@@ -92,7 +94,6 @@ export class CrossFile {
   private readonly candidates = new Map<ts.Node, boolean>();
 
   private readonly wrapperNames: ReadonlySet<string>;
-  private helperNames: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly source: CrossFileSource,
@@ -106,16 +107,16 @@ export class CrossFile {
   /**
    * What the function a call runs does, when it is declared with a body in another source file of the program.
    * The other file is analysed only when the function's own text could answer `question` — it calls an acquire, or
-   * a release (or, for a releaser function, a parameter) — so most calls cost one resolved signature.
+   * a release (or, for a releaser function, a parameter) — so most calls cost one resolved signature — and, when
+   * it has not been analysed yet, only if `needed()` says the caller would use the answer.
    */
-  summaryOf(call: TSESTree.CallExpression, question: SummaryQuestion): FunctionSummary | undefined {
+  summaryOf(call: TSESTree.CallExpression, question: SummaryQuestion, needed: () => boolean = () => true): FunctionSummary | undefined {
     // Most calls are of functions no other file could answer for: their name says so before any type question.
     if (question === 'wrapper' && !this.wrapperNames.has(calleeName(call) ?? '')) return undefined;
     if (question === 'helper') {
       // Likewise for helpers: a callee whose name no candidate helper, and no alias in the program, goes by.
       const name = calleeName(call);
-      this.helperNames ??= helperCandidates(this.services, this.source.releaseNames, this.source.callReleases);
-      if (name !== undefined && !this.helperNames.has(name)) return undefined;
+      if (name !== undefined && !mayNameHelper(this.services, this.source.releaseNames, this.source.callReleases, name)) return undefined;
     }
     let declaration = this.byCall.get(call);
     if (declaration === undefined) {
@@ -124,6 +125,8 @@ export class CrossFile {
     }
     if (!declaration || !this.mayAnswer(declaration, question)) return undefined;
     const found = declaration;
+    // The run costs a parse and a lint of the whole other file: not made for an answer the caller would discard.
+    if (!SUMMARISED.get(found.getSourceFile())?.has(this.key) && !needed()) return undefined;
     guarded(() => this.summarise(found.getSourceFile()), undefined);
     return DEPOSITS.get(declaration)?.get(this.key);
   }
@@ -213,156 +216,6 @@ function calleeName(call: TSESTree.CallExpression): string | undefined {
 }
 
 const CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
-const HELPER_CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
-
-/**
- * The names a call of a possible release helper can go by: the names of the functions and methods, in the program's
- * own source files, whose bodies call one of `releaseNames` (or, when `callReleases`, one of their parameters) — the
- * test {@link CrossFile}'s `mayAnswer` makes of the declaration a call resolves to — and every name the program binds
- * through an alias (`import { a as b }`, `export { a as b }`, a default import, `import x = …`, a renamed
- * destructuring, a JavaScript `const x = require(…)…`), under which such a function may be called too. A call whose
- * callee goes by none of them cannot resolve to a declaration that passes the test. Computed once per program and
- * release names, by one walk of the program's own source files.
- */
-export function helperCandidates(services: TypeServices, releaseNames: readonly string[], callReleases: boolean): ReadonlySet<string> {
-  const key = `${callReleases ? '1' : '0'}\n${releaseNames.join('\n')}`;
-  let byNames = HELPER_CANDIDATES.get(services.program);
-  if (!byNames) HELPER_CANDIDATES.set(services.program, (byNames = new Map<string, ReadonlySet<string>>()));
-  const known = byNames.get(key);
-  if (known) return known;
-  // `ns.default(…)`: a default export is called by that name.
-  const names = new Set<string>(['default']);
-  byNames.set(key, names);
-  const t = services.ts;
-  const callsRelease = (text: string): boolean => releaseNames.some((name) => text.includes(`${name}(`));
-  const nameText = (name: ts.Node | undefined): string | undefined =>
-    name && (t.isIdentifier(name) || t.isPrivateIdentifier(name)) ? name.text.replace(/^#/, '') : undefined;
-  const isRequire = (node: ts.Expression): boolean => {
-    let inner = node;
-    while (t.isPropertyAccessExpression(inner) || t.isElementAccessExpression(inner)) inner = inner.expression;
-    return t.isCallExpression(inner) && t.isIdentifier(inner.expression) && inner.expression.text === 'require';
-  };
-  const { SyntaxKind } = t;
-  for (const file of services.program.getSourceFiles()) {
-    if (file.isDeclarationFile || services.program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/')) continue;
-    const mayRelease = callReleases || callsRelease(file.text);
-    // Where the file's text calls a release name: [start, end) of each `name(`, by start. A body calls one when such
-    // a span lies within it (from the body's full start, its leading trivia too: a superset of the names its text
-    // alone gives, so the filter stays exact), found without slicing the body's text.
-    const spans = mayRelease && !callReleases ? callSpans(file.text, releaseNames) : undefined;
-    const bodyCallsRelease = (body: ts.Node): boolean => spans !== undefined && hasSpanWithin(spans, body);
-    const onFunction = (name: string | undefined, value: ts.Node | undefined): void => {
-      if (name === undefined || !value) return;
-      if (!t.isFunctionDeclaration(value) && !t.isMethodDeclaration(value) && !t.isFunctionExpression(value) && !t.isArrowFunction(value)) return;
-      if (!value.body) return;
-      if (!callReleases) {
-        if (bodyCallsRelease(value.body)) names.add(name);
-        return;
-      }
-      const text = value.body.getText(file);
-      if (callsRelease(text) || value.parameters.some((parameter) => t.isIdentifier(parameter.name) && text.includes(`${parameter.name.text}(`))) {
-        names.add(name);
-      }
-    };
-    const visit = (node: ts.Node): void => {
-      // A type binds no value and has no body: no alias of a function and no function is declared inside one.
-      if (t.isTypeNode(node) || t.isInterfaceDeclaration(node) || t.isTypeAliasDeclaration(node)) return;
-      switch (node.kind) {
-        case SyntaxKind.ImportSpecifier:
-        case SyntaxKind.ExportSpecifier:
-          if ((node as ts.ImportSpecifier | ts.ExportSpecifier).propertyName) names.add((node as ts.ImportSpecifier | ts.ExportSpecifier).name.text);
-          break;
-        case SyntaxKind.ImportClause:
-          if ((node as ts.ImportClause).name) names.add((node as ts.ImportClause).name?.text as string);
-          break;
-        case SyntaxKind.ImportEqualsDeclaration:
-        case SyntaxKind.NamespaceExportDeclaration:
-          names.add((node as ts.ImportEqualsDeclaration | ts.NamespaceExportDeclaration).name.text);
-          break;
-        case SyntaxKind.BindingElement:
-          if ((node as ts.BindingElement).propertyName) {
-            const local = nameText((node as ts.BindingElement).name);
-            if (local !== undefined) names.add(local);
-          }
-          break;
-        case SyntaxKind.VariableDeclaration: {
-          const declaration = node as ts.VariableDeclaration;
-          if (declaration.initializer && isRequire(declaration.initializer)) {
-            const local = nameText(declaration.name);
-            if (local !== undefined) names.add(local);
-          }
-          if (mayRelease) onFunction(nameText(declaration.name), declaration.initializer);
-          break;
-        }
-        case SyntaxKind.BinaryExpression: {
-          // JavaScript's `exports.f = g` and `module.exports.f = g`: `f` is an alias of `g`.
-          const binary = node as ts.BinaryExpression;
-          if (binary.operatorToken.kind === SyntaxKind.EqualsToken && t.isPropertyAccessExpression(binary.left)) names.add(binary.left.name.text);
-          break;
-        }
-        case SyntaxKind.PropertyAssignment: {
-          // `module.exports = { f: g }`.
-          const assignment = node as ts.PropertyAssignment;
-          if (t.isIdentifier(assignment.initializer) || t.isPropertyAccessExpression(assignment.initializer)) {
-            const local = nameText(assignment.name);
-            if (local !== undefined) names.add(local);
-          }
-          break;
-        }
-        case SyntaxKind.ShorthandPropertyAssignment: {
-          const local = nameText((node as ts.ShorthandPropertyAssignment).name);
-          if (local !== undefined) names.add(local);
-          break;
-        }
-        case SyntaxKind.PropertyDeclaration:
-          if (mayRelease) onFunction(nameText((node as ts.PropertyDeclaration).name), (node as ts.PropertyDeclaration).initializer);
-          break;
-        case SyntaxKind.FunctionDeclaration:
-        case SyntaxKind.MethodDeclaration:
-        case SyntaxKind.FunctionExpression:
-          if (mayRelease) onFunction(nameText((node as ts.FunctionDeclaration | ts.MethodDeclaration | ts.FunctionExpression).name), node);
-          break;
-        default:
-          break;
-      }
-      t.forEachChild(node, visit);
-    };
-    // A failed walk leaves the filter open: every name passes.
-    if (!guarded(() => (t.forEachChild(file, visit), true), false)) {
-      const open: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
-      byNames.set(key, open);
-      return open;
-    }
-  }
-  return names;
-}
-
-/** The [start, end) of every `name(` of `text`, flattened and ordered by start. */
-function callSpans(text: string, calledNames: readonly string[]): number[] {
-  const found: [number, number][] = [];
-  for (const name of calledNames) {
-    const needle = `${name}(`;
-    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) found.push([at, at + needle.length]);
-  }
-  found.sort((a, b) => a[0] - b[0]);
-  return found.flat();
-}
-
-/**
- * Some span of {@link callSpans} lies within `node`, from its full start (its leading trivia too: a superset of what
- * its text alone contains, which keeps a name filter exact), found by a binary search instead of slicing its text.
- */
-function hasSpanWithin(spans: readonly number[], node: ts.Node): boolean {
-  let lo = 0;
-  let hi = spans.length >> 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((spans[mid * 2] as number) < node.pos) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < spans.length >> 1 && (spans[i * 2] as number) < node.end; i++) if ((spans[i * 2 + 1] as number) <= node.end) return true;
-  return false;
-}
 
 /**
  * The names of the functions and methods, in the program's own source files, whose bodies call one of `acquireNames`:

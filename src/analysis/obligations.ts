@@ -143,11 +143,24 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
   summaries.external = (call) => {
     const named = options.releaseHelper?.(call);
     if (named) return named;
-    const releases = crossFile?.summaryOf(call, 'helper')?.releases;
     // A call that may throw after its helper released would make a release in the caller's `catch` a double one,
-    // and the model cannot tell a throw before the release from one after it: such a call stays a hand-off.
+    // and the model cannot tell a throw before the release from one after it: such a call stays a hand-off, and
+    // needs no summary when that is already known.
+    const releases = crossFile?.summaryOf(call, 'helper', () => !throwKnownNow(call) || !throws.mayThrow(call))?.releases;
     if (!releases || throws.mayThrow(call)) return undefined;
     return { releases };
+  };
+  /**
+   * Whether the throw model's answer for the call is the same whenever it is asked: a plain function's callee with
+   * no body in this file, given no function. Its answer reads the callee's name, imports and types only, never the
+   * handles the traversal has met so far (a method call's receiver may be one) nor the analysis of a body of this
+   * file (the callee's, or a callback's).
+   */
+  const throwKnownNow = (call: TSESTree.CallExpression): boolean => {
+    if (unwrapValue(call.callee).type !== AST_NODE_TYPES.Identifier) return false;
+    if (call.arguments.some((arg) => isFunctionNode(unwrapValue(arg)))) return false;
+    const local = summaries.resolveCallee(call.callee);
+    return !local || !isFunctionNode(local);
   };
   const refinements = new Refinements({
     recorder,

@@ -48,8 +48,14 @@ function packagesOf(services: TypeServices): ReadonlySet<string> {
   let known = programPackages.get(services.program);
   if (!known) {
     const names = new Set<string>();
+    // The names come from a path's directories (its file name is one more segment, whatever it is): a directory's
+    // other files add nothing.
+    const directories = new Set<string>();
     for (const file of services.program.getSourceFiles()) {
       const path = file.fileName;
+      const directory = path.slice(0, path.lastIndexOf('/'));
+      if (directories.has(directory)) continue;
+      directories.add(directory);
       for (let at = path.indexOf('/node_modules/'); at !== -1; at = path.indexOf('/node_modules/', at + 1)) {
         const rest = path.slice(at + '/node_modules/'.length).split('/');
         const [first, second] = rest;

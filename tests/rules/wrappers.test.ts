@@ -393,6 +393,19 @@ export async function run() {
     },
   ],
   invalid: [
+    // A helper of the shared package that releases on some path only, whose declaration spells its name with an
+    // escape: found by its name all the same, and judged by its body (unknown, the call would be a hand-off).
+    {
+      filename: WORKER,
+      code: `import { Pool } from 'pg';
+import { releaseWhenIdle } from '@acme/shared';
+const pool = new Pool();
+export async function run(idle: boolean) {
+  const client = await pool.connect();
+  await releaseWhenIdle(client, idle);
+}`,
+      errors: [{ messageId: 'leakAtFunctionEnd', line: 7, column: 1 }],
+    },
     // The wrapper class of the shared package checks out a fresh client: its caller owes it.
     {
       filename: WORKER,
