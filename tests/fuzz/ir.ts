@@ -465,6 +465,18 @@ export function layout(p: Program): Layout {
     program: { ...p, body, getLine, flagLine, headerLine, headerEndLine, loopLine, loopEndLine, fnEndLine },
   };
 
+  /** `header {` then-branch `} else {` else-branch `}`: the lines and the laid-out branches of an `if`. */
+  function printIf(header: string, then: Stmt[], otherwise: Stmt[] | null | undefined, indent: number) {
+    const line = emit(indent, `${header} {`);
+    const thenOut = printList(then, indent + 1);
+    let elseOut: LStmt[] | null = null;
+    if (otherwise) {
+      emit(indent, '} else {');
+      elseOut = printList(otherwise, indent + 1);
+    }
+    const endLine = emit(indent, '}');
+    return { then: thenOut, else: elseOut, line, endLine };
+  }
   function printList(list: Stmt[], indent: number): LStmt[] {
     return list.map((s) => printStmt(s, indent));
   }
@@ -498,15 +510,7 @@ export function layout(p: Program): Layout {
         return { ...s, ...simple(`flag = check(${s.n});`) };
       case 'ifFlag': {
         if (!flag) throw new Error('layout: if (flag) needs a flag');
-        const line = emit(indent, s.negated ? 'if (!flag) {' : 'if (flag) {');
-        const then = printList(s.then, indent + 1);
-        let els: LStmt[] | null = null;
-        if (s.else) {
-          emit(indent, '} else {');
-          els = printList(s.else, indent + 1);
-        }
-        const endLine = emit(indent, '}');
-        return { kind: 'ifFlag', negated: s.negated, then, else: els, line, endLine };
+        return { kind: 'ifFlag', negated: s.negated, ...printIf(s.negated ? 'if (!flag)' : 'if (flag)', s.then, s.else, indent) };
       }
       case 'throw':
         return { ...s, ...simple('throw new Error("x");') };
@@ -534,26 +538,10 @@ export function layout(p: Program): Layout {
         return { kind: 'errback', via: s.via, body, line, endLine };
       }
       case 'ifErr': {
-        const line = emit(indent, 'if (err) {');
-        const then = printList(s.then, indent + 1);
-        let els: LStmt[] | null = null;
-        if (s.else) {
-          emit(indent, '} else {');
-          els = printList(s.else, indent + 1);
-        }
-        const endLine = emit(indent, '}');
-        return { kind: 'ifErr', then, else: els, line, endLine };
+        return { kind: 'ifErr', ...printIf('if (err)', s.then, s.else, indent) };
       }
       case 'if': {
-        const line = emit(indent, `if (check(${s.n})) {`);
-        const then = printList(s.then, indent + 1);
-        let els: LStmt[] | null = null;
-        if (s.else) {
-          emit(indent, '} else {');
-          els = printList(s.else, indent + 1);
-        }
-        const endLine = emit(indent, '}');
-        return { kind: 'if', n: s.n, then, else: els, line, endLine };
+        return { kind: 'if', n: s.n, ...printIf(`if (check(${s.n}))`, s.then, s.else, indent) };
       }
       case 'switch': {
         const line = emit(indent, 'switch (k()) {');
