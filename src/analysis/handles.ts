@@ -8,7 +8,7 @@ const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
 import type { Carrying } from './span-contexts.js';
-import { classMember, isFunctionNode, isLoop, memberName, someNode, thisClass, unwrapAwaited, unwrapValue, writeTarget } from './syntax.js';
+import { classMember, defaultedOperand, isFunctionNode, isLoop, memberName, someNode, thisClass, unwrapAwaited, unwrapValue, writeTarget } from './syntax.js';
 
 export class HandleIndex {
   private readonly handles = new Map<Variable, Obligation[]>();
@@ -215,6 +215,10 @@ export class HandleIndex {
   /** Obligations whose handle `node` denotes: `item`, `r[0]`, `r.item`, or `client` for a self-handle. */
   handleOf(node: TSESTree.Node): readonly Obligation[] {
     const value = unwrapValue(node);
+    // `q.done(item ?? '-')`: wherever `item` holds a value the whole is `item` (a declared `key = item ?? '-'` is an
+    // alias already, owed.ts).
+    const defaulted = value.type === AST_NODE_TYPES.Identifier ? undefined : defaultedOperand(value);
+    if (defaulted) return this.handleOf(defaulted);
     if (value.type === AST_NODE_TYPES.Identifier) {
       if (!this.heldNames.has(value.name)) return [];
       const variable = this.resolve(value);

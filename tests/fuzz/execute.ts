@@ -35,7 +35,7 @@
  *    iteration number (≤ 2 iterations, like the oracle);
  *  - the second `q.get()` (next worker-loop iteration) ends the run: "iteration end";
  *  - each direct `q.done(item);` passes its own line number, so double dones are located, and so does v3's
- *    `q.done(key);` (the key chosen by `item ?? '-'`);
+ *    `q.done(key);` (the key chosen by `item ?? '-'`) and `q.done(item ?? '-');`;
  *  - v3: a `flag: boolean` parameter is a choice made when the worker is called (a `const` / `let` flag reads
  *    `check(0)`, a choice like any other; `flag = check(n)` another); a run whose flag skipped the get took nothing,
  *    and nothing in it is judged.
@@ -78,7 +78,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
   const flagParam = /^export async function worker\(q: Q, flag: boolean\)/m.test(source);
   const numbered = source.split('\n').map((l, i) => {
     const line = i + 1;
-    let out = l.replace('q.done(item);', `q.done(item, ${line});`).replace('q.done(key);', `q.done(key, ${line});`);
+    let out = l.replace('q.done(item);', `q.done(item, ${line});`).replace('q.done(key);', `q.done(key, ${line});`).replace("q.done(item ?? '-');", `q.done(item ?? '-', ${line});`);
     // A finishing helper's call (the whole line is the statement): its done is placed at the call's line.
     if (v2 && FINISH_CALLS.has(l.trim())) out = out.replace(l.trim(), `q.at(${line}); ${l.trim()} q.at(null);`);
     if (v2) {

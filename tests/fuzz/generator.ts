@@ -17,7 +17,8 @@
  * finishing helpers (`finish(q, item)`, `settle({ queue: q, key: item })`, `relay(q, item)`) (marked `forms: 'v2'`);
  * `v3` adds, to every v2 form, session 13's: in about a third of the programs a flag (a parameter, a `const` or a `let`)
  * whose `if` guards the get and which `if (flag)` / `if (!flag)` blocks test again, or (a parameter or a `let`) which
- * is rewritten (`flag = check(n);`) before its one test in the body, and the key chosen by `??` (`{ const key = item ?? '-'; q.done(key); }`)
+ * is rewritten (`flag = check(n);`) before its one test in the body, and the key chosen by `??` (`{ const key = item ?? '-'; q.done(key); }`, or written in the argument:
+ * `q.done(item ?? '-');`)
  * (marked `forms: 'v3'`).
  */
 import fc from 'fast-check';
@@ -332,7 +333,7 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
     }
     // (v3's alternatives come last, so that the v1 and v2 alternatives keep their order)
     if (forms === 'v3') {
-      arbs.push({ weight: KEY_DONE_WEIGHT_V3, arbitrary: fc.constant<Stmt>({ kind: 'keyDone' }) });
+      arbs.push({ weight: KEY_DONE_WEIGHT_V3, arbitrary: fc.boolean().map<Stmt>((inline) => ({ kind: 'keyDone', ...(inline ? { inline } : {}) })) });
       const flagTest: Ctx = { ...inner, inFlagTest: true };
       if (c.flag && canNest) arbs.push({ weight: IF_FLAG_WEIGHT_V3, arbitrary: ifFlagArb(flagTest, list(flagTest, 0)) });
     }

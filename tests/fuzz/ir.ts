@@ -84,10 +84,10 @@ export type StmtOf<X> =
   /** v3 only — `flag = check(n);`: the flag rewritten (a fresh choice; `check(n)` may throw). Never for a `const` flag. */
   | ({ kind: 'setFlag'; n: number } & X)
   /**
-   * v3 only — `{ const key = item ?? '-'; q.done(key); }`: the key chosen by `??` is the item wherever the item is
-   * set, so this is a done at this statement (no throw point), as `q.done(item);` is.
+   * v3 only — `{ const key = item ?? '-'; q.done(key); }` (or, `inline`, `q.done(item ?? '-');`): the key chosen by
+   * `??` is the item wherever the item is set, so this is a done at this statement (no throw point), as `q.done(item);` is.
    */
-  | ({ kind: 'keyDone' } & X)
+  | ({ kind: 'keyDone'; inline?: boolean } & X)
   /** `if (check(n)) { … } else { … }` — `check(n)` may throw; both branches possible. */
   | ({ kind: 'if'; n: number; then: StmtOf<X>[]; else: StmtOf<X>[] | null } & X)
   /** `switch (k()) { case 1: … default: … }` — `k()` may throw; any case (or none without default) may be entered; fall-through is real. */
@@ -504,7 +504,7 @@ export function layout(p: Program): Layout {
         return { ...s, ...simple(FINISH_TEXT[s.via]) };
       case 'keyDone':
         if (forms !== 'v3') throw new Error('layout: a key chosen by ?? needs forms v3');
-        return { ...s, ...simple("{ const key = item ?? '-'; q.done(key); }") };
+        return { ...s, ...simple(s.inline ? "q.done(item ?? '-');" : "{ const key = item ?? '-'; q.done(key); }") };
       case 'setFlag':
         if (!flag || flag.decl === 'const') throw new Error('layout: flag = … needs a param or let flag');
         return { ...s, ...simple(`flag = check(${s.n});`) };
@@ -603,8 +603,8 @@ export const b = {
   ifFlag: (then: Stmt[], els: Stmt[] | null = null, negated = false): Stmt => ({ kind: 'ifFlag', negated, then, else: els }),
   /** v3: `flag = check(n);` */
   setFlag: (n = 1): Stmt => ({ kind: 'setFlag', n }),
-  /** v3: `{ const key = item ?? '-'; q.done(key); }` */
-  keyDone: (): Stmt => ({ kind: 'keyDone' }),
+  /** v3: `{ const key = item ?? '-'; q.done(key); }`, or `q.done(item ?? '-');` inline */
+  keyDone: (inline = false): Stmt => ({ kind: 'keyDone', ...(inline ? { inline } : {}) }),
   /** v2: `if (signal.aborted) { …body…; signal.throwIfAborted(); }` */
   abort: (body: Stmt[] = []): Stmt => ({ kind: 'abort', body }),
   /** v2: `fetchObject(item, (err) => { …body… });` (or `io.read(…)` with via 'method') */

@@ -624,6 +624,11 @@ describe('oracle: v3 flags (an invariant flag guards the get and is tested again
     expect(d.doubleDoneLines).toEqual([d.line('{ const key')]);
     const f = run([tryFinally([work()], [keyDone()]), done()], { forms: 'v3' });
     expect(f.doubleDoneLines).toEqual([f.line('q.done(item);')]);
+    const inline = run([tryFinally([work()], [keyDone(true)])], { forms: 'v3' });
+    expect(inline.source).toContain("q.done(item ?? '-');");
+    expect(inline.leaks).toBe(false);
+    const twice = run([keyDone(true), keyDone(true)], { forms: 'v3' });
+    expect(twice.doubleDoneLines).toHaveLength(1);
   });
 });
 

@@ -247,6 +247,17 @@ async function worker() {
 }`,
     errors: [{ messageId: 'doubleDone' as const, line: 11, column: 3 }],
   },
+  // The key chosen by `??` in the argument is the item: a done, and the one after it a second.
+  {
+    code: `
+async function worker() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  q.done(key ?? '-');
+  q.done(key);
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 6, column: 3 }],
+  },
   // A timer that marks done later, and a done now.
   {
     code: `

@@ -448,6 +448,17 @@ async function worker(mode: number) {
       q.done(item);
   }
 }`,
+  // The key chosen by `??` written in the argument is the item wherever one was taken.
+  `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item ?? '-');
+  }
+}`,
   // A get made only when ready: where it did not run there is no tuple, and nothing to mark done.
   `
 async function worker(ready: boolean) {
