@@ -137,3 +137,18 @@ export function listenerEvent(call: TSESTree.CallExpression): string | undefined
   if (first.type === AST_NODE_TYPES.TemplateLiteral && first.expressions.length === 0) return first.quasis[0]?.value.cooked ?? undefined;
   return undefined;
 }
+
+/**
+ * The events a Node stream emits `'close'` after: it is destroyed once it has ended, finished or failed (`autoDestroy`,
+ * the default since Node 14), and `'close'` comes last. `'end'` and `'error'` (or `'finish'` and `'error'`) are the
+ * stream's alternatives: one that failed does not end.
+ */
+const FOLLOWED_BY_CLOSE: ReadonlySet<string> = new Set(['end', 'finish', 'error']);
+
+/**
+ * Listeners registered on one emitter for `a` and for `b` may both run: an event comes to every listener registered
+ * for it, and a stream emits `'close'` after `'end'`, `'finish'` or `'error'`. Other pairs of names are not judged.
+ */
+export function eventsMayBothFire(a: readonly string[], b: readonly string[]): boolean {
+  return a.some((x) => b.some((y) => x === y || (x === 'close' && FOLLOWED_BY_CLOSE.has(y)) || (y === 'close' && FOLLOWED_BY_CLOSE.has(x))));
+}

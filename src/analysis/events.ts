@@ -20,8 +20,14 @@ export const RELEASED = 4;
  * (`res.once('finish', () => span.end())`). Where that happened is the exit reported.
  */
 export const REJECTED = 8;
+/**
+ * Handed to a listener that releases it when its event comes, where another listener of an event that fires with
+ * that one releases it too (see `Effect`): nothing is owed here any more, but the second such listener's
+ * registration is a double release.
+ */
+export const HANDED = 16;
 export const UNRELEASED = PENDING | CLOBBERED | REJECTED;
-export const STATE_BITS = [PENDING, CLOBBERED, RELEASED, REJECTED] as const;
+export const STATE_BITS = [PENDING, CLOBBERED, RELEASED, REJECTED, HANDED] as const;
 
 export type Variable = TSESLint.Scope.Variable;
 
@@ -77,6 +83,13 @@ export interface ObligationKind {
    */
   readonly idempotentHandleReleases?: ReadonlySet<string>;
   /**
+   * Two listeners that each release it, registered for events that both fire (the same event twice, or `'end'` and
+   * then `'close'`), release it twice: a double release. So for a work-queue item, whose second `done` is the misuse
+   * client-go's contract forbids. Not so for a span: instrumentations end one on `'finish'` and on `'close'` on
+   * purpose, and its second `end()` does nothing.
+   */
+  readonly listenersReleaseTwice?: boolean;
+  /**
    * How users write the release, for messages and fixes: `q.done(item)`. `handleText` is `undefined` when no variable
    * in scope names the handle; return `undefined` when the release cannot be written without it.
    */
@@ -125,7 +138,10 @@ export function rootOf(ob: Obligation): Obligation {
  * releases unless a promise rejects, `release-on-finish` releases unless the stream is destroyed before it finishes
  * (a `'finish'` listener; `release-on-finish-once` when that listener is a release-once closure, so it is never a
  * second release), `release-once` releases what is still held and does nothing when it was already released (a
- * release-once closure called again: no double).
+ * release-once closure called again: no double). `listener-release` hands it to a listener that releases it, and
+ * `second-listener-release` to one whose event fires with that of a listener registered before it that releases too
+ * (for a kind whose listeners release twice: {@link ObligationKind.listenersReleaseTwice}): reached handed so, the
+ * registration is a double release. Either hands it on for everything else, as `transfer` does.
  */
 export type Effect =
   | 'release'
@@ -134,6 +150,8 @@ export type Effect =
   | 'release-on-fulfil'
   | 'release-on-finish-once'
   | 'release-on-finish'
+  | 'listener-release'
+  | 'second-listener-release'
   | 'transfer'
   | 'none'
   | CallbackLeak;

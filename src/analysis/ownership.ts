@@ -26,7 +26,7 @@
  */
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import { callbackRole, isErrback, LISTENER_METHODS, listenerEvent, REMOVAL_METHODS, type Role } from './callback-roles.js';
+import { callbackRole, eventsMayBothFire, isErrback, LISTENER_METHODS, listenerEvent, REMOVAL_METHODS, type Role } from './callback-roles.js';
 import type { Effect, Obligation } from './events.js';
 import type { ContextReach, HandleIndex } from './handles.js';
 import { helperBody } from './releases.js';
@@ -35,7 +35,7 @@ import type { FunctionRecord, Recorder } from './recorder.js';
 import { isChainLink, PROMISE_LINKS, settlesHere } from './promise-chains.js';
 import { carryingCalls } from './span-contexts.js';
 import type { Summaries } from './summaries.js';
-import { isFunctionNode, memberRoot, methodCall, owningCodePathNode, propertyName, unwrapValue } from './syntax.js';
+import { isFunctionNode, isLoop, memberRoot, methodCall, owningCodePathNode, propertyName, unwrapValue } from './syntax.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -282,6 +282,87 @@ export class Ownership {
   }
 
   /**
+   * The listener registered by `call` releases `root` on every path and another listener of the same emitter releases
+   * it too on an event that fires with this one's (callback-roles.ts): for a kind whose listeners then release twice,
+   * a hand-off that the later of the two makes a double release. `undefined` where that cannot be said: a partial
+   * release, a release-once closure (which may share its flag with the other), a pair where one removes the other
+   * (whichever runs first takes the other away), listeners on emitters the analysis cannot tell apart.
+   */
+  private listenerHandOff(fn: FunctionRecord, call: TSESTree.CallExpression, root: Obligation): Effect | undefined {
+    if (!root.kind.listenersReleaseTwice) return undefined;
+    const partners = this.coFiringListeners(fn, call, root);
+    if (partners.length === 0) return undefined;
+    return partners.some((other) => other === call || other.range[0] < call.range[0]) ? 'second-listener-release' : 'listener-release';
+  }
+
+  /** {@link listenerHandOff}'s question: the registration follows another whose listener releases `root` as well. */
+  private firesAfterAnother(fn: FunctionRecord, call: TSESTree.CallExpression, root: Obligation): boolean {
+    return !!root.kind.listenersReleaseTwice && this.coFiringListeners(fn, call, root).some((other) => other === call || other.range[0] < call.range[0]);
+  }
+
+  /**
+   * The registrations of `fn` whose listeners may run with the one `call` registers, each releasing `root` on every
+   * path: on the same emitter, for an event that fires with `call`'s. `call` itself when it may run again (in a loop:
+   * each pass adds a listener).
+   */
+  private coFiringListeners(fn: FunctionRecord, call: TSESTree.CallExpression, root: Obligation): TSESTree.CallExpression[] {
+    const list = this.registrations.get(fn) ?? [];
+    const own = list.find((entry) => entry.call === call);
+    const closure = own && this.summaries.closureOf(own.listener);
+    const emitter = own && this.emitterKey(call);
+    if (!own || !closure || emitter === undefined || !this.releasesEveryTime(closure, root)) return [];
+    const partners: TSESTree.CallExpression[] = [];
+    if (this.registersAgain(fn, own)) partners.push(call);
+    for (const entry of list) {
+      if (entry === own || !eventsMayBothFire(own.events, entry.events) || this.emitterKey(entry.call) !== emitter) continue;
+      const other = this.summaries.closureOf(entry.listener);
+      if (!other || !this.releasesEveryTime(other, root) || this.removes(closure, other) || this.removes(other, closure)) continue;
+      partners.push(entry.call);
+    }
+    return partners;
+  }
+
+  /** The closure releases `root` on every path it runs, and a second call of it does not return at once. */
+  private releasesEveryTime(closure: TSESTree.Node, root: Obligation): boolean {
+    return this.summaries.closureRelease(closure, root) === 'every' && !this.releasesOnce(closure, root);
+  }
+
+  /** `remover` takes `listener` off an emitter (`removeListener` / `off` in its body). */
+  private removes(remover: TSESTree.Node, listener: TSESTree.Node): boolean {
+    return (this.removers.get(listener) ?? []).includes(remover);
+  }
+
+  /** The emitter a registration is made on, as an access path (`res`, `this.socket`); `undefined` when none is known. */
+  private emitterKey(call: TSESTree.CallExpression): string | undefined {
+    const method = methodCall(call);
+    return method && this.handles.accessKey(method.object);
+  }
+
+  /**
+   * The registration runs more than once in `fn`, adding a listener for events that fire together each time: in a loop
+   * of `fn`, for its one event; in the `for…of` its events are read from, only when two of those events fire together.
+   */
+  private registersAgain(fn: FunctionRecord, entry: Registration): boolean {
+    const eventsLoop = this.eventsLoop(entry.call);
+    for (let node: TSESTree.Node | undefined = entry.call.parent; node && node !== fn.node; node = node.parent) {
+      if (!isLoop(node)) continue;
+      if (node !== eventsLoop) return true;
+      if (entry.events.some((event, i) => entry.events.some((other, j) => i !== j && eventsMayBothFire([event], [other])))) return true;
+    }
+    return false;
+  }
+
+  /** The `for…of` whose variable names a registration's event (`for (const event of ['close', 'error']) …`), if any. */
+  private eventsLoop(call: TSESTree.CallExpression): TSESTree.ForOfStatement | undefined {
+    const first = call.arguments[0];
+    if (first?.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const def = this.handles.resolve(first)?.defs[0];
+    const declaration = def?.type === DefinitionType.Variable ? def.parent : undefined;
+    const loop = declaration?.parent;
+    return loop?.type === AST_NODE_TYPES.ForOfStatement && loop.left === declaration ? loop : undefined;
+  }
+
+  /**
    * A `'finish'` listener releases only if the stream finishes. A `'close'` listener of the same function that
    * releases too makes it complete: ownership moves to the two of them. So does an `'error'` listener: a stream the
    * code drives itself (`fs.createWriteStream`, pg-copy-streams' `copyFrom`, whose README releases on `'finish'` and
@@ -511,24 +592,28 @@ export class Ownership {
       }
       return;
     }
-    const registration = node.type === AST_NODE_TYPES.CallExpression && this.listenerEvents(node) !== undefined;
+    const registration = node.type === AST_NODE_TYPES.CallExpression && this.listenerEvents(node) !== undefined ? node : undefined;
     for (const root of this.owed.capturedBy(closure)) {
       if (role === 'owner' && registration) {
         effect(root, node, () => {
           const removed = this.revocation(fn, closure, root);
-          if (!removed || this.summaries.closureRelease(closure, root) === 'none') return 'transfer';
+          if (!removed || this.summaries.closureRelease(closure, root) === 'none') return this.listenerHandOff(fn, registration, root) ?? 'transfer';
           this.removedListeners.set(node, removed);
           // Held on the outcome where the remover runs first, as a 'finish' listener is when the stream is destroyed.
           // Several such listeners of one resource (net's 'secureConnect' and 'error') are alternatives the remover
-          // ends together: only the first can be a second release.
+          // ends together: only the first can be a second release — unless the events of two of them both fire (two
+          // 'end' listeners both run when the stream ends).
           const first = !this.revokedRoots.has(root);
           this.revokedRoots.add(root);
-          return first && !this.releasesOnce(closure, root) ? 'release-on-finish' : 'release-on-finish-once';
+          const again = first || this.firesAfterAnother(fn, registration, root);
+          return again && !this.releasesOnce(closure, root) ? 'release-on-finish' : 'release-on-finish-once';
         });
       } else if (role === 'owner') effect(root, node, () => 'transfer');
       else if (role === 'finish') {
         effect(root, node, () => {
           const effect = this.finishEffect(fn, root);
+          // Handed to it and a 'close' listener that releases too: both run when the stream finishes.
+          if (effect === 'transfer' && registration) return this.listenerHandOff(fn, registration, root) ?? effect;
           // A 'finish' listener that never releases it itself (it hands it on) is a hand-off, as any listener is.
           if (effect !== 'release-on-finish') return effect;
           if (this.summaries.closureRelease(closure, root) === 'none') return 'transfer';

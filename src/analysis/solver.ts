@@ -2,7 +2,7 @@
  * The obligation dataflow over one function's code path segments.
  *
  * State: for each obligation of the function, the set of abstract states it may be in on the paths reaching a point
- * (bits PENDING / CLOBBERED / RELEASED; 0 = not held). States only grow, so a worklist reaches the fixpoint; a segment
+ * (bits PENDING / CLOBBERED / RELEASED / REJECTED / HANDED; 0 = not held). States only grow, so a worklist reaches the fixpoint; a segment
  * is revisited only when its input grows, which bounds the work by segments × (bits per obligation), never path
  * enumeration. A state lists only the obligations held or released there, and a release is forgotten once nothing
  * after it can notice, so a segment costs what is held at it, not what the function takes.
@@ -24,6 +24,7 @@ import {
   type Obligation,
   type Terminator,
   CLOBBERED,
+  HANDED,
   PENDING,
   REJECTED,
   RELEASED,
@@ -216,6 +217,10 @@ class State {
 
 /** Marks a finally effect still being computed (beyond the state bits). */
 const PROVISIONAL = 256;
+/** Keys of (obligation, state bits) pairs: `id * KEY_STRIDE + bits`, above every combination of the state bits. */
+const KEY_STRIDE = 32;
+/** The states that matter only to a later event of the same obligation (a second release): forgotten after its last. */
+const SETTLED = RELEASED | HANDED;
 
 /** A segment's input in a run: the states reaching it, and whether it waits in the run's queue. */
 interface Input {
@@ -455,14 +460,14 @@ export class Solver {
    * carry every released item to its end, and cost the square of its length.
    */
   private forgetSettled(segment: SegmentRecord, state: State): void {
-    if (!state.any(RELEASED)) return;
+    if (!state.any(SETTLED)) return;
     const settling = (this.settling ??= this.settlingOrder());
     const at = segment.index;
     state.mask((id, value) => {
-      if (!(value & RELEASED) || at <= (settling.last[id] as number)) return value;
+      if (!(value & SETTLED) || at <= (settling.last[id] as number)) return value;
       const loops = settling.loops[id] as TSESTree.Node[];
       if (loops.some((loop) => contains(loop, segment.startNode))) return value;
-      return value & ~RELEASED;
+      return value & ~SETTLED;
     });
   }
 
@@ -613,6 +618,11 @@ export class Solver {
         if (!(bits & PENDING) || event.node.type !== AST_NODE_TYPES.CallExpression) return bits;
         if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, [{ type: 'unfinished', node: event.node }]);
         return (bits & ~PENDING) | RELEASED | REJECTED;
+      case 'second-listener-release':
+        if (bits & HANDED) addOnce(this.doubles, event.ob, event.node);
+        return HANDED;
+      case 'listener-release':
+        return HANDED;
       case 'transfer':
         return 0;
       case 'none':
@@ -714,7 +724,7 @@ export class Solver {
       const id = ids[i] as number;
       const held = bits[i] as number;
       const untouched = along !== null && !(id < this.size && (along[id >> 5] as number) & (1 << (id & 31)));
-      const out = untouched ? held : memo?.get(id * 16 + held);
+      const out = untouched ? held : memo?.get(id * KEY_STRIDE + held);
       if (out === undefined || out & UNRELEASED) return false;
     }
     return true;
@@ -856,7 +866,7 @@ export class Solver {
    * re-entered while it was being computed) is not remembered.
    */
   private cross(route: Route, ob: Obligation, held: number, run: Run): number {
-    const remembered = this.crossings.get(route)?.get(ob.id * 16 + held);
+    const remembered = this.crossings.get(route)?.get(ob.id * KEY_STRIDE + held);
     if (remembered !== undefined) return remembered;
     let bits = held;
     const provisional = this.provisionalReads;
@@ -869,7 +879,7 @@ export class Solver {
       if (along && !(ob.id < this.size && (along[ob.id >> 5] as number) & (1 << (ob.id & 31)))) break;
       let memo = this.crossings.get(current);
       if (!memo) this.crossings.set(current, (memo = new Map<number, number>()));
-      const key = ob.id * 16 + bits;
+      const key = ob.id * KEY_STRIDE + bits;
       const known = memo.get(key);
       if (known !== undefined) {
         bits = known;
@@ -906,7 +916,7 @@ export class Solver {
     let out = 0;
     for (const bit of STATE_BITS) {
       if (!(bits & bit)) continue;
-      const key = ob.id * 16 + bit;
+      const key = ob.id * KEY_STRIDE + bit;
       let effect = effects.get(key);
       if (effect === undefined) {
         // Provisional answer for a block re-entered while it is being computed (a finally inside a loop inside it).
@@ -1140,7 +1150,7 @@ interface Crossed {
 
 function stateHash(ids: readonly number[], bits: readonly number[]): number {
   let hash = ids.length;
-  for (let i = 0; i < ids.length; i++) hash = (Math.imul(hash, 31) + (ids[i] as number) * 16 + (bits[i] as number)) | 0;
+  for (let i = 0; i < ids.length; i++) hash = (Math.imul(hash, 31) + (ids[i] as number) * KEY_STRIDE + (bits[i] as number)) | 0;
   return hash;
 }
 

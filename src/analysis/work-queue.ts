@@ -22,6 +22,8 @@ export const WORK_QUEUE: ObligationKind = {
   handleReleases: new Set(),
   callReleases: false,
   checkpoints: new Set(),
+  // A second `done` of the item is the misuse the contract forbids, also when two listeners run it.
+  listenersReleaseTwice: true,
   describeRelease: (receiver, handle) => (handle === undefined ? undefined : `${receiver}.done(${handle})`),
 };
 

@@ -12,8 +12,9 @@
  *    settled (its synchronous part and every promise job); `work(item).then/catch/finally(…)` get a
  *    real promise that fulfils or rejects by choice (after `work(item)` may throw synchronously), the
  *    handlers run as the engine runs them, and the rejections left unhandled by `.then(done)` /
- *    detached `.finally(done)` are swallowed deliberately; `emitter.once('drained', …)` records the hand-off
- *    and never fires; `emitter.once('finish', …)` is a stream that finishes by choice (its listener runs after
+ *    detached `.finally(done)` are swallowed deliberately; `emitter.once('drained', …)` records the hand-off,
+ *    and 'drained' comes after the worker has settled: its listeners run, and a second one's done is a double (the
+ *    only dones judged after a hand-off); `emitter.once('finish', …)` is a stream that finishes by choice (its listener runs after
  *    the worker has settled, as a timer) or is destroyed first (the listener never runs: 'close', never 'finish'); `console.log`, `logger.info` and the error sinks (`captureException`, `hooks.exceptionLogger`) are silent stubs,
  *    `Date.now()`, `Number` / `parseInt` / `parseFloat`, `Object.entries` and the preamble's helpers (`note`, the
  *    finishing helpers `finish` / `settle` / `relay`, whose done is placed at their call's line) are real. A done
@@ -124,6 +125,8 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
     dones: DoneEvent[];
     /** seq of the first hand-off, if any */
     handOff: number | null;
+    /** the 'drained' listeners registered: when 'drained' comes, each runs */
+    drained: (() => void)[];
     /** the worker has settled (returned, thrown, or stopped at the next get) */
     settled: boolean;
     late: number;
@@ -242,8 +245,10 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
         }
       : (): void => maybeThrow(),
     emitter: {
-      once(): void {
+      /** a hand-off to a listener of 'drained', an event that comes after the worker has settled */
+      once(_event: string, fn: () => void): void {
         state.handOff ??= state.seq++;
+        state.drained.push(fn);
       },
       /** a stream's 'finish' listener: the stream finishes (the listener runs later) or is destroyed first */
       $finish(line: number, fn: () => void): void {
@@ -289,7 +294,7 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
   for (;;) {
     if (++runs > maxRuns) throw new Error(`execute: more than ${maxRuns} runs`);
     taken = [];
-    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, settled: false, late: 0, rejectedThen: [], timers: [], aborted: false, callback: null, at: null };
+    state = { shutdown: false, gets: 0, seq: 0, dones: [], handOff: null, drained: [], settled: false, late: 0, rejectedThen: [], timers: [], aborted: false, callback: null, at: null };
     try {
       await (flagParam ? worker(q, choose(2) === 1) : worker(q));
     } catch {
@@ -301,6 +306,17 @@ export async function executeAll(source: string, opts: ExecOptions = {}): Promis
       for (let i = 0; i < 10; i++) await Promise.resolve();
       for (const fn of state.timers.splice(0)) fn();
       for (let i = 0; i < 10; i++) await Promise.resolve();
+    }
+    // 'drained' comes: every listener registered for it runs. Their dones are judged among themselves only (the model
+    // judges nothing else after a hand-off): a second one is a double, at its registration.
+    const dones = state.dones;
+    state.dones = [];
+    for (const fn of state.drained) fn();
+    const listenerDones = state.gets > 0 ? state.dones.sort((a, b) => a.seq - b.seq) : [];
+    state.dones = dones;
+    if (listenerDones.length > 1) {
+      doubleDone = true;
+      for (const d of listenerDones.slice(1)) ddLines.add(d.line);
     }
     lateDones += state.late;
     // (v3) the flag skipped the get: nothing was taken, nothing is judged

@@ -132,7 +132,8 @@ export type StmtOf<X> =
  *   awaitFinally: `await work(item).finally(() => q.done(item));` — may throw; else a done, then the await
  *                 throws on the rejected outcome (a throw point after the done).
  *   once:         `emitter.once('drained', () => q.done(item));` — a hand-off: never throws, and from here on
- *                 nothing is judged for the item on this path (no leak, no double).
+ *                 nothing is judged for the item on this path (no leak, no double) but another `'drained'`
+ *                 listener: both run when 'drained' comes, a double done at the second registration.
  *   finish:       `emitter.once('finish', () => q.done(item));` — never throws; a stream's 'finish': it
  *                 finishes → a done here (it runs later), it is destroyed first ('close', never 'finish')
  *                 → still owed, and owed at an exit means a leak reported at this line (`unfinished`).

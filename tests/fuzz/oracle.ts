@@ -13,7 +13,8 @@
  *    item })`, `relay(q, item)` passing both on to `finish`): a done at the call; so does, in the v2 model, a
  *    callback that runs exactly once later (`setTimeout`, a `.then` / `.catch` / `.finally` handler on
  *    the outcome it runs on: the promise outcome is a fork), counted at the statement that registers it;
- *    `emitter.once('drained', () => q.done(item))` hands the item off (nothing is judged after it on that path);
+ *    `emitter.once('drained', () => q.done(item))` hands the item off (nothing is judged after it on that path but
+ *    another such listener: both run when 'drained' comes, a double done at the second registration);
  *    `emitter.once('finish', () => q.done(item))` is a stream's 'finish': a fork, it finishes (a done, counted
  *    there) or it is destroyed first and never emits 'finish' (still owed);
  *    a done in a `forEach` callback never counts; in v1 no callback counts;
@@ -281,6 +282,12 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
             return k(doneAt(L, st, tr), NORMAL, t);
           }
           case 'once': {
+            // Handed to a 'drained' listener already: when 'drained' comes, both listeners run and mark it done.
+            if (st.o === 'handed') {
+              if (!dd) dd = { line: L, tr };
+              ddLines.add(L);
+              return k(st, NORMAL, push(tr, `L${L}: emitter.once: a second 'drained' listener — DOUBLE DONE when 'drained' comes`));
+            }
             const handed: St = st.o === 'pending' || st.o === 'done' ? { ...st, o: 'handed', rej: [] } : st;
             return k(handed, NORMAL, push(tr, `L${L}: emitter.once: the item is handed off`));
           }

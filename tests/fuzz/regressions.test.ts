@@ -106,6 +106,24 @@ const KNOWN: Known[] = [
       workerLoop: { kind: 'for', label: 'outer' },
     }),
   },
+  {
+    // { const end = (() => q.done(item)); emitter.once('end', end); emitter.once('close', () => emitter.removeListener('end', end)); } twice
+    name: 'missed double done: two removable listeners of one event, each releasing (read as alternatives the remover ends together)',
+    found: 'npm run fuzz -- --runs 1000 --seed 5, run #764, shrunk',
+    program: program([b.cb('removed'), b.cb('removed')]),
+  },
+  {
+    // emitter.once('drained', () => q.done(item)); emitter.once('drained', () => q.done(item));
+    name: "missed double done: two 'drained' listeners that each mark done (each registration was a hand-off on its own)",
+    found: 'the seed-5 fix: the oracle learnt that a second listener of the event fires with the first',
+    program: program([b.handOff(), b.handOff()]),
+  },
+  {
+    // for (const x of xs()) { emitter.once('drained', () => q.done(item)); }
+    name: "missed double done: one 'drained' listener registered on each pass of a loop",
+    found: 'the seed-5 fix, minimised by hand',
+    program: program([forOf([b.handOff()])]),
+  },
 ];
 
 describe('known oracle / no-double-done disagreements', () => {

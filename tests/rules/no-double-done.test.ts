@@ -28,6 +28,58 @@ async function worker(stream: { once(event: string, fn: () => void): void }) {
   stream.once('end', () => q.done(key));
   stream.once('error', () => q.done(key));
 }`,
+  // Listeners whose events do not both fire, or that cannot both run: one marks done at most.
+  `
+type Stream = { once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void };
+async function releaseOnceOnFinishOrClose(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  let marked = false;
+  const markDone = () => {
+    if (marked) return;
+    marked = true;
+    q.done(key);
+  };
+  stream.once('finish', markDone);
+  stream.once('close', markDone);
+}
+async function eachRemovesTheOther(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const onEnd = () => {
+    stream.removeListener('close', onClose);
+    q.done(key);
+  };
+  const onClose = () => {
+    stream.removeListener('end', onEnd);
+    q.done(key);
+  };
+  stream.once('end', onEnd);
+  stream.once('close', onClose);
+}
+async function twoEmitters(a: Stream, b: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  a.once('end', () => q.done(key));
+  b.once('end', () => q.done(key));
+}
+async function exclusiveBranches(stream: Stream, ok: boolean) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  if (ok) stream.once('end', () => q.done(key));
+  else stream.once('end', () => q.done(key));
+}
+async function finishOrError(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  stream.once('finish', () => q.done(key));
+  stream.once('error', () => q.done(key));
+}
+async function alternativesInALoop(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  for (const event of ['end', 'error']) stream.once(event, () => q.done(key));
+}`,
   // Regression from the differential fuzzer (errbacks): the callback's done sits after a \`try\` that always returns,
   // on no path it takes: it never marks done, so it is no second done after the first.
   `
@@ -477,6 +529,70 @@ async function worker() {
   }
 }`,
     errors: [{ messageId: 'doubleDone' as const, line: 12, column: 5 }],
+  },
+  // Two listeners for one event: when 'end' comes both run, and the second marks the item done again.
+  {
+    code: `
+async function worker(stream: { once(event: string, fn: () => void): void }) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  stream.once('end', () => q.done(key));
+  stream.once('end', () => q.done(key));
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 6, column: 3 }],
+  },
+  // Regression from the differential fuzzer (seed 5): two 'end' listeners, each removed by a 'close' listener. A
+  // stream destroyed first runs neither; one that ends runs both.
+  {
+    code: `
+async function worker(stream: { once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void }) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const first = () => q.done(key);
+  stream.once('end', first);
+  stream.once('close', () => stream.removeListener('end', first));
+  const second = () => q.done(key);
+  stream.once('end', second);
+  stream.once('close', () => stream.removeListener('end', second));
+}`,
+    errors: [{ messageId: 'doubleDone' as const, line: 9, column: 3 }],
+  },
+  // A stream emits 'close' after 'end' (and after 'finish' or 'error'): both listeners run, in whichever form.
+  {
+    code: `
+type Stream = { once(event: string, fn: () => void): void };
+async function endThenClose(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  stream.once('end', () => q.done(key));
+  stream.once('close', () => q.done(key));
+}
+async function oneListenerForFinishAndClose(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const markDone = () => q.done(key);
+  stream.once('finish', markDone);
+  stream.once('close', markDone);
+}
+async function errorAndCloseInALoop(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  for (const event of ['error', 'close']) stream.once(event, () => q.done(key));
+}
+async function oneListenerPerPart(stream: Stream, parts: string[]) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  for (const part of parts) {
+    sync(part);
+    stream.once('end', () => q.done(key));
+  }
+}`,
+    errors: [
+      { messageId: 'doubleDone' as const, line: 7, column: 3 },
+      { messageId: 'doubleDone' as const, line: 14, column: 3 },
+      { messageId: 'doubleDone' as const, line: 19, column: 43 },
+      { messageId: 'doubleDone' as const, line: 26, column: 5 },
+    ],
   },
   // Twice in a row.
   {

@@ -783,6 +783,22 @@ export function prepended(res: ServerResponse) {
   res.prependOnceListener('finish', () => span.end());
 }`,
   },
+  // Two listeners that end the span when both run (one event twice, 'end' then 'close'): a second end() does nothing,
+  // and instrumentations end a span on whichever comes; no-double-done reports the same shape for a work-queue item.
+  {
+    code: `
+import type { Socket } from 'node:net';
+export function twoEndListeners(socket: Socket) {
+  const span = tracer.startSpan('read');
+  socket.once('end', () => span.end());
+  socket.once('end', () => span.end());
+}
+export function endThenClose(socket: Socket) {
+  const span = tracer.startSpan('read');
+  socket.once('end', () => span.end());
+  socket.once('close', () => span.end());
+}`,
+  },
   // Listeners removed by another listener: the remover runs only on events a listener releases on, or releases too.
   {
     code: `
@@ -1272,6 +1288,30 @@ export function removed(socket: Socket) {
         line: 6,
         column: 3,
         data: { resource: 'span', acquire: "tracer.startSpan('connect')", acquireLine: 4, line: 6, event: 'close', handlerLine: 7 },
+        suggestions: [],
+      },
+    ],
+  },
+  // Two removable 'end' listeners that end the span: a stream closed first runs neither (reported on the first), one
+  // that ends runs both, and a second end() does nothing (no double release, as it is for a work-queue item).
+  {
+    code: `
+import type { Socket } from 'node:net';
+export function twoRemovable(socket: Socket) {
+  const span = tracer.startSpan('read');
+  const first = () => span.end();
+  socket.once('end', first);
+  socket.once('close', () => socket.removeListener('end', first));
+  const second = () => span.end();
+  socket.once('end', second);
+  socket.once('close', () => socket.removeListener('end', second));
+}`,
+    errors: [
+      {
+        messageId: 'leakOnRemovedListener',
+        line: 6,
+        column: 3,
+        data: { resource: 'span', acquire: "tracer.startSpan('read')", acquireLine: 4, line: 6, event: 'close', handlerLine: 7 },
         suggestions: [],
       },
     ],
