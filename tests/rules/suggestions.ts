@@ -74,7 +74,8 @@ export function applySuggestions(
   const linter = new Linter({ configType: 'flat', cwd: root });
   cases.forEach((test, index) => {
     if (typed && index % TYPED_SAMPLE_EVERY !== 0) return;
-    const filename = path.join(root, test.filename ?? 'file.ts');
+    // A case may name its file absolutely (a fixture folder's helpers or declaration files beside it).
+    const filename = path.resolve(root, test.filename ?? 'file.ts');
     const parserOptions: Record<string, unknown> = typed ? { projectService: true, tsconfigRootDir: typed.tsconfigRootDir } : {};
     const config: Linter.Config[] = [
       {
