@@ -2551,6 +2551,8 @@ untypedTester.run('require-release (untyped, declaration evidence)', rule, {
     { filename: declared('documented.js'), code: transactionHelper },
     // It imports another library's pool.
     { filename: declared('other.js'), code: transactionHelper },
+    // `.d.ts` is the declaration of a `.js` only: `adapter.mjs` would have `adapter.d.mts`.
+    { filename: declared('adapter.mjs'), code: transactionHelper },
     // No declaration file beside the JavaScript.
     { filename: declared('undeclared.js'), code: transactionHelper },
     // A TypeScript source's imports are its own: `adapter.d.ts` is no declaration of `adapter.ts`'s code.
@@ -2563,6 +2565,8 @@ untypedTester.run('require-release (untyped, declaration evidence)', rule, {
     { filename: declared('adapter.js'), code: transactionHelper, errors: onRethrow },
     // `pool: import("pg").Pool`, tsc's inline name for an inferred type.
     { filename: declared('inferred.js'), code: transactionHelper, errors: onRethrow },
+    // ES module output: `.d.mts` beside `.mjs`.
+    { filename: declared('module.mjs'), code: transactionHelper, errors: onRethrow },
   ],
 });
 

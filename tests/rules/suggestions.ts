@@ -79,7 +79,7 @@ export function applySuggestions(
     const parserOptions: Record<string, unknown> = typed ? { projectService: true, tsconfigRootDir: typed.tsconfigRootDir } : {};
     const config: Linter.Config[] = [
       {
-        files: ['**/*.ts', '**/*.tsx', '**/*.js'],
+        files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.cjs'],
         languageOptions: { parser, parserOptions },
         plugins: { test: { rules: { rule: rule as never } } },
         rules: { 'test/rule': (test.options ? ['error', ...test.options] : 'error') as Linter.RuleEntry },
