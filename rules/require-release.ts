@@ -96,7 +96,7 @@ const rule = createRule<Options, MessageIds>({
     ];
     const sourceCode = context.sourceCode;
     const services = typeServices(context);
-    const pairs = pairsPossibleIn(configured, sourceCode, services);
+    const pairs = pairsPossibleIn(configured, sourceCode, context.filename, services);
     const methodNames = [
       ...new Set(
         pairs.flatMap((pair) => [
@@ -126,7 +126,7 @@ const rule = createRule<Options, MessageIds>({
     }
     const pairByKind = new Map(pairs.map((pair) => [pair.kind, pair]));
 
-    const findPair = createPairMatcher(pairs, sourceCode, services);
+    const findPair = createPairMatcher(pairs, sourceCode, context.filename, services);
     const findCallback = createCallbackMatcher(pairs, sourceCode, findPair);
     const findFunctionPair = createFunctionAcquireMatcher(pairs, services);
     const acquireMethods = new Set(pairs.flatMap((pair) => [...pair.methods]));

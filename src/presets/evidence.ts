@@ -2,11 +2,15 @@ import { TSESLint, AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/util
 
 import { methodCall, receiverName, unwrapValue } from '../analysis/syntax.js';
 import { guarded, isOpaque, matchesSpecifiers, type TypeServices, valueMatchesSpecifiers } from '../analysis/types.js';
+import { declarationImports } from './declaration-imports.js';
 import { calleePath, type Pair } from './pair.js';
 
-/** Every module the file imports, re-exports or requires, by specifier. */
-function importedModules(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
-  const modules = new Set<string>();
+/**
+ * Every module the file imports, re-exports or requires, by specifier — and, for compiled JavaScript, every module its
+ * own declaration file imports (tsc erased the type-only imports from the JavaScript, not from the `.d.ts`).
+ */
+function importedModules(sourceCode: Readonly<TSESLint.SourceCode>, filename: string): Set<string> {
+  const modules = new Set<string>(declarationImports(filename));
   for (const statement of sourceCode.ast.body) {
     if (
       (statement.type === AST_NODE_TYPES.ImportDeclaration ||
@@ -91,13 +95,14 @@ function programHas(services: TypeServices, name: string): boolean {
 export function pairsPossibleIn(
   pairs: readonly Pair[],
   sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
   services: TypeServices | undefined,
 ): Pair[] {
   let modules: string[] | undefined;
   return pairs.filter((pair) => {
     if (pair.packages.length === 0) return true;
     if (pair.selfEvidentNames?.text.test(sourceCode.text)) return true;
-    modules ??= [...importedModules(sourceCode)];
+    modules ??= [...importedModules(sourceCode, filename)];
     const imported = modules;
     if (pair.packages.some((name) => imported.some((module) => module === name || module.startsWith(`${name}/`)))) return true;
     return services !== undefined && pair.packages.some((name) => guarded(() => programHas(services, name), true));
@@ -111,12 +116,13 @@ export function pairsPossibleIn(
 export function createPairMatcher(
   pairs: readonly Pair[],
   sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
   services: TypeServices | undefined,
 ): (call: TSESTree.CallExpression, methods: (pair: Pair) => ReadonlySet<string>) => Pair | undefined {
   let modules: Set<string> | undefined;
   const importsPackageOf = (pair: Pair): boolean => {
     if (pair.packages.length === 0) return true;
-    modules ??= importedModules(sourceCode);
+    modules ??= importedModules(sourceCode, filename);
     const imported = [...modules];
     return pair.packages.some((name) => imported.some((module) => module === name || module.startsWith(`${name}/`)));
   };

@@ -1,10 +1,12 @@
+import path from 'node:path';
+
 import { Linter } from 'eslint';
 import parser from '@typescript-eslint/parser';
 import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tester';
 import { describe, expect, it } from 'vitest';
 
 import rule, { type MessageIds, type Options, PRESET_NAMES } from '../../rules/require-release.js';
-import { typedTester, untypedTester } from './tester.js';
+import { fixtureDir, typedTester, untypedTester } from './tester.js';
 
 type Valid = ValidTestCase<Options>;
 type Invalid = InvalidTestCase<MessageIds, Options>;
@@ -2533,6 +2535,78 @@ export function withLLMCall(fn) {
 }`,
       errors: [{ messageId: 'leakOnRejection', line: 7, suggestions: [] }],
     },
+  ],
+});
+
+// Compiled JavaScript whose own declaration file (tsc's `.d.ts` beside the `.js`) imports pg: tsc erased the source's
+// `import type { Pool } from 'pg'` from the JavaScript, so the declaration file is the evidence (a known leak in
+// @lucia-auth/adapter-postgresql 2.0.0). The declaration files are in fixture/declaration-evidence; each case's code
+// stands for the `.js` beside one of them.
+const declared = (name: string): string => path.join(fixtureDir, 'declaration-evidence', name);
+const transactionHelper = `
+export const adapter = (pool) => {
+  const transaction = async (execute) => {
+    const connection = await pool.connect();
+    try {
+      await connection.query('BEGIN');
+      await execute(connection);
+      await connection.query('COMMIT');
+    } catch (e) {
+      connection.query('ROLLBACK');
+      throw e;
+    }
+  };
+  return transaction;
+};`;
+const transactionHelperReleased = `
+export const adapter = (pool) => {
+  const transaction = async (execute) => {
+    const connection = await pool.connect();
+    try {
+      try {
+        await connection.query('BEGIN');
+        await execute(connection);
+        await connection.query('COMMIT');
+      } catch (e) {
+        connection.query('ROLLBACK');
+        throw e;
+      }
+    } finally {
+      connection.release();
+    }
+  };
+  return transaction;
+};`;
+const onRethrow = [
+  {
+    messageId: 'leakOnThrow' as const,
+    line: 11,
+    column: 7,
+    suggestions: [{ messageId: 'wrapInTryFinally' as const, output: transactionHelperReleased }],
+  },
+];
+untypedTester.run('require-release (untyped, declaration evidence)', rule, {
+  valid: [
+    // The declaration file mentions pg only in its documentation.
+    { filename: declared('documented.js'), code: transactionHelper },
+    // It imports another library's pool.
+    { filename: declared('other.js'), code: transactionHelper },
+    // `.d.ts` is the declaration of a `.js` only: `adapter.mjs` would have `adapter.d.mts`.
+    { filename: declared('adapter.mjs'), code: transactionHelper },
+    // No declaration file beside the JavaScript.
+    { filename: declared('undeclared.js'), code: transactionHelper },
+    // A TypeScript source's imports are its own: `adapter.d.ts` is no declaration of `adapter.ts`'s code.
+    { filename: declared('adapter.ts'), code: transactionHelper },
+    // The released form stays clean with the evidence.
+    { filename: declared('adapter.js'), code: transactionHelperReleased },
+  ],
+  invalid: [
+    // `import type { Pool } from "pg"` in adapter.d.ts.
+    { filename: declared('adapter.js'), code: transactionHelper, errors: onRethrow },
+    // `pool: import("pg").Pool`, tsc's inline name for an inferred type.
+    { filename: declared('inferred.js'), code: transactionHelper, errors: onRethrow },
+    // ES module output: `.d.mts` beside `.mjs`.
+    { filename: declared('module.mjs'), code: transactionHelper, errors: onRethrow },
   ],
 });
 

@@ -74,11 +74,12 @@ export function applySuggestions(
   const linter = new Linter({ configType: 'flat', cwd: root });
   cases.forEach((test, index) => {
     if (typed && index % TYPED_SAMPLE_EVERY !== 0) return;
-    const filename = path.join(root, test.filename ?? 'file.ts');
+    // A case may name its file absolutely (a fixture folder's helpers or declaration files beside it).
+    const filename = path.resolve(root, test.filename ?? 'file.ts');
     const parserOptions: Record<string, unknown> = typed ? { projectService: true, tsconfigRootDir: typed.tsconfigRootDir } : {};
     const config: Linter.Config[] = [
       {
-        files: ['**/*.ts', '**/*.tsx', '**/*.js'],
+        files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.cjs'],
         languageOptions: { parser, parserOptions },
         plugins: { test: { rules: { rule: rule as never } } },
         rules: { 'test/rule': (test.options ? ['error', ...test.options] : 'error') as Linter.RuleEntry },
