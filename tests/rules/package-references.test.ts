@@ -68,7 +68,7 @@ describe('packageReferenced', () => {
     expect(packageReferenced(used, 'amqplib')).toBe(true);
   });
 
-  it('is true for a package that declares globals, and whenever module resolution goes by paths', () => {
+  it('is true for a package that declares globals, and whenever module resolution goes by paths or subpath imports', () => {
     const globals = programOf({
       'index.ts': `export {};\n`,
       'node_modules/mq-globals/index.d.ts': `export {};\ndeclare global {\n  var channel: unknown;\n}\n`,
@@ -76,5 +76,6 @@ describe('packageReferenced', () => {
     expect(packageReferenced(globals, 'mq-globals')).toBe(true);
     const paths = programOf({ 'index.ts': `export {};\n` }, { paths: { '@mq': ['./node_modules/amqplib'] } });
     expect(packageReferenced(paths, 'amqplib')).toBe(true);
+    expect(packageReferenced(programOf({ 'index.ts': `import mq from '#mq';\nexport default mq;\n` }), 'amqplib')).toBe(true);
   });
 });
