@@ -15,7 +15,7 @@ import { settleBeforeReturn } from '../src/presets/settle-fix.js';
 import { DEFAULT_PRESETS, PRESET_NAMES, PRESETS, type PresetName } from '../src/presets/index.js';
 import { PAIR_SCHEMA, type Pair, pairFromOption, type PairOption } from '../src/presets/pair.js';
 import { createRule } from '../src/util/create-rule.js';
-import { isSummaryRun, wrapperCandidates } from '../src/analysis/cross-file.js';
+import { isSummaryRun, wrapperCandidateFiles } from '../src/analysis/cross-file.js';
 
 export { DEFAULT_PRESETS, PRESET_NAMES, type PairOption, type PresetName };
 export type Options = [{ presets?: PresetName[]; pairs?: PairOption[]; explicitThrowsOnly?: boolean } & ThrowModelOptions];
@@ -120,7 +120,7 @@ const rule = createRule<Options, MessageIds>({
     if (
       !isSummaryRun(context) &&
       !methodNames.some(calls) &&
-      !(services && (byFunctionType || [...wrapperCandidates(services, methodNames)].some(calls)))
+      !(services && (byFunctionType || [...wrapperCandidateFiles(services, methodNames).keys()].some(calls)))
     ) {
       return {};
     }

@@ -101,7 +101,12 @@ export class CrossFile {
   ) {
     this.key = summaryKey(source);
     this.ownFile = services.program.getSourceFile(source.context.physicalFilename);
-    this.wrapperNames = wrapperCandidates(services, source.acquireNames);
+    // declarationOf never answers with a function of this file: a name only this file's functions go by (a class's
+    // own methods, in a bundle that is the program's only source file) needs no symbol.
+    const ownName = this.ownFile?.fileName;
+    this.wrapperNames = new Set(
+      [...wrapperCandidateFiles(services, source.acquireNames)].filter(([, files]) => [...files].some((file) => file !== ownName)).map(([name]) => name),
+    );
   }
 
   /**
@@ -215,20 +220,20 @@ function calleeName(call: TSESTree.CallExpression): string | undefined {
   return undefined;
 }
 
-const CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
+const CANDIDATES = new WeakMap<ts.Program, Map<string, ReadonlyMap<string, ReadonlySet<string>>>>();
 
 /**
- * The names of the functions and methods, in the program's own source files, whose bodies call one of `acquireNames`:
- * the only functions that can be wrappers. Computed once per program by a text search and, in the files that
- * match, a walk of the declarations that hold a match.
+ * The names of the functions and methods, in the program's own source files, whose bodies call one of `acquireNames`
+ * (the only functions that can be wrappers), each with the names of the files that declare one so named. Computed
+ * once per program by a text search and, in the files that match, a walk of the declarations that hold a match.
  */
-export function wrapperCandidates(services: TypeServices, acquireNames: readonly string[]): ReadonlySet<string> {
+export function wrapperCandidateFiles(services: TypeServices, acquireNames: readonly string[]): ReadonlyMap<string, ReadonlySet<string>> {
   const key = acquireNames.join('\n');
   let byNames = CANDIDATES.get(services.program);
-  if (!byNames) CANDIDATES.set(services.program, (byNames = new Map<string, ReadonlySet<string>>()));
+  if (!byNames) CANDIDATES.set(services.program, (byNames = new Map<string, ReadonlyMap<string, ReadonlySet<string>>>()));
   const known = byNames.get(key);
   if (known) return known;
-  const names = new Set<string>();
+  const names = new Map<string, Set<string>>();
   byNames.set(key, names);
   if (acquireNames.length === 0) return names;
   const t = services.ts;
@@ -248,7 +253,9 @@ export function wrapperCandidates(services: TypeServices, acquireNames: readonly
         value.body &&
         hasSpanWithin(spans, value.body)
       ) {
-        names.add(name);
+        let files = names.get(name);
+        if (!files) names.set(name, (files = new Set<string>()));
+        files.add(file.fileName);
       }
       t.forEachChild(node, visit);
     };

@@ -10,6 +10,36 @@ import type { Obligation, Variable } from './events.js';
 import type { Carrying } from './span-contexts.js';
 import { classMember, defaultedOperand, isFunctionNode, isLoop, memberName, someNode, thisClass, unwrapAwaited, unwrapValue, writeTarget } from './syntax.js';
 
+/** The writes of a class's `#` fields: the values `this.#f = …` gives, and whether any other write makes it unknown. */
+interface FieldWrites {
+  readonly values: TSESTree.Node[];
+  unknown: boolean;
+}
+
+const FIELD_WRITES = new WeakMap<TSESTree.Node, ReadonlyMap<string, FieldWrites>>();
+
+/**
+ * Every write of a `#` field in the class's body, by field, found in one walk of the body (and shared by the rules'
+ * analyses of the file): asked per field, a bundle's long store class was walked once for each of its fields.
+ */
+function privateFieldWrites(sourceCode: Readonly<TSESLint.SourceCode>, owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression): ReadonlyMap<string, FieldWrites> {
+  const known = FIELD_WRITES.get(owner);
+  if (known) return known;
+  const byField = new Map<string, FieldWrites>();
+  someNode(sourceCode, owner.body, (node) => {
+    const write = writeTarget(node);
+    const name = write && memberName(write.member);
+    if (!write || !name?.startsWith('#')) return false;
+    let writes = byField.get(name);
+    if (!writes) byField.set(name, (writes = { values: [], unknown: false }));
+    if (write.value && unwrapValue(write.member.object).type === AST_NODE_TYPES.ThisExpression) writes.values.push(write.value);
+    else writes.unknown = true;
+    return false;
+  });
+  FIELD_WRITES.set(owner, byField);
+  return byField;
+}
+
 export class HandleIndex {
   private readonly handles = new Map<Variable, Obligation[]>();
   private readonly results = new Map<Variable, Obligation[]>();
@@ -125,21 +155,14 @@ export class HandleIndex {
     if (!owner || field?.type !== AST_NODE_TYPES.PropertyDefinition || field.static) return undefined;
     const known = this.fieldClasses.get(field);
     if (known !== undefined) return known ?? undefined;
-    const values: TSESTree.Node[] = field.value ? [field.value] : [];
-    const writes = { unknown: false };
-    someNode(this.sourceCode, owner.body, (node) => {
-      const write = writeTarget(node);
-      if (!write || memberName(write.member) !== name) return false;
-      if (write.value && unwrapValue(write.member.object).type === AST_NODE_TYPES.ThisExpression) values.push(write.value);
-      else writes.unknown = true;
-      return writes.unknown;
-    });
+    const writes = privateFieldWrites(this.sourceCode, owner).get(name);
+    const values: TSESTree.Node[] = [...(field.value ? [field.value] : []), ...(writes?.values ?? [])];
     const classes = new Set(values.map((value) => {
       const inner = unwrapValue(value);
       return inner.type === AST_NODE_TYPES.NewExpression ? this.localClass(inner.callee) : undefined;
     }));
     const [only] = classes;
-    const answer = !writes.unknown && classes.size === 1 && only ? only : null;
+    const answer = !writes?.unknown && classes.size === 1 && only ? only : null;
     this.fieldClasses.set(field, answer);
     return answer ?? undefined;
   }

@@ -3,6 +3,7 @@ import { TSESLint, AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/util
 import { methodCall, receiverName, unwrapValue } from '../analysis/syntax.js';
 import { guarded, isOpaque, matchesSpecifiers, type TypeServices, valueMatchesSpecifiers } from '../analysis/types.js';
 import { declarationImports } from './declaration-imports.js';
+import { packageReferenced } from './package-references.js';
 import { calleePath, type Pair } from './pair.js';
 
 /**
@@ -43,6 +44,8 @@ function typeName(services: TypeServices, node: TSESTree.Node): string | undefin
 const BUNDLER_RENAME_SUFFIX = /\$?\d+$/;
 
 const programPackages = new WeakMap<object, ReadonlySet<string>>();
+/** Per program, whether a file lies under a path a user's pair names (`drizzle-orm/node-postgres`): asked by every file. */
+const programPaths = new WeakMap<object, Map<string, boolean>>();
 
 /**
  * The packages the program's files come from: every name after a `/node_modules/` in a file's path (`pg`,
@@ -75,16 +78,26 @@ function packagesOf(services: TypeServices): ReadonlySet<string> {
   return known;
 }
 
-/** Some file of the program belongs to the package (or to its `@types` package): a type of it can occur in this file. */
+/**
+ * Some file of the program belongs to the package (or to its `@types` package), and something refers to it
+ * (package-references.ts): a type of it can occur in this file.
+ */
 function programHas(services: TypeServices, name: string): boolean {
   const types = name.startsWith('@') ? name.slice(1).replace('/', '__') : name;
   if (name.split('/').length !== (name.startsWith('@') ? 2 : 1)) {
     // Not a package's name (a user's pair may name a path inside one): the paths are searched for it.
-    const paths = [`/node_modules/${name}/`, `/node_modules/@types/${types}/`];
-    return services.program.getSourceFiles().some((file) => paths.some((part) => file.fileName.includes(part)));
+    let byPath = programPaths.get(services.program);
+    if (!byPath) programPaths.set(services.program, (byPath = new Map<string, boolean>()));
+    let known = byPath.get(name);
+    if (known === undefined) {
+      const paths = [`/node_modules/${name}/`, `/node_modules/@types/${types}/`];
+      known = services.program.getSourceFiles().some((file) => paths.some((part) => file.fileName.includes(part)));
+      byPath.set(name, known);
+    }
+    return known;
   }
   const packages = packagesOf(services);
-  return packages.has(name) || packages.has(`@types/${types}`);
+  return (packages.has(name) || packages.has(`@types/${types}`)) && packageReferenced(services, name);
 }
 
 /**

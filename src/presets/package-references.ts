@@ -1,0 +1,165 @@
+/**
+ * Whether a package a program holds can give this program's values its types. A program may hold a package that
+ * nothing refers to: TypeScript includes every `@types` package of the type roots unless `types` says otherwise (the
+ * real-world corpus's shared node_modules hands @types/amqplib to every program). A type of such a package can occur
+ * in no value: no file imports it, and it declares no globals. Then a pair tied to it needs no receiver's type
+ * (anthropic's `ERROR_CODE_CLASSES.get(…)` cost 850 ms of type checking to learn it is no amqplib channel).
+ */
+import path from 'node:path';
+
+import type * as ts from 'typescript';
+
+import type { TypeServices } from '../analysis/types.js';
+
+interface References {
+  /** Whether a package is referenced, decided at the top of a question (never within another's). */
+  readonly referenced: Map<string, boolean>;
+  /** The files that spell a package's name as a module specifier would. */
+  readonly mentions: Map<string, ts.SourceFile[]>;
+  /** A package declares globals. */
+  readonly declaresGlobals: Map<string, boolean>;
+  /** Per declaration file, the packages its specifiers name. */
+  readonly named: Map<ts.SourceFile, ReadonlySet<string> | undefined>;
+  /** A file of the program's own has a subpath import. */
+  subpathImports?: boolean;
+}
+
+const MEMO = new WeakMap<ts.Program, References>();
+
+/** `import … from '#db'`: a package.json subpath import, which may map to any package. */
+const SUBPATH_IMPORT = /(?:from|import|require)\s*\(?\s*['"]#/;
+
+/**
+ * Some file refers to the package: a file of the program's own (outside node_modules), or a file of another package
+ * that is itself referenced, spells its name as a module specifier would (an import, a `require`, a `/// <reference
+ * types>`, a re-export: a quoted name, a quoted path inside the package, a path through its node_modules directory);
+ * or the package declares globals; or the program resolves modules in ways its files do not spell (`paths`,
+ * `baseUrl`, subpath imports). Any such string counts, in a comment or as data: the answer may say "referenced" when
+ * it is not, never the reverse. @types/pg-pool, itself included only as a type root, does not make `pg` referenced.
+ */
+export function packageReferenced(services: TypeServices, name: string): boolean {
+  const { program } = services;
+  let memo = MEMO.get(program);
+  if (!memo) MEMO.set(program, (memo = { referenced: new Map(), mentions: new Map(), declaresGlobals: new Map(), named: new Map() }));
+  let known = memo.referenced.get(name);
+  if (known === undefined) {
+    const options = program.getCompilerOptions();
+    memo.subpathImports ??= hasSubpathImport(program);
+    known = options.paths !== undefined || options.baseUrl !== undefined || memo.subpathImports || referencedFrom(services, memo, name, new Set([name]));
+    memo.referenced.set(name, known);
+  }
+  return known;
+}
+
+/** `pg` for a file of node_modules/pg/ or of node_modules/@types/pg/; `undefined` for a file of the program's own. */
+function owningPackage(fileName: string): string | undefined {
+  const at = fileName.lastIndexOf('/node_modules/');
+  if (at === -1) return undefined;
+  const [first = '', second = ''] = fileName.slice(at + '/node_modules/'.length).split('/');
+  if (first === '@types') return second.includes('__') ? `@${second.replace('__', '/')}` : second;
+  return first.startsWith('@') ? `${first}/${second}` : first;
+}
+
+/** `visiting`: the packages whose question led here; a reference from one of them is no evidence yet. */
+function referencedFrom(services: TypeServices, memo: References, name: string, visiting: ReadonlySet<string>): boolean {
+  if (declaresGlobals(services, memo, name)) return true;
+  for (const file of mentionsOf(services, memo, name)) {
+    const owner = owningPackage(file.fileName);
+    if (owner === undefined) return true;
+    if (owner === name || visiting.has(owner)) continue;
+    const settled = memo.referenced.get(owner);
+    if (settled ?? referencedFrom(services, memo, owner, new Set([...visiting, owner]))) return true;
+  }
+  return false;
+}
+
+function mentionsOf(services: TypeServices, memo: References, name: string): readonly ts.SourceFile[] {
+  let files = memo.mentions.get(name);
+  if (!files) {
+    const { program } = services;
+    files = program.getSourceFiles().filter((file) => !program.isSourceFileDefaultLibrary(file) && mentions(memo, file, name));
+    memo.mentions.set(name, files);
+  }
+  return files;
+}
+
+/**
+ * A declaration file by the module specifiers TypeScript collected from it (imports, exports, `import('x')` types: the
+ * internal `imports`), its `/// <reference types>` and `/// <reference path>`: no scan of the large texts of
+ * @types/node. A source file by its text, which also holds JSDoc's `import('x')` types of a JavaScript file.
+ */
+function mentions(memo: References, file: ts.SourceFile, name: string): boolean {
+  const named = file.isDeclarationFile ? packagesNamedBy(memo, file) : undefined;
+  return named ? named.has(name) : spellsSpecifier(file.text, name);
+}
+
+/** The packages a declaration file's specifiers and references name, once per file; `undefined` without `imports`. */
+function packagesNamedBy(memo: References, file: ts.SourceFile): ReadonlySet<string> | undefined {
+  if (memo.named.has(file)) return memo.named.get(file);
+  const { imports } = file as { imports?: readonly ts.StringLiteralLike[] };
+  let named: Set<string> | undefined;
+  if (imports !== undefined) {
+    named = new Set<string>();
+    // A relative specifier is read as the path it names: `'../amqplib/index'` from a sibling package's directory.
+    const note = (specifier: string): void => {
+      const owner = specifier.startsWith('.') ? owningPackage(`${path.posix.resolve(path.posix.dirname(file.fileName), specifier)}/`) : bareSpecifierPackage(specifier);
+      if (owner !== undefined) named?.add(owner);
+    };
+    for (const specifier of imports) note(specifier.text);
+    for (const reference of file.referencedFiles) note(reference.fileName);
+    for (const directive of file.typeReferenceDirectives) named.add(typesPackage(directive.fileName));
+  }
+  memo.named.set(file, named);
+  return named;
+}
+
+/** `pg` for `pg/lib/client`, `@opentelemetry/api` for `@opentelemetry/api/build/x`; a path through node_modules by its package. */
+function bareSpecifierPackage(specifier: string): string | undefined {
+  if (specifier.includes(MODULES_DIRECTORY)) return owningPackage(`${specifier}/`);
+  const [first = '', second = ''] = specifier.split('/');
+  return typesPackage(first.startsWith('@') ? `${first}/${second}` : first);
+}
+
+/** The package an `@types` package types: `pg` for `@types/pg`, `@a/b` for `@types/a__b`; any other name as it is. */
+function typesPackage(name: string): string {
+  if (!name.startsWith('@types/')) return name;
+  const types = name.slice('@types/'.length);
+  return types.includes('__') ? `@${types.replace('__', '/')}` : types;
+}
+
+const QUOTES = new Set(['"', "'", '`']);
+/** A relative specifier into node_modules spells the package's directory: `'../node_modules/pg/lib/client'`. */
+const MODULES_DIRECTORY = '/node_modules/';
+
+/**
+ * The text holds the name as a module specifier would: after a quote or `/node_modules/`, before a quote or a `/`.
+ * An occurrence test rather than a regular expression: a short name (`pg`) occurs in most large declaration files.
+ */
+function spellsSpecifier(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const after = text[at + name.length] ?? '';
+    if (!QUOTES.has(after) && after !== '/') continue;
+    if (QUOTES.has(text[at - 1] ?? '') || text.startsWith(MODULES_DIRECTORY, at - MODULES_DIRECTORY.length)) return true;
+  }
+  return false;
+}
+
+/** A subpath import of the program's own files (`#db`), which may map to any package. */
+function hasSubpathImport(program: ts.Program): boolean {
+  return program
+    .getSourceFiles()
+    .some((file) => !file.isDeclarationFile && owningPackage(file.fileName) === undefined && !program.isSourceFileDefaultLibrary(file) && SUBPATH_IMPORT.test(file.text));
+}
+
+/** A script's declarations, and a module's `declare global`, are visible to every file without an import. */
+function declaresGlobals(services: TypeServices, memo: References, name: string): boolean {
+  let known = memo.declaresGlobals.get(name);
+  if (known === undefined) {
+    const { program, ts: t } = services;
+    known = program
+      .getSourceFiles()
+      .some((file) => owningPackage(file.fileName) === name && !program.isSourceFileDefaultLibrary(file) && (!t.isExternalModule(file) || file.text.includes('declare global')));
+    memo.declaresGlobals.set(name, known);
+  }
+  return known;
+}
