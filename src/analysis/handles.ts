@@ -48,7 +48,8 @@ export class HandleIndex {
   private readonly containers = new Map<Variable, Obligation[]>();
   /** Each variable's receiver key ({@link accessKey}); `null`: none (or being computed). */
   private readonly variableKeys = new Map<Variable, string | null>();
-  private readonly keys = new Map<TSESTree.Node, string | undefined>();
+  /** Each receiver's {@link accessKey}; `null`: none (or being computed), so a hit is one lookup, not two. */
+  private readonly keys = new Map<TSESTree.Node, string | null>();
   /**
    * The names of the variables above: an identifier of another name denotes none of them, which is answered before
    * resolving it (most identifiers of a long function name nothing held).
@@ -369,11 +370,12 @@ export class HandleIndex {
     // An identifier's key is its variable's: remembered per variable, not per node (a long function names the same
     // few variables at thousands of nodes).
     if (value.type === AST_NODE_TYPES.Identifier) return this.variableKey(value);
-    if (this.keys.has(value)) return this.keys.get(value);
+    const known = this.keys.get(value);
+    if (known !== undefined) return known ?? undefined;
     // A cycle (`const a = a`) reads as computed.
-    this.keys.set(value, undefined);
+    this.keys.set(value, null);
     const key = this.computeKey(value);
-    this.keys.set(value, key);
+    this.keys.set(value, key ?? null);
     return key;
   }
 
