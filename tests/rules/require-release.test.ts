@@ -124,6 +124,41 @@ function endIfSet(span) {
   }
 }`,
   },
+  // The same parameter test written with \`typeof\`, either way round and either polarity, or against null.
+  {
+    code: `
+import type { Span } from '@opentelemetry/api';
+function endSpan(span?: Span) {
+  if (typeof span === 'undefined') return;
+  span.end();
+}
+function endIfDefined(span?: Span) {
+  if ('undefined' !== typeof span) span.end();
+}
+function endUnlessNull(span: Span | null) {
+  if (span == null) return;
+  span.end();
+}
+export function traced() {
+  endSpan(tracer.startSpan('a'));
+  const b = tracer.startSpan('b');
+  endIfDefined(b);
+  const c = tracer.startSpan('c');
+  endUnlessNull(c);
+}`,
+  },
+  // A conditional acquire tested with \`typeof\` before its release: where it is undefined nothing was started.
+  {
+    code: `
+export async function traced(enabled: boolean) {
+  const span = enabled ? tracer.startSpan('op') : undefined;
+  try {
+    await work();
+  } finally {
+    if (typeof span !== 'undefined') span.end();
+  }
+}`,
+  },
   // The call reports its failure through the callback (Node's convention), not by throwing: the \`catch\` runs only if
   // it throws anyway, and then the callback never runs, so the release there is no second one.
   {
@@ -1727,6 +1762,19 @@ export function hooked() {
         ],
       },
     ],
+  },
+  // The typeof test the wrong way round: the helper returns, without ending it, exactly when there is a span.
+  {
+    code: `
+function endSpan(span) {
+  if (typeof span !== 'undefined') return;
+  span.end();
+}
+export function traced() {
+  const span = tracer.startSpan('op');
+  endSpan(span);
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 9, column: 1, suggestions: [] }],
   },
   // A helper that tests another value than the span does not end it on every path that holds it.
   {
