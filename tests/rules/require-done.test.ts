@@ -510,6 +510,21 @@ async function worker(flag: boolean) {
     q.done(item);
   }
 }`,
+  // A flag written twice, both times before the test around the get: from there on it holds its last write.
+  `
+async function worker(leader: boolean) {
+  let take = false;
+  if (leader) take = check(1);
+  let item;
+  let shutdown;
+  if (take) {
+    [item, shutdown] = await q.get();
+  }
+  if (shutdown) return;
+  if (take) {
+    q.done(item);
+  }
+}`,
   // The same with a const flag and the get under \`!remote\`, the done in a finally.
   `
 async function worker() {

@@ -968,6 +968,25 @@ export async function add(flag: boolean) {
   }
 }`,
   },
+  // A flag written more than once, but only before the test that guards the start: from that test on it holds its
+  // last write, so the test around the end agrees with it.
+  {
+    code: `
+export async function add(config: { bulk: boolean }, parentSpan, flag: boolean) {
+  let shouldCreateSpan = false;
+  if (config.bulk) shouldCreateSpan = flag;
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  const span = childSpan ?? parentSpan;
+  try {
+    await work();
+  } finally {
+    if (shouldCreateSpan) span.end();
+  }
+}`,
+  },
   // A conditional acquire is owed only where its branch ran: the releases real tracing code writes for it.
   {
     code: `
@@ -2217,6 +2236,45 @@ export async function add(parentSpan, flag: boolean) {
   }
 }`,
     errors: [{ messageId: 'leakAtFunctionEnd', line: 15, column: 1 }],
+  },
+  // Written in a loop, between the guard of one iteration's start and the test around its end.
+  {
+    code: `
+export async function each(items: number[]) {
+  let shouldCreateSpan = false;
+  for (const item of items) {
+    let childSpan;
+    if (shouldCreateSpan) childSpan = tracer.startSpan('item');
+    shouldCreateSpan = item > 0;
+    try {
+      await work(item);
+    } finally {
+      if (shouldCreateSpan) childSpan.end();
+    }
+  }
+}`,
+    errors: [
+      { messageId: 'leakAtIterationEnd', line: 13, column: 3 },
+      { messageId: 'leakAtFunctionEnd', line: 14, column: 1 },
+    ],
+  },
+  // Written only before the guard, but by a closure that may run at any time.
+  {
+    code: `
+export async function add(flag: boolean) {
+  let shouldCreateSpan = flag;
+  const stop = () => {
+    shouldCreateSpan = false;
+  };
+  let childSpan;
+  if (shouldCreateSpan) childSpan = tracer.startSpan('add');
+  try {
+    await work(stop);
+  } finally {
+    if (shouldCreateSpan) childSpan.end();
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 14, column: 1 }],
   },
   {
     code: `
