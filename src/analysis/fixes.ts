@@ -21,8 +21,10 @@ export interface FixQueries {
   isReleaseStatement(statement: TSESTree.Node, ob: Obligation): boolean;
   /** Somewhere inside `node` the obligation is released. */
   containsRelease(node: TSESTree.Node, ob: Obligation): boolean;
-  /** `node` is a shutdown check of the obligation: true exactly when there is nothing to release. */
+  /** `node` is a shutdown check of the obligation: true only when there is nothing to release. */
   isShutdownTest(node: TSESTree.Node, ob: Obligation): boolean;
+  /** `node` names the whole value the acquire gave (`r` of `const r = await q.get()`), not a part of it. */
+  isAcquiredValue(node: TSESTree.Node, ob: Obligation): boolean;
   /** A release of the obligation inside an iteration callback (`forEach`), which does not count: for the message. */
   iterationRelease(ob: Obligation): { readonly method: string; readonly node: TSESTree.Node } | undefined;
   /** The rejection handler of the promise chain `chain` that releases on some of its paths only, for the message. */
@@ -120,11 +122,7 @@ function layout(queries: FixQueries, ob: Obligation): Layout | undefined {
   if (!list || index === -1) return undefined;
 
   let start = index + 1;
-  for (;;) {
-    const check = list[start];
-    if (check?.type !== AST_NODE_TYPES.IfStatement || check.alternate || !isAbrupt(check.consequent) || !queries.isShutdownTest(check.test, ob)) break;
-    start++;
-  }
+  while (takesTheItem(queries, list[start], ob)) start++;
   const first = list[start];
   if (!first) return undefined;
   let tryIndex = -1;
@@ -140,6 +138,39 @@ function layout(queries: FixQueries, ob: Obligation): Layout | undefined {
     }
   }
   return { lines, list, start, tryIndex, unit: indentUnit(lines, statement, first) };
+}
+
+/**
+ * A statement that is still part of taking the item rather than work on it: a shutdown check that leaves
+ * (`if (shutdown) return;`, `if (!r) return;`), or a destructuring of the value the get gave into plain names
+ * (`const [item, shutdown] = r;`), which runs no code of its own. Go's `item, shutdown := q.Get()` is one line.
+ */
+function takesTheItem(queries: FixQueries, statement: TSESTree.Node | undefined, ob: Obligation): boolean {
+  if (statement?.type === AST_NODE_TYPES.IfStatement) {
+    return !statement.alternate && isAbrupt(statement.consequent) && queries.isShutdownTest(statement.test, ob);
+  }
+  if (statement?.type !== AST_NODE_TYPES.VariableDeclaration || statement.declare) return false;
+  return statement.declarations.every(
+    (declarator) => declarator.init !== null && queries.isAcquiredValue(declarator.init, ob) && isPlainPattern(declarator.id),
+  );
+}
+
+/** `[item, shutdown]`, `{ item, shutdown: done }`, `[, item]`: names only — no default, computed key or nesting that runs code. */
+function isPlainPattern(pattern: TSESTree.Node): boolean {
+  switch (pattern.type) {
+    case AST_NODE_TYPES.ArrayPattern:
+      return pattern.elements.every((element) => element === null || isPlainName(element));
+    case AST_NODE_TYPES.ObjectPattern:
+      return pattern.properties.every((property) =>
+        property.type === AST_NODE_TYPES.RestElement ? isPlainName(property) : !property.computed && isPlainName(property.value),
+      );
+    default:
+      return false;
+  }
+}
+
+function isPlainName(node: TSESTree.Node): boolean {
+  return node.type === AST_NODE_TYPES.Identifier || (node.type === AST_NODE_TYPES.RestElement && node.argument.type === AST_NODE_TYPES.Identifier);
 }
 
 /** The index of `statement` in `list`, by its position (the list is in source order): a binary search. */

@@ -8,7 +8,20 @@ const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
 import type { Carrying } from './span-contexts.js';
-import { classMember, defaultedOperand, isFunctionNode, isLoop, memberName, someNode, thisClass, unwrapAwaited, unwrapValue, writeTarget } from './syntax.js';
+import {
+  classMember,
+  contains,
+  defaultedOperand,
+  isFunctionNode,
+  isLoop,
+  memberName,
+  owningCodePathNode,
+  someNode,
+  thisClass,
+  unwrapAwaited,
+  unwrapValue,
+  writeTarget,
+} from './syntax.js';
 
 /** The writes of a class's `#` fields: the values `this.#f = …` gives, and whether any other write makes it unknown. */
 interface FieldWrites {
@@ -420,6 +433,44 @@ export class HandleIndex {
     return `${value.name}@${def.name.range[0]}`;
   }
 
+  /**
+   * {@link invariantKey}, or for a variable written more than once (`let traced = false; if (config.on) traced =
+   * true; if (traced) …`), its key when no write can run after `read` in one run of the function: from there on the
+   * value is the last write's, the same at every later read. So every write is in the function that declares it (a
+   * closure's write may run at any time), before `read` in the text (a run moves forward but for its loops), and in
+   * no loop of that function that also holds `read` or the declaration (the loop would run it again after `read`).
+   * `read` is in that function too: a hoisted closure may run before the writes.
+   */
+  settledKey(read: TSESTree.Node): string | undefined {
+    const invariant = this.invariantKey(read);
+    if (invariant !== undefined) return invariant;
+    const value = unwrapValue(read);
+    const variable = value.type === AST_NODE_TYPES.Identifier ? this.resolve(value) : undefined;
+    const def = variable?.defs[0];
+    if (!variable || variable.defs.length !== 1 || (def?.type !== DefinitionType.Variable && def?.type !== DefinitionType.Parameter)) return undefined;
+    if (def.type === DefinitionType.Variable && def.parent.kind === 'var') return undefined;
+    const owner = owningCodePathNode(def.name);
+    if (owningCodePathNode(value) !== owner || inSharedLoop(def.name, value, owner)) return undefined;
+    for (const reference of variable.references) {
+      if (!reference.isWrite()) continue;
+      const write = reference.identifier;
+      if (write.range[1] > value.range[0] || owningCodePathNode(write) !== owner || inSharedLoop(write, value, owner)) return undefined;
+    }
+    return this.identityKey(read);
+  }
+
+  /**
+   * The variable a node reads, as {@link settledKey} names it, whatever its writes: for a later test of a variable
+   * settled at an earlier one, which reads the same value wherever it runs after that one.
+   */
+  identityKey(node: TSESTree.Node): string | undefined {
+    const value = unwrapValue(node);
+    if (value.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const variable = this.resolve(value);
+    const def = variable?.defs[0];
+    return variable && def && variable.defs.length === 1 ? `${value.name}@${def.name.range[0]}` : undefined;
+  }
+
   /** {@link accessKey} of an identifier. */
   private variableKey(identifier: TSESTree.Identifier): string | undefined {
     const variable = this.resolve(identifier);
@@ -525,4 +576,12 @@ function push(map: Map<Variable, Obligation[]>, variable: Variable, ob: Obligati
   const list = map.get(variable);
   if (!list) map.set(variable, [ob]);
   else if (!list.includes(ob)) list.push(ob);
+}
+
+/** A loop of `owner`'s own code around `node` that also holds `other`: it may run `node` again after `other`. */
+function inSharedLoop(node: TSESTree.Node, other: TSESTree.Node, owner: TSESTree.Node): boolean {
+  for (let current = node.parent; current && current !== owner; current = current.parent) {
+    if (isLoop(current) && contains(current, other)) return true;
+  }
+  return false;
 }

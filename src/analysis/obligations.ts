@@ -357,6 +357,8 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
         );
       }),
     isShutdownTest: (node, ob) => refinements.isShutdownTest(node, ob),
+    // A resource that is its own handle (`client`) has no parts to take: reading it is work on it.
+    isAcquiredValue: (node, ob) => ob.kind.handle !== 'self' && handles.resultOf(node).includes(ob),
     iterationRelease: (ob) => ownership.iterationReleases.get(ob),
     partialRejectionHandler: (chain) => ownership.partialRejectionHandlers.get(chain),
     removedListener: (registration) => ownership.removedListeners.get(registration),

@@ -229,14 +229,14 @@ export class Owed {
     else ob.unguarded = true;
   }
 
-  /** Obligations acquired only on one branch of an `if` testing an invariant variable, by that variable's key. */
+  /** Obligations acquired only on one branch of an `if` testing a settled variable, by that variable's key. */
   private readonly guarded = new Map<string, { readonly ob: Obligation; readonly ranWhenTruthy: boolean }[]>();
 
   /**
    * `let childSpan; if (shouldCreateSpan) { childSpan = tracer.startSpan(…); }`, `const span = shouldTrace ?
    * tracer.startSpan(…) : undefined`, `traced && (span = tracer.startSpan(…))`: the acquire runs only where a test
-   * found its operand truthy (or falsy). A test of a variable that cannot change in one run of the function
-   * ({@link HandleIndex.invariantKey}) says which. Only when this acquire is the one write of the variables it binds:
+   * found its operand truthy (or falsy). A test of a variable that cannot change in one run of the function from
+   * that test on ({@link HandleIndex.settledKey}: never written again, or written only before it) says which. Only when this acquire is the one write of the variables it binds:
    * another write could bind another acquire to the same obligation, outside the test. `from` is the acquire (or its
    * binding): every `if`, `?:` and `&&`/`||`/`??` between it and the function counts.
    */
@@ -252,7 +252,7 @@ export class Owed {
       const guard = guardOf(current, inner);
       if (!guard) continue;
       for (const [operand, ranWhenTruthy] of guardTerms(guard.test, guard.ranWhenTruthy)) {
-        const key = this.handles.invariantKey(operand);
+        const key = this.handles.settledKey(operand);
         if (key !== undefined) this.guarded.set(key, [...(this.guarded.get(key) ?? []), { ob, ranWhenTruthy }]);
       }
     }
@@ -261,7 +261,8 @@ export class Owed {
   /** The acquires made only under one truthiness of the variable `node` reads. */
   guardedBy(node: TSESTree.Node): readonly { readonly ob: Obligation; readonly ranWhenTruthy: boolean }[] {
     if (this.guarded.size === 0) return [];
-    const key = this.handles.invariantKey(node);
+    // Only a settled variable guards (noteGuards): every later read of it finds the value the guard found.
+    const key = this.handles.identityKey(node);
     return key === undefined ? [] : (this.guarded.get(key) ?? []);
   }
 

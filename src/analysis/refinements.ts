@@ -125,8 +125,8 @@ export class Refinements {
       },
       'BinaryExpression:exit': (node: TSESTree.BinaryExpression) => {
         if (!branchTarget(node)) return;
-        this.noteTestedParameter(node.left);
-        this.noteTestedParameter(node.right);
+        this.noteTestedParameter(typeofOperand(node.left));
+        this.noteTestedParameter(typeofOperand(node.right));
         if (!handles.empty) this.onTest(node, this.testedComparison(node));
       },
       'CallExpression:exit': (node: TSESTree.CallExpression) => {
@@ -416,26 +416,39 @@ export class Refinements {
       }
       if (isUndefined || (other.type === AST_NODE_TYPES.Literal && other.value === null)) {
         return [
-          ...handles.handleOf(subject).map((ob) => ({ ob, dropWhenTruthy: !negated })),
+          ...this.missingWhenTrue(subject, negated),
           // `existing !== undefined`: the value was there, nothing was acquired.
           ...this.fallbackOf(subject).map((ob) => ({ ob, dropWhenTruthy: negated })),
         ];
       }
       if (subject.type === AST_NODE_TYPES.UnaryExpression && subject.operator === 'typeof' && literal === 'undefined') {
-        return handles.handleOf(subject.argument).map((ob) => ({ ob, dropWhenTruthy: !negated }));
+        return this.missingWhenTrue(subject.argument, negated);
       }
     }
     return [];
   }
 
-  /** A test that is true exactly when there is no item: `shutdown`, `!item`, `item === undefined`, or an `||` with one. */
+  /**
+   * `item === undefined`, `r == null`, `typeof r === 'undefined'` (`negated`: `!==`): where the value is missing
+   * nothing was acquired into it — a handle, or the whole value a get gave (`const r = await q.get(); if (r ===
+   * undefined) return;`), as `!r` already says for the latter.
+   */
+  private missingWhenTrue(subject: TSESTree.Node, negated: boolean): Tested[] {
+    const wholeValues = this.handles.resultOf(subject).filter((ob) => ob.kind.handle !== 'self');
+    return [...this.handles.handleOf(subject), ...wholeValues].map((ob) => ({ ob, dropWhenTruthy: !negated }));
+  }
+
+  /**
+   * A test that is true only when there is no item: `shutdown`, `!item`, `item === undefined`, `!r` for the whole
+   * value the get gave, or an `||` with one.
+   */
   isShutdownTest(node: TSESTree.Node, ob: Obligation): boolean {
     const value = unwrapValue(node);
     if (value.type === AST_NODE_TYPES.LogicalExpression && value.operator === '||') {
       return this.isShutdownTest(value.left, ob) || this.isShutdownTest(value.right, ob);
     }
     if (value.type === AST_NODE_TYPES.UnaryExpression && value.operator === '!') {
-      return this.handles.handleOf(value.argument).includes(ob);
+      return this.handles.handleOf(value.argument).includes(ob) || this.handles.resultOf(value.argument).includes(ob);
     }
     if (value.type === AST_NODE_TYPES.BinaryExpression) {
       return this.testedComparison(value).some((test) => test.ob === ob && test.dropWhenTruthy);
@@ -464,6 +477,11 @@ function onceGuardFlag(body: TSESTree.BlockStatement): TSESTree.Identifier | und
     if (right.type === AST_NODE_TYPES.Identifier && isFalseLiteral(left)) return right;
   }
   return undefined;
+}
+
+/** `span` for `typeof span`: the operand a parameter test compares (`typeof span === 'undefined'`). */
+function typeofOperand(node: TSESTree.Node): TSESTree.Node {
+  return node.type === AST_NODE_TYPES.UnaryExpression && node.operator === 'typeof' ? node.argument : node;
 }
 
 function isFalseLiteral(node: TSESTree.Node): boolean {

@@ -231,6 +231,11 @@ export const hasV2Forms = (forms: Forms): boolean => forms !== 'v1';
 export interface Flag {
   decl: 'param' | 'const' | 'let';
   negated: boolean;
+  /**
+   * (param / let) `flag = check(n);` right after its declaration, before the test around the get: the flag is
+   * written twice, but settled from that test on, so the correlation still applies (`check(n)` may throw there).
+   */
+  settledBy?: number;
 }
 
 /** `test: null` is `default:`. Case bodies fall through unless they end in a jump (the generator appends `break;`). */
@@ -289,6 +294,8 @@ export interface LProgram extends ProgramOf<Loc> {
   getLine: number;
   /** with a `const` / `let` flag: the line of its declaration (`check(0)` may throw there); otherwise null */
   flagLine: number | null;
+  /** with a settled flag (`Flag.settledBy`): the line of `flag = check(n);` before the get's test; otherwise null */
+  settleLine: number | null;
   /** line of the shutdown check (`if (shutdown) …` / `if (!shutdown) {`), or null for header 'none' */
   headerLine: number | null;
   /** line of the `}` closing `if (!shutdown) {` */
@@ -428,9 +435,14 @@ export function layout(p: Program): Layout {
     ind++;
   }
   let flagLine: number | null = null;
+  let settleLine: number | null = null;
   let getLine: number;
   if (flag) {
     if (flag.decl !== 'param') flagLine = emit(ind, `${flag.decl} flag = check(0);`);
+    if (flag.settledBy !== undefined) {
+      if (flag.decl === 'const') throw new Error('layout: a settled flag needs a param or let flag');
+      settleLine = emit(ind, `flag = check(${flag.settledBy});`);
+    }
     emit(ind, 'let item: string | undefined;');
     emit(ind, 'let shutdown: boolean | undefined;');
     emit(ind, flag.negated ? 'if (!flag) {' : 'if (flag) {');
@@ -463,7 +475,7 @@ export function layout(p: Program): Layout {
 
   return {
     source: out.join('\n') + '\n',
-    program: { ...p, body, getLine, flagLine, headerLine, headerEndLine, loopLine, loopEndLine, fnEndLine },
+    program: { ...p, body, getLine, flagLine, settleLine, headerLine, headerEndLine, loopLine, loopEndLine, fnEndLine },
   };
 
   /** `header {` then-branch `} else {` else-branch `}`: the lines and the laid-out branches of an `if`. */

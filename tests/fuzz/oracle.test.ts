@@ -604,6 +604,16 @@ describe('oracle: v3 flags (an invariant flag guards the get and is tested again
     expect(run([ifFlag([done()]), setFlag(2)], v3('let')).leaks).toBe(false);
   });
 
+  it('a flag settled before the get (rewritten there, never after): its value from there on is the run\'s choice', () => {
+    for (const decl of ['param', 'let'] as const) {
+      const r = run([ifFlag([done()])], { forms: 'v3', flag: { decl, negated: false, settledBy: 3 } });
+      expect(r.source).toContain('\n  flag = check(3);\n  let item: string | undefined;\n');
+      expect(r.leaks, r.source).toBe(false);
+      const d = run([ifFlag([done()], null, true)], { forms: 'v3', flag: { decl, negated: false, settledBy: 3 } });
+      expect(d.leakExits).toEqual([{ kind: 'fall-off-end', line: d.fnEnd }]);
+    }
+  });
+
   it('double dones: a done under the disagreeing test runs only where nothing was taken; a rewrite makes it the double', () => {
     const r = run([done(), ifFlag([done()], null, true)], v3('param'));
     expect(r.doubleDone).toBe(false);
@@ -863,6 +873,10 @@ describe('generator', () => {
     const bodies = flagged.map((p) => print(p).split('[item, shutdown] = await q.get();')[1]!);
     expect(bodies.filter((t) => /if \(!?flag\) \{/.test(t)).length).toBeGreaterThan(flagged.length * 0.4);
     expect(bodies.filter((t) => /flag = check\(\d\);/.test(t)).length).toBeGreaterThan(15);
+    // settled flags: rewritten before the get's test, and never as a const
+    const settled = flagged.filter((p) => p.flag!.settledBy !== undefined);
+    expect(settled.length).toBeGreaterThan(15);
+    expect(settled.every((p) => p.flag!.decl !== 'const')).toBe(true);
     // the verdicts are mixed there too (the cross-check above runs the first 400 samples)
     const leaking = flagged.filter((p) => analyzeProgram(p).leaks).length;
     expect(leaking).toBeGreaterThan(flagged.length * 0.25);

@@ -35,7 +35,8 @@
  *  - inner loops run 0, 1 or 2 iterations; the worker loop one iteration;
  *  - (v3) a flag (`Program.flag`) is chosen once per run, both values enumerated (after `check(0)`, which may throw,
  *    for a `const` / `let` flag); the get runs only where the test around it passes (elsewhere nothing is taken and
- *    nothing is judged), every `if (flag)` reads the run's value, and `flag = check(n)` is a fresh choice from there on;
+ *    nothing is judged), every `if (flag)` reads the run's value, and `flag = check(n)` is a fresh choice from there on
+ *    (a settled flag's, before the get's test, is the run's choice);
  *  - the rule's expected report lines (`reportLines`): every explicit leaking exit (return, break,
  *    continue, throw statement, iteration end, function end, rejection); only when there is none, the
  *    first implicit one (an exception from a throw point); and in each `finally` with a top-level
@@ -474,6 +475,12 @@ export function analyze(p: LProgram, opts: OracleOptions = {}): OracleResult {
       const F = p.flagLine;
       exit('throw', F, st0('none'), push(before, `L${F}: check(0) throws`), false);
       before = push(before, `L${F}: flag = check(0)`);
+    }
+    // A settled flag: rewritten before the get's test, so the value chosen below is the one from there on.
+    if (p.settleLine !== null) {
+      const S = p.settleLine;
+      exit('throw', S, st0('none'), push(before, `L${S}: check(${String(flag.settledBy)}) throws`), false);
+      before = push(before, `L${S}: flag = check(${String(flag.settledBy)})`);
     }
     for (const value of [true, false]) {
       const chosen = push(before, `flag → ${String(value)}`);

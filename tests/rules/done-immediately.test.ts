@@ -34,6 +34,32 @@ async function worker() {
     q.done(item);
   }
 }`,
+  // Taking the item in steps is still taking it: the test of what the get gave, its destructuring into names, and
+  // the shutdown check that leaves.
+  `
+async function worker() {
+  const r = await q.get();
+  if (!r) return;
+  const [item, shutdown] = r;
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+  `
+async function worker() {
+  const r = await q.get();
+  if (r === undefined) return;
+  const { 0: item, 1: shutdown } = r;
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
 ];
 
 const invalid = [
@@ -75,6 +101,50 @@ async function worker() {
         ],
       },
     ],
+  },
+  // After the steps of taking the item, a statement of work before the try is reported, alone.
+  {
+    code: `
+async function worker() {
+  const r = await q.get();
+  if (!r) return;
+  const [item, shutdown] = r;
+  if (shutdown) return;
+  const started = Date.now();
+  try {
+    await work([item, started]);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'doneNotImmediate' as const, line: 7, column: 3, endLine: 7, endColumn: 30, data: { release: 'q.done(item)', acquire: 'q.get()', acquireLine: 3, count: 1 }, suggestions: [{ messageId: 'moveIntoTry' as const, output: `
+async function worker() {
+  const r = await q.get();
+  if (!r) return;
+  const [item, shutdown] = r;
+  if (shutdown) return;
+  try {
+    const started = Date.now();
+    await work([item, started]);
+  } finally {
+    q.done(item);
+  }
+}` }] }],
+  },
+  // A destructuring default runs code of its own: it is work, not taking the item.
+  {
+    code: `
+async function worker() {
+  const r = await q.get();
+  const [item = log('none'), shutdown] = r;
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'doneNotImmediate' as const, line: 4, column: 3, endLine: 5, endColumn: 24, data: { release: 'q.done(item)', acquire: 'q.get()', acquireLine: 3, count: 2 } }],
   },
   // A moved declaration used after the try: reported, but no suggestion.
   {

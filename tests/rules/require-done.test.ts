@@ -472,6 +472,31 @@ async function worker(ready: boolean) {
     q.done(item);
   }
 }`,
+  // The same tests against undefined or null, or through typeof: where the value is missing nothing was taken.
+  `
+async function worker(ready: boolean) {
+  const got = ready ? await q.get() : undefined;
+  if (typeof got === 'undefined') return;
+  const [item, shutdown] = got;
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
+  `
+async function worker() {
+  const got = await q.get();
+  if (got == null) return;
+  const [item, shutdown] = got;
+  if (shutdown) return;
+  try {
+    await work(item);
+  } finally {
+    q.done(item);
+  }
+}`,
   // An invariant flag guards the get and the done alike: where the second test fails, nothing was taken.
   `
 async function worker(flag: boolean) {
@@ -482,6 +507,21 @@ async function worker(flag: boolean) {
   }
   if (shutdown) return;
   if (flag) {
+    q.done(item);
+  }
+}`,
+  // A flag written twice, both times before the test around the get: from there on it holds its last write.
+  `
+async function worker(leader: boolean) {
+  let take = false;
+  if (leader) take = check(1);
+  let item;
+  let shutdown;
+  if (take) {
+    [item, shutdown] = await q.get();
+  }
+  if (shutdown) return;
+  if (take) {
     q.done(item);
   }
 }`,
@@ -516,6 +556,36 @@ async function worker(ready: boolean) {
   q.done(item);
 }`,
     errors: [{ messageId: 'leakOnMayThrow', line: 7, column: 3, data: { acquire: 'q.get()', acquireLine: 3, line: 7, expression: 'await work(item)', release: 'q.done(item)', anchor: 'the shutdown check' } }],
+  },
+  // The test the wrong way round: it returns exactly when there is a tuple.
+  {
+    code: `
+async function worker() {
+  const got = await q.get();
+  if (got !== undefined) return;
+  q.done(got[0]);
+}`,
+    errors: [
+      {
+        messageId: 'leakOnReturn',
+        line: 4,
+        column: 26,
+        suggestions: [
+          {
+            messageId: 'wrapInTryFinally',
+            output: `
+async function worker() {
+  const got = await q.get();
+  try {
+    if (got !== undefined) return;
+  } finally {
+    q.done(got[0]);
+  }
+}`,
+          },
+        ],
+      },
+    ],
   },
   // Volcano's processResyncTask before the fix: the retry cap returns before the try.
   {

@@ -126,6 +126,41 @@ function endIfSet(span) {
   }
 }`,
   },
+  // The same parameter test written with \`typeof\`, either way round and either polarity, or against null.
+  {
+    code: `
+import type { Span } from '@opentelemetry/api';
+function endSpan(span?: Span) {
+  if (typeof span === 'undefined') return;
+  span.end();
+}
+function endIfDefined(span?: Span) {
+  if ('undefined' !== typeof span) span.end();
+}
+function endUnlessNull(span: Span | null) {
+  if (span == null) return;
+  span.end();
+}
+export function traced() {
+  endSpan(tracer.startSpan('a'));
+  const b = tracer.startSpan('b');
+  endIfDefined(b);
+  const c = tracer.startSpan('c');
+  endUnlessNull(c);
+}`,
+  },
+  // A conditional acquire tested with \`typeof\` before its release: where it is undefined nothing was started.
+  {
+    code: `
+export async function traced(enabled: boolean) {
+  const span = enabled ? tracer.startSpan('op') : undefined;
+  try {
+    await work();
+  } finally {
+    if (typeof span !== 'undefined') span.end();
+  }
+}`,
+  },
   // The call reports its failure through the callback (Node's convention), not by throwing: the \`catch\` runs only if
   // it throws anyway, and then the callback never runs, so the release there is no second one.
   {
@@ -951,6 +986,25 @@ export async function add(flag: boolean) {
   }
 }`,
   },
+  // A flag written more than once, but only before the test that guards the start: from that test on it holds its
+  // last write, so the test around the end agrees with it.
+  {
+    code: `
+export async function add(config: { bulk: boolean }, parentSpan, flag: boolean) {
+  let shouldCreateSpan = false;
+  if (config.bulk) shouldCreateSpan = flag;
+  let childSpan;
+  if (shouldCreateSpan) {
+    childSpan = tracer.startSpan('add');
+  }
+  const span = childSpan ?? parentSpan;
+  try {
+    await work();
+  } finally {
+    if (shouldCreateSpan) span.end();
+  }
+}`,
+  },
   // A conditional acquire is owed only where its branch ran: the releases real tracing code writes for it.
   {
     code: `
@@ -1770,6 +1824,19 @@ export function hooked() {
       },
     ],
   },
+  // The typeof test the wrong way round: the helper returns, without ending it, exactly when there is a span.
+  {
+    code: `
+function endSpan(span) {
+  if (typeof span !== 'undefined') return;
+  span.end();
+}
+export function traced() {
+  const span = tracer.startSpan('op');
+  endSpan(span);
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 9, column: 1, suggestions: [] }],
+  },
   // A helper that tests another value than the span does not end it on every path that holds it.
   {
     code: `
@@ -2211,6 +2278,45 @@ export async function add(parentSpan, flag: boolean) {
   }
 }`,
     errors: [{ messageId: 'leakAtFunctionEnd', line: 15, column: 1 }],
+  },
+  // Written in a loop, between the guard of one iteration's start and the test around its end.
+  {
+    code: `
+export async function each(items: number[]) {
+  let shouldCreateSpan = false;
+  for (const item of items) {
+    let childSpan;
+    if (shouldCreateSpan) childSpan = tracer.startSpan('item');
+    shouldCreateSpan = item > 0;
+    try {
+      await work(item);
+    } finally {
+      if (shouldCreateSpan) childSpan.end();
+    }
+  }
+}`,
+    errors: [
+      { messageId: 'leakAtIterationEnd', line: 13, column: 3 },
+      { messageId: 'leakAtFunctionEnd', line: 14, column: 1 },
+    ],
+  },
+  // Written only before the guard, but by a closure that may run at any time.
+  {
+    code: `
+export async function add(flag: boolean) {
+  let shouldCreateSpan = flag;
+  const stop = () => {
+    shouldCreateSpan = false;
+  };
+  let childSpan;
+  if (shouldCreateSpan) childSpan = tracer.startSpan('add');
+  try {
+    await work(stop);
+  } finally {
+    if (shouldCreateSpan) childSpan.end();
+  }
+}`,
+    errors: [{ messageId: 'leakAtFunctionEnd', line: 14, column: 1 }],
   },
   {
     code: `
