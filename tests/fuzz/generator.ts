@@ -17,8 +17,7 @@
  * finishing helpers (`finish(q, item)`, `settle({ queue: q, key: item })`, `relay(q, item)`) (marked `forms: 'v2'`);
  * `v3` adds, to every v2 form, session 13's: in about a third of the programs a flag (a parameter, a `const` or a `let`)
  * whose `if` guards the get and which `if (flag)` / `if (!flag)` blocks test again, or (a parameter or a `let`) which
- * is rewritten (`flag = check(n);`) before its one test in the body, or settled (rewritten before the get's test, so
- * tested anywhere), and the key chosen by `??` (`{ const key = item ?? '-'; q.done(key); }`, or written in the argument:
+ * is rewritten (`flag = check(n);`) before its one test in the body, and the key chosen by `??` (`{ const key = item ?? '-'; q.done(key); }`, or written in the argument:
  * `q.done(item ?? '-');`)
  * (marked `forms: 'v3'`).
  */
@@ -519,13 +518,7 @@ export function programArb(opts: GenOptions = {}): fc.Arbitrary<Program> {
             flag: fc.oneof(
               { withCrossShrink: true },
               { weight: 2, arbitrary: fc.constant(null) },
-              {
-                weight: 1,
-                // (param / let) settled: rewritten before the get's test, in about half of those
-                arbitrary: fc
-                  .record({ decl: fc.constantFrom<Flag['decl']>('param', 'const', 'let'), negated: fc.boolean(), settle: fc.option(smallN, { freq: 2, nil: undefined }) })
-                  .map(({ decl, negated, settle }): Flag => (settle === undefined || decl === 'const' ? { decl, negated } : { decl, negated, settledBy: settle })),
-              },
+              { weight: 1, arbitrary: fc.record({ decl: fc.constantFrom<Flag['decl']>('param', 'const', 'let'), negated: fc.boolean() }) },
             ),
           })
           .chain(({ preamble, workerLoop, flag }) =>

@@ -873,10 +873,6 @@ describe('generator', () => {
     const bodies = flagged.map((p) => print(p).split('[item, shutdown] = await q.get();')[1]!);
     expect(bodies.filter((t) => /if \(!?flag\) \{/.test(t)).length).toBeGreaterThan(flagged.length * 0.4);
     expect(bodies.filter((t) => /flag = check\(\d\);/.test(t)).length).toBeGreaterThan(15);
-    // settled flags: rewritten before the get's test, and never as a const
-    const settled = flagged.filter((p) => p.flag!.settledBy !== undefined);
-    expect(settled.length).toBeGreaterThan(15);
-    expect(settled.every((p) => p.flag!.decl !== 'const')).toBe(true);
     // the verdicts are mixed there too (the cross-check above runs the first 400 samples)
     const leaking = flagged.filter((p) => analyzeProgram(p).leaks).length;
     expect(leaking).toBeGreaterThan(flagged.length * 0.25);
