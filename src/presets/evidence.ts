@@ -3,7 +3,7 @@ import { TSESLint, AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/util
 import { methodCall, receiverName, unwrapValue } from '../analysis/syntax.js';
 import { guarded, isOpaque, matchesSpecifiers, type TypeServices, valueMatchesSpecifiers } from '../analysis/types.js';
 import { declarationImports } from './declaration-imports.js';
-import { packageReferenced } from './package-references.js';
+import { leadingPackage, packageReferenced } from './package-references.js';
 import { calleePath, type Pair } from './pair.js';
 
 /**
@@ -65,11 +65,8 @@ function packagesOf(services: TypeServices): ReadonlySet<string> {
       directories.add(directory);
       for (let at = path.indexOf('/node_modules/'); at !== -1; at = path.indexOf('/node_modules/', at + 1)) {
         const rest = path.slice(at + '/node_modules/'.length).split('/');
-        const [first, second] = rest;
         // A package's directory is followed by its files: `…/node_modules/pg/lib/index.js`.
-        if (first === undefined) continue;
-        const scoped = first.startsWith('@');
-        if (scoped ? rest.length > 2 : rest.length > 1) names.add(scoped ? `${first}/${second ?? ''}` : first);
+        if (rest.length > (rest[0]?.startsWith('@') ? 2 : 1)) names.add(leadingPackage(rest));
       }
     }
     known = names;

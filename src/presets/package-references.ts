@@ -55,8 +55,12 @@ export function packageReferenced(services: TypeServices, name: string): boolean
 function owningPackage(fileName: string): string | undefined {
   const at = fileName.lastIndexOf('/node_modules/');
   if (at === -1) return undefined;
-  const [first = '', second = ''] = fileName.slice(at + '/node_modules/'.length).split('/');
-  if (first === '@types') return second.includes('__') ? `@${second.replace('__', '/')}` : second;
+  return typesPackage(leadingPackage(fileName.slice(at + '/node_modules/'.length).split('/')));
+}
+
+/** The package a path inside node_modules starts with: `pg` for `pg/lib/x`, `@a/b` for `@a/b/x` (a scope takes two). */
+export function leadingPackage(segments: readonly string[]): string {
+  const [first = '', second = ''] = segments;
   return first.startsWith('@') ? `${first}/${second}` : first;
 }
 
@@ -116,8 +120,7 @@ function packagesNamedBy(memo: References, file: ts.SourceFile): ReadonlySet<str
 /** `pg` for `pg/lib/client`, `@opentelemetry/api` for `@opentelemetry/api/build/x`; a path through node_modules by its package. */
 function bareSpecifierPackage(specifier: string): string | undefined {
   if (specifier.includes(MODULES_DIRECTORY)) return owningPackage(`${specifier}/`);
-  const [first = '', second = ''] = specifier.split('/');
-  return typesPackage(first.startsWith('@') ? `${first}/${second}` : first);
+  return typesPackage(leadingPackage(specifier.split('/')));
 }
 
 /** The package an `@types` package types: `pg` for `@types/pg`, `@a/b` for `@types/a__b`; any other name as it is. */
