@@ -18,6 +18,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 import type * as ts from 'typescript';
 
 import { mayNameHelper } from './helper-names.js';
+import { unwrapValue } from './syntax.js';
 import type { ReleaseSummary } from './summaries.js';
 import { callSpans, hasSpanWithin } from './text-spans.js';
 import { guarded, type TypeServices } from './types.js';
@@ -213,8 +214,7 @@ export class CrossFile {
 
 /** The name a call's callee goes by: `getClient` in `getClient()`, `db.getClient()` and `this.#getClient()`. */
 function calleeName(call: TSESTree.CallExpression): string | undefined {
-  let callee: TSESTree.Node = call.callee;
-  while (callee.type === AST_NODE_TYPES.TSNonNullExpression || callee.type === AST_NODE_TYPES.ChainExpression) callee = callee.expression;
+  const callee = unwrapValue(call.callee);
   if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
   if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed) return callee.property.name;
   return undefined;

@@ -11,7 +11,7 @@ import type { Obligation, ObligationKind } from './events.js';
 import type { HandleIndex } from './handles.js';
 import type { FunctionRecord, Recorder } from './recorder.js';
 import { isAwaitLike } from './down-level.js';
-import { contains, defaultedOperand, isFunctionNode, unwrapAwaited, unwrapValue } from './syntax.js';
+import { contains, defaultedOperand, isFunctionNode, isValueWrapper, unwrapAwaited, unwrapValue, wrappedValue } from './syntax.js';
 
 export interface AcquireMatch {
   readonly kind: ObligationKind;
@@ -331,13 +331,12 @@ export class Owed {
    * condition says the same where it disagrees with the one that chose the branch ({@link noteGuards}).
    */
   onConditional(node: TSESTree.Node): void {
-    let operand: TSESTree.Node = node;
-    while (isTypeWrapper(operand.parent)) operand = operand.parent;
+    const operand = wrappedValue(node);
     const fallbackTo: TSESTree.Node[] = [];
     let selected = false;
     let value: TSESTree.Node = operand;
     for (let parent = value.parent; parent; value = parent, parent = parent.parent) {
-      if (isTypeWrapper(parent)) continue;
+      if (isValueWrapper(parent)) continue;
       if (parent.type === AST_NODE_TYPES.LogicalExpression && parent.right === value) {
         if (parent.operator === '&&') selected = true;
         else fallbackTo.push(parent.left);
@@ -389,11 +388,7 @@ export class Owed {
   onCall(call: TSESTree.CallExpression): void {
     let use: TSESTree.Node = call;
     let awaited = false;
-    while (
-      isAwaitLike(use.parent) ||
-      use.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      use.parent.type === AST_NODE_TYPES.TSAsExpression
-    ) {
+    while (isAwaitLike(use.parent) || (isValueWrapper(use.parent) && use.parent.type !== AST_NODE_TYPES.ChainExpression)) {
       awaited ||= isAwaitLike(use.parent);
       use = use.parent;
     }
@@ -484,10 +479,6 @@ export class Owed {
 }
 
 /** `x!`, `x as T`: the value `x` itself. */
-function isTypeWrapper(node: TSESTree.Node | undefined): node is TSESTree.TSNonNullExpression | TSESTree.TSAsExpression {
-  return node?.type === AST_NODE_TYPES.TSAsExpression || node?.type === AST_NODE_TYPES.TSNonNullExpression;
-}
-
 /**
  * The test that decides whether `inner`, a child of `node`, runs, and under which truthiness of it: an `if` branch,
  * a `?:` branch, the right operand of `&&` (a truthy left), `||` or `??` (a falsy left: a nullish one is falsy).

@@ -5,7 +5,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
 import { isAwaiterYield } from './down-level.js';
-import { memberName } from './syntax.js';
+import { memberName, wrappedValue } from './syntax.js';
 
 export const PROMISE_LINKS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 
@@ -21,18 +21,8 @@ export function isChainLink(parent: TSESTree.Node | undefined, call: TSESTree.No
  * or left as a statement (a detached chain still settles).
  */
 export function settlesHere(top: TSESTree.Node): boolean {
-  let node: TSESTree.Node = top;
-  let parent = node.parent;
-  while (
-    parent &&
-    (parent.type === AST_NODE_TYPES.TSAsExpression ||
-      parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      parent.type === AST_NODE_TYPES.ChainExpression)
-  ) {
-    node = parent;
-    parent = node.parent;
-  }
+  const node = wrappedValue(top);
+  const parent = node.parent;
   if (!parent) return false;
   if (isAwaiterYield(parent)) return true;
   switch (parent.type) {

@@ -42,24 +42,39 @@ export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
   return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
 }
 
+/** A node that denotes the value of its `expression`: a type assertion (`as`, `!`, `satisfies`, `<T>`) or an optional chain. */
+export function isValueWrapper(
+  node: TSESTree.Node | undefined,
+): node is
+  | TSESTree.TSAsExpression
+  | TSESTree.TSNonNullExpression
+  | TSESTree.TSSatisfiesExpression
+  | TSESTree.TSTypeAssertion
+  | TSESTree.ChainExpression {
+  switch (node?.type) {
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+    case AST_NODE_TYPES.TSTypeAssertion:
+    case AST_NODE_TYPES.ChainExpression:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Strips the wrappers that do not change which value an expression denotes. */
 export function unwrapValue(node: TSESTree.Node): TSESTree.Node {
   let current = node;
-  for (;;) {
-    switch (current.type) {
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-        current = current.expression;
-        break;
-      case AST_NODE_TYPES.ChainExpression:
-        current = current.expression;
-        break;
-      default:
-        return current;
-    }
-  }
+  while (isValueWrapper(current)) current = current.expression;
+  return current;
+}
+
+/** The outermost of the wrappers around `node` that denote its value ({@link isValueWrapper}), or `node` itself. */
+export function wrappedValue(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (isValueWrapper(current.parent)) current = current.parent;
+  return current;
 }
 
 /** Like {@link unwrapValue}, and also looks through `await` (and its down-levelled `yield`: down-level.ts). */
