@@ -192,7 +192,12 @@ function packageHome(fileName: string): PackageHome | undefined {
 /** `pg` for `pg/lib/client`, `@opentelemetry/api` for `@opentelemetry/api/build/x`; a path through node_modules by its package. */
 function bareSpecifierPackage(specifier: string): string | undefined {
   if (specifier.includes(MODULES_DIRECTORY)) return owningPackage(`${specifier}/`);
-  return typesPackage(leadingPackage(specifier.split('/')));
+  // leadingPackage(specifier.split('/')), without the array: one per import of every declaration file.
+  const first = specifier.indexOf('/');
+  if (!specifier.startsWith('@')) return typesPackage(first === -1 ? specifier : specifier.slice(0, first));
+  if (first === -1) return typesPackage(`${specifier}/`);
+  const second = specifier.indexOf('/', first + 1);
+  return typesPackage(second === -1 ? specifier : specifier.slice(0, second));
 }
 
 /** The package an `@types` package types: `pg` for `@types/pg`, `@a/b` for `@types/a__b`; any other name as it is. */
