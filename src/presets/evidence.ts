@@ -87,8 +87,13 @@ function programHas(services: TypeServices, name: string): boolean {
     if (!byPath) programPaths.set(services.program, (byPath = new Map<string, boolean>()));
     let known = byPath.get(name);
     if (known === undefined) {
+      // A file under `node_modules/drizzle-orm/node-postgres/` is a file of the package `drizzle-orm`, which
+      // packagesOf then holds: without the package (the pg preset's path, in most programs) no file name is searched.
+      const packages = packagesOf(services);
       const paths = [`/node_modules/${name}/`, `/node_modules/@types/${types}/`];
-      known = services.program.getSourceFiles().some((file) => paths.some((part) => file.fileName.includes(part)));
+      known =
+        (packages.has(leadingPackage(name.split('/'))) || packages.has(leadingPackage(['@types', ...types.split('/')]))) &&
+        services.program.getSourceFiles().some((file) => paths.some((part) => file.fileName.includes(part)));
       byPath.set(name, known);
     }
     return known;

@@ -18,10 +18,25 @@ interface References {
   readonly mentions: Map<string, ts.SourceFile[]>;
   /** A package declares globals. */
   readonly declaresGlobals: Map<string, boolean>;
-  /** Per declaration file, the packages its specifiers name. */
-  readonly named: Map<ts.SourceFile, ReadonlySet<string> | undefined>;
+  /** The program's files, read once (see {@link FileIndex}). */
+  files?: FileIndex;
   /** A file of the program's own has a subpath import. */
   subpathImports?: boolean;
+}
+
+/**
+ * The program's files (no default library), sorted once for every package asked about: a question about one name
+ * would otherwise walk every file (the @types/node of each program: ~80 files, a path split each) once for
+ * `declaresGlobals` and once for its mentions, and again for each package it leads to. Small code bases ask about
+ * a handful of packages, and their whole lint is a few tens of milliseconds.
+ */
+interface FileIndex {
+  /** The files of each package (by {@link owningPackage}: `@types/pg`'s under `pg`). */
+  readonly byOwner: Map<string, ts.SourceFile[]>;
+  /** The declaration files whose collected specifiers name each package (see {@link packagesNamedBy}). */
+  readonly namedBy: Map<string, ts.SourceFile[]>;
+  /** The files read by their text: the program's own, and any file without collected specifiers. */
+  readonly byText: ts.SourceFile[];
 }
 
 const MEMO = new WeakMap<ts.Program, References>();
@@ -40,7 +55,7 @@ const SUBPATH_IMPORT = /(?:from|import|require)\s*\(?\s*['"]#/;
 export function packageReferenced(services: TypeServices, name: string): boolean {
   const { program } = services;
   let memo = MEMO.get(program);
-  if (!memo) MEMO.set(program, (memo = { referenced: new Map(), mentions: new Map(), declaresGlobals: new Map(), named: new Map() }));
+  if (!memo) MEMO.set(program, (memo = { referenced: new Map(), mentions: new Map(), declaresGlobals: new Map() }));
   let known = memo.referenced.get(name);
   if (known === undefined) {
     const options = program.getCompilerOptions();
@@ -80,47 +95,109 @@ function referencedFrom(services: TypeServices, memo: References, name: string, 
 function mentionsOf(services: TypeServices, memo: References, name: string): readonly ts.SourceFile[] {
   let files = memo.mentions.get(name);
   if (!files) {
-    const { program } = services;
-    files = program.getSourceFiles().filter((file) => !program.isSourceFileDefaultLibrary(file) && mentions(memo, file, name));
+    const index = fileIndex(services, memo);
+    files = [...(index.namedBy.get(name) ?? []), ...index.byText.filter((file) => spellsSpecifier(file.text, name))];
     memo.mentions.set(name, files);
   }
   return files;
 }
 
 /**
- * A declaration file by the module specifiers TypeScript collected from it (imports, exports, `import('x')` types: the
- * internal `imports`), its `/// <reference types>` and `/// <reference path>`: no scan of the large texts of
- * @types/node. A source file by its text, which also holds JSDoc's `import('x')` types of a JavaScript file.
+ * A declaration file is read by the module specifiers TypeScript collected from it (imports, exports, `import('x')`
+ * types: the internal `imports`), its `/// <reference types>` and `/// <reference path>`: no scan of the large texts
+ * of @types/node. A source file by its text, which also holds JSDoc's `import('x')` types of a JavaScript file.
  */
-function mentions(memo: References, file: ts.SourceFile, name: string): boolean {
-  const named = file.isDeclarationFile ? packagesNamedBy(memo, file) : undefined;
-  return named ? named.has(name) : spellsSpecifier(file.text, name);
+function fileIndex(services: TypeServices, memo: References): FileIndex {
+  if (memo.files) return memo.files;
+  const { program } = services;
+  const index: FileIndex = { byOwner: new Map(), namedBy: new Map(), byText: [] };
+  for (const file of program.getSourceFiles()) {
+    if (program.isSourceFileDefaultLibrary(file)) continue;
+    const owner = owningPackage(file.fileName);
+    if (owner !== undefined) {
+      let owned = index.byOwner.get(owner);
+      if (!owned) index.byOwner.set(owner, (owned = []));
+      owned.push(file);
+    }
+    const named = file.isDeclarationFile ? packagesNamedBy(file) : undefined;
+    if (!named) {
+      index.byText.push(file);
+      continue;
+    }
+    for (const name of named) {
+      let naming = index.namedBy.get(name);
+      if (!naming) index.namedBy.set(name, (naming = []));
+      naming.push(file);
+    }
+  }
+  memo.files = index;
+  return index;
 }
 
-/** The packages a declaration file's specifiers and references name, once per file; `undefined` without `imports`. */
-function packagesNamedBy(memo: References, file: ts.SourceFile): ReadonlySet<string> | undefined {
-  if (memo.named.has(file)) return memo.named.get(file);
+/** The packages a declaration file's specifiers and references name; `undefined` without `imports`. */
+function packagesNamedBy(file: ts.SourceFile): ReadonlySet<string> | undefined {
   const { imports } = file as { imports?: readonly ts.StringLiteralLike[] };
-  let named: Set<string> | undefined;
-  if (imports !== undefined) {
-    named = new Set<string>();
-    // A relative specifier is read as the path it names: `'../amqplib/index'` from a sibling package's directory.
-    const note = (specifier: string): void => {
-      const owner = specifier.startsWith('.') ? owningPackage(`${path.posix.resolve(path.posix.dirname(file.fileName), specifier)}/`) : bareSpecifierPackage(specifier);
-      if (owner !== undefined) named?.add(owner);
-    };
-    for (const specifier of imports) note(specifier.text);
-    for (const reference of file.referencedFiles) note(reference.fileName);
-    for (const directive of file.typeReferenceDirectives) named.add(typesPackage(directive.fileName));
-  }
-  memo.named.set(file, named);
+  if (imports === undefined) return undefined;
+  const named = new Set<string>();
+  // A relative specifier is read as the path it names: `'../amqplib/index'` from a sibling package's directory.
+  const home = packageHome(file.fileName);
+  const note = (specifier: string): void => {
+    const owner = specifier.startsWith('.') ? relativeSpecifierPackage(file.fileName, home, specifier) : bareSpecifierPackage(specifier);
+    if (owner !== undefined) named.add(owner);
+  };
+  for (const specifier of imports) note(specifier.text);
+  for (const reference of file.referencedFiles) note(reference.fileName);
+  for (const directive of file.typeReferenceDirectives) named.add(typesPackage(directive.fileName));
   return named;
+}
+
+/**
+ * The package a relative specifier of a file leads into. Most stay inside the file's own package (`./commands`,
+ * `../lib/x`: node-redis's declaration files hold 1,700): then it is the file's package, read off its path once per
+ * file without resolving each (resolving them cost most of a small program's first question). A specifier that
+ * climbs above the package's directory, or names a `node_modules` directory, is resolved.
+ */
+function relativeSpecifierPackage(fileName: string, home: PackageHome | undefined, specifier: string): string | undefined {
+  if (home !== undefined) {
+    let depth = home.depth;
+    let stays = true;
+    for (const segment of specifier.split('/')) {
+      if (segment === '..') depth--;
+      else if (segment === 'node_modules') stays = false;
+      else if (segment !== '.' && segment !== '') depth++;
+      if (depth < 0 || !stays) {
+        stays = false;
+        break;
+      }
+    }
+    if (stays) return home.owner;
+  }
+  return owningPackage(`${path.posix.resolve(path.posix.dirname(fileName), specifier)}/`);
+}
+
+/** A file inside a package: that package (as {@link owningPackage} names it), and its directories below the package's own. */
+interface PackageHome {
+  readonly owner: string;
+  readonly depth: number;
+}
+
+function packageHome(fileName: string): PackageHome | undefined {
+  const at = fileName.lastIndexOf(MODULES_DIRECTORY);
+  if (at === -1) return undefined;
+  const inside = fileName.slice(at + MODULES_DIRECTORY.length).split('/');
+  const depth = inside.length - 1 - (inside[0]?.startsWith('@') ? 2 : 1);
+  return depth >= 0 ? { owner: typesPackage(leadingPackage(inside)), depth } : undefined;
 }
 
 /** `pg` for `pg/lib/client`, `@opentelemetry/api` for `@opentelemetry/api/build/x`; a path through node_modules by its package. */
 function bareSpecifierPackage(specifier: string): string | undefined {
   if (specifier.includes(MODULES_DIRECTORY)) return owningPackage(`${specifier}/`);
-  return typesPackage(leadingPackage(specifier.split('/')));
+  // leadingPackage(specifier.split('/')), without the array: one per import of every declaration file.
+  const first = specifier.indexOf('/');
+  if (!specifier.startsWith('@')) return typesPackage(first === -1 ? specifier : specifier.slice(0, first));
+  if (first === -1) return typesPackage(`${specifier}/`);
+  const second = specifier.indexOf('/', first + 1);
+  return typesPackage(second === -1 ? specifier : specifier.slice(0, second));
 }
 
 /** The package an `@types` package types: `pg` for `@types/pg`, `@a/b` for `@types/a__b`; any other name as it is. */
@@ -158,10 +235,8 @@ function hasSubpathImport(program: ts.Program): boolean {
 function declaresGlobals(services: TypeServices, memo: References, name: string): boolean {
   let known = memo.declaresGlobals.get(name);
   if (known === undefined) {
-    const { program, ts: t } = services;
-    known = program
-      .getSourceFiles()
-      .some((file) => owningPackage(file.fileName) === name && !program.isSourceFileDefaultLibrary(file) && (!t.isExternalModule(file) || file.text.includes('declare global')));
+    const t = services.ts;
+    known = (fileIndex(services, memo).byOwner.get(name) ?? []).some((file) => !t.isExternalModule(file) || file.text.includes('declare global'));
     memo.declaresGlobals.set(name, known);
   }
   return known;

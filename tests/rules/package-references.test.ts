@@ -68,6 +68,30 @@ describe('packageReferenced', () => {
     expect(packageReferenced(used, 'amqplib')).toBe(true);
   });
 
+  it('reads a relative specifier of a declaration file as the path it names, inside its package or out of it', () => {
+    // Out of the package's directory: a sibling @types package, and two levels up from a package's lib/.
+    const sibling = programOf({
+      'index.ts': `import { open } from 'mq-shim';\nexport const ch = open();\n`,
+      'node_modules/@types/mq-shim/index.d.ts': `import type { Channel } from '../amqplib/index';\nexport declare function open(): Promise<Channel>;\n`,
+    });
+    expect(packageReferenced(sibling, 'amqplib')).toBe(true);
+    const climbing = programOf({
+      'index.ts': `import { open } from 'mq-deep';\nexport const ch = open();\n`,
+      'node_modules/mq-deep/package.json': JSON.stringify({ name: 'mq-deep', types: 'lib/index.d.ts' }),
+      'node_modules/mq-deep/lib/index.d.ts': `import type { Channel } from './.././../amqplib';\nexport declare function open(): Promise<Channel>;\n`,
+    });
+    expect(packageReferenced(climbing, 'amqplib')).toBe(true);
+    // Inside it: a directory of the package that is named like another package is still the package.
+    const inside = programOf({
+      'index.ts': `import { open } from 'mq-inner';\nexport const ch = open();\n`,
+      'node_modules/mq-inner/package.json': JSON.stringify({ name: 'mq-inner', types: 'lib/index.d.ts' }),
+      'node_modules/mq-inner/lib/index.d.ts': `export { open } from '../amqplib/index';\n`,
+      'node_modules/mq-inner/amqplib/index.d.ts': `export declare function open(): number;\n`,
+    });
+    expect(packageReferenced(inside, 'mq-inner')).toBe(true);
+    expect(packageReferenced(inside, 'amqplib')).toBe(false);
+  });
+
   it('is true for a package that declares globals, and whenever module resolution goes by paths or subpath imports', () => {
     const globals = programOf({
       'index.ts': `export {};\n`,
