@@ -24,7 +24,7 @@ const rule = createRule<Options, MessageIds>({
     messages: {
       doubleDone:
         'The item from `{{acquire}}` (line {{acquireLine}}) may be marked done twice. It was already done on a path to here: `{{release}}` runs once.',
-      doubleDoneListeners: 'The item from `{{acquire}}` (line {{acquireLine}}) may be marked done twice by listeners: {{pairing}}.',
+      doubleDoneListeners: 'The item from `{{acquire}}` (line {{acquireLine}}) may be marked done twice by listeners. {{pairing}}.',
     },
     defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false, loggersMayThrow: false }],
     schema: [

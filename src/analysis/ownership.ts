@@ -604,6 +604,15 @@ export class Ownership {
    */
   readonly reachedClosures = new Set<TSESTree.Node>();
 
+  /**
+   * What a closure captures: known once it has been walked; a function declaration passed above it (hoisted:
+   * `res.on('close', release); … function release() { q.done(item); }`) is asked by the variables it reads.
+   */
+  private capturedBy(closure: TSESTree.Node): Obligation[] {
+    if (closure.type !== AST_NODE_TYPES.FunctionDeclaration || this.recorder.byNode.has(closure)) return this.owed.capturedBy(closure);
+    return this.handles.capturedHandles(closure);
+  }
+
   private onClosure(fn: FunctionRecord, closure: TSESTree.Node, node: TSESTree.Node, role: Role): void {
     if (closure === fn.node) return;
     const effect = (root: Obligation, at: TSESTree.Node, resolve: () => Effect): void =>
@@ -613,13 +622,13 @@ export class Ownership {
       });
     if (role === 'none') {
       const method = node.type === AST_NODE_TYPES.CallExpression ? methodCall(node)?.name : undefined;
-      for (const root of this.owed.capturedBy(closure)) {
+      for (const root of this.capturedBy(closure)) {
         if (method && !this.iterationReleases.has(root)) this.iterationReleases.set(root, { method, node });
       }
       return;
     }
     const registration = node.type === AST_NODE_TYPES.CallExpression && this.listenerEvents(node) !== undefined ? node : undefined;
-    for (const root of this.owed.capturedBy(closure)) {
+    for (const root of this.capturedBy(closure)) {
       if (role === 'owner' && registration) {
         effect(root, node, () => {
           const removed = this.revocation(fn, closure, root);

@@ -127,8 +127,8 @@ export function secondReleases(
 }
 
 /**
- * How a message says why a listener pair releases twice: `` `res.on('close', …)` on line 12 also marks it done, and
- * 'close' fires after 'end' ``, or for a registration run again, that each pass adds a listener. `verb`: the
+ * How a message says why a listener pair releases twice, as a sentence of its own: `` `res.on('close', …)` on line 12
+ * also marks it done, and 'close' fires after 'end' ``, or for a registration run again, that each pass adds a listener. `verb`: the
  * release as a verb phrase (`marks it done`).
  */
 export function pairingText(sourceCode: Readonly<TSESLint.SourceCode>, pairing: ListenerPairing, verb: string): string {
@@ -139,7 +139,7 @@ export function pairingText(sourceCode: Readonly<TSESLint.SourceCode>, pairing: 
   const relation =
     own === partner ? `${pairing.loop ? 'all of them' : 'both'} run when '${own}' comes` : `'${own === 'close' ? own : partner}' fires after '${own === 'close' ? partner : own}'`;
   const who = pairing.loop
-    ? `each pass of the loop adds another \`${registration}\` listener that ${verb}`
+    ? `Each pass of the loop adds another \`${registration}\` listener that ${verb}`
     : `\`${registration}\` on line ${partnerLine} also ${verb}`;
   return `${who}, and ${relation}`;
 }

@@ -628,8 +628,8 @@ async function oneListenerPerPart(stream: Stream, parts: string[]) {
     errors: [
       { messageId: 'doubleDoneListeners' as const, line: 7, column: 3, data: { acquire: 'q.get()', acquireLine: 4, pairing: `\`stream.once('end', …)\` on line 6 also marks it done, and 'close' fires after 'end'` } },
       { messageId: 'doubleDoneListeners' as const, line: 14, column: 3, data: { acquire: 'q.get()', acquireLine: 10, pairing: `\`stream.once('finish', …)\` on line 13 also marks it done, and 'close' fires after 'finish'` } },
-      { messageId: 'doubleDoneListeners' as const, line: 19, column: 43, data: { acquire: 'q.get()', acquireLine: 17, pairing: `each pass of the loop adds another \`stream.once(event, …)\` listener that marks it done, and 'close' fires after 'error'` } },
-      { messageId: 'doubleDoneListeners' as const, line: 26, column: 5, data: { acquire: 'q.get()', acquireLine: 22, pairing: `each pass of the loop adds another \`stream.once('end', …)\` listener that marks it done, and all of them run when 'end' comes` } },
+      { messageId: 'doubleDoneListeners' as const, line: 19, column: 43, data: { acquire: 'q.get()', acquireLine: 17, pairing: `Each pass of the loop adds another \`stream.once(event, …)\` listener that marks it done, and 'close' fires after 'error'` } },
+      { messageId: 'doubleDoneListeners' as const, line: 26, column: 5, data: { acquire: 'q.get()', acquireLine: 22, pairing: `Each pass of the loop adds another \`stream.once('end', …)\` listener that marks it done, and all of them run when 'end' comes` } },
     ],
   },
   // A plain done first, then two removable 'end' listeners: when the stream ends, the first listener's done is a second
@@ -742,11 +742,21 @@ async function removableReleaser(res: Stream) {
   res.once('end', release);
   res.once('close', () => res.removeListener('end', release));
   res.once('end', () => q.done(key));
+}
+async function releaserDeclaredBelow(res: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  res.once('close', release);
+  res.once('error', release);
+  function release() {
+    q.done(key);
+  }
 }`,
     errors: [
       { messageId: 'doubleDoneListeners' as const, line: 8, column: 3, data: { acquire: 'q.get()', acquireLine: 4, pairing: `\`res.on('end', …)\` on line 7 also marks it done, and 'close' fires after 'end'` } },
       { messageId: 'doubleDoneListeners' as const, line: 17, column: 3, data: { acquire: 'q.get()', acquireLine: 11, pairing: `\`res.on('close', …)\` on line 16 also marks it done, and 'close' fires after 'finish'` } },
       { messageId: 'doubleDoneListeners' as const, line: 27, column: 3, data: { acquire: 'q.get()', acquireLine: 20, pairing: `\`res.once('end', …)\` on line 25 also marks it done, and both run when 'end' comes` } },
+      { messageId: 'doubleDoneListeners' as const, line: 33, column: 3, data: { acquire: 'q.get()', acquireLine: 30, pairing: `\`res.once('close', …)\` on line 32 also marks it done, and 'close' fires after 'error'` } },
     ],
   },
   // Twice in a row.
