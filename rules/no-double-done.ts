@@ -4,12 +4,12 @@ import { isSummaryRun } from '../src/analysis/cross-file.js';
 import { analysisKey, sharedObligationAnalysis } from '../src/analysis/shared.js';
 import { THROW_MODEL_SCHEMA, type ThrowModelOptions } from '../src/analysis/throw-model.js';
 import { throwModelOptions } from '../src/analysis/throw-settings.js';
-import { secondReleases } from '../src/analysis/report.js';
+import { pairingText, secondReleases } from '../src/analysis/report.js';
 import { mayCallGet, QUEUE_OPTION_SCHEMA, type QueueOptions, WORK_QUEUE_CROSS_FILE, workQueueMatcher } from '../src/analysis/work-queue.js';
 import { createRule } from '../src/util/create-rule.js';
 
 export type Options = [QueueOptions & ThrowModelOptions];
-export type MessageIds = 'doubleDone';
+export type MessageIds = 'doubleDone' | 'doubleDoneListeners';
 
 const rule = createRule<Options, MessageIds>({
   name: 'no-double-done',
@@ -24,6 +24,7 @@ const rule = createRule<Options, MessageIds>({
     messages: {
       doubleDone:
         'The item from `{{acquire}}` (line {{acquireLine}}) may be marked done twice. It was already done on a path to here: `{{release}}` runs once.',
+      doubleDoneListeners: 'The item from `{{acquire}}` (line {{acquireLine}}) may be marked done twice by listeners. {{pairing}}.',
     },
     defaultOptions: [{ queueTypes: [], nonThrowing: [], promiseFunctionsMayThrow: false, loggersMayThrow: false }],
     schema: [
@@ -51,8 +52,11 @@ const rule = createRule<Options, MessageIds>({
       // Discarded gets are require-done's to report.
       onDiscarded: () => undefined,
       onResult: (result) => {
-        for (const { node, ob, acquire, acquireLine } of secondReleases(sourceCode, result)) {
-          context.report({ node, messageId: 'doubleDone', data: { acquire, acquireLine, release: queues.releaseText(ob).text } });
+        for (const { node, ob, acquire, acquireLine, pairing } of secondReleases(sourceCode, result)) {
+          if (pairing) {
+            const text = pairingText(sourceCode, pairing, 'marks it done');
+            context.report({ node, messageId: 'doubleDoneListeners', data: { acquire, acquireLine, pairing: text } });
+          } else context.report({ node, messageId: 'doubleDone', data: { acquire, acquireLine, release: queues.releaseText(ob).text } });
         }
       },
     });

@@ -150,5 +150,22 @@ const FOLLOWED_BY_CLOSE: ReadonlySet<string> = new Set(['end', 'finish', 'error'
  * for it, and a stream emits `'close'` after `'end'`, `'finish'` or `'error'`. Other pairs of names are not judged.
  */
 export function eventsMayBothFire(a: readonly string[], b: readonly string[]): boolean {
-  return a.some((x) => b.some((y) => x === y || (x === 'close' && FOLLOWED_BY_CLOSE.has(y)) || (y === 'close' && FOLLOWED_BY_CLOSE.has(x))));
+  return coFiringEvents(a, b) !== undefined;
+}
+
+/** The first event of `a` and one of `b` that may both fire (see {@link eventsMayBothFire}), for messages. */
+export function coFiringEvents(a: readonly string[], b: readonly string[]): [string, string] | undefined {
+  for (const x of a) {
+    for (const y of b) if (x === y || (x === 'close' && FOLLOWED_BY_CLOSE.has(y)) || (y === 'close' && FOLLOWED_BY_CLOSE.has(x))) return [x, y];
+  }
+  return undefined;
+}
+
+/**
+ * Where both come, `earlier` comes in an emit of its own before `later`: `'end'`, `'finish'` or `'error'` before
+ * `'close'` (the stream is destroyed once it has ended). Never for one event: an emitter calls every listener that was
+ * registered when the emit began, so a listener removed by another of the same emit still runs.
+ */
+export function firesBefore(earlier: string, later: string): boolean {
+  return later === 'close' && FOLLOWED_BY_CLOSE.has(earlier);
 }

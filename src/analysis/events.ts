@@ -26,8 +26,16 @@ export const REJECTED = 8;
  * registration is a double release.
  */
 export const HANDED = 16;
+/**
+ * Released as RELEASED is, by a listener that another listener, registered after it for an event that fires with its
+ * own, releases again: a release after it is a double release, and the second listener's is one of the pair (its
+ * message names the first), where RELEASED says a release ran on the path to it.
+ */
+export const LISTENED = 32;
+/** The states a release after them doubles. */
+export const DONE = RELEASED | LISTENED;
 export const UNRELEASED = PENDING | CLOBBERED | REJECTED;
-export const STATE_BITS = [PENDING, CLOBBERED, RELEASED, REJECTED, HANDED] as const;
+export const STATE_BITS = [PENDING, CLOBBERED, RELEASED, REJECTED, HANDED, LISTENED] as const;
 
 export type Variable = TSESLint.Scope.Variable;
 
@@ -138,10 +146,12 @@ export function rootOf(ob: Obligation): Obligation {
  * releases unless a promise rejects, `release-on-finish` releases unless the stream is destroyed before it finishes
  * (a `'finish'` listener; `release-on-finish-once` when that listener is a release-once closure, so it is never a
  * second release), `release-once` releases what is still held and does nothing when it was already released (a
- * release-once closure called again: no double). `listener-release` hands it to a listener that releases it, and
- * `second-listener-release` to one whose event fires with that of a listener registered before it that releases too
- * (for a kind whose listeners release twice: {@link ObligationKind.listenersReleaseTwice}): reached handed so, the
- * registration is a double release. Either hands it on for everything else, as `transfer` does.
+ * release-once closure called again: no double). `listener-release` hands it to a listener that releases it, one a later
+ * listener's release pairs with, and a {@link SecondListenerRelease} to one whose event fires with that of a listener
+ * registered before it that releases too (for a kind whose listeners release twice:
+ * {@link ObligationKind.listenersReleaseTwice}): reached handed so, the registration is a double release. Either hands
+ * it on for everything else, as `transfer` does. `paired-release-on-finish` is a `release-on-finish` by a listener
+ * that a later one pairs with (released as LISTENED).
  */
 export type Effect =
   | 'release'
@@ -151,10 +161,35 @@ export type Effect =
   | 'release-on-finish-once'
   | 'release-on-finish'
   | 'listener-release'
-  | 'second-listener-release'
+  | 'paired-release-on-finish'
+  | SecondListenerRelease
   | 'transfer'
   | 'none'
   | CallbackLeak;
+
+/**
+ * Why two listener registrations release one resource twice: the registration reported, a listener registered
+ * before it (or the same registration, run again) and the two events that fire together.
+ */
+export interface ListenerPairing {
+  /** The registration the report pairs with: an earlier one on the same emitter, or the reported one itself. */
+  readonly partner: TSESTree.CallExpression;
+  /** The reported registration's event and the partner's, that both fire (the same name, or 'close' and another). */
+  readonly events: readonly [own: string, partner: string];
+  /** The registration runs again in a loop, adding a listener on each pass (`partner` is the registration itself). */
+  readonly loop: boolean;
+}
+
+/**
+ * A listener that releases, registered after another of the same emitter whose event fires with its own and that
+ * releases too ({@link ObligationKind.listenersReleaseTwice}): reached handed to (or released by) that one, the
+ * registration is a double release of the pair. `removable`: a listener of another event may remove it first, so
+ * it is held where the stream is destroyed first, as `release-on-finish`.
+ */
+export interface SecondListenerRelease {
+  readonly second: ListenerPairing;
+  readonly removable: boolean;
+}
 
 /**
  * A closure run exactly once (a timer, an executor, a Node completion callback) that releases on some of its paths
@@ -238,6 +273,11 @@ export interface AnalysisResult {
   readonly leaks: ReadonlyMap<Obligation, readonly Exit[]>;
   /** Second releases on some path, by obligation. */
   readonly doubles: ReadonlyMap<Obligation, readonly TSESTree.Node[]>;
+  /**
+   * The second releases (nodes of `doubles`) that are the second listener of a pair and not also a release after one
+   * on the path to them: the listener they pair with. Absent: none.
+   */
+  readonly listenerPairs?: ReadonlyMap<TSESTree.Node, ListenerPairing>;
   /** Checkpoint calls reached on some path while the obligation was still pending. */
   readonly checkpoints: ReadonlyMap<Obligation, readonly TSESTree.CallExpression[]>;
   /**

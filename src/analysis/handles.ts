@@ -357,6 +357,21 @@ export class HandleIndex {
     return found;
   }
 
+  /**
+   * The obligations whose handle or whole value a function reads from outside it (in its body or a closure nested
+   * there): what it captures, asked before it is walked (a function declaration below the call that passes it).
+   */
+  capturedHandles(fnNode: TSESTree.Node): Obligation[] {
+    const found = new Set<Obligation>();
+    for (const reference of this.sourceCode.scopeManager?.acquire(fnNode)?.through ?? []) {
+      const variable = reference.resolved;
+      if (!variable) continue;
+      for (const ob of this.handles.get(variable) ?? []) found.add(ob);
+      for (const ob of this.results.get(variable) ?? []) found.add(ob);
+    }
+    return [...found];
+  }
+
   /** Does `node` mention a variable of `ob` (handle, result or flag) anywhere inside it. */
   mentions(node: TSESTree.Node, ob: Obligation): boolean {
     return this.find(node, (current) => {

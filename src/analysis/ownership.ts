@@ -26,8 +26,8 @@
  */
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import { callbackRole, eventsMayBothFire, isErrback, LISTENER_METHODS, listenerEvent, REMOVAL_METHODS, type Role } from './callback-roles.js';
-import type { Effect, Obligation } from './events.js';
+import { callbackRole, coFiringEvents, eventsMayBothFire, firesBefore, isErrback, LISTENER_METHODS, listenerEvent, REMOVAL_METHODS, type Role } from './callback-roles.js';
+import type { Effect, ListenerPairing, Obligation } from './events.js';
 import type { ContextReach, HandleIndex } from './handles.js';
 import { helperBody } from './releases.js';
 import { type Owed, patternIdentifiers } from './owed.js';
@@ -286,18 +286,15 @@ export class Ownership {
    * it too on an event that fires with this one's (callback-roles.ts): for a kind whose listeners then release twice,
    * a hand-off that the later of the two makes a double release. `undefined` where that cannot be said: a partial
    * release, a release-once closure (which may share its flag with the other), a pair where one removes the other
-   * (whichever runs first takes the other away), listeners on emitters the analysis cannot tell apart.
+   * (whichever runs first takes the other away) or a third listener removes one first, listeners on emitters the
+   * analysis cannot tell apart.
    */
   private listenerHandOff(fn: FunctionRecord, call: TSESTree.CallExpression, root: Obligation): Effect | undefined {
     if (!root.kind.listenersReleaseTwice) return undefined;
     const partners = this.coFiringListeners(fn, call, root);
     if (partners.length === 0) return undefined;
-    return partners.some((other) => other === call || other.range[0] < call.range[0]) ? 'second-listener-release' : 'listener-release';
-  }
-
-  /** {@link listenerHandOff}'s question: the registration follows another whose listener releases `root` as well. */
-  private firesAfterAnother(fn: FunctionRecord, call: TSESTree.CallExpression, root: Obligation): boolean {
-    return !!root.kind.listenersReleaseTwice && this.coFiringListeners(fn, call, root).some((other) => other === call || other.range[0] < call.range[0]);
+    const second = earlierPartner(call, partners);
+    return second ? { second, removable: false } : 'listener-release';
   }
 
   /**
@@ -305,21 +302,45 @@ export class Ownership {
    * path: on the same emitter, for an event that fires with `call`'s. `call` itself when it may run again (in a loop:
    * each pass adds a listener).
    */
-  private coFiringListeners(fn: FunctionRecord, call: TSESTree.CallExpression, root: Obligation): TSESTree.CallExpression[] {
+  private coFiringListeners(fn: FunctionRecord, call: TSESTree.CallExpression, root: Obligation): ListenerPairing[] {
     const list = this.registrations.get(fn) ?? [];
     const own = list.find((entry) => entry.call === call);
     const closure = own && this.summaries.closureOf(own.listener);
     const emitter = own && this.emitterKey(call);
     if (!own || !closure || emitter === undefined || !this.releasesEveryTime(closure, root)) return [];
-    const partners: TSESTree.CallExpression[] = [];
-    if (this.registersAgain(fn, own)) partners.push(call);
+    const partners: ListenerPairing[] = [];
+    const again = this.registersAgain(fn, own);
+    if (again) partners.push({ partner: call, events: again, loop: true });
     for (const entry of list) {
-      if (entry === own || !eventsMayBothFire(own.events, entry.events) || this.emitterKey(entry.call) !== emitter) continue;
+      const events = entry === own ? undefined : coFiringEvents(own.events, entry.events);
+      if (!events || this.emitterKey(entry.call) !== emitter) continue;
       const other = this.summaries.closureOf(entry.listener);
       if (!other || !this.releasesEveryTime(other, root) || this.removes(closure, other) || this.removes(other, closure)) continue;
-      partners.push(entry.call);
+      if (this.removedFirst(fn, own, entry, emitter) || this.removedFirst(fn, entry, own, emitter)) continue;
+      partners.push({ partner: entry.call, events, loop: false });
     }
     return partners;
+  }
+
+  /**
+   * A listener of the emitter takes `listener` off before it can run with `other`: wherever an event of `other`'s
+   * comes that fires with one of `listener`'s, it comes first, in an emit of its own (`'end'` before `'close'`), and
+   * the remover listens for it. A remover of the same event does not: the emit that runs it runs `listener` too.
+   * Whether the remover removes on every path is not asked (a listener it may leave is a double missed, not a
+   * false one).
+   */
+  private removedFirst(fn: FunctionRecord, listener: Registration, other: Registration, emitter: string): boolean {
+    const closure = this.summaries.closureOf(listener.listener);
+    const removers = closure && this.removers.get(closure);
+    if (!removers || removers.length === 0) return false;
+    const heard = new Set<string>();
+    for (const entry of this.registrations.get(fn) ?? []) {
+      const remover = this.summaries.closureOf(entry.listener);
+      if (remover && removers.includes(remover) && this.emitterKey(entry.call) === emitter) for (const event of entry.events) heard.add(event);
+    }
+    return other.events.every((event) =>
+      listener.events.every((own) => !eventsMayBothFire([event], [own]) || (firesBefore(event, own) && heard.has(event))),
+    );
   }
 
   /** The closure releases `root` on every path it runs, and a second call of it does not return at once. */
@@ -341,15 +362,20 @@ export class Ownership {
   /**
    * The registration runs more than once in `fn`, adding a listener for events that fire together each time: in a loop
    * of `fn`, for its one event; in the `for…of` its events are read from, only when two of those events fire together.
+   * The two events, or `undefined`.
    */
-  private registersAgain(fn: FunctionRecord, entry: Registration): boolean {
+  private registersAgain(fn: FunctionRecord, entry: Registration): [string, string] | undefined {
     const eventsLoop = this.eventsLoop(entry.call);
     for (let node: TSESTree.Node | undefined = entry.call.parent; node && node !== fn.node; node = node.parent) {
       if (!isLoop(node)) continue;
-      if (node !== eventsLoop) return true;
-      if (entry.events.some((event, i) => entry.events.some((other, j) => i !== j && eventsMayBothFire([event], [other])))) return true;
+      const [event] = entry.events;
+      if (node !== eventsLoop && event !== undefined) return [event, event];
+      for (const [i, one] of entry.events.entries()) {
+        const pair = coFiringEvents([one], entry.events.filter((_, j) => j !== i));
+        if (pair) return pair;
+      }
     }
-    return false;
+    return undefined;
   }
 
   /** The `for…of` whose variable names a registration's event (`for (const event of ['close', 'error']) …`), if any. */
@@ -578,6 +604,15 @@ export class Ownership {
    */
   readonly reachedClosures = new Set<TSESTree.Node>();
 
+  /**
+   * What a closure captures: known once it has been walked; a function declaration passed above it (hoisted:
+   * `res.on('close', release); … function release() { q.done(item); }`) is asked by the variables it reads.
+   */
+  private capturedBy(closure: TSESTree.Node): Obligation[] {
+    if (closure.type !== AST_NODE_TYPES.FunctionDeclaration || this.recorder.byNode.has(closure)) return this.owed.capturedBy(closure);
+    return this.handles.capturedHandles(closure);
+  }
+
   private onClosure(fn: FunctionRecord, closure: TSESTree.Node, node: TSESTree.Node, role: Role): void {
     if (closure === fn.node) return;
     const effect = (root: Obligation, at: TSESTree.Node, resolve: () => Effect): void =>
@@ -587,13 +622,13 @@ export class Ownership {
       });
     if (role === 'none') {
       const method = node.type === AST_NODE_TYPES.CallExpression ? methodCall(node)?.name : undefined;
-      for (const root of this.owed.capturedBy(closure)) {
+      for (const root of this.capturedBy(closure)) {
         if (method && !this.iterationReleases.has(root)) this.iterationReleases.set(root, { method, node });
       }
       return;
     }
     const registration = node.type === AST_NODE_TYPES.CallExpression && this.listenerEvents(node) !== undefined ? node : undefined;
-    for (const root of this.owed.capturedBy(closure)) {
+    for (const root of this.capturedBy(closure)) {
       if (role === 'owner' && registration) {
         effect(root, node, () => {
           const removed = this.revocation(fn, closure, root);
@@ -605,8 +640,12 @@ export class Ownership {
           // 'end' listeners both run when the stream ends).
           const first = !this.revokedRoots.has(root);
           this.revokedRoots.add(root);
-          const again = first || this.firesAfterAnother(fn, registration, root);
-          return again && !this.releasesOnce(closure, root) ? 'release-on-finish' : 'release-on-finish-once';
+          if (this.releasesOnce(closure, root)) return 'release-on-finish-once';
+          const partners = root.kind.listenersReleaseTwice ? this.coFiringListeners(fn, registration, root) : [];
+          const second = earlierPartner(registration, partners);
+          if (second) return { second, removable: true };
+          if (!first) return 'release-on-finish-once';
+          return partners.length > 0 ? 'paired-release-on-finish' : 'release-on-finish';
         });
       } else if (role === 'owner') effect(root, node, () => 'transfer');
       else if (role === 'finish') {
@@ -730,4 +769,12 @@ function summaryEffect(summary: 'every' | 'some' | 'none', otherwise: Effect): E
   if (summary === 'every') return 'release';
   if (summary === 'some') return 'maybe-release';
   return otherwise;
+}
+
+/**
+ * The partner a second listener's report names: a registration before it (in source order, the one that registers
+ * first), else the registration itself when it runs again. `undefined`: it is the first of its pairs.
+ */
+function earlierPartner(call: TSESTree.CallExpression, partners: readonly ListenerPairing[]): ListenerPairing | undefined {
+  return partners.find((p) => p.partner !== call && p.partner.range[0] < call.range[0]) ?? partners.find((p) => p.partner === call);
 }

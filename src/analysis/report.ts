@@ -5,7 +5,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { isAwaiterBody } from './down-level.js';
-import type { AnalysisResult, Exit, Obligation } from './events.js';
+import type { AnalysisResult, Exit, ListenerPairing, Obligation } from './events.js';
 import { type FixQueries, tryFinallyFix } from './fixes.js';
 import { receiverText } from './syntax.js';
 
@@ -109,18 +109,39 @@ export function acquireText(sourceCode: Readonly<TSESLint.SourceCode>, call: TSE
   return hasCallback ? `${oneLine(sourceCode.getText(call.callee), MESSAGE_TEXT)}(…)` : oneLine(sourceCode.getText(call), MESSAGE_TEXT);
 }
 
-/** Every second release the analysis found, with how messages name its acquire. */
+/**
+ * Every second release the analysis found, with how messages name its acquire; `pairing` where it is the second
+ * listener of a pair (the analysis's `listenerPairs`).
+ */
 export function secondReleases(
   sourceCode: Readonly<TSESLint.SourceCode>,
   result: AnalysisResult,
-): { node: TSESTree.Node; ob: Obligation; acquire: string; acquireLine: number }[] {
+): { node: TSESTree.Node; ob: Obligation; acquire: string; acquireLine: number; pairing?: ListenerPairing }[] {
   const found = [];
   for (const [ob, nodes] of result.doubles) {
     if (!ob.acquire) continue;
     const acquire = acquireText(sourceCode, ob.acquire);
-    for (const node of nodes) found.push({ node, ob, acquire, acquireLine: ob.acquire.loc.start.line });
+    for (const node of nodes) found.push({ node, ob, acquire, acquireLine: ob.acquire.loc.start.line, pairing: result.listenerPairs?.get(node) });
   }
   return found;
+}
+
+/**
+ * How a message says why a listener pair releases twice, as a sentence of its own: `` `res.on('close', …)` on line 12
+ * also marks it done, and 'close' fires after 'end' ``, or for a registration run again, that each pass adds a listener. `verb`: the
+ * release as a verb phrase (`marks it done`).
+ */
+export function pairingText(sourceCode: Readonly<TSESLint.SourceCode>, pairing: ListenerPairing, verb: string): string {
+  const [own, partner] = pairing.events;
+  const partnerLine = pairing.partner.loc.start.line;
+  const event = pairing.partner.arguments[0];
+  const registration = `${oneLine(sourceCode.getText(pairing.partner.callee), MESSAGE_TEXT)}(${event ? oneLine(sourceCode.getText(event), MESSAGE_TEXT) : ''}, …)`;
+  const relation =
+    own === partner ? `${pairing.loop ? 'all of them' : 'both'} run when '${own}' comes` : `'${own === 'close' ? own : partner}' fires after '${own === 'close' ? partner : own}'`;
+  const who = pairing.loop
+    ? `Each pass of the loop adds another \`${registration}\` listener that ${verb}`
+    : `\`${registration}\` on line ${partnerLine} also ${verb}`;
+  return `${who}, and ${relation}`;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The obligation dataflow over one function's code path segments.
  *
  * State: for each obligation of the function, the set of abstract states it may be in on the paths reaching a point
- * (bits PENDING / CLOBBERED / RELEASED / REJECTED / HANDED; 0 = not held). States only grow, so a worklist reaches the fixpoint; a segment
+ * (bits PENDING / CLOBBERED / RELEASED / REJECTED / HANDED / LISTENED; 0 = not held). States only grow, so a worklist reaches the fixpoint; a segment
  * is revisited only when its input grows, which bounds the work by segments × (bits per obligation), never path
  * enumeration. A state lists only the obligations held or released there, and a release is forgotten once nothing
  * after it can notice, so a segment costs what is held at it, not what the function takes.
@@ -22,9 +22,13 @@ import {
   type Exit,
   isImplicitExit,
   type Obligation,
+  type SecondListenerRelease,
   type Terminator,
   CLOBBERED,
+  DONE,
   HANDED,
+  LISTENED,
+  type ListenerPairing,
   PENDING,
   REJECTED,
   RELEASED,
@@ -218,9 +222,9 @@ class State {
 /** Marks a finally effect still being computed (beyond the state bits). */
 const PROVISIONAL = 256;
 /** Keys of (obligation, state bits) pairs: `id * KEY_STRIDE + bits`, above every combination of the state bits. */
-const KEY_STRIDE = 32;
+const KEY_STRIDE = 64;
 /** The states that matter only to a later event of the same obligation (a second release): forgotten after its last. */
-const SETTLED = RELEASED | HANDED;
+const SETTLED = DONE | HANDED;
 
 /** A segment's input in a run: the states reaching it, and whether it waits in the run's queue. */
 interface Input {
@@ -315,6 +319,10 @@ export class Solver {
   private readonly rejections = new Map<Obligation, readonly Exit[]>();
   private readonly effects = new Map<AnalysisEvent, Effect>();
   private readonly doubles = new Map<Obligation, TSESTree.Node[]>();
+  /** The doubles that are a listener pair's second, by registration (see `AnalysisResult.listenerPairs`). */
+  private readonly pairs = new Map<TSESTree.Node, ListenerPairing>();
+  /** Second listeners also reached released on the path to them: reported as any second release. */
+  private readonly releasedBefore = new Set<TSESTree.Node>();
   /** Obligations a release, hand-off or effect reached where they were held or released (see `AnalysisResult`). */
   private readonly reached = new Set<Obligation>();
   private readonly checkpoints = new Map<Obligation, TSESTree.CallExpression[]>();
@@ -355,7 +363,7 @@ export class Solver {
     const leaks = new Map<Obligation, readonly Exit[]>();
     const skippedFinally = this.hooks.skippedFinally?.bind(this.hooks);
     for (const [ob, exits] of this.exits) leaks.set(ob, reportedExits(exits, ob, skippedFinally));
-    return { leaks, doubles: this.doubles, checkpoints: this.checkpoints, releasesReached: this.reached };
+    return { leaks, doubles: this.doubles, listenerPairs: this.pairs, checkpoints: this.checkpoints, releasesReached: this.reached };
   }
 
   /**
@@ -580,7 +588,7 @@ export class Solver {
 
   private release(ob: Obligation, bits: number, node: TSESTree.Node): number {
     if (bits) this.reached.add(ob);
-    if (bits & RELEASED) addOnce(this.doubles, ob, node);
+    if (bits & DONE) addOnce(this.doubles, ob, node);
     return bits & (PENDING | REJECTED) ? (bits & ~(PENDING | REJECTED)) | RELEASED : bits;
   }
 
@@ -592,10 +600,11 @@ export class Solver {
       this.effects.set(event, effect);
     }
     if (effect !== 'none') this.reached.add(event.ob);
+    if (typeof effect === 'object' && 'second' in effect) return this.secondListener(event, effect, bits);
     if (typeof effect === 'object') {
       // As a maybe-release (a release after it runs a second time where the closure released), but what is still
       // held is held because of the closure's own exits: a leak of it is reported there.
-      if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
+      if (bits & DONE) addOnce(this.doubles, event.ob, event.node);
       if (!(bits & PENDING)) return bits;
       if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, effect.leaks);
       return (bits & ~PENDING) | RELEASED | REJECTED;
@@ -606,25 +615,21 @@ export class Solver {
       case 'release-once':
         return bits & (PENDING | REJECTED) ? (bits & ~(PENDING | REJECTED)) | RELEASED : bits;
       case 'maybe-release':
-        if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
+        if (bits & DONE) addOnce(this.doubles, event.ob, event.node);
         return bits & (PENDING | REJECTED) ? bits | RELEASED : bits;
       case 'release-on-fulfil':
-        if (bits & RELEASED) addOnce(this.doubles, event.ob, event.node);
+        if (bits & DONE) addOnce(this.doubles, event.ob, event.node);
         if (!(bits & PENDING)) return bits;
         if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, [{ type: 'rejection', node: event.node }]);
         return (bits & ~PENDING) | RELEASED | REJECTED;
       case 'release-on-finish':
       case 'release-on-finish-once':
+      case 'paired-release-on-finish':
         // As a `.then` handler: released when the stream finishes (a release after it runs a second time then),
         // still held when it is destroyed first. A release-once listener (`if (ended) return; ended = true; …`) does
         // nothing when the resource was released already.
-        if (bits & RELEASED && effect === 'release-on-finish') addOnce(this.doubles, event.ob, event.node);
-        if (!(bits & PENDING) || event.node.type !== AST_NODE_TYPES.CallExpression) return bits;
-        if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, [{ type: 'unfinished', node: event.node }]);
-        return (bits & ~PENDING) | RELEASED | REJECTED;
-      case 'second-listener-release':
-        if (bits & HANDED) addOnce(this.doubles, event.ob, event.node);
-        return HANDED;
+        if (bits & DONE && effect !== 'release-on-finish-once') addOnce(this.doubles, event.ob, event.node);
+        return this.releaseOnFinish(event, bits, effect === 'paired-release-on-finish' ? LISTENED : RELEASED);
       case 'listener-release':
         return HANDED;
       case 'transfer':
@@ -632,6 +637,32 @@ export class Solver {
       case 'none':
         return bits;
     }
+  }
+
+  /** Released (as `released`) when the stream finishes, still held where it is destroyed first. */
+  private releaseOnFinish(event: Extract<AnalysisEvent, { type: 'effect' }>, bits: number, released: number): number {
+    if (!(bits & PENDING) || event.node.type !== AST_NODE_TYPES.CallExpression) return bits;
+    if (!this.rejections.has(event.ob)) this.rejections.set(event.ob, [{ type: 'unfinished', node: event.node }]);
+    return (bits & ~PENDING) | released | REJECTED;
+  }
+
+  /**
+   * The second listener of a pair: a double release where the first has it (handed to it, or released by it when the
+   * stream finishes), reported as the pair's unless a release also ran on a path to it (then it is a release after
+   * that one, whatever the first listener does). A plain listener hands it on; a removable one releases as the first
+   * of a pair would, so that a third listener or a later release doubles it too.
+   */
+  private secondListener(event: Extract<AnalysisEvent, { type: 'effect' }>, effect: SecondListenerRelease, bits: number): number {
+    const node = event.node;
+    if (effect.removable && bits & RELEASED) {
+      addOnce(this.doubles, event.ob, node);
+      this.releasedBefore.add(node);
+      this.pairs.delete(node);
+    } else if (bits & (HANDED | LISTENED)) {
+      addOnce(this.doubles, event.ob, node);
+      if (!this.releasedBefore.has(node)) this.pairs.set(node, effect.second);
+    }
+    return effect.removable ? this.releaseOnFinish(event, bits, LISTENED) : HANDED;
   }
 
   private terminate(terminator: Terminator, segment: SegmentRecord, state: State, run: Run): void {

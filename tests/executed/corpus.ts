@@ -32,9 +32,10 @@ export type Finding = 'doubleDone' | 'unboundedRetry' | 'missingForget';
 export const FINDINGS: readonly Finding[] = ['doubleDone', 'unboundedRetry', 'missingForget'];
 
 export interface FindingSpec {
-  /** The rule, and the message that reports this finding. */
+  /** The rule, and the message that reports this finding (the first; a pair of listeners has its own, the second). */
   rule: string;
   messageId: string;
+  alsoMessageId?: string;
   /** The trailing comment that marks the finding's line in a fixture. */
   marker: RegExp;
   markerText: string;
@@ -49,6 +50,7 @@ export const FINDING_SPECS: Readonly<Record<Finding, FindingSpec>> = {
   doubleDone: {
     rule: DOUBLE_DONE_RULE_ID,
     messageId: 'doubleDone',
+    alsoMessageId: 'doubleDoneListeners',
     marker: /\/\/ double-done:/,
     markerText: '// double-done:',
     header: /^Double done\b/m,
@@ -318,7 +320,7 @@ export async function evaluateCorpus(): Promise<FixtureResult[]> {
       FINDINGS.map((finding): [Finding, FindingResult] => {
         const spec = FINDING_SPECS[finding];
         const claim = meta[finding];
-        const reports = lintOutcome.byRule[spec.rule as keyof LintOutcome['byRule']].filter((m) => m.messageId === spec.messageId);
+        const reports = lintOutcome.byRule[spec.rule as keyof LintOutcome['byRule']].filter((m) => m.messageId === spec.messageId || m.messageId === spec.alsoMessageId);
         const marked = lines.map((l, i) => (spec.marker.test(l) ? i + 1 : 0)).filter((n) => n > 0);
         const runtime = runtimeFindingEvidence(finding, outcomes);
         let findingPath: PathEvidence | undefined;

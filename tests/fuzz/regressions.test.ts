@@ -113,6 +113,13 @@ const KNOWN: Known[] = [
     program: program([b.cb('removed'), b.cb('removed')]),
   },
   {
+    // q.done(item); then the two removable 'end' listeners above: when the stream ends, each listener's done follows
+    // the plain one (the second one's whatever the first does), a double done at both registrations.
+    name: "double done: a done, then two removable 'end' listeners (each a done after the plain one, not the listener pair's)",
+    found: 'the listener-pair message: a plain done first must not be read as the pair',
+    program: program([done(), b.cb('removed'), b.cb('removed')]),
+  },
+  {
     // emitter.once('drained', () => q.done(item)); emitter.once('drained', () => q.done(item));
     name: "missed double done: two 'drained' listeners that each mark done (each registration was a hand-off on its own)",
     found: 'the seed-5 fix: the oracle learnt that a second listener of the event fires with the first',
@@ -125,6 +132,20 @@ const KNOWN: Known[] = [
     program: program([forOf([b.handOff()])]),
   },
 ];
+
+describe('the listener-pair message names the cause', () => {
+  // A done on the path before the listeners is the first release each listener's done follows: the plain message.
+  it("a done, then two removable 'end' listeners: doubleDone at both, never doubleDoneListeners", async () => {
+    const { source } = layout(program([done(), b.cb('removed'), b.cb('removed')]));
+    const ids = (await lintWithRules(source)).filter((m) => m.ruleId === DOUBLE_RULE_ID).map((m) => m.messageId);
+    expect(ids, source).toEqual(['doubleDone', 'doubleDone']);
+  });
+  it("two removable 'end' listeners alone: the second is the pair's", async () => {
+    const { source } = layout(program([b.cb('removed'), b.cb('removed')]));
+    const ids = (await lintWithRules(source)).filter((m) => m.ruleId === DOUBLE_RULE_ID).map((m) => m.messageId);
+    expect(ids, source).toEqual(['doubleDoneListeners']);
+  });
+});
 
 describe('known oracle / no-double-done disagreements', () => {
   for (const k of KNOWN) {

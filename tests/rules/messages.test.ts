@@ -28,6 +28,7 @@ const WORST: Record<string, string> = {
   pending: 'completed or failed',
   settled: 'completed or failed',
   advice: 'Settle it on every path: `this.errTasks.done(obj)` when the work is done.',
+  pairing: `\`${'x'.repeat(29)}…('secureConnect', …)\` on line 1234 also marks it done, and 'close' fires after 'finish'`,
 };
 
 const SUGGESTIONS = new Set(['moveIntoTry', 'wrapInTryFinally', 'addForget', 'settleBeforeReturn']);

@@ -80,6 +80,44 @@ async function alternativesInALoop(stream: Stream) {
   if (shutdown) return;
   for (const event of ['end', 'error']) stream.once(event, () => q.done(key));
 }`,
+  // A listener another one takes off in an emit before its own: where the stream finishes, the 'finish' listener
+  // removes the 'close' one before 'close' comes, and a stream closed without finishing runs the 'close' one only.
+  `
+type Stream = { once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void };
+async function removedBeforeClose(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const onClose = () => q.done(key);
+  stream.once('close', onClose);
+  stream.once('finish', () => q.done(key));
+  stream.once('finish', () => stream.removeListener('close', onClose));
+}`,
+  // Shapes that cannot be judged: emitters the analysis cannot name, events from a variable that is no literal list.
+  `
+type Stream = { once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void };
+declare function open(): Stream;
+async function unknownEmitter() {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const first = () => q.done(key);
+  open().once('end', first);
+  open().once('close', () => open().removeListener('end', first));
+  open().once('end', () => q.done(key));
+}
+async function eventFromAParameter(stream: Stream, event: string) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const first = () => q.done(key);
+  stream.once(event, first);
+  stream.once('close', () => stream.removeListener(event, first));
+  stream.once('end', () => q.done(key));
+}
+async function eventsFromAParameter(stream: Stream, events: string[]) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  for (const event of events) stream.once(event, () => q.done(key));
+  stream.once('close', () => q.done(key));
+}`,
   // Regression from the differential fuzzer (errbacks): the callback's done sits after a \`try\` that always returns,
   // on no path it takes: it never marks done, so it is no second done after the first.
   `
@@ -539,7 +577,7 @@ async function worker(stream: { once(event: string, fn: () => void): void }) {
   stream.once('end', () => q.done(key));
   stream.once('end', () => q.done(key));
 }`,
-    errors: [{ messageId: 'doubleDone' as const, line: 6, column: 3 }],
+    errors: [{ messageId: 'doubleDoneListeners' as const, line: 6, column: 3, data: { acquire: 'q.get()', acquireLine: 3, pairing: `\`stream.once('end', …)\` on line 5 also marks it done, and both run when 'end' comes` } }],
   },
   // Regression from the differential fuzzer (seed 5): two 'end' listeners, each removed by a 'close' listener. A
   // stream destroyed first runs neither; one that ends runs both.
@@ -555,7 +593,7 @@ async function worker(stream: { once(event: string, fn: () => void): void; remov
   stream.once('end', second);
   stream.once('close', () => stream.removeListener('end', second));
 }`,
-    errors: [{ messageId: 'doubleDone' as const, line: 9, column: 3 }],
+    errors: [{ messageId: 'doubleDoneListeners' as const, line: 9, column: 3, data: { acquire: 'q.get()', acquireLine: 3, pairing: `\`stream.once('end', …)\` on line 6 also marks it done, and both run when 'end' comes` } }],
   },
   // A stream emits 'close' after 'end' (and after 'finish' or 'error'): both listeners run, in whichever form.
   {
@@ -588,10 +626,137 @@ async function oneListenerPerPart(stream: Stream, parts: string[]) {
   }
 }`,
     errors: [
-      { messageId: 'doubleDone' as const, line: 7, column: 3 },
-      { messageId: 'doubleDone' as const, line: 14, column: 3 },
-      { messageId: 'doubleDone' as const, line: 19, column: 43 },
-      { messageId: 'doubleDone' as const, line: 26, column: 5 },
+      { messageId: 'doubleDoneListeners' as const, line: 7, column: 3, data: { acquire: 'q.get()', acquireLine: 4, pairing: `\`stream.once('end', …)\` on line 6 also marks it done, and 'close' fires after 'end'` } },
+      { messageId: 'doubleDoneListeners' as const, line: 14, column: 3, data: { acquire: 'q.get()', acquireLine: 10, pairing: `\`stream.once('finish', …)\` on line 13 also marks it done, and 'close' fires after 'finish'` } },
+      { messageId: 'doubleDoneListeners' as const, line: 19, column: 43, data: { acquire: 'q.get()', acquireLine: 17, pairing: `Each pass of the loop adds another \`stream.once(event, …)\` listener that marks it done, and 'close' fires after 'error'` } },
+      { messageId: 'doubleDoneListeners' as const, line: 26, column: 5, data: { acquire: 'q.get()', acquireLine: 22, pairing: `Each pass of the loop adds another \`stream.once('end', …)\` listener that marks it done, and all of them run when 'end' comes` } },
+    ],
+  },
+  // A plain done first, then two removable 'end' listeners: when the stream ends, the first listener's done is a second
+  // one (client-go's contract is exactly once, even where its second Done of an item not processing does nothing), and
+  // so is the second listener's — already after the plain done, whichever listener came before it.
+  {
+    code: `
+type Stream = { once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void };
+async function doneThenTwoRemovable(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  q.done(key);
+  const first = () => q.done(key);
+  stream.once('end', first);
+  stream.once('close', () => stream.removeListener('end', first));
+  const second = () => q.done(key);
+  stream.once('end', second);
+  stream.once('close', () => stream.removeListener('end', second));
+}
+async function doneOnOnePath(stream: Stream, skip: boolean) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  if (skip) q.done(key);
+  const first = () => q.done(key);
+  stream.once('end', first);
+  stream.once('close', () => stream.removeListener('end', first));
+  const second = () => q.done(key);
+  stream.once('end', second);
+  stream.once('close', () => stream.removeListener('end', second));
+}`,
+    errors: [
+      { messageId: 'doubleDone' as const, line: 8, column: 3, data: { acquire: 'q.get()', acquireLine: 4, release: 'q.done(key)' } },
+      { messageId: 'doubleDone' as const, line: 11, column: 3, data: { acquire: 'q.get()', acquireLine: 4, release: 'q.done(key)' } },
+      { messageId: 'doubleDone' as const, line: 19, column: 3, data: { acquire: 'q.get()', acquireLine: 15, release: 'q.done(key)' } },
+      { messageId: 'doubleDone' as const, line: 22, column: 3, data: { acquire: 'q.get()', acquireLine: 15, release: 'q.done(key)' } },
+    ],
+  },
+  // A removable listener with a plain one for the same event, in either order: the 'close' listener removes only the
+  // first, and only if the stream closes before it ends; one that ends runs both. So does a remover of the same
+  // event: the emit that runs it runs every listener registered when it began. A remover of an event that need not
+  // come first ('error' before 'close') leaves the pair too.
+  {
+    code: `
+type Stream = { once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void };
+async function removableThenPlain(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const first = () => q.done(key);
+  stream.once('end', first);
+  stream.once('close', () => stream.removeListener('end', first));
+  stream.once('end', () => q.done(key));
+}
+async function plainThenRemovable(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  stream.once('end', () => q.done(key));
+  const second = () => q.done(key);
+  stream.once('end', second);
+  stream.once('close', () => stream.removeListener('end', second));
+}
+async function removerOfTheSameEvent(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const onEnd = () => q.done(key);
+  stream.once('end', () => stream.removeListener('end', onEnd));
+  stream.once('end', onEnd);
+  stream.once('end', () => q.done(key));
+}
+async function removerOfAnotherEvent(stream: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const onClose = () => q.done(key);
+  stream.once('close', onClose);
+  stream.once('end', () => q.done(key));
+  stream.once('error', () => stream.removeListener('close', onClose));
+}`,
+    errors: [
+      { messageId: 'doubleDoneListeners' as const, line: 9, column: 3, data: { acquire: 'q.get()', acquireLine: 4, pairing: `\`stream.once('end', …)\` on line 7 also marks it done, and both run when 'end' comes` } },
+      { messageId: 'doubleDoneListeners' as const, line: 16, column: 3, data: { acquire: 'q.get()', acquireLine: 12, pairing: `\`stream.once('end', …)\` on line 14 also marks it done, and both run when 'end' comes` } },
+      { messageId: 'doubleDoneListeners' as const, line: 25, column: 3, data: { acquire: 'q.get()', acquireLine: 20, pairing: `\`stream.once('end', …)\` on line 24 also marks it done, and both run when 'end' comes` } },
+      { messageId: 'doubleDoneListeners' as const, line: 32, column: 3, data: { acquire: 'q.get()', acquireLine: 28, pairing: `\`stream.once('close', …)\` on line 31 also marks it done, and 'close' fires after 'end'` } },
+    ],
+  },
+  // A listener passed as a releaser function, a \`const\` arrow or a function declaration, with another listener.
+  {
+    code: `
+type Stream = { on(event: string, fn: () => void): void; once(event: string, fn: () => void): void; removeListener(event: string, fn: () => void): void };
+async function constReleaser(res: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  const release = () => q.done(key);
+  res.on('end', release);
+  res.on('close', release);
+}
+async function declaredReleaser(res: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  function release() {
+    q.done(key);
+  }
+  res.on('close', release);
+  res.on('finish', () => q.done(key));
+}
+async function removableReleaser(res: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  function release() {
+    q.done(key);
+  }
+  res.once('end', release);
+  res.once('close', () => res.removeListener('end', release));
+  res.once('end', () => q.done(key));
+}
+async function releaserDeclaredBelow(res: Stream) {
+  const [key, shutdown] = await q.get();
+  if (shutdown) return;
+  res.once('close', release);
+  res.once('error', release);
+  function release() {
+    q.done(key);
+  }
+}`,
+    errors: [
+      { messageId: 'doubleDoneListeners' as const, line: 8, column: 3, data: { acquire: 'q.get()', acquireLine: 4, pairing: `\`res.on('end', …)\` on line 7 also marks it done, and 'close' fires after 'end'` } },
+      { messageId: 'doubleDoneListeners' as const, line: 17, column: 3, data: { acquire: 'q.get()', acquireLine: 11, pairing: `\`res.on('close', …)\` on line 16 also marks it done, and 'close' fires after 'finish'` } },
+      { messageId: 'doubleDoneListeners' as const, line: 27, column: 3, data: { acquire: 'q.get()', acquireLine: 20, pairing: `\`res.once('end', …)\` on line 25 also marks it done, and both run when 'end' comes` } },
+      { messageId: 'doubleDoneListeners' as const, line: 33, column: 3, data: { acquire: 'q.get()', acquireLine: 30, pairing: `\`res.once('close', …)\` on line 32 also marks it done, and 'close' fires after 'error'` } },
     ],
   },
   // Twice in a row.

@@ -1545,6 +1545,16 @@ async function worker(emitter: { once(event: string, fn: () => void): void }) {
   if (shutdown) return;
   emitter.once('drained', () => q.done(item));
 }`,
+  // So does a releaser function declared below the registration that passes it (hoisted): it was a leak.
+  `
+async function worker(emitter: { once(event: string, fn: () => void): void }) {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  emitter.once('drained', release);
+  function release() {
+    q.done(item);
+  }
+}`,
   // A returned object whose closure finishes the item: the caller owns it.
   `
 async function take() {
