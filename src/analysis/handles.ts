@@ -7,7 +7,6 @@ import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-e
 const { DefinitionType } = TSESLint.Scope;
 
 import type { Obligation, Variable } from './events.js';
-import { NodeTable } from './node-table.js';
 import type { Carrying } from './span-contexts.js';
 import {
   classMember,
@@ -63,7 +62,7 @@ export class HandleIndex {
   /** Each variable's receiver key ({@link accessKey}); `null`: none (or being computed). */
   private readonly variableKeys = new Map<Variable, string | null>();
   /** Each receiver's {@link accessKey}; `null`: none (or being computed), so a hit is one lookup, not two. */
-  private readonly keys = new NodeTable<string | null>();
+  private readonly keys = new Map<TSESTree.Node, string | null>();
   /**
    * The names of the variables above: an identifier of another name denotes none of them, which is answered before
    * resolving it (most identifiers of a long function name nothing held).
@@ -121,15 +120,15 @@ export class HandleIndex {
     return variable;
   }
 
-  private identifiers: NodeTable<Variable | null> | undefined;
+  private identifiers: Map<TSESTree.Node, Variable | null> | undefined;
   /** The identifiers {@link resolve} answered last (`recent`) and before it, with their answers. */
   private recent: TSESTree.Identifier | undefined;
   private recentVariable: Variable | undefined;
   private previous: TSESTree.Identifier | undefined;
   private previousVariable: Variable | undefined;
 
-  private indexIdentifiers(): NodeTable<Variable | null> {
-    const table = new NodeTable<Variable | null>();
+  private indexIdentifiers(): Map<TSESTree.Node, Variable | null> {
+    const table = new Map<TSESTree.Node, Variable | null>();
     for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
       for (const reference of scope.references) table.set(reference.identifier, reference.resolved);
       for (const variable of scope.variables) for (const identifier of variable.identifiers) table.set(identifier, variable);

@@ -7,7 +7,6 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
-import { NodeTable } from './node-table.js';
 import { isFunctionNode } from './syntax.js';
 
 export type Protector =
@@ -127,9 +126,9 @@ const LONG_WALK = 32;
  * expressions: then every node is, for the rest of the file.
  */
 export class Router {
-  private readonly throws = new NodeTable<Route>();
-  private readonly returns = new NodeTable<Route>();
-  private readonly jumps = new NodeTable<Route>();
+  private readonly throws = new Map<TSESTree.Node, Route>();
+  private readonly returns = new Map<TSESTree.Node, Route>();
+  private readonly jumps = new Map<TSESTree.Node, Route>();
   /** Statement lists that declare something with `using` (most declare nothing: then there is nothing to scan). */
   private readonly listsWithUsing = new Map<readonly TSESTree.Node[], boolean>();
   /** Remember every node, not only statements (see {@link LONG_WALK}). */
@@ -165,7 +164,7 @@ export class Router {
     return true;
   }
 
-  private up(node: TSESTree.Node, mode: 'throw' | 'return', table: NodeTable<Route>): Route {
+  private up(node: TSESTree.Node, mode: 'throw' | 'return', table: Map<TSESTree.Node, Route>): Route {
     // Up to the nearest node whose route is known or ends the route; then down again, one step per parent.
     const path = this.walkedPath;
     let depth = 0;

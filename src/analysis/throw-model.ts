@@ -29,7 +29,6 @@ import { isAsyncFunction, isAwaiterCall } from './down-level.js';
 import { elementLoop } from './elements.js';
 import type { Variable } from './events.js';
 import type { HandleIndex } from './handles.js';
-import { NodeTable } from './node-table.js';
 import { OtelValues } from './otel-values.js';
 import { ArraySlots } from './array-slots.js';
 import { argumentBindings, classMember, isFunctionNode, memberName, requiredSpecifier, someNode, thisClass, unwrapValue } from './syntax.js';
@@ -144,8 +143,7 @@ function programHasFile(program: ts.Program, fragment: string): boolean {
 }
 
 export class ThrowModel {
-  /** Per throw point: one entry per call of a long function ({@link NodeTable}). */
-  private readonly memo = new NodeTable<boolean>();
+  private readonly memo = new Map<TSESTree.Node, boolean>();
   private readonly bodies = new Map<TSESTree.Node, boolean>();
   private readonly typed: TypedSummaries;
   private readonly nameSpecifiers: readonly string[];
