@@ -266,7 +266,7 @@ export class Owed {
    */
   private guardsAbove(node: TSESTree.Node, fnNode: TSESTree.Node): GuardLink | null {
     let memo = this.guardChains.get(fnNode);
-    if (!memo) this.guardChains.set(fnNode, (memo = new Map()));
+    if (!memo) this.guardChains.set(fnNode, (memo = new Map<TSESTree.Node, GuardLink | null>()));
     const path: TSESTree.Node[] = [];
     let chain: GuardLink | null = null;
     for (let inner = node; ; ) {
