@@ -519,10 +519,6 @@ function isTypeWrapper(node: TSESTree.Node | undefined): node is TSESTree.TSNonN
   return node?.type === AST_NODE_TYPES.TSAsExpression || node?.type === AST_NODE_TYPES.TSNonNullExpression;
 }
 
-/**
- * The test that decides whether `inner`, a child of `node`, runs, and under which truthiness of it: an `if` branch,
- * a `?:` branch, the right operand of `&&` (a truthy left), `||` or `??` (a falsy left: a nullish one is falsy).
- */
 /** One guard of {@link Owed.guardsAbove}'s chain, then the guards further out. */
 interface GuardLink {
   readonly test: TSESTree.Node;
@@ -530,6 +526,10 @@ interface GuardLink {
   readonly next: GuardLink | null;
 }
 
+/**
+ * The test that decides whether `inner`, a child of `node`, runs, and under which truthiness of it: an `if` branch,
+ * a `?:` branch, the right operand of `&&` (a truthy left), `||` or `??` (a falsy left: a nullish one is falsy).
+ */
 function guardOf(node: TSESTree.Node, inner: TSESTree.Node): { test: TSESTree.Node; ranWhenTruthy: boolean } | undefined {
   switch (node.type) {
     case AST_NODE_TYPES.IfStatement:
