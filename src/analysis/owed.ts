@@ -247,15 +247,46 @@ export class Owed {
       return variable !== undefined && variable.defs.length === 1 && variable.references.filter((reference) => reference.isWrite()).length === 1;
     };
     if (identifiers.length === 0 || !identifiers.every(singleWrite)) return;
-    let inner: TSESTree.Node = from;
-    for (let current: TSESTree.Node | undefined = from.parent; current && current !== fn.node; inner = current, current = current.parent) {
-      const guard = guardOf(current, inner);
-      if (!guard) continue;
+    for (let guard = this.guardsAbove(from, fn.node); guard; guard = guard.next) {
       for (const [operand, ranWhenTruthy] of guardTerms(guard.test, guard.ranWhenTruthy)) {
         const key = this.handles.settledKey(operand);
         if (key !== undefined) this.guarded.set(key, [...(this.guarded.get(key) ?? []), { ob, ranWhenTruthy }]);
       }
     }
+  }
+
+  /** Per function node: each node's {@link guardsAbove} (`null`: none), for the nodes a walk up has passed. */
+  private readonly guardChains = new Map<TSESTree.Node, Map<TSESTree.Node, GuardLink | null>>();
+
+  /**
+   * The guards (`if`, `?:`, `&&`/`||` operands) between `node` and the function `fnNode`, innermost first. A node's
+   * chain is its parent's own guard, if any, before the parent's chain, so each node's is computed once: an acquire
+   * at depth k of a nest (items held across k nested `finally` blocks) costs the steps not walked before, not k, and
+   * the nest is linear in its depth, not quadratic.
+   */
+  private guardsAbove(node: TSESTree.Node, fnNode: TSESTree.Node): GuardLink | null {
+    let memo = this.guardChains.get(fnNode);
+    if (!memo) this.guardChains.set(fnNode, (memo = new Map<TSESTree.Node, GuardLink | null>()));
+    const path: TSESTree.Node[] = [];
+    let chain: GuardLink | null = null;
+    for (let inner = node; ; ) {
+      const current = inner.parent;
+      if (!current || current === fnNode) break;
+      const known = memo.get(inner);
+      if (known !== undefined) {
+        chain = known;
+        break;
+      }
+      path.push(inner);
+      inner = current;
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const inner = path[i] as TSESTree.Node;
+      const guard = guardOf(inner.parent as TSESTree.Node, inner);
+      if (guard) chain = { test: guard.test, ranWhenTruthy: guard.ranWhenTruthy, next: chain };
+      memo.set(inner, chain);
+    }
+    return chain;
   }
 
   /** The acquires made only under one truthiness of the variable `node` reads. */
@@ -478,7 +509,13 @@ export class Owed {
   }
 }
 
-/** `x!`, `x as T`: the value `x` itself. */
+/** One guard of {@link Owed.guardsAbove}'s chain, then the guards further out. */
+interface GuardLink {
+  readonly test: TSESTree.Node;
+  readonly ranWhenTruthy: boolean;
+  readonly next: GuardLink | null;
+}
+
 /**
  * The test that decides whether `inner`, a child of `node`, runs, and under which truthiness of it: an `if` branch,
  * a `?:` branch, the right operand of `&&` (a truthy left), `||` or `??` (a falsy left: a nullish one is falsy).

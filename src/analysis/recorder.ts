@@ -93,8 +93,11 @@ export interface FunctionRecord {
   readonly breakTargets: Map<TSESTree.Node, SegmentRecord[]>;
   /** Where a loop's next iteration starts, as its back edges name it (the target of a `continue`). */
   readonly loopHeads: Map<TSESTree.Node, Set<SegmentRecord>>;
-  /** Lanes whose segment just ended in a jump: the next segment started there is its continuation. */
-  readonly jumpedLanes: Map<number, SegmentRecord>;
+  /**
+   * Lanes whose segment just ended in a jump, by lane: the next segment started there is its continuation. An array,
+   * not a `Map`: it is read and cleared at every segment start.
+   */
+  readonly jumpedLanes: (SegmentRecord | undefined)[];
   readonly obligations: Obligation[];
   /** Parameter index → the obligation a helper takes on for that parameter. */
   readonly paramObligations: Map<number, Obligation>;
@@ -157,7 +160,7 @@ export class Recorder {
     const fn = this.current;
     if (!fn) return;
     // ESLint makes a continuation only for a jump from a segment it deems reachable.
-    for (const segment of fn.lanes) if (segment?.segment.reachable) fn.jumpedLanes.set(segment.lane, segment);
+    for (const segment of fn.lanes) if (segment?.segment.reachable) fn.jumpedLanes[segment.lane] = segment;
   }
 
   refine(refinement: Refinement): void {
@@ -191,9 +194,9 @@ export class Recorder {
         enclosingCatch: this.innermostCatchAt(node),
         loopEdges: undefined,
       };
-      const jumped = fn.jumpedLanes.get(lane);
+      const jumped = fn.jumpedLanes[lane];
       if (jumped) {
-        fn.jumpedLanes.delete(lane);
+        fn.jumpedLanes[lane] = undefined;
         record.afterJump = !segment.reachable && segment.allPrevSegments.length === 1 && segment.allPrevSegments[0] === jumped.segment;
       }
       fn.lanes[lane] = record;
@@ -221,7 +224,7 @@ export class Recorder {
           finallyRegions: new Map(),
           tryLaneCounts: new Map(),
           openRegions: [],
-          jumpedLanes: new Map(),
+          jumpedLanes: [],
           breakTargets: new Map(),
           loopHeads: new Map(),
           obligations: [],
