@@ -480,10 +480,11 @@ export function createObligationAnalysis(given: ObligationAnalysisOptions): TSES
           // Released by a call of the closure, or by a helper of this file it calls (`finish(q, item)` twice in an
           // errback: the second call marks the item done again).
           const releases = (ob: Obligation): boolean => releasedSomewhere.has(ob) || mayBeReleasedByLocalHelper(ob.capture ?? ob);
-          if (!ownership.reachedClosures.has(fn.node) || ![...fn.captures.values()].some(releases)) continue;
+          const reached = ownership.reachedClosures.get(fn.node);
+          if (!reached || ![...fn.captures.values()].some(releases)) continue;
           for (const [ob, nodes] of summaries.solve(fn).doubles) {
             const root = rootOf(ob);
-            if (ob.capture) closureDoubles.set(root, [...(closureDoubles.get(root) ?? []), ...nodes]);
+            if (ob.capture && reached.has(root)) closureDoubles.set(root, [...(closureDoubles.get(root) ?? []), ...nodes]);
           }
         }
       }

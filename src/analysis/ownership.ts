@@ -599,10 +599,12 @@ export class Ownership {
   readonly iterationReleases = new Map<Obligation, { method: string; node: TSESTree.Node }>();
 
   /**
-   * The closures whose effect the analysis resolved: given away where the function that acquired still held or had
-   * released what they capture (see `obligations.ts`, which reports their own second releases).
+   * The closures whose effect the analysis resolved, each with the captured obligations it was resolved for: given
+   * away where the function that acquired still held or had released that obligation (see `obligations.ts`, which
+   * reports their own second releases). Per obligation: a closure given away where one capture is held and another
+   * was never taken (a correlated flag's branch) doubles only the held one.
    */
-  readonly reachedClosures = new Set<TSESTree.Node>();
+  readonly reachedClosures = new Map<TSESTree.Node, Set<Obligation>>();
 
   /**
    * What a closure captures: known once it has been walked; a function declaration passed above it (hoisted:
@@ -617,7 +619,9 @@ export class Ownership {
     if (closure === fn.node) return;
     const effect = (root: Obligation, at: TSESTree.Node, resolve: () => Effect): void =>
       this.effect(fn, root, at, () => {
-        this.reachedClosures.add(closure);
+        let roots = this.reachedClosures.get(closure);
+        if (!roots) this.reachedClosures.set(closure, (roots = new Set()));
+        roots.add(root);
         return resolve();
       });
     if (role === 'none') {

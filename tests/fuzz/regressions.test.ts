@@ -120,6 +120,19 @@ const KNOWN: Known[] = [
     program: program([done(), b.cb('removed'), b.cb('removed')]),
   },
   {
+    // let flag = check(0); if (flag) { [item, shutdown] = await q.get(); } …; q.done(item); if (flag) { return; }
+    // fetchObject(item, (err) => { settle({ queue: q, key: item }); q.done(item); }): the callback is registered only
+    // where the flag was false and nothing was taken. Its own second done was reported because another of its captures
+    // (one the worker holds from its entry through its queue parameter) was held there: a closure's doubles now count
+    // per capture.
+    name: 'false double done: a callback with two dones registered only on the branch of a correlated flag that took nothing',
+    found: 'npm run fuzz -- --runs 1000 --seed 1799981088, run #777, minimised by hand',
+    program: program([done(), b.ifFlag([b.return()]), b.errback([b.finish('object'), done()])], {
+      forms: 'v3',
+      flag: { decl: 'let', negated: false },
+    }),
+  },
+  {
     // emitter.once('drained', () => q.done(item)); emitter.once('drained', () => q.done(item));
     name: "missed double done: two 'drained' listeners that each mark done (each registration was a hand-off on its own)",
     found: 'the seed-5 fix: the oracle learnt that a second listener of the event fires with the first',

@@ -297,6 +297,28 @@ async function worker(flag: boolean) {
     q.done(item);
   }
 }`,
+  // A completion callback with two releases registered only where the flag found nothing taken: it doubles nothing
+  // (its own second done was reported because another of its captures, one the worker holds from its entry through
+  // its queue parameter, was held there: fuzz seed 1799981088, run #777).
+  `
+function settle({ queue, key }: { queue: Queue<string>; key: string }): void { queue.done(key); }
+declare function fetchObject(x: unknown, callback: (err: Error | null) => void): void;
+async function worker(q: Queue<string>, flag: boolean) {
+  let item;
+  let shutdown;
+  if (flag) {
+    [item, shutdown] = await q.get();
+  }
+  if (shutdown) return;
+  if (flag) {
+    q.done(item);
+    return;
+  }
+  fetchObject(item, (err) => {
+    settle({ queue: q, key: item });
+    if (!err) q.done(item);
+  });
+}`,
 ];
 
 const invalid = [
