@@ -245,7 +245,7 @@ export class Ownership {
   /** The listener carries `root`: a closure that captures it, or its releaser. */
   private carriesRoot(listener: TSESTree.Node, root: Obligation): boolean {
     const closure = this.summaries.closureOf(listener);
-    return closure ? this.owed.capturedBy(closure).includes(root) : root.kind.callReleases && this.handles.handleOf(listener).includes(root);
+    return closure ? this.capturedBy(closure).includes(root) : root.kind.callReleases && this.handles.handleOf(listener).includes(root);
   }
 
   /** `fn` registers a listener for `event` that carries `root`. */
@@ -411,7 +411,7 @@ export class Ownership {
     const last = call.arguments[index];
     if (!last || !this.isErrbackArgument(call, last) || callbackRole(call, index, undefined, this.isGlobal) !== 'owner') return false;
     const closure = this.summaries.closureOf(last);
-    return closure !== undefined && this.owed.capturedBy(closure).some((root) => this.releasesWithin(closure, root));
+    return closure !== undefined && this.capturedBy(closure).some((root) => this.releasesWithin(closure, root));
   }
 
   /** {@link isErrback}, asked once per call (by `onCall` for its arguments, and by `reportsThroughCallback`). */
@@ -728,7 +728,7 @@ export class Ownership {
     for (const link of links) {
       for (const arg of link.arguments) {
         const closure = this.summaries.closureOf(arg);
-        for (const root of closure ? this.owed.capturedBy(closure) : this.handles.handleOf(arg)) {
+        for (const root of closure ? this.capturedBy(closure) : this.handles.handleOf(arg)) {
           if (closure || root.kind.callReleases) roots.add(root);
         }
       }

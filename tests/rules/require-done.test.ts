@@ -949,6 +949,19 @@ async function worker() {
 }`,
     errors: [{ messageId: 'leakOnRejection', line: 5, column: 3 }],
   },
+  // The same with the handler a function declared below the chain (hoisted): it was a leak at the return instead.
+  {
+    code: `
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  work(item).then(onDone);
+  function onDone() {
+    q.done(item);
+  }
+}`,
+    errors: [{ messageId: 'leakOnRejection', line: 5, column: 3 }],
+  },
   // A call in the \`finally\` before its done: a rejection skips the done (a rejected \`work\` still reaches it).
   {
     code: `
@@ -1552,6 +1565,20 @@ async function worker(emitter: { once(event: string, fn: () => void): void }) {
   if (shutdown) return;
   emitter.once('drained', release);
   function release() {
+    q.done(item);
+  }
+}`,
+  // Both settlement handlers a function declared below the chain (hoisted): released on either outcome (an async
+  // function of the file, so no synchronous throw comes first, untyped too).
+  `
+async function step(item: string) {
+  await work(item);
+}
+async function worker() {
+  const [item, shutdown] = await q.get();
+  if (shutdown) return;
+  await step(item).then(onDone, onDone);
+  function onDone() {
     q.done(item);
   }
 }`,
